@@ -1,0 +1,227 @@
+"""From documents to features: per-document extraction, then one feature per thing across the corpus.
+
+``extract`` is pure (a document and the injected matcher, resolver and registry in; typed
+findings out); ``FeatureBook`` merges the findings of every document into features with
+their sources, mention counts and first-seen dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl import routes
+from etl.mentions import CONTEXT, ENTRY, SYSTEM, Matcher, Mention
+from etl.registry import Entry, Registry
+from etl.resolve import Resolver
+from etl.schema import (
+    PLACES,
+    R_NO_CONTEXT,
+    Document,
+    Feature,
+    Place,
+    Source,
+    Unresolved,
+)
+from etl.text import SentenceIndex, ascii_fold
+
+_PRECISION_OF_KIND = {
+    "city": "exact",
+    "border_crossing": "exact",
+    "country": "country",
+    "region": "region",
+    "water_body": "region",
+    "continent": "region",
+}
+
+
+@dataclass
+class Findings:
+    """What one document contributes."""
+
+    doc: Document
+    places: list[tuple[Place, Source, str, float]] = field(default_factory=list)
+    entries: list[tuple[str, Source, str]] = field(default_factory=list)
+    routes: list[tuple[routes.InferredRoute, Source]] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+
+
+def extract(
+    doc: Document, matcher: Matcher, resolver: Resolver, registry: Registry, continent_of: dict[str, str]
+) -> Findings:
+    """Every place, registry project and route the document names, or why not."""
+    text = doc.text
+    sentences = SentenceIndex(text)
+    found = Findings(doc)
+
+    def source(start: int, end: int) -> Source:
+        s, e = sentences.around(start, end)
+        return Source(doc.path, doc.date, text[s:e], s, e)
+
+    place_mentions, registry_mentions = matcher.find(text)
+    resolved, rejected = resolver.resolve(text, place_mentions)
+    for r in resolved:
+        found.places.append((r.place, source(r.mention.start, r.mention.end), r.mention.surface, r.confidence))
+    for r in rejected:
+        found.unresolved.append(
+            Unresolved(r.mention.surface, "place", r.reason, source(r.mention.start, r.mention.end), r.candidates)
+        )
+
+    systems_named = {m.key for m in registry_mentions if m.kind == SYSTEM}
+    systems_named |= {
+        registry.system_of(m.key) for m in registry_mentions if m.kind == ENTRY
+    } - {None}
+    covered: list[tuple[int, int]] = []
+    for m in registry_mentions:
+        covered.append((m.start, m.end))
+        src = source(m.start, m.end)
+        if m.kind == ENTRY:
+            found.entries.append((m.key, src, m.surface))
+        elif m.kind == SYSTEM:
+            for member in registry.systems[m.key].members:
+                found.entries.append((member, src, m.surface))
+        elif m.kind == CONTEXT:
+            if registry.system_of(m.key) in systems_named:
+                found.entries.append((m.key, src, _context_surface(text, m)))
+            else:
+                found.unresolved.append(
+                    Unresolved(m.surface, "registry", R_NO_CONTEXT, src, m.key)
+                )
+
+    for chain in routes.find_chains(text):
+        if any(s < chain.end and chain.start < e for s, e in covered):
+            continue
+        verdict = routes.judge(chain, resolver.gazetteer, continent_of)
+        src = source(chain.start, chain.end)
+        if isinstance(verdict, routes.InferredRoute):
+            found.routes.append((verdict, src))
+        else:
+            found.unresolved.append(
+                Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
+            )
+    return found
+
+
+def _context_surface(text: str, m: Mention) -> str:
+    """"Lines A, B, and C" gives each letter alone: name it "Line A"."""
+    if m.end - m.start == 1:
+        return f"Line {m.surface}"
+    return m.surface
+
+
+class FeatureBook:
+    """Features keyed by id; each finding adds a source, an alias and a mention."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.features: dict[str, Feature] = {}
+        self.mention_keys: dict[str, set[tuple[str, int, str]]] = {}
+        self.confidence: dict[str, float] = {}
+        self.unresolved: list[Unresolved] = []
+        self.place_ids: dict[str, str] = {}
+
+    def add(self, findings: Findings) -> None:
+        for place, src, surface, conf in findings.places:
+            fid = self._place_id(place)
+            feat = self.features.get(fid)
+            if feat is None:
+                feat = _place_feature(fid, place)
+                self.features[fid] = feat
+            self._note(feat, src, surface, conf)
+        for entry_id, src, surface in findings.entries:
+            feat = self.features.get(entry_id)
+            if feat is None:
+                feat = _entry_feature(self.registry.entries[entry_id])
+                self.features[entry_id] = feat
+            self._note(feat, src, surface, 1.0)
+        for route, src in findings.routes:
+            fid = route_feature_id(route.chain.layer, route.chain.parts)
+            feat = self.features.get(fid)
+            if feat is None:
+                feat = Feature(
+                    id=fid,
+                    name=f"{'–'.join(p.name for p in route.places)} {route.chain.type.replace('_', ' ')}",
+                    layer=route.chain.layer,
+                    type=route.chain.type,
+                    geometry=route.geometry,
+                    precision="inferred",
+                    endpoints=[p.name for p in route.places],
+                )
+                self.features[fid] = feat
+            self._note(feat, src, route.chain.text, 0.6)
+        self.unresolved.extend(findings.unresolved)
+
+    def _place_id(self, place: Place) -> str:
+        """``places/<name>`` for countries and regions, ``places/<name>-<iso3>`` for towns."""
+        fid = self.place_ids.get(place.key)
+        if fid is None:
+            base = f"{PLACES}/{slug(ascii_fold(place.name))}"
+            if place.kind == "city":
+                base = f"{base}-{place.country.lower()}" if place.country else base
+            fid = base
+            if fid in self.place_ids.values():
+                fid = f"{base}-{slug(place.key)}"
+            self.place_ids[place.key] = fid
+        return fid
+
+    def _note(self, feat: Feature, src: Source, surface: str, confidence: float) -> None:
+        keys = self.mention_keys.setdefault(feat.id, set())
+        keys.add((src.doc, src.start, surface))
+        if src not in feat.sources:
+            feat.sources.append(src)
+        alias = " ".join(surface.split())
+        if alias.lower() != feat.name.lower():
+            feat.aliases.add(alias)
+        self.confidence[feat.id] = max(self.confidence.get(feat.id, 0.0), confidence)
+
+    def finish(self) -> list[Feature]:
+        """The features sorted by id, sources in document order, confidence settled."""
+        out = []
+        for fid in sorted(self.features):
+            feat = self.features[fid]
+            feat.sources.sort(key=lambda s: (s.doc, s.start, s.end))
+            feat.confidence = round(self.confidence.get(fid, feat.confidence), 2)
+            out.append(feat)
+        return out
+
+    def mentions(self, fid: str) -> int:
+        return len(self.mention_keys.get(fid, ()))
+
+
+def _place_feature(fid: str, place: Place) -> Feature:
+    from shapely.geometry import Point
+
+    return Feature(
+        id=fid,
+        name=place.name,
+        layer=PLACES,
+        type=place.kind,
+        geometry=Point(place.lon, place.lat),
+        precision=_PRECISION_OF_KIND.get(place.kind, "approximate"),
+    )
+
+
+def _entry_feature(entry: Entry) -> Feature:
+    return Feature(
+        id=entry.id,
+        name=entry.name,
+        layer=entry.layer,
+        type=entry.type,
+        geometry=entry.geometry,
+        precision="waypoints" if entry.geometry.geom_type != "Point" else entry.location_precision,
+        status=entry.status,
+        capacity=entry.capacity,
+        capacity_unit=entry.capacity_unit,
+        stated_length_km=entry.stated_length_km,
+        cost_usd=entry.cost_usd,
+        references=[dict(s) for s in entry.sources],
+        notes=entry.notes,
+    )
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def route_feature_id(layer: str, parts: tuple[str, ...]) -> str:
+    return f"{layer}/{slug(ascii_fold('-'.join(parts)))}-inferred"

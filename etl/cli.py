@@ -1,0 +1,117 @@
+"""The ``atlas`` command line: build, export, serve. See the contract for the interface."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from etl import settings
+from etl._errors import AtlasError, UsageError
+from etl.schema import LAYERS, STATUSES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as the contract says
+        self.exit(2, f"atlas: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="atlas", description="China–Central Asia Atlas: news text to map layers.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="read the corpus and write the map layers")
+    b.add_argument("--corpus", type=Path, default=settings.DEFAULT_CORPUS)
+    b.add_argument("--out", type=Path, default=settings.DEFAULT_OUT)
+    b.add_argument("--quiet", action="store_true", help="only the summary line")
+
+    e = sub.add_parser("export", help="write one filtered layer")
+    e.add_argument("--layer", required=True, choices=LAYERS)
+    e.add_argument("--type", action="append", default=[], dest="types", metavar="T")
+    e.add_argument("--country", action="append", default=[], dest="countries", metavar="ISO3")
+    e.add_argument(
+        "--status", action="append", default=[], dest="statuses", metavar="S",
+        choices=[*STATUSES, "unknown"],
+    )
+    e.add_argument("--format", choices=("geojson", "gpkg", "csv"), default=None)
+    e.add_argument("--out", type=Path, required=True)
+    e.add_argument("--build", type=Path, default=settings.DEFAULT_OUT, help="build directory")
+
+    s = sub.add_parser("serve", help="start the dashboard on 127.0.0.1")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--build", type=Path, default=settings.DEFAULT_OUT)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="atlas: %(message)s")
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "export":
+            return _export(args)
+        return _serve(args)
+    except UsageError as exc:
+        print(f"atlas: error: {exc}", file=sys.stderr)
+        return 2
+    except AtlasError as exc:
+        print(f"atlas: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("atlas: interrupted; the previous build is unchanged", file=sys.stderr)
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    from etl.build import build
+
+    if not args.corpus.is_dir():
+        raise UsageError(f"--corpus {args.corpus} is not a directory")
+    result = build(args.corpus, args.out, progress=not args.quiet)
+    print(result.summary())
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from etl.export import Filters, filter_features, render
+    from etl.io import read_features
+
+    fmt = args.format or {".gpkg": "gpkg", ".csv": "csv"}.get(args.out.suffix.lower(), "geojson")
+    path = args.build / f"{args.layer}.geojson"
+    if not path.exists():
+        raise UsageError(f"no build at {args.build} (run `atlas build` first)")
+    filters = Filters(
+        types=tuple(args.types), countries=tuple(c.upper() for c in args.countries),
+        statuses=tuple(args.statuses),
+    )
+    try:
+        features = read_features(path)
+    except ValueError as exc:
+        raise AtlasError(f"{path} is broken ({exc}); run `atlas build` to rebuild") from exc
+    chosen = filter_features(features, filters)
+    data = render(args.layer, chosen, fmt)
+    tmp = args.out.with_name(f".{args.out.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, args.out)
+    print(f"wrote {len(chosen)} of {len(features)} {args.layer} features to {args.out} ({fmt})")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from etl.build import build
+
+    if not (args.build / "manifest.json").exists():
+        print("atlas: no build yet; building the bundled corpus first", file=sys.stderr)
+        print(build(settings.DEFAULT_CORPUS, args.build).summary(), file=sys.stderr)
+    app = settings.ROOT / "dashboard" / "app.py"
+    env = dict(os.environ, ATLAS_BUILD_DIR=str(args.build.resolve()))
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", "127.0.0.1", "--server.port", str(args.port),
+    ]
+    print(f"atlas: dashboard on http://127.0.0.1:{args.port} (Ctrl+C to stop)", file=sys.stderr)
+    return subprocess.call(cmd, cwd=settings.ROOT, env=env)

@@ -1,0 +1,121 @@
+"""Country polygons (Natural Earth 1:50m): country places, continents, and ``countries`` of a geometry."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from etl import settings
+from etl.schema import Place
+
+#: a point this close to a country (a port on the shore) still counts as in it
+NEAR_KM = 25.0
+_KM_PER_DEGREE = 111.0
+
+
+class Countries:
+    """ISO3 codes, names, continents and polygons, with a spatial index."""
+
+    def __init__(self, records: list[dict]) -> None:
+        records = sorted(records, key=lambda r: r["iso3"])
+        self.iso3 = [r["iso3"] for r in records]
+        self.names = [r["name"] for r in records]
+        self.continent = {r["iso3"]: r["continent"] for r in records}
+        self.name_of = {r["iso3"]: r["name"] for r in records}
+        self.geoms = np.array([r["geometry"] for r in records], dtype=object)
+        self.population = {r["iso3"]: r["population"] for r in records}
+        self.aliases = {r["iso3"]: r["aliases"] for r in records}
+        self.tree = shapely.STRtree(self.geoms)
+
+    def of(self, geom: BaseGeometry) -> list[str]:
+        """ISO3 codes the geometry lies in or crosses, in the order a line passes them."""
+        if geom is None or geom.is_empty:
+            return []
+        if geom.geom_type == "Point":
+            return self._of_point(geom)
+        hits = self.tree.query(geom, predicate="intersects")
+        if len(hits) == 0:
+            return []
+        line = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
+        ordered = []
+        for i in hits:
+            part = shapely.intersection(line, self.geoms[i])
+            if part.is_empty:
+                continue
+            first = shapely.get_point(_first_line(part), 0) if part.geom_type != "Point" else part
+            pos = line.project(first) if line.geom_type == "LineString" else 0.0
+            ordered.append((pos, self.iso3[i]))
+        return [iso for _, iso in sorted(ordered)]
+
+    def _of_point(self, point: BaseGeometry) -> list[str]:
+        hits = self.tree.query(point, predicate="within")
+        if len(hits):
+            return sorted(self.iso3[i] for i in hits)
+        near = self.tree.query_nearest(point, max_distance=NEAR_KM / _KM_PER_DEGREE)
+        return sorted({self.iso3[i] for i in near})
+
+    def places(self) -> list[tuple[Place, list[str]]]:
+        """Each country as a place (a point inside it) under its names."""
+        out = []
+        for iso, geom in zip(self.iso3, self.geoms, strict=True):
+            largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+            point = largest.representative_point() if not largest.contains(largest.centroid) else largest.centroid
+            place = Place(
+                key=f"country:{iso}",
+                name=self.name_of[iso],
+                lat=round(point.y, 4),
+                lon=round(point.x, 4),
+                kind="country",
+                country=iso,
+                population=int(self.population[iso]),
+            )
+            out.append((place, [self.name_of[iso], *self.aliases[iso]]))
+        return out
+
+
+def _first_line(geom: BaseGeometry) -> BaseGeometry:
+    if hasattr(geom, "geoms"):
+        for g in geom.geoms:
+            if g.geom_type == "LineString":
+                return g
+        return geom.geoms[0]
+    return geom
+
+
+@cache
+def load() -> Countries:
+    """The Natural Earth countries shipped in ``geodata/countries.geojson``, plus name aliases."""
+    import json
+
+    with settings.COUNTRIES_GEOJSON.open(encoding="utf-8") as f:
+        data = json.load(f)
+    extra: dict[str, list[str]] = {}
+    if settings.COUNTRY_ALIASES_CSV.exists():
+        with settings.COUNTRY_ALIASES_CSV.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                extra.setdefault(row["iso3"], []).append(row["alias"])
+    records = []
+    for feat in data["features"]:
+        p = feat["properties"]
+        iso = p["ISO_A3"] if p["ISO_A3"] not in (None, "-99") else p["ADM0_A3"]
+        names = [p["NAME"], p["NAME_LONG"], p["ADMIN"]]
+        aliases = sorted({n for n in names[1:] if n and n != p["NAME"]} | set(extra.get(iso, [])))
+        records.append(
+            {
+                "iso3": iso,
+                "name": p["NAME"],
+                "aliases": aliases,
+                "continent": p["CONTINENT"],
+                "population": p.get("POP_EST") or 0,
+                "geometry": shapely.make_valid(shapely.geometry.shape(feat["geometry"])),
+            }
+        )
+    return Countries(records)
+
+
+def country_places() -> list[tuple[Place, list[str]]]:
+    return load().places()

@@ -1,0 +1,268 @@
+"""Reading the corpus: files to ``Document`` records (or ``Skipped`` ones), never a crash.
+
+Encodings are detected with charset-normalizer after BOMs and strict UTF-8; HTML article
+text is extracted with trafilatura; metadata comes from a text header block, HTML
+``<title>``/``<meta>``, ``corpus/metadata.csv``, and as a last resort a date in the text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import logging
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from etl.schema import Document, Skipped
+from etl.text import normalise
+
+log = logging.getLogger(__name__)
+
+#: documents larger than this are skipped: no news article is this long, a data dump may be
+MAX_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+METADATA_FILE = "metadata.csv"
+#: files in the corpus folder that are not documents and are not reported
+_IGNORED = frozenset({METADATA_FILE, "readme.md"})
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HEADER_LINE = re.compile(r"^(title|date|source|url)\s*:\s*(.*)$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+_YEAR_MONTH = re.compile(r"^((?:19|20)\d\d)-(0[1-9]|1[0-2])$")
+_YEAR = re.compile(r"^((?:19|20)\d\d)$")
+
+
+def discover(corpus: Path) -> Iterator[tuple[str, Path | None, str | None]]:
+    """Yield ``(relative path, file, reason to skip)`` for every file under ``corpus``, sorted.
+
+    Symbolic links are never followed out of the corpus: a link whose target lies outside
+    is reported and skipped. Hidden files and ``metadata.csv`` are not documents.
+    """
+    root = corpus.resolve()
+    for dirpath, dirnames, filenames in os.walk(corpus):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for fname in sorted(filenames):
+            if fname.startswith(".") or fname.lower() in _IGNORED:
+                continue
+            path = here / fname
+            rel = path.relative_to(corpus).as_posix()
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    yield rel, None, "symbolic link pointing outside the corpus (not followed)"
+                    continue
+            if path.suffix.lower() not in SUFFIXES:
+                yield rel, None, f"unsupported file type {path.suffix or '(none)'!r}"
+                continue
+            yield rel, path, None
+
+
+def load_metadata(corpus: Path) -> dict[str, dict[str, str]]:
+    """``corpus/metadata.csv`` keyed by file name (relative path), or empty."""
+    path = corpus / METADATA_FILE
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return {row["file"]: row for row in csv.DictReader(f) if row.get("file")}
+
+
+def read_document(
+    path: Path, rel: str, metadata: dict[str, str] | None = None
+) -> Document | Skipped:
+    """Read one file into a ``Document``; any problem becomes a ``Skipped`` with its reason."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return Skipped(rel, f"too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+    return parse_document(data, rel, metadata)
+
+
+def parse_document(data: bytes, rel: str, metadata: dict[str, str] | None = None) -> Document | Skipped:
+    """Decode, extract and clean one document's bytes. Pure: no disk access."""
+    sha = hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_BYTES:
+        return Skipped(rel, f"too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})", sha)
+    if not data.strip():
+        return Skipped(rel, "empty", sha)
+    decoded = decode(data)
+    if decoded is None:
+        return Skipped(rel, "binary or undecodable content", sha)
+    raw, encoding = decoded
+    is_html = rel.lower().endswith(tuple(HTML_SUFFIXES)) or _looks_like_html(raw)
+    meta: dict[str, str | None] = {}
+    if is_html:
+        extracted = _extract_html(raw)
+        if extracted is None:
+            return Skipped(rel, "HTML without article text (only scripts, navigation or markup)", sha)
+        body, meta = extracted
+    else:
+        body, meta = _split_header(raw)
+    text = normalise(body)
+    if not text.strip():
+        return Skipped(rel, "empty", sha)
+    meta = _merge_metadata(meta, metadata or {})
+    day, precision = _parse_date(meta.get("date"))
+    if day is None:
+        day, precision = _date_in_text(text)
+    return Document(
+        path=rel,
+        text=text,
+        sha256=sha,
+        encoding=encoding,
+        title=_clean(meta.get("title")),
+        date=day,
+        date_precision=precision,
+        source=_clean(meta.get("source")),
+        url=_clean(meta.get("url")),
+    )
+
+
+def decode(data: bytes) -> tuple[str, str] | None:
+    """Bytes to text and the encoding used, or None for binary data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                return None
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes  # imported here: most corpora are UTF-8
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    text = str(best)
+    encoding = best.encoding
+    if _is_binary(text, encoding):
+        return None
+    return text, encoding
+
+
+def _is_binary(text: str, encoding: str) -> bool:
+    if not text:
+        return True
+    controls = sum(1 for c in text if (c < " " and c not in "\n\r\t\f") or c == "\x7f")
+    if "utf_16" in encoding or "utf_32" in encoding:
+        # a UTF-16 guess for 8-bit binary data is all CJK and controls; real text has spaces
+        spaces = text.count(" ") + text.count("\n")
+        return spaces < len(text) / 50 or controls > len(text) / 100
+    return controls > len(text) / 100
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def _extract_html(raw: str) -> tuple[str, dict[str, str | None]] | None:
+    import trafilatura  # slow to import: only when the corpus has HTML
+
+    try:
+        doc = trafilatura.bare_extraction(
+            raw, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except (ValueError, TypeError, RecursionError) as exc:
+        log.warning("HTML extraction failed: %s", exc)
+        return None
+    if doc is None or not (doc.text or "").strip():
+        return None
+    return doc.text, {"title": doc.title, "date": doc.date, "source": doc.sitename, "url": doc.url}
+
+
+def _split_header(raw: str) -> tuple[str, dict[str, str | None]]:
+    """Take a ``Title:``/``Date:``/``Source:``/``URL:`` block off the top of a text file."""
+    meta: dict[str, str | None] = {}
+    lines = raw.lstrip("\ufeff").splitlines(keepends=True)
+    consumed = 0
+    for line in lines:
+        m = _HEADER_LINE.match(line.strip())
+        if not m:
+            break
+        meta[m.group(1).lower()] = m.group(2).strip()
+        consumed += 1
+    if not meta:
+        return raw, meta
+    return "".join(lines[consumed:]), meta
+
+
+def _merge_metadata(found: dict[str, str | None], row: dict[str, str]) -> dict[str, str | None]:
+    """The document's own metadata first, then ``metadata.csv``."""
+    merged = {k: v for k, v in found.items() if v}
+    for key in ("title", "date", "source", "url"):
+        if not merged.get(key) and row.get(key):
+            merged[key] = row[key]
+    if row.get("date_precision") and merged.get("date") == row.get("date"):
+        merged["date_precision"] = row["date_precision"]
+    return merged
+
+
+def _parse_date(value: str | None) -> tuple[str | None, str | None]:
+    """ISO dates, ``YYYY-MM``, ``YYYY``, or anything dateparser understands."""
+    if not value:
+        return None, None
+    value = value.strip()
+    m = _ISO_DATE.search(value)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "day"
+        except ValueError:
+            return None, None
+    if m := _YEAR_MONTH.match(value):
+        return f"{m[1]}-{m[2]}-01", "month"
+    if m := _YEAR.match(value):
+        return f"{m[1]}-01-01", "year"
+    import dateparser  # slow to import: only for dates written out in words
+
+    parsed = dateparser.parse(value, languages=["en"], settings={"STRICT_PARSING": True})
+    if parsed is None:
+        return None, None
+    return parsed.date().isoformat(), "day"
+
+
+def _date_in_text(text: str) -> tuple[str | None, str | None]:
+    """Last resort: an ISO date near the top of the text (a scraped dateline)."""
+    m = _ISO_DATE.search(text[:600])
+    if not m:
+        return None, None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "day"
+    except ValueError:
+        return None, None
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(normalise(str(value)).split())
+    return value or None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_text_file(path: Path) -> str:
+    """Read a small text data file of our own (UTF-8)."""
+    with io.open(path, encoding="utf-8") as f:
+        return f.read()

