@@ -60,6 +60,7 @@ def extract(
 
     place_mentions, registry_mentions = matcher.find(text)
     resolved, rejected = resolver.resolve(text, place_mentions)
+    resolved = [r for r in resolved if _fits_enclosing_entry(r, registry_mentions, registry)]
     for r in resolved:
         found.places.append((r.place, source(r.mention.start, r.mention.end), r.mention.surface, r.confidence))
     for r in rejected:
@@ -100,6 +101,29 @@ def extract(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
             )
     return found
+
+
+#: a town named inside a project's name must lie this close to the project (degrees, ~110 km)
+_NEAR_ENTRY_DEG = 1.0
+
+
+def _fits_enclosing_entry(r, registry_mentions: list[Mention], registry: Registry) -> bool:
+    """A place inside a project's name ("the Shymkent refinery") must be near that project.
+
+    Countries and regions always fit ("the China-Kyrgyzstan-Uzbekistan railway"); a town
+    far from the project is another place of the same name ("Dongmen" in a dry port's
+    name is not the Dongmen in Guangxi).
+    """
+    if r.place.kind != "city":
+        return True
+    from shapely.geometry import Point
+
+    point = Point(r.place.lon, r.place.lat)
+    for m in registry_mentions:
+        if m.start <= r.mention.start and r.mention.end <= m.end and m.key in registry.entries:
+            if registry.entries[m.key].geometry.distance(point) > _NEAR_ENTRY_DEG:
+                return False
+    return True
 
 
 def _context_surface(text: str, m: Mention) -> str:

@@ -31,7 +31,7 @@ from etl.text import ascii_fold, fold_name
 log = logging.getLogger(__name__)
 
 #: bump when the index layout or the name filters change
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 MIN_PRIMARY_LEN = 3
@@ -317,7 +317,15 @@ def _common_words(name_list: list[str]) -> dict[str, float]:
     from wordfreq import top_n_list, zipf_frequency
 
     frequent = set(top_n_list("en", COMMON_WORDS))
-    return {n: zipf_frequency(n, "en") for n in name_list if n in frequent}
+    out = {}
+    for name in name_list:
+        words = name.split()
+        if len(words) == 1 and name in frequent:
+            out[name] = zipf_frequency(name, "en")
+        elif len(words) > 1 and all(w in frequent for w in words):
+            # "The Meeting", "New Path": every word ordinary, so the phrase is too
+            out[name] = min(zipf_frequency(w, "en") for w in words)
+    return out
 
 
 # --- regions and water bodies -----------------------------------------------------------------------

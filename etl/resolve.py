@@ -56,25 +56,34 @@ class Rejected:
 
 @dataclass(frozen=True)
 class PersonCues:
+    """What marks a name as a person's, or a place name as something else (data files)."""
+
     titles: tuple[str, ...]
     speech_verbs: frozenset[str]
     surnames: frozenset[str]
     surname_suffixes: tuple[str, ...]
     given_names: frozenset[str]
+    demonyms: frozenset[str] = frozenset()
+    organisation_words: frozenset[str] = frozenset()
 
 
 @cache
-def load_person_cues(path: Path = settings.PERSON_CUES) -> PersonCues:
-    data = {}
-    if path.exists():
-        with path.open(encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
+def load_person_cues(
+    path: Path = settings.PERSON_CUES, not_places: Path = settings.NOT_PLACES
+) -> PersonCues:
+    data: dict = {}
+    for p in (path, not_places):
+        if p.exists():
+            with p.open(encoding="utf-8") as f:
+                data.update(yaml.safe_load(f) or {})
     return PersonCues(
         titles=tuple(sorted({t.strip() for t in data.get("titles", [])}, key=len, reverse=True)),
         speech_verbs=frozenset(v.lower() for v in data.get("speech_verbs", [])),
         surnames=frozenset(s.lower() for s in data.get("surnames", [])),
         surname_suffixes=tuple(s.lower().lstrip("-") for s in data.get("surname_suffixes", [])),
         given_names=frozenset(n.lower() for n in data.get("given_names", [])),
+        demonyms=frozenset(n.lower() for n in data.get("demonyms", [])),
+        organisation_words=frozenset(n.lower() for n in data.get("organisation_words", [])),
     )
 
 
@@ -154,6 +163,8 @@ class Resolver:
         for m in mentions:
             if any(s <= m.start and m.end <= e for s, e in people):
                 continue
+            if fold_name(m.surface) in self.cues.demonyms:
+                continue
             hits = self.gazetteer.candidates(m.surface)
             if not hits or not self._plausible_token(text, m, hits):
                 continue
@@ -164,7 +175,10 @@ class Resolver:
         rejected: list[Rejected] = []
         for m, hits in kept:
             outcome = self._choose(text, m, hits, doc_countries, anchors)
-            (resolved if isinstance(outcome, ResolvedPlace) else rejected).append(outcome)
+            if isinstance(outcome, ResolvedPlace):
+                resolved.append(outcome)
+            elif outcome is not None:
+                rejected.append(outcome)
         return resolved, rejected
 
     # --- filters ----------------------------------------------------------------------------
@@ -188,11 +202,23 @@ class Resolver:
             return True
         if self._qualifier(text, m.end) is not None:
             return True
-        prev = text[max(0, m.start - 20) : m.start].split()
         in_region = any(
             h.place.country in CORE_COUNTRIES or h.place.country in ROUTE_COUNTRIES for h in hits
         )
-        return bool(prev) and prev[-1].lower() in _LOCATIVES and in_region
+        return self._locative(text, m) and in_region
+
+    @staticmethod
+    def _locative(text: str, m: Mention) -> bool:
+        """Preceded by "in", "from", "to", "via" and the like."""
+        prev = text[max(0, m.start - 20) : m.start].split()
+        return bool(prev) and prev[-1].lower() in _LOCATIVES
+
+    def _names_organisation(self, text: str, m: Mention) -> bool:
+        """"Atameken National Entrepreneurs Association": the name of a body, not a town."""
+        after = re.match(r"[\"']?((?:\s[A-Z][\w-]*){1,4})", text[m.end : m.end + 60])
+        if not after:
+            return False
+        return any(w.lower() in self.cues.organisation_words for w in after.group(1).split())
 
     # --- context ----------------------------------------------------------------------------
 
@@ -244,7 +270,7 @@ class Resolver:
         hits: list[NameHit],
         doc_countries: set[str],
         anchors: list[Place],
-    ) -> ResolvedPlace | Rejected:
+    ) -> ResolvedPlace | Rejected | None:
         qualifier = self._qualifier(text, m.end)
         scored = sorted(
             ((self._score(h, doc_countries, anchors, qualifier), h.place.key, h) for h in hits),
@@ -266,8 +292,11 @@ class Resolver:
         if rival and margin < MIN_MARGIN:
             return Rejected(m, R_AMBIGUOUS, listing)
         place = best.place
+        if place.kind == "city" and place.population < 100_000 and self._names_organisation(text, m):
+            return None
         if place.kind == "city" and not self._credible(place, best, qualifier, doc_countries):
-            return Rejected(m, R_WEAK, listing)
+            # a weak match with nothing around it saying "place" is not a place mention
+            return Rejected(m, R_WEAK, listing) if self._locative(text, m) else None
         confidence = round(min(0.99, 0.55 + margin / 10), 2)
         return ResolvedPlace(m, place, confidence)
 

@@ -13,6 +13,7 @@ REGIONS_CSV = GEODATA / "regions.csv"
 COUNTRIES_GEOJSON = GEODATA / "countries.geojson"
 COUNTRY_ALIASES_CSV = GEODATA / "country_aliases.csv"
 PERSON_CUES = GEODATA / "person_cues.yaml"
+NOT_PLACES = GEODATA / "not_places.yaml"
 RATES_CSV = GEODATA / "exchange_rates.csv"
 TRADE_REFERENCE_CSV = GEODATA / "trade_china_central_asia.csv"
 #: the GeoNames index is built here once; ATLAS_CACHE_DIR moves it (tests share one)
