@@ -180,7 +180,12 @@ def _extract_html(raw: str) -> tuple[str, dict[str, str | None]] | None:
 
     try:
         doc = trafilatura.bare_extraction(
-            raw, with_metadata=True, include_comments=False, include_tables=True
+            raw,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=True,
+            fast=True,
         )
     except (ValueError, TypeError, RecursionError) as exc:
         log.warning("HTML extraction failed: %s", exc)

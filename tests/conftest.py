@@ -1,0 +1,48 @@
+"""Shared fixtures: the real knowledge (gazetteer, registry) and builds of test corpora, once per session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl import settings
+from etl.build import build, load_knowledge
+
+DATA = Path(__file__).parent / "data"
+ARTICLES = DATA / "articles"
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    return load_knowledge()
+
+
+def _layers(out: Path) -> dict[str, list[dict]]:
+    layers = {}
+    for path in sorted(out.glob("*.geojson")):
+        with path.open(encoding="utf-8") as f:
+            layers[path.stem] = json.load(f)["features"]
+    return layers
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory, knowledge):
+    """The bundled seed corpus, built once into a temporary directory."""
+    out = tmp_path_factory.mktemp("seed") / "build"
+    build(settings.DEFAULT_CORPUS, out, knowledge=knowledge)
+    return out, _layers(out)
+
+
+@pytest.fixture(scope="session")
+def articles_build(tmp_path_factory, knowledge):
+    """Our own hand-written articles (tests/data/articles), built once."""
+    corpus = tmp_path_factory.mktemp("articles-corpus")
+    for path in ARTICLES.iterdir():
+        if path.suffix in {".txt", ".html", ".htm", ".md"} and path.name != "README.md":
+            shutil.copy(path, corpus / path.name)
+    out = tmp_path_factory.mktemp("articles") / "build"
+    build(corpus, out, knowledge=knowledge)
+    return out, _layers(out)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from etl.text import SentenceIndex, normalise, sentence_spans
+
+
+def test_typographic_marks_fold_one_for_one():
+    raw = "Xi\u2019an \u2013 Horgos\u00a0dry port \u201cKhorgos\u201d"
+    clean = normalise(raw)
+    assert clean == "Xi'an - Horgos dry port \"Khorgos\""
+    assert len(clean) == len(raw)
+
+
+def test_sentences_split_on_full_stops_and_lines_not_abbreviations():
+    text = "Mr. Wang went to Almaty. Then he flew to Astana!\nHeading line\nU.S. officials agreed."
+    quotes = [text[s:e] for s, e in sentence_spans(text)]
+    assert quotes == [
+        "Mr. Wang went to Almaty.",
+        "Then he flew to Astana!",
+        "Heading line",
+        "U.S. officials agreed.",
+    ]
+
+
+def test_sentence_around_an_offset_holds_it():
+    text = "First one. Second one names Osh here. Third."
+    idx = SentenceIndex(text)
+    s, e = idx.around(text.index("Osh"))
+    assert text[s:e] == "Second one names Osh here."
+
+
+@given(st.text())
+def test_normalise_never_changes_length(raw):
+    assert len(normalise(raw)) == len(raw)
+
+
+@given(st.text())
+def test_sentence_spans_are_ordered_trimmed_and_inside(text):
+    spans = sentence_spans(text)
+    last = 0
+    for s, e in spans:
+        assert last <= s < e <= len(text)
+        assert not text[s].isspace() and not text[e - 1].isspace()
+        last = e
