@@ -1,0 +1,139 @@
+"""Build speed and memory: a seeded synthetic corpus, plus cold and warm builds of the seed corpus.
+
+Usage::
+
+    python benchmarks/bench_build.py [--articles 10000] [--seed 7] [--skip-cold]
+
+Prints articles/s and MB/s for the extraction of the synthetic corpus (one core, in
+process), the peak memory of that run, the cold build of the seed corpus from the
+command line (gazetteer index creation included, in a fresh cache directory) and the warm
+build (index cached), both as wall time of a real ``atlas build`` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TEMPLATES = [
+    "Officials in {a} said the {proj} would link {b} with {c} by {year}.",
+    "The {proj} carried {n} million tonnes of freight last year, the operator in {a} said.",
+    "A delegation from {a} visited {b} on {month} {day} to discuss the {proj}.",
+    "Trade between {country} and China reached ${n} billion in {year}, up {pct} percent.",
+    "Construction of the {proj} near {a} began in {year}; crews from {b} are laying track.",
+    "{person}, an analyst in {a}, said the route via {b} would cut transit times to {c}.",
+    "Along the route from {a} to {b}, trucks queue for days at the border.",
+    "The {a}-{b}-{c} railway is expected to cost ${n} billion, according to the ministry.",
+    "Gas from {country} flows through the {proj} to {a}, where it enters the national grid.",
+    "President {person} met counterparts in {a} and promised new investment in {b}.",
+]
+PROJECTS = [
+    "Central Asia-China gas pipeline",
+    "China-Kyrgyzstan-Uzbekistan railway",
+    "Middle Corridor",
+    "Khorgos dry port",
+    "China-Kazakhstan crude oil pipeline",
+    "Western Europe-Western China highway",
+    "new logistics hub",
+]
+COUNTRIES = ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan", "Azerbaijan"]
+PEOPLE = ["Wang Yi", "Nurlan Bekov", "Mary Johnson", "Aziz Karimov", "Li Qiang"]
+MONTHS = ["January", "March", "May", "June", "September", "November"]
+
+
+def synthetic_corpus(directory: Path, n: int, seed: int) -> int:
+    """Write ``n`` articles of 8-20 sentences each; returns the total bytes written."""
+    from etl.gazetteer import load_cities
+
+    rng = random.Random(seed)
+    gaz = load_cities()
+    index = gaz._index
+    rows = [i for i in range(len(index.gid)) if index.iso3[3 * i : 3 * i + 3] in
+            {"KAZ", "KGZ", "TJK", "TKM", "UZB", "CHN", "AZE", "GEO", "TUR", "RUS"}
+            and index.pop[i] >= 20_000]
+    names = sorted({index.city_name[i] for i in rows})
+    total = 0
+    for k in range(n):
+        sentences = []
+        for _ in range(rng.randint(8, 20)):
+            a, b, c = rng.sample(names, 3)
+            sentences.append(
+                rng.choice(TEMPLATES).format(
+                    a=a, b=b, c=c, proj=rng.choice(PROJECTS), year=rng.randint(2005, 2026),
+                    n=round(rng.uniform(1, 120), 1), pct=rng.randint(1, 60),
+                    month=rng.choice(MONTHS), day=rng.randint(1, 28),
+                    country=rng.choice(COUNTRIES), person=rng.choice(PEOPLE),
+                )
+            )
+        body = f"Title: Synthetic article {k}\nDate: 2024-{1 + k % 12:02d}-15\n\n" + " ".join(sentences)
+        data = body.encode("utf-8")
+        (directory / f"a{k:05d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def timed_cli(corpus: Path, out: Path, env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--quiet", "--corpus", str(corpus), "--out", str(out)],
+        check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--skip-cold", action="store_true")
+    args = ap.parse_args()
+
+    from etl import build as build_mod
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        nbytes = synthetic_corpus(corpus, args.articles, args.seed)
+        knowledge = build_mod.load_knowledge()
+        docs, _ = build_mod.read_corpus(corpus)
+        from etl.assemble import FeatureBook, extract
+
+        book = FeatureBook(knowledge.registry)
+        t = time.perf_counter()
+        for doc in docs:
+            book.add(extract(doc, knowledge.matcher, knowledge.resolver, knowledge.registry,
+                             knowledge.continent_of))
+        extract_s = time.perf_counter() - t
+        t = time.perf_counter()
+        result = build_mod.build(corpus, tmp_path / "out", knowledge=knowledge)
+        full_s = time.perf_counter() - t
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        print(f"synthetic corpus: {args.articles} articles, {nbytes / 1e6:.1f} MB (seed {args.seed})")
+        print(f"extraction: {len(docs) / extract_s:,.0f} articles/s, {nbytes / 1e6 / extract_s:.2f} MB/s (one core)")
+        print(f"full build incl. reading and writing: {full_s:.1f} s "
+              f"({len(docs) / full_s:,.0f} articles/s); {sum(result.counts.values())} features")
+        print(f"peak memory (max RSS of this process): {peak_mb:,.0f} MB")
+
+        env = dict(os.environ)
+        if not args.skip_cold:
+            cold_env = dict(env, ATLAS_CACHE_DIR=str(tmp_path / "cold-cache"))
+            print(f"cold seed build (CLI, index created): {timed_cli(ROOT / 'corpus', tmp_path / 'c', cold_env):.2f} s")
+        timed_cli(ROOT / "corpus", tmp_path / "w", env)  # make sure the cache exists
+        warm = sorted(timed_cli(ROOT / "corpus", tmp_path / "w", env) for _ in range(3))
+        print(f"warm seed build (CLI, median of 3): {warm[1]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
