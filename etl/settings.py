@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
 REGISTRY_DIR = GEODATA / "registry"
 REGIONS_CSV = GEODATA / "regions.csv"
+PLACE_NAMES_CSV = GEODATA / "place_names.csv"
 COUNTRIES_GEOJSON = GEODATA / "countries.geojson"
 COUNTRY_ALIASES_CSV = GEODATA / "country_aliases.csv"
 PERSON_CUES = GEODATA / "person_cues.yaml"
