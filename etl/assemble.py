@@ -59,7 +59,8 @@ def extract(
         return Source(doc.path, doc.date, text[s:e], s, e)
 
     place_mentions, registry_mentions = matcher.find(text)
-    resolved, rejected = resolver.resolve(text, place_mentions)
+    projects = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
+    resolved, rejected = resolver.resolve(text, place_mentions, projects)
     resolved = [r for r in resolved if _fits_enclosing_entry(r, registry_mentions, registry)]
     for r in resolved:
         found.places.append((r.place, source(r.mention.start, r.mention.end), r.mention.surface, r.confidence))
@@ -89,6 +90,10 @@ def extract(
                     Unresolved(m.surface, "registry", R_NO_CONTEXT, src, m.key)
                 )
 
+    for entry_id, start, end in _described_facilities(text, sentences, resolved, registry):
+        if not any(e == entry_id for e, _, _ in found.entries):
+            found.entries.append((entry_id, source(start, end), text[start:end]))
+
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue
@@ -101,6 +106,63 @@ def extract(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
             )
     return found
+
+
+#: nouns naming a facility type in running text
+_FACILITY_NOUNS = {
+    "power_plant": r"(?:[\w-]+ )?power (?:plant|station)",
+    "hydropower_plant": r"hydro(?:power|electric)(?: power)? (?:plant|station)",
+    "refinery": r"(?:oil )?refinery",
+    "dry_port": r"(?:dry|waterless|inland) port",
+    "wind_farm": r"wind (?:farm|park|power plant)",
+    "solar_farm": r"solar (?:farm|park|power plant)",
+    "gas_field": r"gas field",
+    "oil_field": r"oil field",
+}
+_FACILITY_RE = {k: re.compile(rf"\b{v}s?\b", re.IGNORECASE) for k, v in _FACILITY_NOUNS.items()}
+_POWER_FIGURE = re.compile(r"\b(\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s*(MW|GW)\b")
+#: how close a described facility must be to the place the sentence names (km)
+_NEAR_CITY_KM = 40.0
+_NEAR_REGION_KM = 150.0
+
+
+def _described_facilities(text, sentences, resolved, registry: Registry):
+    """"The 1,500 MW gas-fired power plant in the Syrdarya region" is a registry facility.
+
+    A facility noun, a place named in the same sentence that lies near a registry facility
+    of that type, and no stated capacity that contradicts the registry's.
+    """
+    from etl.geo import km
+
+    by_sentence: dict[tuple[int, int], list] = {}
+    for r in resolved:
+        if r.place.kind in {"city", "region"}:
+            by_sentence.setdefault(sentences.around(r.mention.start), []).append(r.place)
+    for (s, e), places in sorted(by_sentence.items()):
+        sentence = text[s:e]
+        figures = [float(v.replace(",", "")) * (1000 if u == "GW" else 1) for v, u in _POWER_FIGURE.findall(sentence)]
+        for kind, pattern in _FACILITY_RE.items():
+            noun = pattern.search(sentence)
+            if noun is None:
+                continue
+            best = None
+            for entry in registry.entries.values():
+                if entry.type != kind:
+                    continue
+                spot = Place("", entry.name, entry.geometry.y, entry.geometry.x, "city")
+                for place in places:
+                    limit = _NEAR_REGION_KM if place.kind == "region" else _NEAR_CITY_KM
+                    d = km(place, spot)
+                    if d > limit:
+                        continue
+                    if entry.capacity_unit == "MW" and figures and entry.capacity not in figures:
+                        continue
+                    if place.kind == "region" and not (figures and entry.capacity in figures):
+                        continue
+                    if best is None or d < best[0]:
+                        best = (d, entry.id)
+            if best is not None:
+                yield best[1], s + noun.start(), s + noun.end()
 
 
 #: a town named inside a project's name must lie this close to the project (degrees, ~110 km)

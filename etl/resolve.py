@@ -98,28 +98,28 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     runs = _capitalised_runs(text, tokens)
     lowered = text.lower()
     for run in runs:
-        start, end = run[0][0], run[-1][1]
-        words = [w for _, _, w in run]
-        low = [w.lower().rstrip("'s") for w in words]
-        person = False
-        if len(run) >= 2 and (
-            low[0] in cues.given_names
-            or low[0] in cues.surnames
-            or low[-1].endswith(cues.surname_suffixes)
-        ):
-            person = True
-        elif _preceded_by_title(lowered, text, start, cues):
-            person = True
-        elif len(run) >= 2 and _followed_by_speech(text, end, cues):
-            person = True
-        if person:
-            spans.append((start, end))
+        # "Chinese President Xi Jinping": the name may start anywhere in the run
+        for i in range(len(run)):
+            if _is_person(text, lowered, run[i:], cues):
+                spans.append((run[i][0], run[-1][1]))
+                break
     names = {text[s:e] for s, e in spans}
     parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
     for part in sorted(parts | names, key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w'-]){re.escape(part)}(?![\w-])", text):
             spans.append((m.start(), m.end()))
     return spans
+
+
+def _is_person(text: str, lowered: str, run: list[tuple[int, int, str]], cues: PersonCues) -> bool:
+    low = [w.lower().removesuffix("'s") for _, _, w in run]
+    if len(run) >= 2 and (
+        low[0] in cues.given_names or low[0] in cues.surnames or low[-1].endswith(cues.surname_suffixes)
+    ):
+        return True
+    if _preceded_by_title(lowered, text, run[0][0], cues):
+        return True
+    return len(run) >= 2 and _followed_by_speech(text, run[-1][1], cues)
 
 
 def _capitalised_runs(text: str, tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
@@ -156,8 +156,10 @@ class Resolver:
         self._us_states: dict[str, str] | None = None
 
     def resolve(
-        self, text: str, mentions: list[Mention]
+        self, text: str, mentions: list[Mention], projects: list[tuple[int, int]] = ()
     ) -> tuple[list[ResolvedPlace], list[Rejected]]:
+        """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere."""
+        self._projects = projects
         people = person_spans(text, self.cues)
         kept: list[tuple[Mention, list[NameHit]]] = []
         for m in mentions:
@@ -292,7 +294,13 @@ class Resolver:
         if rival and margin < MIN_MARGIN:
             return Rejected(m, R_AMBIGUOUS, listing)
         place = best.place
-        if place.kind == "city" and place.population < 100_000 and self._names_organisation(text, m):
+        in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
+        if (
+            place.kind == "city"
+            and place.population < 100_000
+            and not in_project
+            and self._names_organisation(text, m)
+        ):
             return None
         if place.kind == "city" and not self._credible(place, best, qualifier, doc_countries):
             # a weak match with nothing around it saying "place" is not a place mention
