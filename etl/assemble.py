@@ -83,7 +83,9 @@ def extract(
             for member in registry.systems[m.key].members:
                 found.entries.append((member, src, m.surface))
         elif m.kind == CONTEXT:
-            if registry.system_of(m.key) in systems_named:
+            if registry.system_of(m.key) in systems_named or _country_in_sentence(
+                m.key, src, resolved, registry
+            ):
                 found.entries.append((m.key, src, _context_surface(text, m)))
             else:
                 found.unresolved.append(
@@ -186,6 +188,24 @@ def _fits_enclosing_entry(r, registry_mentions: list[Mention], registry: Registr
             if registry.entries[m.key].geometry.distance(point) > _NEAR_ENTRY_DEG:
                 return False
     return True
+
+
+def _country_in_sentence(entry_id: str, src: Source, resolved, registry: Registry) -> bool:
+    """"Kyrgyzstan has opened its North-South highway": a generic name, placed by the country.
+
+    Only for entries outside a system: a system's line letters need the system named.
+    """
+    if registry.system_of(entry_id) is not None:
+        return False
+    from etl import countries
+
+    inside = set(countries.load().of(registry.entries[entry_id].geometry))
+    return any(
+        r.place.kind == "country"
+        and r.place.country in inside
+        and src.start <= r.mention.start < src.end
+        for r in resolved
+    )
 
 
 def _context_surface(text: str, m: Mention) -> str:

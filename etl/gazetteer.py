@@ -31,9 +31,11 @@ from etl.text import ascii_fold, fold_name, normalise
 log = logging.getLogger(__name__)
 
 #: bump when the index layout or the name filters change
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
+#: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
+SHORT_ALTERNATE_COUNTRIES = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
 MIN_PRIMARY_LEN = 3
 #: Cyrillic alternate names are kept for towns at least this large (cp1251 Russian news)
 CYRILLIC_MIN_POPULATION = 15_000
@@ -260,10 +262,11 @@ def _write_index(path: Path) -> None:
         alternates = city.get("alternatenames") or []
         if pop < FULL_ALTERNATES_POPULATION and country not in REGION_COUNTRIES:
             alternates = []
-        for name in _usable_names(city["name"], alternates, pop):
+        short_ok = country in SHORT_ALTERNATE_COUNTRIES
+        for name in _usable_names(city["name"], alternates, pop, short_ok=short_ok):
             primary = name == city["name"]
             for variant in {fold_name(name), fold_name(ascii_fold(name))}:
-                if len(variant) < (MIN_PRIMARY_LEN if primary else MIN_ALTERNATE_LEN):
+                if len(variant) < (MIN_PRIMARY_LEN if primary or short_ok else MIN_ALTERNATE_LEN):
                     continue
                 per_name = names.setdefault(variant, {})
                 per_name[row] = per_name.get(row, False) or primary
@@ -294,11 +297,14 @@ def _write_index(path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _usable_names(name: str, alternates: list[str], population: int) -> list[str]:
+def _usable_names(
+    name: str, alternates: list[str], population: int, *, short_ok: bool = False
+) -> list[str]:
     """The city's own name and the alternate names a news text could use."""
     out = [name]
+    shortest = MIN_PRIMARY_LEN if short_ok else MIN_ALTERNATE_LEN
     for alt in alternates:
-        if len(alt) < MIN_ALTERNATE_LEN or not alt[0].isupper() or alt.isupper():
+        if len(alt) < shortest or not alt[0].isupper() or alt.isupper():
             continue
         if any(c.isdigit() or c in ",()/;:" for c in alt):
             continue
