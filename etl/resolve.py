@@ -36,6 +36,11 @@ _LOCATIVES = frozenset(
     "in at near from to via through into towards toward outside across between reach reached"
     " reaches connects connecting linking link and".split()
 )
+#: capitalised at a sentence start, but never part of a name
+_FUNCTION_WORDS = frozenset(
+    "In At On The A An From To For By With And But As If When While After Before During Since"
+    " Under Over Of Its Their His Her This That These Those".split()
+)
 _WORD = re.compile(r"[A-Z][\w'-]*")
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
 
@@ -65,6 +70,11 @@ class PersonCues:
     given_names: frozenset[str]
     demonyms: frozenset[str] = frozenset()
     organisation_words: frozenset[str] = frozenset()
+
+    titles_lower: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "titles_lower", frozenset(t.lower() for t in self.titles))
 
 
 @cache
@@ -98,11 +108,11 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     runs = _capitalised_runs(text, tokens)
     lowered = text.lower()
     for run in runs:
-        # "Chinese President Xi Jinping": the name may start anywhere in the run
-        for i in range(len(run)):
-            if _is_person(text, lowered, run[i:], cues):
-                spans.append((run[i][0], run[-1][1]))
-                break
+        while run and run[0][2] in _FUNCTION_WORDS:
+            run = run[1:]
+        span = _person_in_run(text, lowered, run, cues)
+        if span is not None:
+            spans.append(span)
     names = {text[s:e] for s, e in spans}
     parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
     for part in sorted(parts | names, key=len, reverse=True):
@@ -111,15 +121,33 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_person(text: str, lowered: str, run: list[tuple[int, int, str]], cues: PersonCues) -> bool:
-    low = [w.lower().removesuffix("'s") for _, _, w in run]
-    if len(run) >= 2 and (
-        low[0] in cues.given_names or low[0] in cues.surnames or low[-1].endswith(cues.surname_suffixes)
-    ):
-        return True
-    if _preceded_by_title(lowered, text, run[0][0], cues):
-        return True
-    return len(run) >= 2 and _followed_by_speech(text, run[-1][1], cues)
+def _person_in_run(
+    text: str, lowered: str, run: list[tuple[int, int, str]], cues: PersonCues
+) -> tuple[int, int] | None:
+    """The part of a capitalised run that is a person's name, or None.
+
+    "Chinese President Xi Jinping": the name may start anywhere in the run, at a given
+    name or surname, or right after a title; a speech verb after the run marks only its
+    last two words ("Xinjiang Party Secretary Ma Xingrui said" is not about Xinjiang).
+    """
+    if not run:
+        return None
+    end = run[-1][1]
+    for i in range(len(run)):
+        low = [w.lower().removesuffix("'s") for _, _, w in run[i:]]
+        if low[0] in cues.titles_lower:
+            continue
+        if len(low) >= 2 and (
+            low[0] in cues.given_names
+            or low[0] in cues.surnames
+            or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
+        ) and not set(low) & cues.titles_lower:
+            return (run[i][0], end)
+        if _preceded_by_title(lowered, text, run[i][0], cues):
+            return (run[i][0], end)
+    if len(run) >= 2 and _followed_by_speech(text, end, cues):
+        return (run[-2][0], end)
+    return None
 
 
 def _capitalised_runs(text: str, tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
@@ -160,7 +188,13 @@ class Resolver:
     ) -> tuple[list[ResolvedPlace], list[Rejected]]:
         """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere."""
         self._projects = projects
-        people = person_spans(text, self.cues)
+        people = [
+            (s, e)
+            for s, e in person_spans(text, self.cues)
+            if not any(
+                h.place.kind != "city" and h.primary for h in self.gazetteer.candidates(text[s:e])
+            )
+        ]
         kept: list[tuple[Mention, list[NameHit]]] = []
         for m in mentions:
             if any(s <= m.start and m.end <= e for s, e in people):
@@ -318,7 +352,8 @@ class Resolver:
         place = hit.place
         score = math.log10(place.population + 10)
         if place.kind in {"country", "region", "water_body", "continent"}:
-            score += 4.0
+            # curated regions are chosen for this atlas: region of interest by construction
+            score += 4.0 if place.kind == "country" else 7.0
         if hit.primary:
             score += 2.0
         if place.country in CORE_COUNTRIES:

@@ -98,3 +98,14 @@ def test_demonym_is_not_a_place(resolve):
     resolver = Resolver(gaz, CUES)
     places, _ = Matcher(gaz, Registry()).find("The Kyrgyz President arrived.")
     assert resolver.resolve("The Kyrgyz President arrived.", places) == ([], [])
+
+
+def test_a_place_in_a_run_with_a_title_is_still_a_place(resolve):
+    found, _ = resolve("Kyrgyzstan Deputy President Nurlan Bekov said Osh would host it.")
+    assert ("Kyrgyzstan", "country:KGZ") in found
+    assert ("Osh", "gn:5") in found
+
+
+def test_a_country_that_said_something_is_still_a_country(resolve):
+    found, _ = resolve("United States said on Monday it would not object.")
+    assert ("United States", "country:USA") in found
