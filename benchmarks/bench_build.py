@@ -58,9 +58,13 @@ def synthetic_corpus(directory: Path, n: int, seed: int) -> int:
     rng = random.Random(seed)
     gaz = load_cities()
     index = gaz._index
-    rows = [i for i in range(len(index.gid)) if index.iso3[3 * i : 3 * i + 3] in
-            {"KAZ", "KGZ", "TJK", "TKM", "UZB", "CHN", "AZE", "GEO", "TUR", "RUS"}
-            and index.pop[i] >= 20_000]
+    rows = [
+        i
+        for i in range(len(index.gid))
+        if index.iso3[3 * i : 3 * i + 3]
+        in {"KAZ", "KGZ", "TJK", "TKM", "UZB", "CHN", "AZE", "GEO", "TUR", "RUS"}
+        and index.pop[i] >= 20_000
+    ]
     names = sorted({index.city_name[i] for i in rows})
     total = 0
     for k in range(n):
@@ -69,13 +73,22 @@ def synthetic_corpus(directory: Path, n: int, seed: int) -> int:
             a, b, c = rng.sample(names, 3)
             sentences.append(
                 rng.choice(TEMPLATES).format(
-                    a=a, b=b, c=c, proj=rng.choice(PROJECTS), year=rng.randint(2005, 2026),
-                    n=round(rng.uniform(1, 120), 1), pct=rng.randint(1, 60),
-                    month=rng.choice(MONTHS), day=rng.randint(1, 28),
-                    country=rng.choice(COUNTRIES), person=rng.choice(PEOPLE),
+                    a=a,
+                    b=b,
+                    c=c,
+                    proj=rng.choice(PROJECTS),
+                    year=rng.randint(2005, 2026),
+                    n=round(rng.uniform(1, 120), 1),
+                    pct=rng.randint(1, 60),
+                    month=rng.choice(MONTHS),
+                    day=rng.randint(1, 28),
+                    country=rng.choice(COUNTRIES),
+                    person=rng.choice(PEOPLE),
                 )
             )
-        body = f"Title: Synthetic article {k}\nDate: 2024-{1 + k % 12:02d}-15\n\n" + " ".join(sentences)
+        body = f"Title: Synthetic article {k}\nDate: 2024-{1 + k % 12:02d}-15\n\n" + " ".join(
+            sentences
+        )
         data = body.encode("utf-8")
         (directory / f"a{k:05d}.txt").write_bytes(data)
         total += len(data)
@@ -85,8 +98,21 @@ def synthetic_corpus(directory: Path, n: int, seed: int) -> int:
 def timed_cli(corpus: Path, out: Path, env: dict[str, str]) -> float:
     t = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "etl", "build", "--quiet", "--corpus", str(corpus), "--out", str(out)],
-        check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "build",
+            "--quiet",
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - t
 
@@ -112,24 +138,39 @@ def main() -> None:
         book = FeatureBook(knowledge.registry)
         t = time.perf_counter()
         for doc in docs:
-            book.add(extract(doc, knowledge.matcher, knowledge.resolver, knowledge.registry,
-                             knowledge.continent_of))
+            book.add(
+                extract(
+                    doc,
+                    knowledge.matcher,
+                    knowledge.resolver,
+                    knowledge.registry,
+                    knowledge.continent_of,
+                )
+            )
         extract_s = time.perf_counter() - t
         t = time.perf_counter()
         result = build_mod.build(corpus, tmp_path / "out", knowledge=knowledge)
         full_s = time.perf_counter() - t
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-        print(f"synthetic corpus: {args.articles} articles, {nbytes / 1e6:.1f} MB (seed {args.seed})")
-        print(f"extraction: {len(docs) / extract_s:,.0f} articles/s, {nbytes / 1e6 / extract_s:.2f} MB/s (one core)")
-        print(f"full build incl. reading and writing: {full_s:.1f} s "
-              f"({len(docs) / full_s:,.0f} articles/s); {sum(result.counts.values())} features")
+        print(
+            f"synthetic corpus: {args.articles} articles, {nbytes / 1e6:.1f} MB (seed {args.seed})"
+        )
+        print(
+            f"extraction: {len(docs) / extract_s:,.0f} articles/s, {nbytes / 1e6 / extract_s:.2f} MB/s (one core)"
+        )
+        print(
+            f"full build incl. reading and writing: {full_s:.1f} s "
+            f"({len(docs) / full_s:,.0f} articles/s); {sum(result.counts.values())} features"
+        )
         print(f"peak memory (max RSS of this process): {peak_mb:,.0f} MB")
 
         env = dict(os.environ)
         if not args.skip_cold:
             cold_env = dict(env, ATLAS_CACHE_DIR=str(tmp_path / "cold-cache"))
-            print(f"cold seed build (CLI, index created): {timed_cli(ROOT / 'corpus', tmp_path / 'c', cold_env):.2f} s")
+            print(
+                f"cold seed build (CLI, index created): {timed_cli(ROOT / 'corpus', tmp_path / 'c', cold_env):.2f} s"
+            )
         timed_cli(ROOT / "corpus", tmp_path / "w", env)  # make sure the cache exists
         warm = sorted(timed_cli(ROOT / "corpus", tmp_path / "w", env) for _ in range(3))
         print(f"warm seed build (CLI, median of 3): {warm[1]:.2f} s")

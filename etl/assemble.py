@@ -47,7 +47,11 @@ class Findings:
 
 
 def extract(
-    doc: Document, matcher: Matcher, resolver: Resolver, registry: Registry, continent_of: dict[str, str]
+    doc: Document,
+    matcher: Matcher,
+    resolver: Resolver,
+    registry: Registry,
+    continent_of: dict[str, str],
 ) -> Findings:
     """Every place, registry project and route the document names, or why not."""
     text = doc.text
@@ -63,16 +67,24 @@ def extract(
     resolved, rejected = resolver.resolve(text, place_mentions, projects)
     resolved = [r for r in resolved if _fits_enclosing_entry(r, registry_mentions, registry)]
     for r in resolved:
-        found.places.append((r.place, source(r.mention.start, r.mention.end), r.mention.surface, r.confidence))
+        found.places.append(
+            (r.place, source(r.mention.start, r.mention.end), r.mention.surface, r.confidence)
+        )
     for r in rejected:
         found.unresolved.append(
-            Unresolved(r.mention.surface, "place", r.reason, source(r.mention.start, r.mention.end), r.candidates)
+            Unresolved(
+                r.mention.surface,
+                "place",
+                r.reason,
+                source(r.mention.start, r.mention.end),
+                r.candidates,
+            )
         )
 
     systems_named = {m.key for m in registry_mentions if m.kind == SYSTEM}
-    systems_named |= {
-        registry.system_of(m.key) for m in registry_mentions if m.kind == ENTRY
-    } - {None}
+    systems_named |= {registry.system_of(m.key) for m in registry_mentions if m.kind == ENTRY} - {
+        None
+    }
     covered: list[tuple[int, int]] = []
     for m in registry_mentions:
         covered.append((m.start, m.end))
@@ -88,9 +100,7 @@ def extract(
             ):
                 found.entries.append((m.key, src, _context_surface(text, m)))
             else:
-                found.unresolved.append(
-                    Unresolved(m.surface, "registry", R_NO_CONTEXT, src, m.key)
-                )
+                found.unresolved.append(Unresolved(m.surface, "registry", R_NO_CONTEXT, src, m.key))
 
     for entry_id, start, end in _described_facilities(text, sentences, resolved, registry):
         if not any(e == entry_id for e, _, _ in found.entries):
@@ -129,7 +139,7 @@ _NEAR_REGION_KM = 150.0
 
 
 def _described_facilities(text, sentences, resolved, registry: Registry):
-    """"The 1,500 MW gas-fired power plant in the Syrdarya region" is a registry facility.
+    """ "The 1,500 MW gas-fired power plant in the Syrdarya region" is a registry facility.
 
     A facility noun, a place named in the same sentence that lies near a registry facility
     of that type, and no stated capacity that contradicts the registry's.
@@ -142,7 +152,10 @@ def _described_facilities(text, sentences, resolved, registry: Registry):
             by_sentence.setdefault(sentences.around(r.mention.start), []).append(r.place)
     for (s, e), places in sorted(by_sentence.items()):
         sentence = text[s:e]
-        figures = [float(v.replace(",", "")) * (1000 if u == "GW" else 1) for v, u in _POWER_FIGURE.findall(sentence)]
+        figures = [
+            float(v.replace(",", "")) * (1000 if u == "GW" else 1)
+            for v, u in _POWER_FIGURE.findall(sentence)
+        ]
         for kind, pattern in _FACILITY_RE.items():
             noun = pattern.search(sentence)
             if noun is None:
@@ -191,7 +204,7 @@ def _fits_enclosing_entry(r, registry_mentions: list[Mention], registry: Registr
 
 
 def _country_in_sentence(entry_id: str, src: Source, resolved, registry: Registry) -> bool:
-    """"Kyrgyzstan has opened its North-South highway": a generic name, placed by the country.
+    """ "Kyrgyzstan has opened its North-South highway": a generic name, placed by the country.
 
     Only for entries outside a system: a system's line letters need the system named.
     """
@@ -209,7 +222,7 @@ def _country_in_sentence(entry_id: str, src: Source, resolved, registry: Registr
 
 
 def _context_surface(text: str, m: Mention) -> str:
-    """"Lines A, B, and C" gives each letter alone: name it "Line A"."""
+    """ "Lines A, B, and C" gives each letter alone: name it "Line A"."""
     if m.end - m.start == 1:
         return f"Line {m.surface}"
     return m.surface

@@ -17,7 +17,6 @@ import shutil
 import sys
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from filelock import FileLock, Timeout
 
 from etl import __version__, countries, documents, gazetteer, registry, settings
 from etl._errors import BuildError, BuildLockedError
-from etl.assemble import FeatureBook, Findings, extract
+from etl.assemble import FeatureBook, extract
 from etl.geo import length_km
 from etl.io import csv_bytes, feature_collection_bytes, geometry_dict, write_geopackage
 from etl.mentions import Matcher
@@ -129,14 +128,24 @@ def build(
     try:
         lock.acquire(timeout=LOCK_TIMEOUT_S)
     except Timeout as exc:
-        msg = f"another build is writing {out}; waited {LOCK_TIMEOUT_S:.0f} s, try again when it ends"
+        msg = (
+            f"another build is writing {out}; waited {LOCK_TIMEOUT_S:.0f} s, try again when it ends"
+        )
         raise BuildLockedError(msg) from exc
     try:
         knowledge = knowledge or load_knowledge()
         docs, skipped = read_corpus(corpus, progress=progress)
         book = FeatureBook(knowledge.registry)
         for i, doc in enumerate(docs):
-            book.add(extract(doc, knowledge.matcher, knowledge.resolver, knowledge.registry, knowledge.continent_of))
+            book.add(
+                extract(
+                    doc,
+                    knowledge.matcher,
+                    knowledge.resolver,
+                    knowledge.registry,
+                    knowledge.continent_of,
+                )
+            )
             if progress and (i + 1) % 500 == 0:
                 print(f"  {i + 1}/{len(docs)} documents", file=sys.stderr)
         features = book.finish()
@@ -257,9 +266,7 @@ def _manifest(corpus, docs, skipped, layers, n_unresolved, n_facts) -> dict[str,
         "counts": {layer: len(fs) for layer, fs in layers.items()},
         "unresolved": n_unresolved,
         "facts": n_facts,
-        "registry": {
-            p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in reg_files
-        },
+        "registry": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in reg_files},
     }
 
 

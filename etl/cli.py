@@ -33,7 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--type", action="append", default=[], dest="types", metavar="T")
     e.add_argument("--country", action="append", default=[], dest="countries", metavar="ISO3")
     e.add_argument(
-        "--status", action="append", default=[], dest="statuses", metavar="S",
+        "--status",
+        action="append",
+        default=[],
+        dest="statuses",
+        metavar="S",
         choices=[*STATUSES, "unknown"],
     )
     e.add_argument("--format", choices=("geojson", "gpkg", "csv"), default=None)
@@ -85,7 +89,8 @@ def _export(args: argparse.Namespace) -> int:
     if not path.exists():
         raise UsageError(f"no build at {args.build} (run `atlas build` first)")
     filters = Filters(
-        types=tuple(args.types), countries=tuple(c.upper() for c in args.countries),
+        types=tuple(args.types),
+        countries=tuple(c.upper() for c in args.countries),
         statuses=tuple(args.statuses),
     )
     try:
@@ -113,8 +118,15 @@ def _serve(args: argparse.Namespace) -> int:
         return 0
     env = dict(os.environ, ATLAS_BUILD_DIR=str(args.build.resolve()))
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", "127.0.0.1", "--server.port", str(args.port),
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(args.port),
     ]
     print(f"atlas: dashboard on http://127.0.0.1:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     return subprocess.call(cmd, cwd=settings.ROOT, env=env)

@@ -63,7 +63,11 @@ class Countries:
         out = []
         for iso, geom in zip(self.iso3, self.geoms, strict=True):
             largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-            point = largest.representative_point() if not largest.contains(largest.centroid) else largest.centroid
+            point = (
+                largest.representative_point()
+                if not largest.contains(largest.centroid)
+                else largest.centroid
+            )
             place = Place(
                 key=f"country:{iso}",
                 name=self.name_of[iso],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import io
 import logging
 import os
 import re
@@ -94,7 +93,9 @@ def read_document(
     return parse_document(data, rel, metadata)
 
 
-def parse_document(data: bytes, rel: str, metadata: dict[str, str] | None = None) -> Document | Skipped:
+def parse_document(
+    data: bytes, rel: str, metadata: dict[str, str] | None = None
+) -> Document | Skipped:
     """Decode, extract and clean one document's bytes. Pure: no disk access."""
     sha = hashlib.sha256(data).hexdigest()
     if len(data) > MAX_BYTES:
@@ -110,7 +111,9 @@ def parse_document(data: bytes, rel: str, metadata: dict[str, str] | None = None
     if is_html:
         extracted = _extract_html(raw)
         if extracted is None:
-            return Skipped(rel, "HTML without article text (only scripts, navigation or markup)", sha)
+            return Skipped(
+                rel, "HTML without article text (only scripts, navigation or markup)", sha
+            )
         body, meta = extracted
     else:
         body, meta = _split_header(raw)
@@ -217,8 +220,6 @@ def _merge_metadata(found: dict[str, str | None], row: dict[str, str]) -> dict[s
     for key in ("title", "date", "source", "url"):
         if not merged.get(key) and row.get(key):
             merged[key] = row[key]
-    if row.get("date_precision") and merged.get("date") == row.get("date"):
-        merged["date_precision"] = row["date_precision"]
     return merged
 
 
@@ -261,13 +262,3 @@ def _clean(value: str | None) -> str | None:
         return None
     value = " ".join(normalise(str(value)).split())
     return value or None
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_text_file(path: Path) -> str:
-    """Read a small text data file of our own (UTF-8)."""
-    with io.open(path, encoding="utf-8") as f:
-        return f.read()

@@ -44,7 +44,23 @@ COMMON_WORDS = 40_000
 #: alternate names are kept for towns this large, or for any town in these countries
 FULL_ALTERNATES_POPULATION = 5_000
 REGION_COUNTRIES = frozenset(
-    "CHN KAZ KGZ TJK TKM UZB AFG PAK MNG RUS AZE GEO ARM TUR IRN".split()
+    [
+        "CHN",
+        "KAZ",
+        "KGZ",
+        "TJK",
+        "TKM",
+        "UZB",
+        "AFG",
+        "PAK",
+        "MNG",
+        "RUS",
+        "AZE",
+        "GEO",
+        "ARM",
+        "TUR",
+        "IRN",
+    ]
 )
 
 

@@ -16,9 +16,10 @@ _EARTH_KM = 6371.0
 def km(a: Place, b: Place) -> float:
     """Great-circle distance in km between two places (haversine: plenty for ranking)."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 

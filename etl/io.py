@@ -63,7 +63,9 @@ def read_features(path: Path) -> list[dict[str, Any]]:
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(
+        buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_value(row.get(k)) for k in columns})
@@ -102,7 +104,11 @@ def write_geopackage(path: Path, layers: dict[str, Sequence[dict[str, Any]]]) ->
         geoms = []
         for f in features:
             props = {
-                k: (json.dumps(v, ensure_ascii=False) if k in LIST_PROPERTIES and v is not None else v)
+                k: (
+                    json.dumps(v, ensure_ascii=False)
+                    if k in LIST_PROPERTIES and v is not None
+                    else v
+                )
                 for k, v in f["properties"].items()
             }
             records.append(props)

@@ -117,7 +117,7 @@ class Matcher:
         return _select(text, places), _select(text, registry)
 
     def _enumerations(self, text: str) -> list[tuple[int, int, str, str]]:
-        """"Lines A, B, and C": each letter as its own "Line X" (a context alias)."""
+        """ "Lines A, B, and C": each letter as its own "Line X" (a context alias)."""
         out = []
         for m in _ENUMERATION.finditer(text):
             noun = m.group(1).lower().removesuffix("s")
@@ -132,7 +132,7 @@ class Matcher:
         return out
 
     def _coordinations(self, text: str) -> list[tuple[int, int, str, str]]:
-        """"the China-Kazakhstan crude oil and natural gas pipelines": two pipelines."""
+        """ "the China-Kazakhstan crude oil and natural gas pipelines": two pipelines."""
         out = []
         for m in _COORDINATION.finditer(text):
             prefix = m.group(1)

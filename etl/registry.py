@@ -27,9 +27,26 @@ from etl.schema import (
 
 SYSTEMS_FILE = "systems.yaml"
 _ENTRY_KEYS = frozenset(
-    "id name aliases context_aliases system type status capacity capacity_unit "
-    "stated_length_km cost_usd year_opened waypoints location location_precision "
-    "sources notes layer".split()
+    [
+        "id",
+        "name",
+        "aliases",
+        "context_aliases",
+        "system",
+        "type",
+        "status",
+        "capacity",
+        "capacity_unit",
+        "stated_length_km",
+        "cost_usd",
+        "year_opened",
+        "waypoints",
+        "location",
+        "location_precision",
+        "sources",
+        "notes",
+        "layer",
+    ]
 )
 
 
@@ -187,7 +204,9 @@ def _entry(raw: dict, path: Path, gazetteer: Gazetteer) -> Entry:
         waypoints=waypoints,
         file=path.name,
         aliases=tuple(_strings(raw.get("aliases"), path, entry_id, "aliases")),
-        context_aliases=tuple(_strings(raw.get("context_aliases"), path, entry_id, "context_aliases")),
+        context_aliases=tuple(
+            _strings(raw.get("context_aliases"), path, entry_id, "context_aliases")
+        ),
         system=raw.get("system"),
         status=status,
         capacity=_number(raw, "capacity", path, entry_id),

@@ -18,14 +18,14 @@ from pathlib import Path
 import yaml
 
 from etl import settings
-from etl.geo import km
 from etl.gazetteer import Gazetteer, NameHit
+from etl.geo import km
 from etl.mentions import Mention
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_WEAK, Place
 from etl.text import fold_name
 
 #: countries along the Caspian route and China's other western neighbours
-ROUTE_COUNTRIES = frozenset("AFG PAK MNG RUS AZE GEO ARM TUR IRN".split())
+ROUTE_COUNTRIES = frozenset(["AFG", "PAK", "MNG", "RUS", "AZE", "GEO", "ARM", "TUR", "IRN"])
 #: a name used as a common English word this often (Zipf) needs a locative context
 COMMON_ZIPF = 3.9
 #: two candidates closer than this are the same place for ambiguity purposes
@@ -33,13 +33,66 @@ SAME_PLACE_KM = 60.0
 #: a winner needs this lead over a different place
 MIN_MARGIN = 1.0
 _LOCATIVES = frozenset(
-    "in at near from to via through into towards toward outside across between reach reached"
-    " reaches connects connecting linking link and".split()
+    [
+        "in",
+        "at",
+        "near",
+        "from",
+        "to",
+        "via",
+        "through",
+        "into",
+        "towards",
+        "toward",
+        "outside",
+        "across",
+        "between",
+        "reach",
+        "reached",
+        "reaches",
+        "connects",
+        "connecting",
+        "linking",
+        "link",
+        "and",
+    ]
 )
 #: capitalised at a sentence start, but never part of a name
 _FUNCTION_WORDS = frozenset(
-    "In At On The A An From To For By With And But As If When While After Before During Since"
-    " Under Over Of Its Their His Her This That These Those".split()
+    [
+        "In",
+        "At",
+        "On",
+        "The",
+        "A",
+        "An",
+        "From",
+        "To",
+        "For",
+        "By",
+        "With",
+        "And",
+        "But",
+        "As",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "Under",
+        "Over",
+        "Of",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "This",
+        "That",
+        "These",
+        "Those",
+    ]
 )
 _WORD = re.compile(r"[A-Z][\w'-]*")
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
@@ -137,11 +190,15 @@ def _person_in_run(
         low = [w.lower().removesuffix("'s") for _, _, w in run[i:]]
         if low[0] in cues.titles_lower:
             continue
-        if len(low) >= 2 and (
-            low[0] in cues.given_names
-            or low[0] in cues.surnames
-            or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
-        ) and not set(low) & cues.titles_lower:
+        if (
+            len(low) >= 2
+            and (
+                low[0] in cues.given_names
+                or low[0] in cues.surnames
+                or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
+            )
+            and not set(low) & cues.titles_lower
+        ):
             return (run[i][0], end)
         if _preceded_by_title(lowered, text, run[i][0], cues):
             return (run[i][0], end)
@@ -150,7 +207,9 @@ def _person_in_run(
     return None
 
 
-def _capitalised_runs(text: str, tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+def _capitalised_runs(
+    text: str, tokens: list[tuple[int, int, str]]
+) -> list[list[tuple[int, int, str]]]:
     """Runs of capitalised words separated by single spaces only."""
     runs: list[list[tuple[int, int, str]]] = []
     for tok in tokens:
@@ -228,8 +287,10 @@ class Resolver:
         if not surface[0].isupper():
             # scraped text lower-cases names ("islamabad"): accept distinctive big places only
             best = hits[0].place
-            return zipf == 0.0 and len(surface) >= 5 and (
-                best.population >= 100_000 or best.kind in {"country", "region", "water_body"}
+            return (
+                zipf == 0.0
+                and len(surface) >= 5
+                and (best.population >= 100_000 or best.kind in {"country", "region", "water_body"})
             )
         if zipf < COMMON_ZIPF or kinds & {"country", "region", "water_body", "continent"}:
             return True
@@ -250,7 +311,7 @@ class Resolver:
         return bool(prev) and prev[-1].lower() in _LOCATIVES
 
     def _names_organisation(self, text: str, m: Mention) -> bool:
-        """"Atameken National Entrepreneurs Association": the name of a body, not a town."""
+        """ "Atameken National Entrepreneurs Association": the name of a body, not a town."""
         after = re.match(r"[\"']?((?:\s[A-Z][\w-]*){1,4})", text[m.end : m.end + 60])
         if not after:
             return False
@@ -317,11 +378,7 @@ class Resolver:
             f"{h.place.name} ({h.place.country or h.place.kind}) {s:.1f}" for s, _, h in scored[:4]
         )
         rival = next(
-            (
-                (s, h)
-                for s, _, h in scored[1:]
-                if km(h.place, best.place) > SAME_PLACE_KM
-            ),
+            ((s, h) for s, _, h in scored[1:] if km(h.place, best.place) > SAME_PLACE_KM),
             None,
         )
         margin = best_score - rival[0] if rival else 10.0

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from shapely.geometry import LineString
 
-from etl.geo import km
 from etl.gazetteer import Gazetteer
+from etl.geo import km
 from etl.schema import (
     CORRIDORS,
     PIPELINES,
@@ -86,7 +86,9 @@ def find_chains(text: str) -> list[Chain]:
     return out
 
 
-def judge(chain: Chain, gazetteer: Gazetteer, continent_of: dict[str, str]) -> InferredRoute | RefusedRoute:
+def judge(
+    chain: Chain, gazetteer: Gazetteer, continent_of: dict[str, str]
+) -> InferredRoute | RefusedRoute:
     """Resolve a chain's parts and decide: an inferred route, or a refusal with the reason."""
     places: list[Place] = []
     parts = list(chain.parts)
@@ -121,9 +123,7 @@ def judge(chain: Chain, gazetteer: Gazetteer, continent_of: dict[str, str]) -> I
         return RefusedRoute(chain, R_IMPLAUSIBLE, "fewer than two places to draw between")
     for a, b in zip(points, points[1:], strict=False):
         if km(a, b) > MAX_HOP_KM:
-            return RefusedRoute(
-                chain, R_IMPLAUSIBLE, f"{a.name} to {b.name} is {km(a, b):,.0f} km"
-            )
+            return RefusedRoute(chain, R_IMPLAUSIBLE, f"{a.name} to {b.name} is {km(a, b):,.0f} km")
     geometry = LineString([(p.lon, p.lat) for p in points])
     return InferredRoute(chain, tuple(places), geometry)
 

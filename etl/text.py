@@ -87,8 +87,48 @@ def lower_same_length(text: str) -> str:
 # --- sentences ------------------------------------------------------------------------------------
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st no vs etc inc ltd co corp jr sr gen col lt sgt rep sen gov "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx e.g i.e u.s u.k u.n".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rep",
+        "sen",
+        "gov",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+    ]
 )
 # a full stop, question or exclamation mark (with closing quotes/brackets) and then space
 _END = re.compile(r"[.!?][\"')\]]*(?=\s)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,16 @@ from etl.build import build, load_knowledge
 
 DATA = Path(__file__).parent / "data"
 ARTICLES = DATA / "articles"
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Haversine distance between (lat, lon) pairs: the tests' own, not the code under test."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 @pytest.fixture(scope="session")

@@ -7,23 +7,16 @@ Expected coordinates in expected.yaml were taken from GeoNames records chosen by
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 import yaml
 
 from etl.text import normalise
 
-from .conftest import ARTICLES
+from .conftest import ARTICLES, km
 
 EXPECTED = yaml.safe_load((ARTICLES / "expected.yaml").read_text(encoding="utf-8"))
 TOLERANCE_KM = 25.0
-
-
-def km(a, b):
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 def _from_doc(layers, doc):
@@ -82,7 +75,9 @@ def test_expected_countries_and_projects(articles_build, case):
 @pytest.mark.parametrize("case", EXPECTED, ids=_ids)
 def test_traps_do_not_become_places(articles_build, case):
     _, layers = articles_build
-    found = [(f, q) for f, q in _from_doc(layers, case["file"]) if f["properties"]["layer"] == "places"]
+    found = [
+        (f, q) for f, q in _from_doc(layers, case["file"]) if f["properties"]["layer"] == "places"
+    ]
     names = set()
     for f, _ in found:
         names.add(f["properties"]["name"])

@@ -62,7 +62,9 @@ def test_ogrinfo_lists_every_layer_with_its_count(seed_build):
     out, layers = seed_build
     listing = subprocess.run(
         ["ogrinfo", "-ro", "-so", "-al", str(out / "atlas.gpkg")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     for layer in LAYERS:
         assert f"Layer name: {layer}" in listing
@@ -108,12 +110,26 @@ def test_failed_build_leaves_the_previous_one(knowledge, tmp_path, monkeypatch):
 def test_export_filters_by_country_and_status(seed_build, tmp_path, capsys):
     out, layers = seed_build
     target = tmp_path / "kaz.geojson"
-    code = main(["export", "--layer", "pipelines", "--country", "KAZ", "--status", "operating",
-                 "--out", str(target), "--build", str(out)])
+    code = main(
+        [
+            "export",
+            "--layer",
+            "pipelines",
+            "--country",
+            "KAZ",
+            "--status",
+            "operating",
+            "--out",
+            str(target),
+            "--build",
+            str(out),
+        ]
+    )
     assert code == 0
     got = json.loads(target.read_text(encoding="utf-8"))["features"]
     expected = [
-        f for f in layers["pipelines"]
+        f
+        for f in layers["pipelines"]
         if "KAZ" in f["properties"]["countries"] and f["properties"]["status"] == "operating"
     ]
     assert got == expected and got
@@ -123,8 +139,22 @@ def test_export_gpkg_and_csv_open(seed_build, tmp_path):
     out, layers = seed_build
     for fmt in ("gpkg", "csv"):
         target = tmp_path / f"x.{fmt}"
-        assert main(["export", "--layer", "places", "--format", fmt, "--out", str(target),
-                     "--build", str(out)]) == 0
+        assert (
+            main(
+                [
+                    "export",
+                    "--layer",
+                    "places",
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(target),
+                    "--build",
+                    str(out),
+                ]
+            )
+            == 0
+        )
         assert len(pyogrio.read_dataframe(target)) == len(layers["places"])
 
 

@@ -25,7 +25,9 @@ BODY = "The Kashgar\u2013Andijan railway will pass Jalal-Abad, officials in Bish
 def test_encodings_read_to_the_same_clean_text(data):
     doc = parse_document(data, "a.txt")
     assert isinstance(doc, Document)
-    assert doc.text == "The Kashgar-Andijan railway will pass Jalal-Abad, officials in Bishkek said."
+    assert (
+        doc.text == "The Kashgar-Andijan railway will pass Jalal-Abad, officials in Bishkek said."
+    )
 
 
 def test_cp1251_russian_is_read():
@@ -61,7 +63,9 @@ def test_oversized_file_is_skipped_without_reading_it(tmp_path):
 
 
 def test_header_block_gives_metadata_and_is_not_text():
-    raw = "Title: Dry port grows\nDate: 2024-02-29\nSource: Example Times\n\nKhorgos handled more.\n"
+    raw = (
+        "Title: Dry port grows\nDate: 2024-02-29\nSource: Example Times\n\nKhorgos handled more.\n"
+    )
     doc = parse_document(raw.encode(), "x.txt")
     assert (doc.title, doc.date, doc.date_precision, doc.source) == (
         "Dry port grows",

@@ -43,13 +43,16 @@ def test_a_good_entry_loads_with_its_geometry(tmp_path):
     ("change", "problem"),
     [
         (("type: railway", "type: teleporter"), "unknown type 'teleporter'"),
-        (("waypoints: [Kashgar, Andijan]", "waypoints: [Kashgar, Atlantis]"), "'Atlantis' is not in the gazetteer"),
+        (
+            ("waypoints: [Kashgar, Andijan]", "waypoints: [Kashgar, Atlantis]"),
+            "'Atlantis' is not in the gazetteer",
+        ),
         (
             ("waypoints: [Kashgar, Andijan]", "waypoints: [Kashgar, {name: X, lat: 95, lon: 10}]"),
             "out of range",
         ),
         (("status: construction", "status: dreaming"), "unknown status 'dreaming'"),
-        (("  sources: [{title: T, publisher: P, url: \"https://example.org/t\"}]", ""), "source"),
+        (('  sources: [{title: T, publisher: P, url: "https://example.org/t"}]', ""), "source"),
     ],
     ids=["type", "waypoint", "coordinates", "status", "sources"],
 )

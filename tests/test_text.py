@@ -9,7 +9,7 @@ from etl.text import SentenceIndex, normalise, sentence_spans
 def test_typographic_marks_fold_one_for_one():
     raw = "Xi\u2019an \u2013 Horgos\u00a0dry port \u201cKhorgos\u201d"
     clean = normalise(raw)
-    assert clean == "Xi'an - Horgos dry port \"Khorgos\""
+    assert clean == 'Xi\'an - Horgos dry port "Khorgos"'
     assert len(clean) == len(raw)
 
 
