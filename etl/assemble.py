@@ -238,6 +238,7 @@ class FeatureBook:
         self.confidence: dict[str, float] = {}
         self.unresolved: list[Unresolved] = []
         self.place_ids: dict[str, str] = {}
+        self._source_keys: dict[str, set[tuple[str, int, int]]] = {}
 
     def add(self, findings: Findings) -> None:
         for place, src, surface, conf in findings.places:
@@ -286,7 +287,9 @@ class FeatureBook:
     def _note(self, feat: Feature, src: Source, surface: str, confidence: float) -> None:
         keys = self.mention_keys.setdefault(feat.id, set())
         keys.add((src.doc, src.start, surface))
-        if src not in feat.sources:
+        seen = self._source_keys.setdefault(feat.id, set())
+        if (src.doc, src.start, src.end) not in seen:
+            seen.add((src.doc, src.start, src.end))
             feat.sources.append(src)
         alias = " ".join(surface.split())
         if alias.lower() != feat.name.lower():

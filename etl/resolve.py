@@ -19,7 +19,9 @@ import yaml
 
 from etl import settings
 from etl.gazetteer import Gazetteer, NameHit
-from etl.geo import km
+import numpy as np
+
+from etl.geo import km, km_to_many
 from etl.mentions import Mention
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_WEAK, Place
 from etl.text import fold_name
@@ -221,12 +223,9 @@ def _capitalised_runs(
 
 
 def _preceded_by_title(lowered: str, text: str, start: int, cues: PersonCues) -> bool:
-    before = lowered[max(0, start - 40) : start].rstrip()
-    for title in cues.titles:
-        t = title.lower()
-        if before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalnum()):
-            return True
-    return False
+    """The one to three words before ``start`` are a title ("Foreign Minister")."""
+    words = lowered[max(0, start - 40) : start].split()
+    return any(" ".join(words[-n:]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n)
 
 
 def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
@@ -268,6 +267,8 @@ class Resolver:
         anchors = self._anchors(kept)
         resolved: list[ResolvedPlace] = []
         rejected: list[Rejected] = []
+        self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
+        self._anchor_arrays = None
         for m, hits in kept:
             outcome = self._choose(text, m, hits, doc_countries, anchors)
             if isinstance(outcome, ResolvedPlace):
@@ -329,11 +330,12 @@ class Resolver:
 
     def _anchors(self, kept: list[tuple[Mention, list[NameHit]]]) -> list[Place]:
         """Places the document names without doubt: one candidate, a city."""
-        return [
-            hits[0].place
+        anchors = {
+            hits[0].place.key: hits[0].place
             for _, hits in kept
             if len({h.place.key for h in hits}) == 1 and hits[0].place.kind == "city"
-        ]
+        }
+        return [anchors[k] for k in sorted(anchors)]
 
     def _qualifier(self, text: str, end: int) -> set[str] | None:
         """Countries named right after a place ("Almaty, Kazakhstan"; "Moscow, Idaho")."""
@@ -369,6 +371,13 @@ class Resolver:
         anchors: list[Place],
     ) -> ResolvedPlace | Rejected | None:
         qualifier = self._qualifier(text, m.end)
+        if len({h.place.key for h in hits}) == 1:
+            best = hits[0]
+            if best.place.kind == "city" and not self._credible(
+                best.place, best, qualifier, doc_countries
+            ):
+                return Rejected(m, R_WEAK, best.place.name) if self._locative(text, m) else None
+            return ResolvedPlace(m, best.place, 0.9)
         scored = sorted(
             ((self._score(h, doc_countries, anchors, qualifier), h.place.key, h) for h in hits),
             key=lambda t: (-t[0], t[1]),
@@ -406,6 +415,10 @@ class Resolver:
         anchors: list[Place],
         qualifier: set[str] | None,
     ) -> float:
+        cache_key = (hit.place.key, hit.primary, frozenset(qualifier) if qualifier else None)
+        cached = self._scores.get(cache_key)
+        if cached is not None:
+            return cached
         place = hit.place
         score = math.log10(place.population + 10)
         if place.kind in {"country", "region", "water_body", "continent"}:
@@ -419,11 +432,26 @@ class Resolver:
             score += 1.5
         if place.country and place.country in doc_countries:
             score += 2.5
-        if any(0 < km(place, a) < 400 for a in anchors if a.key != place.key):
+        if self._near_anchor(place, anchors):
             score += 1.5
         if qualifier is not None:
             score += 8.0 if place.country in qualifier else -8.0
+        self._scores[cache_key] = score
         return score
+
+    def _near_anchor(self, place: Place, anchors: list[Place]) -> bool:
+        """Within 400 km of a town the document names without doubt (not itself)."""
+        if not anchors:
+            return False
+        if self._anchor_arrays is None:
+            self._anchor_arrays = (
+                np.array([a.lat for a in anchors]),
+                np.array([a.lon for a in anchors]),
+                [a.key for a in anchors],
+            )
+        lats, lons, keys = self._anchor_arrays
+        d = km_to_many(place.lat, place.lon, lats, lons)
+        return any(0 < dist < 400 and key != place.key for dist, key in zip(d, keys, strict=True))
 
     @staticmethod
     def _credible(place: Place, hit: NameHit, qualifier: set[str] | None, doc: set[str]) -> bool:
