@@ -114,7 +114,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(build(settings.DEFAULT_CORPUS, args.build).summary(), file=sys.stderr)
     app = settings.ROOT / "dashboard" / "app.py"
     if not app.exists():
-        print(f"atlas: the layers are in {args.build.resolve()} (no dashboard in this version)")
+        print(f"atlas: the layers are in {args.build.absolute()} (no dashboard in this version)")
         return 0
     env = dict(os.environ, ATLAS_BUILD_DIR=str(args.build.resolve()))
     cmd = [
