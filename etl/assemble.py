@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl import routes
+from etl import figures, routes
 from etl.mentions import CONTEXT, ENTRY, SYSTEM, Matcher, Mention
 from etl.registry import Entry, Registry
 from etl.resolve import Resolver
@@ -44,6 +44,7 @@ class Findings:
     entries: list[tuple[str, Source, str]] = field(default_factory=list)
     routes: list[tuple[routes.InferredRoute, Source]] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
+    facts: list[figures.Fact] = field(default_factory=list)
 
 
 def extract(
@@ -117,8 +118,40 @@ def extract(
             found.unresolved.append(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
             )
+
+    things = [
+        figures.Mentioned(r.place.country, r.mention.start, r.mention.end)
+        for r in resolved
+        if r.place.kind == "country" and r.place.country
+    ]
+    things += [
+        figures.Mentioned(
+            entry_id,
+            src.start + _offset_in(src, surface),
+            src.start + _offset_in(src, surface) + len(surface),
+            registry.system_of(entry_id),
+        )
+        for entry_id, src, surface in found.entries
+    ]
+    things += [
+        figures.Mentioned(
+            route_feature_id(r.chain.layer, r.chain.parts), r.chain.start, r.chain.end
+        )
+        for r, _ in found.routes
+    ]
+    found.facts = figures.extract_facts(
+        text, sentences.spans, doc.path, doc.date, things, figures.load_rates()
+    )
     return found
 
+
+def _offset_in(src: Source, surface: str) -> int:
+    """Where a mention's words sit in its sentence (the start when not found verbatim)."""
+    i = src.quote.find(surface)
+    return max(i, 0)
+
+
+_PROPERTY_OF_METRIC = {"capacity": "capacity", "length": "stated_length_km", "cost": "cost_usd"}
 
 #: nouns naming a facility type in running text
 _FACILITY_NOUNS = {
@@ -239,6 +272,7 @@ class FeatureBook:
         self.unresolved: list[Unresolved] = []
         self.place_ids: dict[str, str] = {}
         self._source_keys: dict[str, set[tuple[str, int, int]]] = {}
+        self.facts: list[figures.Fact] = []
 
     def add(self, findings: Findings) -> None:
         for place, src, surface, conf in findings.places:
@@ -270,6 +304,7 @@ class FeatureBook:
                 self.features[fid] = feat
             self._note(feat, src, route.chain.text, 0.6)
         self.unresolved.extend(findings.unresolved)
+        self.facts.extend(findings.facts)
 
     def _place_id(self, place: Place) -> str:
         """``places/<name>`` for countries and regions, ``places/<name>-<iso3>`` for towns."""
@@ -297,7 +332,14 @@ class FeatureBook:
         self.confidence[feat.id] = max(self.confidence.get(feat.id, 0.0), confidence)
 
     def finish(self) -> list[Feature]:
-        """The features sorted by id, sources in document order, confidence settled."""
+        """The features sorted by id, sources in document order, confidence settled.
+
+        Figures stated about a feature fill its empty properties or confirm them; a
+        disagreement with the registry is recorded in ``figures``, never overwritten.
+        """
+        self.facts = figures.mark_conflicts(self.facts)
+        for fact in self.facts:
+            self._apply(fact)
         out = []
         for fid in sorted(self.features):
             feat = self.features[fid]
@@ -305,6 +347,47 @@ class FeatureBook:
             feat.confidence = round(self.confidence.get(fid, feat.confidence), 2)
             out.append(feat)
         return out
+
+    def _apply(self, fact: figures.Fact) -> None:
+        prop = _PROPERTY_OF_METRIC.get(fact.metric)
+        members = [self.features[f] for f in fact.features if f in self.features]
+        if prop is None or not members or fact.value is None:
+            return
+        unit = fact.unit
+        if prop == "capacity" and any(m.capacity_unit not in (None, unit) for m in members):
+            return
+        known = [getattr(m, prop) for m in members]
+        if any(k is None for k in known):
+            registry_value = None
+            if len(members) == 1:  # fill the empty property from the text
+                setattr(members[0], prop, fact.value)
+                if prop == "capacity":
+                    members[0].capacity_unit = unit
+        else:
+            registry_value = (
+                sum(known) if len(members) > 1 and prop != "stated_length_km" else known[0]
+            )
+        agrees = (
+            None
+            if registry_value is None
+            else abs(registry_value - fact.value)
+            <= 0.02 * max(abs(registry_value), abs(fact.value))
+        )
+        entry = {
+            "metric": fact.metric,
+            "value": figures._plain(fact.value),
+            "unit": unit,
+            "for": "+".join(m.id for m in members) if len(members) > 1 else members[0].id,
+            "registry_value": figures._plain(registry_value),
+            "agrees": agrees,
+            "doc": fact.source.doc,
+            "quote": fact.source.quote,
+            "start": fact.source.start,
+            "end": fact.source.end,
+        }
+        for m in members:
+            if entry not in m.figures:
+                m.figures.append(entry)
 
     def mentions(self, fid: str) -> int:
         return len(self.mention_keys.get(fid, ()))

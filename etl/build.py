@@ -44,6 +44,7 @@ from etl.schema import (
     P_COUNTRIES,
     P_END_DATE,
     P_ENDPOINTS,
+    P_FIGURES,
     P_FIRST_SEEN,
     P_ID,
     P_LAYER,
@@ -156,7 +157,8 @@ def build(
             layers[feat.layer].append(_feature_dict(feat, book.mentions(feat.id), cs, first_seen))
         unresolved_rows = [_unresolved_row(u) for u in book.unresolved]
         unresolved_rows.sort(key=lambda r: (r["doc"], r["start"], r["mention"]))
-        facts_rows: list[dict[str, Any]] = []
+        facts_rows = [f.row() for f in book.facts]
+        facts_rows.sort(key=lambda r: (r["doc"], r["start"], r["metric"], str(r["original"])))
         manifest = _manifest(corpus, docs, skipped, layers, len(unresolved_rows), len(facts_rows))
         files = {f"{layer}.geojson": feature_collection_bytes(fs) for layer, fs in layers.items()}
         files[FACTS_CSV] = csv_bytes(FACT_COLUMNS, facts_rows)
@@ -225,6 +227,7 @@ def _feature_dict(
         P_START_DATE: feat.start_date,
         P_END_DATE: feat.end_date,
         P_ENDPOINTS: feat.endpoints,
+        P_FIGURES: feat.figures,
     }
     assert tuple(props) == PROPERTIES
     return {"type": "Feature", "id": feat.id, "geometry": geometry_dict(geom), "properties": props}

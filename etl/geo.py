@@ -33,5 +33,8 @@ def km_to_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np
     """Great-circle distances in km from one point to many (degrees in, km out)."""
     lat1, lon1 = math.radians(lat), math.radians(lon)
     lat2, lon2 = np.radians(lats), np.radians(lons)
-    h = np.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * _EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))

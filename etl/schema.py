@@ -110,6 +110,7 @@ P_NOTES = "notes"
 P_START_DATE = "start_date"
 P_END_DATE = "end_date"
 P_ENDPOINTS = "endpoints"
+P_FIGURES = "figures"
 
 PROPERTIES: tuple[str, ...] = (
     P_ID,
@@ -134,9 +135,12 @@ PROPERTIES: tuple[str, ...] = (
     P_START_DATE,
     P_END_DATE,
     P_ENDPOINTS,
+    P_FIGURES,
 )
 #: list- or dict-valued properties: JSON text in the GeoPackage and CSV
-LIST_PROPERTIES = frozenset({P_ALIASES, P_COUNTRIES, P_SOURCES, P_REFERENCES, P_ENDPOINTS})
+LIST_PROPERTIES = frozenset(
+    {P_ALIASES, P_COUNTRIES, P_SOURCES, P_REFERENCES, P_ENDPOINTS, P_FIGURES}
+)
 
 FACT_COLUMNS = (
     "metric",
@@ -268,5 +272,6 @@ class Feature:
     start_date: str | None = None
     end_date: str | None = None
     endpoints: list[str] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)

@@ -1,0 +1,479 @@
+"""Figures in text: money, volumes, capacities, lengths and percentages, normalised and attributed.
+
+Each figure becomes a ``Fact``: what it measures (``metric``), what it is about
+(``subject``: a feature id, an ISO3 code, or ``CHN-CENTRAL_ASIA``), the year it is for,
+the value in a normalised unit (USD, bcm, Mt, MW, km, TEU, %), and the original words.
+Other currencies are converted at the annual average rate in ``geodata/exchange_rates.csv``,
+unless the text gives its own dollar figure ("674.15 billion yuan (about $94 billion)").
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from etl import settings
+from etl.schema import CENTRAL_ASIA, CHINA_CENTRAL_ASIA, Source
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALES = {
+    "trillion": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "million": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "thousand": 1e3,
+    "k": 1e3,
+}
+SCALE = r"trillion|billion|bn|million|mln|mn|thousand"
+_PREFIX_CURRENCY = {
+    "us$": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "¥": "CNY",
+    "kzt": "KZT",
+    "rub": "RUB",
+    "uzs": "UZS",
+    "kgs": "KGS",
+}
+_SUFFIX_CURRENCY = {
+    "dollars": "USD",
+    "us dollars": "USD",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rmb": "CNY",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "tenge": "KZT",
+    "euros": "EUR",
+    "euro": "EUR",
+    "som": "KGS",
+    "soms": "KGS",
+    "somoni": "TJS",
+    "sum": "UZS",
+    "soum": "UZS",
+    "manat": "TMT",
+    "pounds": "GBP",
+}
+_PREFIX = "|".join(re.escape(k) for k in sorted(_PREFIX_CURRENCY, key=len, reverse=True))
+_SUFFIX = "|".join(re.escape(k) for k in sorted(_SUFFIX_CURRENCY, key=len, reverse=True))
+_MONEY_PREFIX = rf"(?P<cur>{_PREFIX})\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE}|m|k)\b)?"
+_MONEY_SUFFIX = rf"(?P<num2>{NUM})\s*(?:(?P<scale2>{SCALE})\s+)?(?P<cur2>{_SUFFIX})\b"
+MONEY = re.compile(rf"(?:{_MONEY_PREFIX}|{_MONEY_SUFFIX})", re.IGNORECASE)
+_USD_ASIDE = re.compile(
+    rf"\s*\((?:about|around|approximately|roughly|some|nearly|or|about\s+US)?\s*"
+    rf"(?:US\$|\$|USD\s?)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE}|m)\b)?[^)]*\)",
+    re.IGNORECASE,
+)
+GAS = re.compile(
+    rf"(?P<num>{NUM})\s*(?:(?P<scale>billion|million|bn)\s+)?"
+    r"(?:cubic\s+met(?:er|re)s|cu\.?\s?m\b|m3\b|m³)|(?P<num2>" + NUM + r")\s*bcm\b",
+    re.IGNORECASE,
+)
+TONNES = re.compile(
+    rf"(?P<num>{NUM})\s*(?:(?P<scale>million|billion|thousand|mn)\s+)?(?:metric\s+)?(?:tonnes|tons)\b",
+    re.IGNORECASE,
+)
+POWER = re.compile(rf"(?P<num>{NUM})[\s-]*(?P<unit>MW|GW|megawatts?|gigawatts?)\b", re.IGNORECASE)
+LENGTH = re.compile(rf"(?P<num>{NUM})[\s-]*(?P<unit>kilomet(?:er|re)s?|km|miles?)\b", re.IGNORECASE)
+TEU = re.compile(rf"(?P<num>{NUM})\s*(?:(?P<scale>million|thousand)\s+)?TEUs?\b", re.IGNORECASE)
+PERCENT = re.compile(rf"(?P<num>{NUM})\s*(?:percent|per\s+cent|%)", re.IGNORECASE)
+
+_PER_YEAR = re.compile(
+    r"^\s*(?:a|per|each)\s+year|^\s*annually|^\s*per\s+annum|^\s*/\s*y", re.IGNORECASE
+)
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_BASELINE = re.compile(
+    r"(?:compared\s+(?:to|with)|from|since|than|over|versus|vs\.?|against)\s+(?:the\s+)?(?:end\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_RELATIVE_YEARS = (
+    (re.compile(r"\b(?:last|past)\s+year\b", re.IGNORECASE), -1),
+    (re.compile(r"\bprevious\s+year\b", re.IGNORECASE), -1),
+    (re.compile(r"\bthis\s+year\b", re.IGNORECASE), 0),
+    (re.compile(r"\bnext\s+year\b", re.IGNORECASE), 1),
+)
+_GROWTH_UP = re.compile(
+    r"\b(?:increase[sd]?|rise|rose|risen|grew|grow(?:th|n)?|up|higher|jump(?:ed)?|surge[sd]?)\b",
+    re.IGNORECASE,
+)
+_GROWTH_DOWN = re.compile(
+    r"\b(?:decrease[sd]?|decline[sd]?|fell|fall(?:en)?|drop(?:ped)?|down|lower)\b", re.IGNORECASE
+)
+_TRADE = re.compile(r"\btrade\b|\bturnover\b|\bcommerce\b", re.IGNORECASE)
+_INVEST = re.compile(r"\binvest", re.IGNORECASE)
+_COST = re.compile(
+    r"\b(?:cost|costs|worth|valued|price|budget|loan|financ\w*|fund\w*|contract)\b", re.IGNORECASE
+)
+_CUMULATIVE = re.compile(r"\b(?:cumulative|in\s+total|so\s+far|to\s+date|since)\b", re.IGNORECASE)
+_CENTRAL_ASIA = re.compile(
+    r"\b(?:five\s+)?Central\s+Asian?\b(?:\s+(?:countries|states|nations))?", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    metric: str
+    subject: str | None
+    year: int | None
+    value: float | None
+    unit: str
+    original: str
+    source: Source
+    start: int  # the figure's own span in the cleaned text
+    end: int
+    features: tuple[str, ...] = ()
+    conflict: str = ""
+
+    def row(self) -> dict[str, object]:
+        return {
+            "metric": self.metric,
+            "subject": self.subject,
+            "year": self.year,
+            "value": _plain(self.value),
+            "unit": self.unit,
+            "original": self.original,
+            "doc": self.source.doc,
+            "quote": self.source.quote,
+            "start": self.source.start,
+            "end": self.source.end,
+            "conflict": self.conflict,
+        }
+
+
+@dataclass(frozen=True)
+class Mentioned:
+    """Something a sentence names that a figure can be about."""
+
+    key: str  # feature id or ISO3
+    start: int
+    end: int
+    system: str | None = None
+
+
+def _plain(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    rounded = round(value, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+@cache
+def load_rates(path: Path = settings.RATES_CSV) -> dict[str, dict[int, float]]:
+    """Currency -> year -> units per US dollar (annual averages, with sources in the file)."""
+    rates: dict[str, dict[int, float]] = {}
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                rates.setdefault(row["currency"].strip().upper(), {})[int(row["year"])] = float(
+                    row["units_per_usd"]
+                )
+    return rates
+
+
+def to_usd(
+    amount: float, currency: str, year: int | None, rates: dict[str, dict[int, float]]
+) -> float | None:
+    """Convert at the year's average rate (the nearest year the table has), or None."""
+    if currency == "USD":
+        return amount
+    table = rates.get(currency)
+    if not table:
+        return None
+    when = year if year is not None else max(table)
+    nearest = min(table, key=lambda y: (abs(y - when), -y))
+    return amount / table[nearest]
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def extract_facts(
+    text: str,
+    sentences: list[tuple[int, int]],
+    doc: str,
+    doc_date: str | None,
+    things: list[Mentioned],
+    rates: dict[str, dict[int, float]],
+) -> list[Fact]:
+    """Every figure in ``text``, sentence by sentence; never raises on odd text."""
+    doc_year = int(doc_date[:4]) if doc_date else None
+    facts: list[Fact] = []
+    for s, e in sentences:
+        sentence = text[s:e]
+        src = Source(doc, doc_date, sentence, s, e)
+        inside = [t for t in things if s <= t.start < e]
+        taken: list[tuple[int, int]] = []
+        for fact in _sentence_facts(sentence, s, src, inside, doc_year, rates):
+            if any(a < fact.end and fact.start < b for a, b in taken):
+                continue
+            taken.append((fact.start, fact.end))
+            facts.append(fact)
+    return facts
+
+
+def _sentence_facts(sentence, offset, src, inside, doc_year, rates):
+    for m in MONEY.finditer(sentence):
+        num = m.group("num") or m.group("num2")
+        scale = (m.group("scale") or m.group("scale2") or "").lower()
+        cur_raw = (m.group("cur") or m.group("cur2") or "").lower()
+        currency = _PREFIX_CURRENCY.get(cur_raw) or _SUFFIX_CURRENCY.get(cur_raw, "USD")
+        if currency == "USD" and cur_raw == "$" and _year_like(num, scale):
+            continue
+        amount = _number(num) * _SCALES.get(scale, 1.0)
+        end = m.end()
+        original = sentence[m.start() : end]
+        year = _year_for(sentence, m.start(), doc_year)
+        value = None
+        if currency != "USD":
+            aside = _USD_ASIDE.match(sentence, end)
+            if aside:
+                value = _number(aside.group("num")) * _SCALES.get(
+                    (aside.group("scale") or "").lower(), 1.0
+                )
+                end = aside.end()
+                original = sentence[m.start() : end]
+            else:
+                value = to_usd(amount, currency, year, rates)
+        else:
+            value = amount
+        metric = _money_metric(sentence, m.start(), end)
+        yield _fact(
+            metric,
+            value,
+            "USD",
+            original,
+            src,
+            offset + m.start(),
+            offset + end,
+            sentence,
+            inside,
+            year,
+        )
+    for m in GAS.finditer(sentence):
+        if m.group("num2"):  # "55 bcm"
+            bcm = _number(m.group("num2"))
+        else:  # "55 billion cubic metres"; plain cubic metres are tiny
+            scale = (m.group("scale") or "").lower()
+            bcm = _number(m.group("num")) * {"billion": 1.0, "bn": 1.0, "million": 1e-3}.get(
+                scale, 1e-9
+            )
+        yield _volume_fact(sentence, m, bcm, "bcm", src, offset, inside, doc_year)
+    for m in TONNES.finditer(sentence):
+        scale = (m.group("scale") or "").lower()
+        mt = _number(m.group("num")) * {
+            "million": 1.0,
+            "mn": 1.0,
+            "billion": 1e3,
+            "thousand": 1e-3,
+        }.get(scale, 1e-6)
+        yield _volume_fact(sentence, m, mt, "Mt", src, offset, inside, doc_year)
+    for m in TEU.finditer(sentence):
+        scale = (m.group("scale") or "").lower()
+        teu = _number(m.group("num")) * {"million": 1e6, "thousand": 1e3}.get(scale, 1.0)
+        yield _volume_fact(sentence, m, teu, "TEU", src, offset, inside, doc_year)
+    for m in POWER.finditer(sentence):
+        mw = _number(m.group("num")) * (1000.0 if m.group("unit").lower().startswith("g") else 1.0)
+        year = _year_for(sentence, m.start(), doc_year)
+        yield _fact(
+            "capacity",
+            mw,
+            "MW",
+            m.group(),
+            src,
+            offset + m.start(),
+            offset + m.end(),
+            sentence,
+            inside,
+            year,
+        )
+    for m in LENGTH.finditer(sentence):
+        km = _number(m.group("num")) * (
+            1.609344 if m.group("unit").lower().startswith("mile") else 1.0
+        )
+        yield _fact(
+            "length",
+            km,
+            "km",
+            m.group(),
+            src,
+            offset + m.start(),
+            offset + m.end(),
+            sentence,
+            inside,
+            None,
+        )
+    for m in PERCENT.finditer(sentence):
+        window = sentence[max(0, m.start() - 60) : m.end() + 40]
+        if _GROWTH_DOWN.search(window):
+            metric, sign = "growth_pct", -1.0
+        elif _GROWTH_UP.search(window):
+            metric, sign = "growth_pct", 1.0
+        else:
+            metric, sign = "share_pct", 1.0
+        year = _year_for(sentence, m.start(), doc_year)
+        value = sign * _number(m.group("num"))
+        yield _fact(
+            metric,
+            value,
+            "%",
+            m.group(),
+            src,
+            offset + m.start(),
+            offset + m.end(),
+            sentence,
+            inside,
+            year,
+        )
+
+
+def _year_like(num: str, scale: str) -> bool:
+    return (
+        not scale
+        and "," not in num
+        and "." not in num
+        and len(num) == 4
+        and num.startswith(("19", "20"))
+    )
+
+
+def _volume_fact(sentence, m, value, unit, src, offset, inside, doc_year):
+    tail = sentence[m.end() : m.end() + 20]
+    head = sentence[: m.start()]
+    if _PER_YEAR.search(tail) or re.search(r"\bcapacity\b", head, re.IGNORECASE):
+        metric = "capacity"
+        unit_out = {"bcm": "bcm/y", "Mt": "Mt/y", "TEU": "TEU/y"}[unit]
+    elif _CUMULATIVE.search(sentence):
+        metric, unit_out = "cumulative_volume", unit
+    else:
+        metric, unit_out = "volume", unit
+    year = _year_for(sentence, m.start(), doc_year)
+    return _fact(
+        metric,
+        value,
+        unit_out,
+        m.group(),
+        src,
+        offset + m.start(),
+        offset + m.end(),
+        sentence,
+        inside,
+        year,
+    )
+
+
+def _money_metric(sentence: str, start: int, end: int) -> str:
+    before = sentence[:start]
+    after = sentence[end : end + 30]
+    if _TRADE.search(before) or _TRADE.search(after):
+        if re.match(r"^\s*(?:increase|rise|jump|growth|more)", after, re.IGNORECASE):
+            return "trade_volume_change"
+        return "trade_volume"
+    if _INVEST.search(sentence):
+        return "investment"
+    if _COST.search(sentence):
+        return "cost"
+    return "amount"
+
+
+def _year_for(sentence: str, pos: int, doc_year: int | None) -> int | None:
+    """The year a figure at ``pos`` is for: the nearest stated year that is not a baseline,
+    else a relative year ("last year") against the document's date."""
+    best: tuple[int, int] | None = None
+    for m in _YEAR.finditer(sentence):
+        if _BASELINE.search(sentence[max(0, m.start() - 30) : m.start()]):
+            continue
+        if re.match(r"\s*[-/]\s*\d", sentence[m.end() : m.end() + 3]) or re.search(
+            r"\d\s*[-/]\s*$", sentence[max(0, m.start() - 3) : m.start()]
+        ):
+            continue  # a range ("2025-2026") or a date ("19.05.2023")
+        distance = abs(m.start() - pos)
+        if best is None or distance < best[0]:
+            best = (distance, int(m.group()))
+    if best is not None:
+        return best[1]
+    if doc_year is None:
+        return None
+    for pattern, delta in _RELATIVE_YEARS:
+        for m in pattern.finditer(sentence):
+            if delta == -1 and _BASELINE.search(sentence[max(0, m.start() - 30) : m.start()]):
+                continue
+            return doc_year + delta
+    return None
+
+
+def _fact(metric, value, unit, original, src, start, end, sentence, inside, year) -> Fact:
+    subject, features = _subject(metric, sentence, start - src.start, inside)
+    return Fact(metric, subject, year, value, unit, original, src, start, end, features)
+
+
+def _subject(
+    metric: str, sentence: str, pos: int, inside: list[Mentioned]
+) -> tuple[str | None, tuple[str, ...]]:
+    countries = [t for t in inside if "/" not in t.key]
+    features = [t for t in inside if "/" in t.key]
+    if (
+        metric
+        in {
+            "trade_volume",
+            "trade_volume_change",
+            "investment",
+            "growth_pct",
+            "share_pct",
+            "amount",
+        }
+        or not features
+    ):
+        if metric in {"trade_volume", "trade_volume_change", "investment", "growth_pct"}:
+            if _CENTRAL_ASIA.search(sentence):
+                return CHINA_CENTRAL_ASIA, ()
+            partners = sorted({t.key for t in countries if t.key in CENTRAL_ASIA})
+            if len(partners) == 1:
+                return partners[0], ()
+        if not features:
+            return None, ()
+    # a figure about a project: the projects named in the sentence; lines of one system together
+    systems = {f.system for f in features}
+    ids = tuple(sorted({f.key for f in features}))
+    if len(ids) > 1 and len(systems) == 1 and None not in systems:
+        return "+".join(ids), ids
+    nearest = min(features, key=lambda f: abs(f.start - pos))
+    return nearest.key, (nearest.key,)
+
+
+def mark_conflicts(facts: list[Fact], tolerance: float = 0.01) -> list[Fact]:
+    """Rows with the same metric, subject and year but different values name each other."""
+    groups: dict[tuple, list[int]] = {}
+    for i, f in enumerate(facts):
+        if f.subject and f.year is not None and f.value is not None:
+            groups.setdefault((f.metric, f.subject, f.year, f.unit), []).append(i)
+    out = list(facts)
+    for idx in groups.values():
+        for i in idx:
+            mine = facts[i]
+            others = [
+                facts[j]
+                for j in idx
+                if j != i
+                and facts[j].source.doc != mine.source.doc
+                and abs(facts[j].value - mine.value)
+                > tolerance * max(abs(mine.value), abs(facts[j].value))
+            ]
+            if others:
+                note = "; ".join(
+                    f"{_plain(o.value):,} {o.unit} in {o.source.doc} ({o.original})" for o in others
+                )
+                out[i] = replace(mine, conflict=f"differs from {note}")
+    return out
