@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl import figures, routes
+from shapely.geometry import LineString, Point
+
+from etl import events, figures, routes
 from etl.mentions import CONTEXT, ENTRY, SYSTEM, Matcher, Mention
 from etl.registry import Entry, Registry
 from etl.resolve import Resolver
 from etl.schema import (
+    EVENTS,
+    PARTNERSHIPS,
     PLACES,
     R_NO_CONTEXT,
     Document,
@@ -45,6 +49,8 @@ class Findings:
     routes: list[tuple[routes.InferredRoute, Source]] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     facts: list[figures.Fact] = field(default_factory=list)
+    events: list[events.Event] = field(default_factory=list)
+    partnerships: list[events.Partnership] = field(default_factory=list)
 
 
 def extract(
@@ -139,6 +145,8 @@ def extract(
         )
         for r, _ in found.routes
     ]
+    found.events = events.find_events(text, sentences.spans, resolved, doc.date)
+    found.partnerships = events.find_partnerships(text, sentences.spans, resolved)
     found.facts = figures.extract_facts(
         text, sentences.spans, doc.path, doc.date, things, figures.load_rates()
     )
@@ -305,6 +313,72 @@ class FeatureBook:
             self._note(feat, src, route.chain.text, 0.6)
         self.unresolved.extend(findings.unresolved)
         self.facts.extend(findings.facts)
+        doc = findings.doc
+        for ev in findings.events:
+            self._add_event(ev, doc)
+        for pa in findings.partnerships:
+            self._add_partnership(pa, doc)
+
+    def _add_event(self, ev: events.Event, doc: Document) -> None:
+        """One feature per gathering: the same kind of event, in the same town, in the same year."""
+        year = (ev.start_date or doc.date or "")[:4]
+        place_id = self._place_id(ev.place.place)
+        fid = f"{EVENTS}/{ev.type}-{place_id.split('/', 1)[1]}-{year or 'undated'}"
+        name = f"{ev.ordinal.capitalize()} {ev.name}" if ev.ordinal else ev.name
+        feat = self.features.get(fid)
+        if feat is None:
+            feat = Feature(
+                id=fid,
+                name=name,
+                layer=EVENTS,
+                type=ev.type,
+                geometry=Point(ev.place.place.lon, ev.place.place.lat),
+                precision=_PRECISION_OF_KIND.get(ev.place.place.kind, "approximate"),
+                endpoints=[ev.place.place.name],
+            )
+            self.features[fid] = feat
+        elif len(name) > len(feat.name) or (
+            ev.ordinal and not feat.name.lower().startswith(ev.ordinal)
+        ):
+            feat.aliases.add(feat.name)
+            feat.name = name
+        if ev.start_date and (
+            feat.start_date is None
+            or (len(ev.start_date) > len(feat.start_date))
+            or ev.start_date < feat.start_date
+            and len(ev.start_date) == len(feat.start_date)
+        ):
+            feat.start_date = ev.start_date
+            feat.end_date = ev.end_date
+        s, e = ev.sentence
+        surface = name if len(name.split()) > 1 else feat.name  # "the summit" is no alias
+        self._note(feat, Source(doc.path, doc.date, doc.text[s:e], s, e), surface, ev.place.confidence)
+
+    def _add_partnership(self, pa: events.Partnership, doc: Document) -> None:
+        a, b = sorted((p.place for p in pa.places), key=lambda p: p.name)
+        ida, idb = self._place_id(a), self._place_id(b)
+        fid = f"{PARTNERSHIPS}/{ida.split('/', 1)[1]}--{idb.split('/', 1)[1]}"
+        feat = self.features.get(fid)
+        label = "sister cities" if pa.type == "sister_cities" else "agreement"
+        if feat is None:
+            feat = Feature(
+                id=fid,
+                name=f"{a.name} – {b.name} ({label})",
+                layer=PARTNERSHIPS,
+                type=pa.type,
+                geometry=LineString([(a.lon, a.lat), (b.lon, b.lat)]),
+                precision="exact",
+                endpoints=[a.name, b.name],
+            )
+            self.features[fid] = feat
+        s, e = pa.sentence
+        conf = min(p.confidence for p in pa.places)
+        self._note(
+            feat,
+            Source(doc.path, doc.date, doc.text[s:e], s, e),
+            doc.text[pa.span[0] : pa.span[1]],
+            conf,
+        )
 
     def _place_id(self, place: Place) -> str:
         """``places/<name>`` for countries and regions, ``places/<name>-<iso3>`` for towns."""

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+from shapely.geometry import Point
 
 from etl import __version__, countries, documents, gazetteer, registry, settings
 from etl._errors import BuildError, BuildLockedError
@@ -59,6 +60,7 @@ from etl.schema import (
     P_STATED_LENGTH_KM,
     P_STATUS,
     P_TYPE,
+    PARTNERSHIPS,
     PROPERTIES,
     UNRESOLVED_COLUMNS,
     UNRESOLVED_CSV,
@@ -201,7 +203,10 @@ def _feature_dict(
     feat: Feature, mentions: int, cs: countries.Countries, doc_dates: dict[str, str | None]
 ) -> dict[str, Any]:
     geom = feat.geometry
-    iso = cs.of(geom)
+    if feat.layer == PARTNERSHIPS:  # the partners' countries, not those the line flies over
+        iso = sorted({c for pt in geom.coords for c in cs.of(Point(pt))})
+    else:
+        iso = cs.of(geom)
     dates = sorted(d for d in (doc_dates.get(s.doc) for s in feat.sources) if d)
     is_line = geom.geom_type in {"LineString", "MultiLineString"}
     props = {

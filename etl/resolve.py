@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from etl import settings
 from etl.gazetteer import Gazetteer, NameHit
-import numpy as np
-
 from etl.geo import km, km_to_many
 from etl.mentions import Mention
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_WEAK, Place

@@ -1,0 +1,236 @@
+"""Events (summits, forums, meetings) and partnerships (sister cities, regional agreements).
+
+Both are read sentence by sentence from the places already resolved in the document:
+an event is a named gathering with a place and, when the text gives them, its dates; a
+partnership is an agreement between two named places, drawn as a line between them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from etl.resolve import ResolvedPlace
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_RANGE = r"\s*(?:-|to|and|through)\s*"
+DATE_MD = re.compile(
+    rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:{_RANGE}(?:(?P<m2>{_MONTH})\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"
+)
+DATE_DM = re.compile(
+    rf"\b(?P<d1>\d{{1,2}})(?:{_RANGE}(?P<d2>\d{{1,2}}))?\s+(?P<m>{_MONTH})(?:\s+(?P<y>(?:19|20)\d\d))?\b"
+)
+DATE_MY = re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b")
+WEEKDAY = re.compile(
+    r"\bon\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.IGNORECASE
+)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+_EVENT_TYPES = {
+    "summit": "summit",
+    "forum": "forum",
+    "expo": "forum",
+    "exhibition": "forum",
+    "meeting": "meeting",
+    "conference": "meeting",
+    "dialogue": "meeting",
+    "talks": "meeting",
+}
+_ORDINALS = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|inaugural|\d+(?:st|nd|rd|th)"
+)
+EVENT = re.compile(
+    rf"(?:\b(?P<ord>{_ORDINALS})\s+)?"
+    r"(?P<name>(?:[A-Z][\w'-]*\s+(?:(?:of|and|on|for|the)\s+)?){0,6}"
+    r"(?P<noun>Summit|Forum|Expo|Exhibition|Meeting|Conference|Dialogue))\b"
+)
+_LOWER_SUMMIT = re.compile(r"\b[Tt]he\s+(?P<noun>summit|forum)\b")
+_HELD = re.compile(r"\b(?:in|at|held\s+in|hosted\s+in|host(?:ed)?\s+by)\s+$")
+
+PARTNERSHIP = re.compile(
+    r"\b(?:sister[- ]cit(?:y|ies)|friendly[- ]cit(?:y|ies)|friendship[- ]cit(?:y|ies)|"
+    r"twin(?:ned)?[- ]cit(?:y|ies)|twinning|partner[- ]cit(?:y|ies)|sister[- ]provinces?|"
+    r"friendly[- ]provinces?|city[- ]partnerships?)\b",
+    re.IGNORECASE,
+)
+REGIONAL_AGREEMENT = re.compile(
+    r"\bagreement\s+between\s+the\s+(?:regions|provinces|oblasts|cities)\s+of\b", re.IGNORECASE
+)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    type: str
+    ordinal: str | None
+    place: ResolvedPlace
+    start_date: str | None
+    end_date: str | None
+    span: tuple[int, int]  # the event's words in the cleaned text
+    sentence: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Partnership:
+    type: str
+    places: tuple[ResolvedPlace, ResolvedPlace]
+    span: tuple[int, int]
+    sentence: tuple[int, int]
+
+
+def find_events(
+    text: str,
+    sentences: list[tuple[int, int]],
+    places: list[ResolvedPlace],
+    doc_date: str | None,
+) -> list[Event]:
+    """Named gatherings with a place in the same sentence, and their dates when given."""
+    out = []
+    for s, e in sentences:
+        sentence = text[s:e]
+        here = [p for p in places if s <= p.mention.start < e]
+        if not here:
+            continue
+        matches = list(EVENT.finditer(sentence)) or list(_LOWER_SUMMIT.finditer(sentence))
+        for m in matches:
+            place = _event_place(sentence, s, m, here)
+            if place is None:
+                continue
+            name = " ".join((m.groupdict().get("name") or m.group("noun")).split())
+            name = re.sub(r"^(?:The|This|That|A|An)\s+", "", name)
+            start, end = _dates(sentence, m.end(), doc_date)
+            out.append(
+                Event(
+                    name=name if name[0].isupper() else name.capitalize(),
+                    type=_EVENT_TYPES[m.group("noun").lower()],
+                    ordinal=(m.groupdict().get("ord") or "").lower() or None,
+                    place=place,
+                    start_date=start,
+                    end_date=end,
+                    span=(s + m.start(), s + m.end()),
+                    sentence=(s, e),
+                )
+            )
+    return out
+
+
+def _event_place(
+    sentence: str, offset: int, m: re.Match, here: list[ResolvedPlace]
+) -> ResolvedPlace | None:
+    """A town inside the event's name ("Hiroshima Summit"), else the town it is held in."""
+    start, end = offset + m.start(), offset + m.end()
+    inside = [p for p in here if start <= p.mention.start < end and p.place.kind == "city"]
+    if inside:
+        return inside[0]
+    after = [
+        p
+        for p in here
+        if p.mention.start >= end
+        and p.mention.start - end < 120
+        and p.place.kind == "city"
+        and _HELD.search(sentence[max(0, p.mention.start - offset - 20) : p.mention.start - offset])
+    ]
+    if after:
+        return min(after, key=lambda p: p.mention.start)
+    before = [
+        p
+        for p in here
+        if p.mention.end <= start
+        and p.place.kind == "city"
+        and _HELD.search(sentence[max(0, p.mention.start - offset - 20) : p.mention.start - offset])
+    ]
+    return before[-1] if before else None
+
+
+def _dates(sentence: str, after: int, doc_date: str | None) -> tuple[str | None, str | None]:
+    """The first date or date range in the sentence (preferring one after the event's name)."""
+    doc_year = int(doc_date[:4]) if doc_date else None
+    candidates = []
+    for pattern in (DATE_MD, DATE_DM):
+        for m in pattern.finditer(sentence):
+            candidates.append(m)
+    candidates.sort(key=lambda m: (m.start() < after, abs(m.start() - after)))
+    for m in candidates:
+        year = int(m.group("y")) if m.group("y") else doc_year
+        if year is None:
+            continue
+        try:
+            month = MONTHS[m.group("m").lower().rstrip(".")]
+            start = date(year, month, int(m.group("d1")))
+            end = None
+            if m.group("d2"):
+                m2 = m.groupdict().get("m2")
+                month2 = MONTHS[m2.lower().rstrip(".")] if m2 else month
+                end = date(year, month2, int(m.group("d2")))
+                if end < start:
+                    end = None
+        except (ValueError, KeyError):
+            continue
+        return start.isoformat(), end.isoformat() if end else None
+    my = DATE_MY.search(sentence)
+    if my:
+        month = MONTHS[my.group("m").lower().rstrip(".")]
+        return f"{my.group('y')}-{month:02d}", None
+    wd = WEEKDAY.search(sentence)
+    if wd and doc_date and len(doc_date) == 10:
+        day = date.fromisoformat(doc_date)
+        back = (day.weekday() - _WEEKDAYS.index(wd.group(1).lower())) % 7
+        return (day - timedelta(days=back)).isoformat(), None
+    return None, None
+
+
+def find_partnerships(
+    text: str, sentences: list[tuple[int, int]], places: list[ResolvedPlace]
+) -> list[Partnership]:
+    """Two places named in a sentence about a sister-city or regional agreement."""
+    out = []
+    for s, e in sentences:
+        sentence = text[s:e]
+        kind = None
+        m = PARTNERSHIP.search(sentence)
+        if m:
+            kind = "sister_cities"
+        else:
+            m = REGIONAL_AGREEMENT.search(sentence)
+            if m:
+                kind = "agreement"
+        if kind is None:
+            continue
+        wanted = {"city"} if kind == "sister_cities" else {"city", "region"}
+        here = [p for p in places if s <= p.mention.start < e and p.place.kind in wanted]
+        distinct: list[ResolvedPlace] = []
+        for p in sorted(here, key=lambda p: p.mention.start):
+            if all(p.place.key != d.place.key for d in distinct):
+                distinct.append(p)
+        # "between Shanghai and Almaty": the pair after "between" wins
+        for i, p in enumerate(distinct[:-1]):
+            if _BETWEEN.search(sentence[: p.mention.start - s]):
+                distinct = distinct[i : i + 2]
+                break
+        if len(distinct) >= 2:
+            out.append(
+                Partnership(kind, (distinct[0], distinct[1]), (s + m.start(), s + m.end()), (s, e))
+            )
+    return out
