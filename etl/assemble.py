@@ -20,6 +20,7 @@ from etl.schema import (
     EVENTS,
     PARTNERSHIPS,
     PLACES,
+    R_IMPLAUSIBLE,
     R_NO_CONTEXT,
     Document,
     Feature,
@@ -125,6 +126,8 @@ def extract(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
             )
 
+    _described_routes(found, text, sentences, resolved, registry_mentions, registry, source)
+
     things = [
         figures.Mentioned(r.place.country, r.mention.start, r.mention.end)
         for r in resolved
@@ -151,6 +154,55 @@ def extract(
         text, sentences.spans, doc.path, doc.date, things, figures.load_rates()
     )
     return found
+
+
+#: a described route whose ends lie this close to a registry line is that line (degrees, ~55 km)
+_SAME_ROUTE_DEG = 0.5
+
+
+def _described_routes(
+    found, text, sentences, resolved, registry_mentions, registry, source
+) -> None:
+    """ "A highway from A through B to C": the registry's route if it is one, else inferred."""
+    from etl import countries
+
+    for d in routes.find_described(text, sentences.spans, resolved):
+        s, e = sentences.around(d.start)
+        src = source(d.start, d.end)
+        named = [
+            m
+            for m in registry_mentions
+            if s <= m.start < e
+            and m.kind in (ENTRY, SYSTEM)
+            and (m.kind == SYSTEM or registry.entries[m.key].layer == d.layer)
+        ]
+        if named:
+            continue  # the sentence names the project: the registry mention already counts
+        if any(r.chain.start < d.end and d.start < r.chain.end for r, _ in found.routes):
+            continue
+        ends = [Point(d.places[0].lon, d.places[0].lat), Point(d.places[-1].lon, d.places[-1].lat)]
+        known = next(
+            (
+                entry
+                for entry in registry.entries.values()
+                if entry.layer == d.layer
+                and all(entry.geometry.distance(pt) < _SAME_ROUTE_DEG for pt in ends)
+            ),
+            None,
+        )
+        if known is not None:
+            found.entries.append((known.id, src, text[d.start : d.end]))
+            continue
+        geometry, why = routes.draw(d, countries.load().shore_point)
+        chain = routes.Chain(
+            d.start, d.end, text[d.start : d.end], tuple(p.name for p in d.places), d.layer, d.type
+        )
+        if geometry is None:
+            found.unresolved.append(
+                Unresolved(chain.text, "route", f"{R_IMPLAUSIBLE}: {why}", src, "")
+            )
+            continue
+        found.routes.append((routes.InferredRoute(chain, d.places, geometry), src))
 
 
 def _offset_in(src: Source, surface: str) -> int:
@@ -352,7 +404,9 @@ class FeatureBook:
             feat.end_date = ev.end_date
         s, e = ev.sentence
         surface = name if len(name.split()) > 1 else feat.name  # "the summit" is no alias
-        self._note(feat, Source(doc.path, doc.date, doc.text[s:e], s, e), surface, ev.place.confidence)
+        self._note(
+            feat, Source(doc.path, doc.date, doc.text[s:e], s, e), surface, ev.place.confidence
+        )
 
     def _add_partnership(self, pa: events.Partnership, doc: Document) -> None:
         a, b = sorted((p.place for p in pa.places), key=lambda p: p.name)

@@ -58,6 +58,27 @@ class Countries:
         near = self.tree.query_nearest(point, max_distance=NEAR_KM / _KM_PER_DEGREE)
         return sorted({self.iso3[i] for i in near})
 
+    def shore_point(
+        self, frm: tuple[float, float], water: tuple[float, float]
+    ) -> tuple[float, float]:
+        """Where a route from ``frm`` towards a sea's point (lon, lat) reaches the shore.
+
+        The last point on land along the straight line, so "to the Caspian Sea" ends on the
+        coast facing the route, not in the middle of the sea.
+        """
+        from shapely.geometry import LineString
+
+        seg = LineString([frm, water])
+        hits = self.tree.query(seg, predicate="intersects")
+        best = None
+        for i in hits:
+            part = shapely.intersection(seg, self.geoms[i])
+            for x, y in shapely.get_coordinates(part):
+                pos = seg.project(shapely.Point(x, y))
+                if best is None or pos > best[0]:
+                    best = (pos, (float(x), float(y)))
+        return water if best is None else best[1]
+
     def places(self) -> list[tuple[Place, list[str]]]:
         """Each country as a place (a point inside it) under its names."""
         out = []

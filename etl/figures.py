@@ -316,13 +316,7 @@ def _sentence_facts(sentence, offset, src, inside, doc_year, rates):
             None,
         )
     for m in PERCENT.finditer(sentence):
-        window = sentence[max(0, m.start() - 60) : m.end() + 40]
-        if _GROWTH_DOWN.search(window):
-            metric, sign = "growth_pct", -1.0
-        elif _GROWTH_UP.search(window):
-            metric, sign = "growth_pct", 1.0
-        else:
-            metric, sign = "share_pct", 1.0
+        metric, sign = _growth(sentence, m.start(), m.end())
         year = _year_for(sentence, m.start(), doc_year)
         value = sign * _number(m.group("num"))
         yield _fact(
@@ -337,6 +331,20 @@ def _sentence_facts(sentence, offset, src, inside, doc_year, rates):
             inside,
             year,
         )
+
+
+def _growth(sentence: str, start: int, end: int) -> tuple[str, float]:
+    """A percentage is growth when a verb of change is near; its sign from the nearest one."""
+    lo = max(0, start - 60)
+    window = sentence[lo : end + 40]
+    near: list[tuple[int, float]] = []
+    for pattern, sign in ((_GROWTH_UP, 1.0), (_GROWTH_DOWN, -1.0)):
+        for w in pattern.finditer(window):
+            at = lo + w.start()
+            near.append((start - at if at < start else at - end, sign))
+    if not near:
+        return "share_pct", 1.0
+    return "growth_pct", min(near)[1]
 
 
 def _year_like(num: str, scale: str) -> bool:
@@ -449,7 +457,9 @@ def _subject(
     ids = tuple(sorted({f.key for f in features}))
     if len(ids) > 1 and len(systems) == 1 and None not in systems:
         return "+".join(ids), ids
-    nearest = min(features, key=lambda f: abs(f.start - pos))
+    # the subject usually comes first ("the road will cost"): a mention after the figure
+    # counts only when it is much closer
+    nearest = min(features, key=lambda f: pos - f.end if f.end <= pos else f.start - pos + 20)
     return nearest.key, (nearest.key,)
 
 

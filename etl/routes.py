@@ -147,3 +147,98 @@ def _best(gazetteer: Gazetteer, name: str) -> Place | None:
         )
 
     return max(hits, key=rank).place
+
+
+# --- routes described by their ends: "from A through B and C to D" -----------------------------
+
+_NOUNS = {
+    **_ROUTE_WORDS,
+    "rail link": (RAILWAYS, "railway"),
+    "ferry": (CORRIDORS, "ferry"),
+    "ferries": (CORRIDORS, "ferry"),
+    "ferry line": (CORRIDORS, "ferry"),
+    "ferry service": (CORRIDORS, "ferry"),
+    "ferry route": (CORRIDORS, "ferry"),
+}
+_NOUN = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(w) for w in _NOUNS), key=len, reverse=True)) + r")s?\b",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_TO = re.compile(r"\b(?:to|until|as\s+far\s+as)\s+(?:the\s+)?$", re.IGNORECASE)
+_END_KINDS = frozenset({"city", "border_crossing", "water_body"})
+
+
+@dataclass(frozen=True)
+class Described:
+    """A route a sentence describes by its places, in order."""
+
+    layer: str
+    type: str
+    places: tuple[Place, ...]
+    start: int  # the words from the route noun to the last place
+    end: int
+    noun: str
+
+
+def find_described(text: str, sentences: list[tuple[int, int]], places) -> list[Described]:
+    """Routes written as "<noun> ... from A [through B, C] to D" (places already resolved)."""
+    out = []
+    for s, e in sentences:
+        sentence = text[s:e]
+        noun = _NOUN.search(sentence)
+        if noun is None:
+            continue
+        here = sorted(
+            (p for p in places if s <= p.mention.start < e and p.place.kind in _END_KINDS),
+            key=lambda p: p.mention.start,
+        )
+        frm = next((p for p in here if _FROM.search(sentence[: p.mention.start - s])), None)
+        if frm is None:
+            continue
+        to = next(
+            (
+                p
+                for p in here
+                if p.mention.start > frm.mention.start
+                and _TO.search(sentence[: p.mention.start - s])
+            ),
+            None,
+        )
+        if to is None:
+            continue
+        middle = [
+            p
+            for p in here
+            if frm.mention.end <= p.mention.start < to.mention.start
+            and p.place.kind != "water_body"
+        ]
+        chain = [frm.place, *(p.place for p in middle), to.place]
+        unique = [p for i, p in enumerate(chain) if i == 0 or p.key != chain[i - 1].key]
+        if len(unique) < 2:
+            continue
+        layer, kind = _NOUNS[noun.group(1).lower()]
+        start = min(s + noun.start(), frm.mention.start)
+        out.append(Described(layer, kind, tuple(unique), start, to.mention.end, noun.group(0)))
+    return out
+
+
+def draw(route: Described, shore) -> tuple[LineString | None, str | None]:
+    """The route's line through its places, ending on a sea's near shore; or why not."""
+    coords = []
+    for i, p in enumerate(route.places):
+        if p.kind == "water_body":
+            prev = coords[-1] if coords else None
+            nxt = (
+                (route.places[i + 1].lon, route.places[i + 1].lat)
+                if i + 1 < len(route.places)
+                else None
+            )
+            towards = prev or nxt
+            coords.append(shore(towards, (p.lon, p.lat)) if towards else (p.lon, p.lat))
+        else:
+            coords.append((p.lon, p.lat))
+    for a, b in zip(route.places, route.places[1:], strict=False):
+        if km(a, b) > MAX_HOP_KM:
+            return None, f"{a.name} to {b.name} is {km(a, b):,.0f} km"
+    return LineString(coords), None
