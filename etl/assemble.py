@@ -166,7 +166,7 @@ def _described_routes(
     """ "A highway from A through B to C": the registry's route if it is one, else inferred."""
     from etl import countries
 
-    for d in routes.find_described(text, sentences.spans, resolved):
+    for d in routes.find_described(text, sentences.spans, resolved, countries.load().is_coastal):
         s, e = sentences.around(d.start)
         src = source(d.start, d.end)
         named = [

@@ -7,6 +7,7 @@ from functools import cache
 
 import numpy as np
 import shapely
+import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
 from etl import settings
@@ -78,6 +79,20 @@ class Countries:
                 if best is None or pos > best[0]:
                     best = (pos, (float(x), float(y)))
         return water if best is None else best[1]
+
+    def is_coastal(self, lon: float, lat: float, within_km: float = 20.0) -> bool:
+        """Near a coast: close to its country's outline where no other country borders it."""
+        point = shapely.Point(lon, lat)
+        hits = self.tree.query(point, predicate="within")
+        if len(hits) == 0:
+            near = self.tree.query_nearest(point, max_distance=within_km / _KM_PER_DEGREE)
+            return len(near) > 0  # just off the polygon: on the water's edge
+        own = self.geoms[hits[0]]
+        edge = shapely.ops.nearest_points(own.boundary, point)[0]
+        if edge.distance(point) * _KM_PER_DEGREE > within_km:
+            return False
+        others = self.tree.query(edge.buffer(0.01), predicate="intersects")
+        return all(i == hits[0] for i in others)
 
     def places(self) -> list[tuple[Place, list[str]]]:
         """Each country as a place (a point inside it) under its names."""

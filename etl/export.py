@@ -13,7 +13,9 @@ from typing import Any
 
 from etl.io import feature_collection_bytes, features_csv_bytes, write_geopackage
 from etl.schema import (
+    P_ALIASES,
     P_CAPACITY,
+    P_CAPACITY_UNIT,
     P_COUNTRIES,
     P_FIRST_SEEN,
     P_NAME,
@@ -38,6 +40,8 @@ class Filters:
     date_to: str | None = None
     docs: tuple[str, ...] = ()
     min_capacity: float | None = None
+    #: with ``min_capacity``: compare only features measured in this unit
+    capacity_unit: str | None = None
     text: str | None = None
     inferred: bool = True
 
@@ -66,11 +70,15 @@ def _keep(p: dict[str, Any], f: Filters) -> bool:
     sources = p.get(P_SOURCES) or []
     if f.docs and not {s["doc"] for s in sources} & set(f.docs):
         return False
+    if f.capacity_unit and p.get(P_CAPACITY_UNIT) != f.capacity_unit:
+        return False
     if f.min_capacity is not None and (p.get(P_CAPACITY) is None or p[P_CAPACITY] < f.min_capacity):
         return False
     if f.text:
         needle = f.text.lower()
-        hay = " ".join([str(p.get(P_NAME) or ""), *(s["quote"] for s in sources)]).lower()
+        hay = " ".join(
+            [str(p.get(P_NAME) or ""), *(p.get(P_ALIASES) or ()), *(s["quote"] for s in sources)]
+        ).lower()
         if needle not in hay:
             return False
     return True
@@ -89,3 +97,17 @@ def render(layer: str, features: list[dict[str, Any]], fmt: str) -> bytes:
             return path.read_bytes()
     msg = f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})"
     raise ValueError(msg)
+
+
+def render_geopackage(layers: dict[str, list[dict[str, Any]]]) -> bytes:
+    """Several filtered layers in one GeoPackage (one table per layer), as bytes.
+
+    ``render(layer, features, "gpkg")`` for a single layer writes the same table.
+    """
+    if not layers:
+        msg = "no layers to write"
+        raise ValueError(msg)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "atlas.gpkg"
+        write_geopackage(path, layers)
+        return path.read_bytes()

@@ -27,8 +27,8 @@ from etl.schema import (
     Place,
 )
 
-#: no overland route hop is longer than this between two named places
-MAX_HOP_KM = 4000.0
+#: no route hop is longer than this between two named places (Chongqing-Duisburg is ~6,000)
+MAX_HOP_KM = 7000.0
 
 _ROUTE_WORDS = {
     "railway": (RAILWAYS, "railway"),
@@ -165,7 +165,16 @@ _NOUN = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
-_TO = re.compile(r"\b(?:to|until|as\s+far\s+as)\s+(?:the\s+)?$", re.IGNORECASE)
+_TO = re.compile(
+    r"\b(?:to|until|as\s+far\s+as|ends?\s+(?:at|in)|ending\s+(?:at|in)|terminat\w*\s+(?:at|in))"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: "enters Kazakhstan at Dostyk", "crosses into China at Alashankou", "via Khorgos"
+_PASSING = re.compile(
+    r"(?:\b(?:enters|entering|entered|crosses|crossing|crossed)\s+(?:into\s+)?"
+    r"[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?\s+at|\bvia|\bthrough)\s+(?:the\s+)?$",
+)
 _END_KINDS = frozenset({"city", "border_crossing", "water_body"})
 
 
@@ -181,7 +190,19 @@ class Described:
     noun: str
 
 
-def find_described(text: str, sentences: list[tuple[int, int]], places) -> list[Described]:
+def _coastal_stand_in(here, water, frm, coastal):
+    """A town of the same sentence on that sea's shore, where the route meets the water."""
+    for p in here:
+        if p is frm or p.place.kind != "city" or km(p.place, water.place) > 600:
+            continue
+        if coastal(p.place.lon, p.place.lat):
+            return p
+    return None
+
+
+def find_described(
+    text: str, sentences: list[tuple[int, int]], places, coastal=lambda lon, lat: False
+) -> list[Described]:
     """Routes written as "<noun> ... from A [through B, C] to D" (places already resolved)."""
     out = []
     for s, e in sentences:
@@ -210,10 +231,22 @@ def find_described(text: str, sentences: list[tuple[int, int]], places) -> list[
         middle = [
             p
             for p in here
-            if frm.mention.end <= p.mention.start < to.mention.start
-            and p.place.kind != "water_body"
+            if p.place.kind != "water_body"
+            and p is not to
+            and (
+                frm.mention.end <= p.mention.start < to.mention.start
+                or (
+                    p.mention.start > to.mention.end
+                    and _PASSING.search(sentence[: p.mention.start - s])
+                )
+            )
         ]
-        chain = [frm.place, *(p.place for p in middle), to.place]
+        if to.place.kind == "water_body":
+            # "to the Caspian Sea ... reach the water at the port of Turkmenbashi"
+            to = _coastal_stand_in(here, to, frm, coastal) or to
+        # passing points in the order one meets them going from the start to the end
+        middle.sort(key=lambda p: km(frm.place, p.place))
+        chain = [frm.place, *(p.place for p in middle if p is not to), to.place]
         unique = [p for i, p in enumerate(chain) if i == 0 or p.key != chain[i - 1].key]
         if len(unique) < 2:
             continue
