@@ -98,14 +98,16 @@ _BASELINE = re.compile(
     r"(?:compared\s+(?:to|with)|from|since|than|over|versus|vs\.?|against)\s+(?:the\s+)?(?:end\s+of\s+)?$",
     re.IGNORECASE,
 )
+_PREVIOUS = re.compile(r"\b(?:previous|preceding|prior)\s+year\b", re.IGNORECASE)
 _RELATIVE_YEARS = (
     (re.compile(r"\b(?:last|past)\s+year\b", re.IGNORECASE), -1),
-    (re.compile(r"\bprevious\s+year\b", re.IGNORECASE), -1),
+    (_PREVIOUS, -1),
     (re.compile(r"\bthis\s+year\b", re.IGNORECASE), 0),
     (re.compile(r"\bnext\s+year\b", re.IGNORECASE), 1),
 )
 _GROWTH_UP = re.compile(
-    r"\b(?:increase[sd]?|rise|rose|risen|grew|grow(?:th|n)?|up|higher|jump(?:ed)?|surge[sd]?)\b",
+    r"\b(?:increase[sd]?|rise|rose|risen|grew|grow(?:th|n)?|up|higher|jump(?:ed)?|surge[sd]?|"
+    r"more\s+than)\b",
     re.IGNORECASE,
 )
 _GROWTH_DOWN = re.compile(
@@ -114,9 +116,14 @@ _GROWTH_DOWN = re.compile(
 _TRADE = re.compile(r"\btrade\b|\bturnover\b|\bcommerce\b", re.IGNORECASE)
 _INVEST = re.compile(r"\binvest", re.IGNORECASE)
 _COST = re.compile(
-    r"\b(?:cost|costs|worth|valued|price|budget|loan|financ\w*|fund\w*|contract)\b", re.IGNORECASE
+    r"\b(?:cost|costs|worth|valued|estimated|price|budget|loan|financ\w*|fund\w*|contract)\b",
+    re.IGNORECASE,
 )
 _CUMULATIVE = re.compile(r"\b(?:cumulative|in\s+total|so\s+far|to\s+date|since)\b", re.IGNORECASE)
+_TRADE_PARTNER = re.compile(
+    r"\btrade\s+(?:between\s+China\s+and|with|of\s+China\s+with)\s+(?:the\s+)?([A-Z][\w-]+)"
+    r"|\bChina-([A-Z][\w]+)\s+trade\b"
+)
 _CENTRAL_ASIA = re.compile(
     r"\b(?:five\s+)?Central\s+Asian?\b(?:\s+(?:countries|states|nations))?", re.IGNORECASE
 )
@@ -358,9 +365,10 @@ def _year_like(num: str, scale: str) -> bool:
 
 
 def _volume_fact(sentence, m, value, unit, src, offset, inside, doc_year):
-    tail = sentence[m.end() : m.end() + 20]
+    per_year = _PER_YEAR.search(sentence[m.end() : m.end() + 20])
     head = sentence[: m.start()]
-    if _PER_YEAR.search(tail) or re.search(r"\bcapacity\b", head, re.IGNORECASE):
+    end = m.end() + (per_year.end() if per_year else 0)
+    if per_year or re.search(r"\bcapacity\b", head, re.IGNORECASE):
         metric = "capacity"
         unit_out = {"bcm": "bcm/y", "Mt": "Mt/y", "TEU": "TEU/y"}[unit]
     elif _CUMULATIVE.search(sentence):
@@ -368,18 +376,9 @@ def _volume_fact(sentence, m, value, unit, src, offset, inside, doc_year):
     else:
         metric, unit_out = "volume", unit
     year = _year_for(sentence, m.start(), doc_year)
-    return _fact(
-        metric,
-        value,
-        unit_out,
-        m.group(),
-        src,
-        offset + m.start(),
-        offset + m.end(),
-        sentence,
-        inside,
-        year,
-    )
+    original = sentence[m.start() : end]
+    start, stop = offset + m.start(), offset + end
+    return _fact(metric, value, unit_out, original, src, start, stop, sentence, inside, year)
 
 
 def _money_metric(sentence: str, start: int, end: int) -> str:
@@ -403,6 +402,8 @@ def _year_for(sentence: str, pos: int, doc_year: int | None) -> int | None:
     for m in _YEAR.finditer(sentence):
         if _BASELINE.search(sentence[max(0, m.start() - 30) : m.start()]):
             continue
+        if re.search(r"\bsince\b[^,.;]*$", sentence[: m.start()], re.IGNORECASE):
+            continue  # "since the first line opened in December 2009": a starting point
         if re.match(r"\s*[-/]\s*\d", sentence[m.end() : m.end() + 3]) or re.search(
             r"\d\s*[-/]\s*$", sentence[max(0, m.start() - 3) : m.start()]
         ):
@@ -414,45 +415,63 @@ def _year_for(sentence: str, pos: int, doc_year: int | None) -> int | None:
         return best[1]
     if doc_year is None:
         return None
-    for pattern, delta in _RELATIVE_YEARS:
-        for m in pattern.finditer(sentence):
-            if delta == -1 and _BASELINE.search(sentence[max(0, m.start() - 30) : m.start()]):
-                continue
-            return doc_year + delta
-    return None
+    relative = sorted(
+        (abs(m.start() - pos), m.start(), delta, pattern is _PREVIOUS)
+        for pattern, delta in _RELATIVE_YEARS
+        for m in pattern.finditer(sentence)
+    )
+    if not relative:
+        return None
+    _, _, delta, previous = relative[0]
+    if previous:
+        # "the previous year" counts back from the sentence's other year, if it has one
+        others = [d for _, _, d, p in relative[1:] if not p]
+        return doc_year + (others[0] if others else 0) - 1
+    return doc_year + delta
 
 
 def _fact(metric, value, unit, original, src, start, end, sentence, inside, year) -> Fact:
-    subject, features = _subject(metric, sentence, start - src.start, inside)
+    subject, features = _subject(metric, sentence, src.start, start, inside)
     return Fact(metric, subject, year, value, unit, original, src, start, end, features)
 
 
+_ABOUT_TRADE = frozenset({"trade_volume", "trade_volume_change", "investment", "growth_pct"})
+
+
 def _subject(
-    metric: str, sentence: str, pos: int, inside: list[Mentioned]
+    metric: str, sentence: str, offset: int, pos: int, inside: list[Mentioned]
 ) -> tuple[str | None, tuple[str, ...]]:
-    countries = [t for t in inside if "/" not in t.key]
+    """What a figure at absolute offset ``pos`` is about.
+
+    Trade, investment and growth: China with the five states, or the Central Asian
+    partner the sentence trades with. Costs, capacities, lengths: the project named
+    beside the figure (lines of one system together).
+    """
+    countries = [t for t in inside if "/" not in t.key and t.key in CENTRAL_ASIA]
     features = [t for t in inside if "/" in t.key]
-    if (
-        metric
-        in {
-            "trade_volume",
-            "trade_volume_change",
-            "investment",
-            "growth_pct",
-            "share_pct",
-            "amount",
+    if metric in _ABOUT_TRADE:
+        if _CENTRAL_ASIA.search(sentence):
+            return CHINA_CENTRAL_ASIA, ()
+        if metric == "growth_pct" and not (_TRADE.search(sentence) or _INVEST.search(sentence)):
+            return None, ()  # "maintenance costs rose 5 percent" is nobody's trade
+        # "trade with Kyrgyzstan reached ...", "China-Uzbekistan trade reached ...": the
+        # partner named nearest before the figure
+        starts = {
+            offset + (m.start(1) if m.group(1) else m.start(2))
+            for m in _TRADE_PARTNER.finditer(sentence)
         }
-        or not features
-    ):
-        if metric in {"trade_volume", "trade_volume_change", "investment", "growth_pct"}:
-            if _CENTRAL_ASIA.search(sentence):
-                return CHINA_CENTRAL_ASIA, ()
-            partners = sorted({t.key for t in countries if t.key in CENTRAL_ASIA})
-            if len(partners) == 1:
-                return partners[0], ()
-        if not features:
+        named = [t for t in countries if t.start in starts and t.start < pos]
+        if named:
+            return max(named, key=lambda t: t.start).key, ()
+        if len({t.key for t in countries}) == 1:
+            return countries[0].key, ()
+        before = [t for t in countries if t.end <= pos]
+        if before:
+            return max(before, key=lambda t: t.end).key, ()
+        if metric != "growth_pct":
             return None, ()
-    # a figure about a project: the projects named in the sentence; lines of one system together
+    if not features or metric in {"share_pct", "amount"} | _ABOUT_TRADE:
+        return None, ()
     systems = {f.system for f in features}
     ids = tuple(sorted({f.key for f in features}))
     if len(ids) > 1 and len(systems) == 1 and None not in systems:

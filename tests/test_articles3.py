@@ -54,7 +54,11 @@ def test_routes_from_sentences(built, case):
         candidates = [
             f
             for f in _doc_features(layers, route["layer"], doc)
-            if any(route["quote_contains"] in s["quote"] for s in f["properties"]["sources"] if s["doc"] == doc)
+            if any(
+                route["quote_contains"] in s["quote"]
+                for s in f["properties"]["sources"]
+                if s["doc"] == doc
+            )
         ]
         assert candidates, f"no {route['layer']} route for {route['quote_contains']!r}"
         ok = []
@@ -62,19 +66,26 @@ def test_routes_from_sentences(built, case):
             geom = shape(f["geometry"])
             ok.append(
                 all(
-                    _on_line(geom, p["lat"], p["lon"]) < p.get("tolerance_km", route.get("tolerance_km", 25))
+                    _on_line(geom, p["lat"], p["lon"])
+                    < p.get("tolerance_km", route.get("tolerance_km", 25))
                     for p in route["places"]
                 )
             )
-        assert any(ok), f"route through {[p['name'] for p in route['places']]} not drawn through them"
+        assert any(ok), (
+            f"route through {[p['name'] for p in route['places']]} not drawn through them"
+        )
     for words in case.get("no_routes") or []:
         for layer in LINE_LAYERS:
             for f in _doc_features(layers, layer, doc):
                 if f["properties"]["precision"] != "inferred":
                     continue
                 quotes = [s["quote"] for s in f["properties"]["sources"] if s["doc"] == doc]
-                assert not any(words in q for q in quotes), f"{words} became {f['properties']['id']}"
-        assert any(words in r["mention"] and r["doc"] == doc for r in unresolved), f"{words} not reported"
+                assert not any(words in q for q in quotes), (
+                    f"{words} became {f['properties']['id']}"
+                )
+        assert any(words in r["mention"] and r["doc"] == doc for r in unresolved), (
+            f"{words} not reported"
+        )
 
 
 def _matches(row, want):
@@ -90,7 +101,9 @@ def _matches(row, want):
     if want["original"] not in row["original"]:
         return False
     if want.get("value") is not None:
-        return row["value"] != "" and float(row["value"]) == pytest.approx(float(want["value"]), rel=0.01)
+        return row["value"] != "" and float(row["value"]) == pytest.approx(
+            float(want["value"]), rel=0.01
+        )
     return True
 
 
@@ -113,7 +126,11 @@ def test_conflicts(built, case):
     rows = [r for r in facts if r["doc"] == case["file"]]
     flagged = case.get("conflicts") or []
     for c in flagged:
-        hit = [r for r in rows if (r["metric"], r["subject"], r["year"]) == (c["metric"], c["subject"], str(c["year"]))]
+        hit = [
+            r
+            for r in rows
+            if (r["metric"], r["subject"], r["year"]) == (c["metric"], c["subject"], str(c["year"]))
+        ]
         assert hit and all(r["conflict"] for r in hit), c
     if not flagged:
         for want in case.get("facts") or []:
@@ -131,8 +148,15 @@ def test_events(built, case):
         hits = [
             f
             for f in found
-            if km((f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0]), (place["lat"], place["lon"])) < 25
-            and (not want.get("name_contains") or want["name_contains"].lower() in f["properties"]["name"].lower())
+            if km(
+                (f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0]),
+                (place["lat"], place["lon"]),
+            )
+            < 25
+            and (
+                not want.get("name_contains")
+                or want["name_contains"].lower() in f["properties"]["name"].lower()
+            )
         ]
         assert hits, f"no event at {place['name']}"
         p = hits[0]["properties"]
@@ -162,7 +186,9 @@ def test_partnerships(built, case):
 def test_traps(built, case):
     layers, _, _ = built
     places = _doc_features(layers, "places", case["file"])
-    names = {f["properties"]["name"] for f in places} | {a for f in places for a in f["properties"]["aliases"]}
+    names = {f["properties"]["name"] for f in places} | {
+        a for f in places for a in f["properties"]["aliases"]
+    }
     for trap in case.get("not_places") or []:
         assert trap not in names
     for wrong in case.get("not_near") or []:

@@ -11,14 +11,66 @@ from etl.schema import Document, Skipped
 
 # words that drive the extractors: places, projects, units, currencies, dates, event words
 TOKENS = [
-    "Almaty", "Kashgar", "Osh", "Xi'an", "Mary", "Moscow, Idaho", "Caspian Sea", "Dostyk",
-    "China", "Kazakhstan", "the five Central Asian countries", "President", "Xi Jinping",
-    "said", "from", "to", "through", "via", "and", "railway", "highway", "pipeline", "route",
-    "ferry", "Lines A, B, and C", "Central Asia-China gas pipeline", "China-Jiangxi-Ukraine railway",
-    "Kashgar-Osh-Andijan railway", "$", "US$", "1,500", "MW", "3.5", "billion", "yuan", "(about",
-    "$490 million)", "tenge", "percent", "%", "bcm", "cubic metres", "a year", "km", "TEU",
-    "in 2023", "last year", "May 18 to 19", "12-13 September 2024", "on Monday", "Summit",
-    "Forum", "sister city", "friendly city agreement between", ".", ",", "\n", "—", "’", "\u00a0",
+    "Almaty",
+    "Kashgar",
+    "Osh",
+    "Xi'an",
+    "Mary",
+    "Moscow, Idaho",
+    "Caspian Sea",
+    "Dostyk",
+    "China",
+    "Kazakhstan",
+    "the five Central Asian countries",
+    "President",
+    "Xi Jinping",
+    "said",
+    "from",
+    "to",
+    "through",
+    "via",
+    "and",
+    "railway",
+    "highway",
+    "pipeline",
+    "route",
+    "ferry",
+    "Lines A, B, and C",
+    "Central Asia-China gas pipeline",
+    "China-Jiangxi-Ukraine railway",
+    "Kashgar-Osh-Andijan railway",
+    "$",
+    "US$",
+    "1,500",
+    "MW",
+    "3.5",
+    "billion",
+    "yuan",
+    "(about",
+    "$490 million)",
+    "tenge",
+    "percent",
+    "%",
+    "bcm",
+    "cubic metres",
+    "a year",
+    "km",
+    "TEU",
+    "in 2023",
+    "last year",
+    "May 18 to 19",
+    "12-13 September 2024",
+    "on Monday",
+    "Summit",
+    "Forum",
+    "sister city",
+    "friendly city agreement between",
+    ".",
+    ",",
+    "\n",
+    "—",
+    "’",
+    "\u00a0",
 ]
 text_strategy = st.one_of(
     st.text(max_size=300),
@@ -26,13 +78,17 @@ text_strategy = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=text_strategy, date=st.sampled_from([None, "2024-03-10", "2023-05"]))
 def test_extract_never_raises_and_offsets_slice_quotes(knowledge, body, date):
     doc = parse_document(body.encode("utf-8"), "fuzz.txt", {"date": date} if date else None)
     if isinstance(doc, Skipped):
         return
-    found = extract(doc, knowledge.matcher, knowledge.resolver, knowledge.registry, knowledge.continent_of)
+    found = extract(
+        doc, knowledge.matcher, knowledge.resolver, knowledge.registry, knowledge.continent_of
+    )
     sources = [src for _, src, _, _ in found.places]
     sources += [src for _, src, _ in found.entries]
     sources += [src for _, src in found.routes]
