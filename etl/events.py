@@ -65,6 +65,17 @@ EVENT = re.compile(
     r"(?P<name>(?:[A-Z][\w'-]*\s+(?:(?:of|and|on|for|the)\s+)?){0,6}"
     r"(?P<noun>Summit|Forum|Expo|Exhibition|Meeting|Conference|Dialogue))\b"
 )
+#: "the Shanghai Cooperation Organisation summit": a capitalised name, a plain noun
+EVENT_LOWER = re.compile(
+    rf"(?:\b(?P<ord>{_ORDINALS})\s+)?"
+    r"(?P<name>(?!(?:A|An|The|This|That)\s+(?:summit|forum|meeting|conference))"
+    r"(?:[A-Z][\w'-]*\s+){1,6}(?P<noun>summit|forum|meeting|conference))\b"
+)
+#: "a meeting of transport ministers in Tashkent"
+MEETING_OF = re.compile(
+    r"\b(?P<name>(?P<noun>meeting|summit|forum|conference)\s+of\s+"
+    r"(?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*)(?=\s+(?:in|at|on)\b)"
+)
 _LOWER_SUMMIT = re.compile(r"\b[Tt]he\s+(?P<noun>summit|forum)\b")
 _HELD = re.compile(r"\b(?:in|at|held\s+in|hosted\s+in|host(?:ed)?\s+by)\s+$")
 
@@ -113,12 +124,19 @@ def find_events(
         here = [p for p in places if s <= p.mention.start < e]
         if not here:
             continue
-        matches = list(EVENT.finditer(sentence)) or list(_LOWER_SUMMIT.finditer(sentence))
-        for m in matches:
+        matches: list[re.Match] = []
+        for pattern in (EVENT, MEETING_OF, EVENT_LOWER):
+            for m in pattern.finditer(sentence):
+                if all(m.end() <= o.start() or o.end() <= m.start() for o in matches):
+                    matches.append(m)
+        if not matches:
+            matches = list(_LOWER_SUMMIT.finditer(sentence))
+        for m in sorted(matches, key=lambda m: m.start()):
             place = _event_place(sentence, s, m, here)
             if place is None:
                 continue
             name = " ".join((m.groupdict().get("name") or m.group("noun")).split())
+            name = name[0].upper() + name[1:]
             name = re.sub(r"^(?:The|This|That|A|An)\s+", "", name)
             start, end = _dates(sentence, m.end(), doc_date)
             out.append(
@@ -142,8 +160,6 @@ def _event_place(
     """A town inside the event's name ("Hiroshima Summit"), else the town it is held in."""
     start, end = offset + m.start(), offset + m.end()
     inside = [p for p in here if start <= p.mention.start < end and p.place.kind == "city"]
-    if inside:
-        return inside[0]
     after = [
         p
         for p in here
@@ -152,8 +168,10 @@ def _event_place(
         and p.place.kind == "city"
         and _HELD.search(sentence[max(0, p.mention.start - offset - 20) : p.mention.start - offset])
     ]
-    if after:
+    if after:  # "the Shanghai Cooperation Organisation summit in Astana"
         return min(after, key=lambda p: p.mention.start)
+    if inside:  # "the Hiroshima Summit in Japan"
+        return inside[0]
     before = [
         p
         for p in here
@@ -179,16 +197,16 @@ def _dates(sentence: str, after: int, doc_date: str | None) -> tuple[str | None,
         try:
             month = MONTHS[m.group("m").lower().rstrip(".")]
             start = date(year, month, int(m.group("d1")))
-            end = None
+            end = start  # one day unless a range says otherwise
             if m.group("d2"):
                 m2 = m.groupdict().get("m2")
                 month2 = MONTHS[m2.lower().rstrip(".")] if m2 else month
                 end = date(year, month2, int(m.group("d2")))
                 if end < start:
-                    end = None
+                    end = start
         except (ValueError, KeyError):
             continue
-        return start.isoformat(), end.isoformat() if end else None
+        return start.isoformat(), end.isoformat()
     my = DATE_MY.search(sentence)
     if my:
         month = MONTHS[my.group("m").lower().rstrip(".")]
@@ -197,7 +215,8 @@ def _dates(sentence: str, after: int, doc_date: str | None) -> tuple[str | None,
     if wd and doc_date and len(doc_date) == 10:
         day = date.fromisoformat(doc_date)
         back = (day.weekday() - _WEEKDAYS.index(wd.group(1).lower())) % 7
-        return (day - timedelta(days=back)).isoformat(), None
+        when = (day - timedelta(days=back)).isoformat()
+        return when, when
     return None, None
 
 
