@@ -52,6 +52,7 @@ class Findings:
     facts: list[figures.Fact] = field(default_factory=list)
     events: list[events.Event] = field(default_factory=list)
     partnerships: list[events.Partnership] = field(default_factory=list)
+    statuses: list[tuple[str, str, Source]] = field(default_factory=list)
 
 
 def extract(
@@ -148,12 +149,83 @@ def extract(
         )
         for r, _ in found.routes
     ]
+    found.statuses = _stated_statuses(text, found.entries, registry_mentions, registry)
     found.events = events.find_events(text, sentences.spans, resolved, doc.date)
     found.partnerships = events.find_partnerships(text, sentences.spans, resolved)
     found.facts = figures.extract_facts(
         text, sentences.spans, doc.path, doc.date, things, figures.load_rates()
     )
     return found
+
+
+#: phrases that state a project's status, most specific first
+_STATUS_PHRASES = (
+    (
+        "construction",
+        r"under\s+construction|construction\s+(?:began|started|has\s+begun|preparation)"
+        r"|being\s+built|broke\s+ground|groundbreaking|entered\s+the\s+construction",
+    ),
+    ("cancelled", r"cancell?ed|scrapped|abandoned"),
+    ("shelved", r"shelved|suspended|on\s+hold|frozen"),
+    (
+        "operating",
+        r"operational|in\s+operation|operating|(?:has|have|was|were)\s+been\s+commissioned"
+        r"|(?:was|were|has\s+been)\s+commissioned|came\s+on-?line|began\s+operations?"
+        r"|opened\s+to\s+traffic|went\s+into\s+service",
+    ),
+    ("proposed", r"proposed|feasibility\s+study|plans?\s+to\s+build|would\s+be\s+built"),
+)
+_STATUS_RE = [(status, re.compile(rf"\b(?:{p})\b", re.IGNORECASE)) for status, p in _STATUS_PHRASES]
+#: a status phrase this far (characters) from a project's name is about another thing
+_STATUS_REACH = 80
+
+
+def _stated_statuses(text, entries, registry_mentions, registry: Registry):
+    """ "The railway project has entered the construction preparation phase": the nearest project.
+
+    Lines listed together ("With Lines A, B, and C operational") share the status.
+    """
+    spots = [(m.start, m.end, key) for m in registry_mentions for key in _keys_of(m, entries)]
+    for entry_id, src, surface in entries:  # described facilities have no registry span
+        at = src.quote.find(surface)
+        if at >= 0:
+            spots.append((src.start + at, src.start + at + len(surface), entry_id))
+    out = []
+    seen = set()
+    for entry_id, src, _ in entries:
+        if (entry_id, src.start) in seen:
+            continue
+        seen.add((entry_id, src.start))
+        sentence = text[src.start : src.end]
+        system = registry.system_of(entry_id)
+        mine = [(a, b) for a, b, k in spots if k == entry_id and src.start <= a < src.end]
+        for status, pattern in _STATUS_RE:
+            hit = pattern.search(sentence)
+            if hit is None:
+                continue
+            at = src.start + hit.start()
+            distance = min((min(abs(at - b), abs(at - a)) for a, b in mine), default=None)
+            rivals = [
+                min(abs(at - b), abs(at - a))
+                for a, b, k in spots
+                if k != entry_id
+                and src.start <= a < src.end
+                and (system is None or registry.system_of(k) != system)
+            ]
+            if (
+                distance is not None
+                and distance <= _STATUS_REACH
+                and all(distance <= r for r in rivals)
+            ):
+                out.append((entry_id, status, src))
+            break
+    return out
+
+
+def _keys_of(m, entries) -> list[str]:
+    if m.kind in (ENTRY, CONTEXT):
+        return [m.key]
+    return [e for e, src, _ in entries if src.start <= m.start < src.end]
 
 
 #: a described route whose ends lie this close to a registry line is that line (degrees, ~55 km)
@@ -333,6 +405,7 @@ class FeatureBook:
         self.place_ids: dict[str, str] = {}
         self._source_keys: dict[str, set[tuple[str, int, int]]] = {}
         self.facts: list[figures.Fact] = []
+        self.statuses: list[tuple[str, str, Source]] = []
 
     def add(self, findings: Findings) -> None:
         for place, src, surface, conf in findings.places:
@@ -365,6 +438,7 @@ class FeatureBook:
             self._note(feat, src, route.chain.text, 0.6)
         self.unresolved.extend(findings.unresolved)
         self.facts.extend(findings.facts)
+        self.statuses.extend(findings.statuses)
         doc = findings.doc
         for ev in findings.events:
             self._add_event(ev, doc)
@@ -468,6 +542,8 @@ class FeatureBook:
         self.facts = figures.mark_conflicts(self.facts)
         for fact in self.facts:
             self._apply(fact)
+        for entry_id, status, src in self.statuses:
+            self._apply_status(entry_id, status, src)
         out = []
         for fid in sorted(self.features):
             feat = self.features[fid]
@@ -516,6 +592,29 @@ class FeatureBook:
         for m in members:
             if entry not in m.figures:
                 m.figures.append(entry)
+
+    def _apply_status(self, entry_id: str, status: str, src: Source) -> None:
+        """A status the text states fills an unknown one, or confirms or contradicts it."""
+        feat = self.features.get(entry_id)
+        if feat is None:
+            return
+        known = feat.status
+        if known is None:
+            feat.status = status
+        entry = {
+            "metric": "status",
+            "value": status,
+            "unit": None,
+            "for": entry_id,
+            "registry_value": known,
+            "agrees": None if known is None else known == status,
+            "doc": src.doc,
+            "quote": src.quote,
+            "start": src.start,
+            "end": src.end,
+        }
+        if entry not in feat.figures:
+            feat.figures.append(entry)
 
     def mentions(self, fid: str) -> int:
         return len(self.mention_keys.get(fid, ()))

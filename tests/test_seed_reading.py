@@ -122,3 +122,40 @@ def test_a_figure_that_disagrees_with_the_registry_is_recorded_not_overwritten(s
     stated = [g for g in p["figures"] if g["metric"] == "cost"]
     assert stated and stated[0]["value"] == 6e9 and stated[0]["agrees"] is False
     assert p["cost_usd"] == stated[0]["registry_value"] != 6e9
+
+
+def test_stated_status_confirms_the_registry(seed_build):
+    _, layers = seed_build
+    rail = next(
+        f
+        for f in layers["railways"]
+        if f["properties"]["id"] == "railways/china-kyrgyzstan-uzbekistan-railway"
+    )
+    stated = [g for g in rail["properties"]["figures"] if g["metric"] == "status"]
+    assert [(g["value"], g["agrees"]) for g in stated] == [("construction", True)]
+
+
+def test_stated_status_that_disagrees_is_recorded_not_applied(knowledge, tmp_path):
+    from etl.build import build
+    from etl.io import read_features
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Title: Dam\nDate: 2025-02-01\n\nThe Kambarata-1 hydropower plant is now under construction, "
+        "officials in Bishkek said.\n",
+        encoding="utf-8",
+    )
+    build(corpus, tmp_path / "out", knowledge=knowledge)
+    (dam,) = [
+        f for f in read_features(tmp_path / "out" / "facilities.geojson") if "kambarata" in f["id"]
+    ]
+    registry_status = knowledge.registry.entries[dam["id"]].status
+    assert registry_status != "construction"
+    assert dam["properties"]["status"] == registry_status
+    (stated,) = [g for g in dam["properties"]["figures"] if g["metric"] == "status"]
+    assert (stated["value"], stated["agrees"], stated["registry_value"]) == (
+        "construction",
+        False,
+        registry_status,
+    )
