@@ -142,9 +142,16 @@ class Gazetteer:
         """Every (start, end, folded name) occurrence of a known name in lower-cased text."""
         if self._index is not None:
             names = self._index.name_list
+            size = len(lowered)
             for end, i in self._index.automaton.iter(lowered):
+                # most hits sit inside longer words ("rade" in "trade"): drop them here
+                if end + 1 < size and lowered[end + 1].isalnum():
+                    continue
                 name = names[i]
-                yield end - len(name) + 1, end + 1, name
+                start = end - len(name) + 1
+                if start > 0 and lowered[start - 1].isalnum():
+                    continue
+                yield start, end + 1, name
         if self._extra_names:
             if self._extra_auto is None:
                 self._extra_list = sorted(self._extra_names)
