@@ -141,7 +141,8 @@ def main() -> None:
         # extraction alone, in this process, one core
         knowledge = build_mod.load_knowledge()
         docs, _ = build_mod.read_corpus(corpus)
-        from etl.assemble import FeatureBook, extract
+        from etl.assemble import extract
+from etl.features import FeatureBook
 
         book = FeatureBook(knowledge.registry)
         t = time.perf_counter()

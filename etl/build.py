@@ -26,7 +26,8 @@ from shapely.geometry import Point
 
 from etl import __version__, countries, documents, gazetteer, registry, settings
 from etl._errors import BuildError, BuildLockedError
-from etl.assemble import FeatureBook, extract
+from etl.assemble import extract
+from etl.features import FeatureBook
 from etl.geo import length_km
 from etl.io import csv_bytes, feature_collection_bytes, geometry_dict, write_geopackage
 from etl.mentions import Matcher

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -42,32 +43,54 @@ _HEADER_LINE = re.compile(r"^(title|date|source|url)\s*:\s*(.*)$", re.IGNORECASE
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
 _YEAR_MONTH = re.compile(r"^((?:19|20)\d\d)-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^((?:19|20)\d\d)$")
+#: libxml2 (under lxml and trafilatura) stops building the tree this many elements deep
+_HTML_MAX_DEPTH = 256
+#: UTF-8 text may hold this share of stray NULs and still be read (UTF-16 is about half)
+_MAX_NUL_SHARE = 0.1
 
 
 def discover(corpus: Path) -> Iterator[tuple[str, Path | None, str | None]]:
     """Yield ``(relative path, file, reason to skip)`` for every file under ``corpus``, sorted.
 
-    Symbolic links are never followed out of the corpus: a link whose target lies outside
-    is reported and skipped. Hidden files and ``metadata.csv`` are not documents.
+    Symbolic links are never followed out of the corpus: a link (to a file or a folder)
+    whose target lies outside is reported and skipped, and so is a link that loops. Hidden
+    files and ``metadata.csv`` are not documents.
     """
     root = corpus.resolve()
     for dirpath, dirnames, filenames in os.walk(corpus):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(dirpath)
+        # os.walk does not descend into linked folders: report those that lead outside
+        linked = sorted(d for d in dirnames if not d.startswith(".") and (here / d).is_symlink())
+        for dname in linked:
+            reason = _link_reason(here / dname, root)
+            if reason is not None:
+                yield (here / dname).relative_to(corpus).as_posix(), None, reason
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for fname in sorted(filenames):
             if fname.startswith(".") or fname.lower() in _IGNORED:
                 continue
             path = here / fname
             rel = path.relative_to(corpus).as_posix()
             if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    yield rel, None, "symbolic link pointing outside the corpus (not followed)"
+                reason = _link_reason(path, root)
+                if reason is not None:
+                    yield rel, None, reason
                     continue
             if path.suffix.lower() not in SUFFIXES:
                 yield rel, None, f"unsupported file type {path.suffix or '(none)'!r}"
                 continue
             yield rel, path, None
+
+
+def _link_reason(path: Path, root: Path) -> str | None:
+    """Why a symbolic link is not followed, or None when it stays inside the corpus."""
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError: "Symlink loop" (Python 3.11 pathlib)
+        return "symbolic link that loops (not followed)"
+    if not target.is_relative_to(root):
+        return "symbolic link pointing outside the corpus (not followed)"
+    return None
 
 
 def load_metadata(corpus: Path) -> dict[str, dict[str, str]]:
@@ -84,7 +107,10 @@ def read_document(
 ) -> Document | Skipped:
     """Read one file into a ``Document``; any problem becomes a ``Skipped`` with its reason."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the build forever
+            return Skipped(rel, "not a regular file (device, pipe or socket)")
+        size = info.st_size
         if size > MAX_BYTES:
             return Skipped(rel, f"too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
         data = path.read_bytes()
@@ -111,9 +137,13 @@ def parse_document(
     if is_html:
         extracted = _extract_html(raw)
         if extracted is None:
-            return Skipped(
-                rel, "HTML without article text (only scripts, navigation or markup)", sha
+            reason = (
+                f"HTML nested more than {_HTML_MAX_DEPTH} elements deep (the parser drops "
+                "what lies deeper)"
+                if _too_deep(raw)
+                else "HTML without article text (only scripts, navigation or markup)"
             )
+            return Skipped(rel, reason, sha)
         body, meta = extracted
     else:
         body, meta = _split_header(raw)
@@ -145,11 +175,15 @@ def decode(data: bytes) -> tuple[str, str] | None:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 return None
-    if b"\x00" not in data:
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        damaged = _damaged_utf8(data)
+        if damaged is not None:
+            return damaged
+    else:
+        if b"\x00" not in data or _stray_nuls(text):
+            return text, "utf-8"
     from charset_normalizer import from_bytes  # imported here: most corpora are UTF-8
 
     best = from_bytes(data).best()
@@ -160,6 +194,33 @@ def decode(data: bytes) -> tuple[str, str] | None:
     if _is_binary(text, encoding):
         return None
     return text, encoding
+
+
+def _stray_nuls(text: str) -> bool:
+    """UTF-8 text with a few NULs in it (a damaged copy), not UTF-16 without a BOM.
+
+    UTF-16 of Latin script is half NULs; of other scripts, it is valid UTF-8 full of other
+    control characters. Either way it goes to charset-normalizer.
+    """
+    nuls = text.count("\x00")
+    return nuls <= len(text) * _MAX_NUL_SHARE and not _is_binary(text.replace("\x00", ""), "utf-8")
+
+
+def _damaged_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few invalid sequences (a scrape cut mid-character), or None.
+
+    The invalid sequences become U+FFFD, one character each, and the rest of the text keeps
+    its letters. Only when the valid multi-byte characters are at least as many as the
+    invalid sequences: cp1251 and cp1252 text has next to no valid multi-byte sequences,
+    so it goes to charset-normalizer instead.
+    """
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    if invalid <= 0 or multibyte < invalid or _is_binary(text, "utf-8"):
+        return None
+    plural = "s" if invalid > 1 else ""
+    return text, f"utf-8 ({invalid} invalid sequence{plural} replaced)"
 
 
 def _is_binary(text: str, encoding: str) -> bool:
@@ -196,6 +257,25 @@ def _extract_html(raw: str) -> tuple[str, dict[str, str | None]] | None:
     if doc is None or not (doc.text or "").strip():
         return None
     return doc.text, {"title": doc.title, "date": doc.date, "source": doc.sitename, "url": doc.url}
+
+
+def _too_deep(raw: str) -> bool:
+    """True when the markup reaches libxml2's nesting limit, below which text is dropped."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(raw.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
+    except (etree.LxmlError, ValueError):
+        return False
+    if root is None:
+        return False
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth >= _HTML_MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
 
 
 def _split_header(raw: str) -> tuple[str, dict[str, str | None]]:

@@ -1,0 +1,192 @@
+"""Recognising registry projects beyond their names: descriptions, stated status, context.
+
+"The 1,500 MW gas-fired power plant in the Syrdarya region" is a registry facility; "the
+railway project has entered the construction preparation phase" states a status; a town
+inside a project's name must lie near the project; a generic name ("its North-South
+highway") counts with its country in the sentence. Pure functions over one document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.mentions import CONTEXT, ENTRY, Mention
+from etl.registry import Registry
+from etl.schema import Place, Source
+
+#: phrases that state a project's status, most specific first
+_STATUS_PHRASES = (
+    (
+        "construction",
+        r"under\s+construction|construction\s+(?:began|started|has\s+begun|preparation)"
+        r"|being\s+built|broke\s+ground|groundbreaking|entered\s+the\s+construction",
+    ),
+    ("cancelled", r"cancell?ed|scrapped|abandoned"),
+    ("shelved", r"shelved|suspended|on\s+hold|frozen"),
+    (
+        "operating",
+        r"operational|in\s+operation|operating|(?:has|have|was|were)\s+been\s+commissioned"
+        r"|(?:was|were|has\s+been)\s+commissioned|came\s+on-?line|began\s+operations?"
+        r"|opened\s+to\s+traffic|went\s+into\s+service",
+    ),
+    ("proposed", r"proposed|feasibility\s+study|plans?\s+to\s+build|would\s+be\s+built"),
+)
+_STATUS_RE = [(status, re.compile(rf"\b(?:{p})\b", re.IGNORECASE)) for status, p in _STATUS_PHRASES]
+#: a status phrase this far (characters) from a project's name is about another thing
+_STATUS_REACH = 80
+
+
+def stated_statuses(text, entries, registry_mentions, registry: Registry):
+    """ "The railway project has entered the construction preparation phase": the nearest project.
+
+    Lines listed together ("With Lines A, B, and C operational") share the status.
+    """
+    spots = [(m.start, m.end, key) for m in registry_mentions for key in _keys_of(m, entries)]
+    for entry_id, src, surface in entries:  # described facilities have no registry span
+        at = src.quote.find(surface)
+        if at >= 0:
+            spots.append((src.start + at, src.start + at + len(surface), entry_id))
+    out = []
+    seen = set()
+    for entry_id, src, _ in entries:
+        if (entry_id, src.start) in seen:
+            continue
+        seen.add((entry_id, src.start))
+        sentence = text[src.start : src.end]
+        system = registry.system_of(entry_id)
+        mine = [(a, b) for a, b, k in spots if k == entry_id and src.start <= a < src.end]
+        for status, pattern in _STATUS_RE:
+            hit = pattern.search(sentence)
+            if hit is None:
+                continue
+            at = src.start + hit.start()
+            distance = min((min(abs(at - b), abs(at - a)) for a, b in mine), default=None)
+            rivals = [
+                min(abs(at - b), abs(at - a))
+                for a, b, k in spots
+                if k != entry_id
+                and src.start <= a < src.end
+                and (system is None or registry.system_of(k) != system)
+            ]
+            if (
+                distance is not None
+                and distance <= _STATUS_REACH
+                and all(distance <= r for r in rivals)
+            ):
+                out.append((entry_id, status, src))
+            break
+    return out
+
+
+def _keys_of(m, entries) -> list[str]:
+    if m.kind in (ENTRY, CONTEXT):
+        return [m.key]
+    return [e for e, src, _ in entries if src.start <= m.start < src.end]
+
+
+#: nouns naming a facility type in running text
+_FACILITY_NOUNS = {
+    "power_plant": r"(?:[\w-]+ )?power (?:plant|station)",
+    "hydropower_plant": r"hydro(?:power|electric)(?: power)? (?:plant|station)",
+    "refinery": r"(?:oil )?refinery",
+    "dry_port": r"(?:dry|waterless|inland) port",
+    "wind_farm": r"wind (?:farm|park|power plant)",
+    "solar_farm": r"solar (?:farm|park|power plant)",
+    "gas_field": r"gas field",
+    "oil_field": r"oil field",
+}
+_FACILITY_RE = {k: re.compile(rf"\b{v}s?\b", re.IGNORECASE) for k, v in _FACILITY_NOUNS.items()}
+_POWER_FIGURE = re.compile(r"\b(\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s*(MW|GW)\b")
+#: how close a described facility must be to the place the sentence names (km)
+_NEAR_CITY_KM = 40.0
+_NEAR_REGION_KM = 150.0
+
+
+def described_facilities(text, sentences, resolved, registry: Registry):
+    """ "The 1,500 MW gas-fired power plant in the Syrdarya region" is a registry facility.
+
+    A facility noun, a place named in the same sentence that lies near a registry facility
+    of that type, and no stated capacity that contradicts the registry's.
+    """
+    from etl.geo import km
+
+    by_sentence: dict[tuple[int, int], list] = {}
+    for r in resolved:
+        if r.place.kind in {"city", "region"}:
+            by_sentence.setdefault(sentences.around(r.mention.start), []).append(r.place)
+    for (s, e), places in sorted(by_sentence.items()):
+        sentence = text[s:e]
+        figures = [
+            float(v.replace(",", "")) * (1000 if u == "GW" else 1)
+            for v, u in _POWER_FIGURE.findall(sentence)
+        ]
+        for kind, pattern in _FACILITY_RE.items():
+            noun = pattern.search(sentence)
+            if noun is None:
+                continue
+            best = None
+            for entry in registry.entries.values():
+                if entry.type != kind:
+                    continue
+                spot = Place("", entry.name, entry.geometry.y, entry.geometry.x, "city")
+                for place in places:
+                    limit = _NEAR_REGION_KM if place.kind == "region" else _NEAR_CITY_KM
+                    d = km(place, spot)
+                    if d > limit:
+                        continue
+                    if entry.capacity_unit == "MW" and figures and entry.capacity not in figures:
+                        continue
+                    if place.kind == "region" and not (figures and entry.capacity in figures):
+                        continue
+                    if best is None or d < best[0]:
+                        best = (d, entry.id)
+            if best is not None:
+                yield best[1], s + noun.start(), s + noun.end()
+
+
+#: a town named inside a project's name must lie this close to the project (degrees, ~110 km)
+_NEAR_ENTRY_DEG = 1.0
+
+
+def fits_enclosing_entry(r, registry_mentions: list[Mention], registry: Registry) -> bool:
+    """A place inside a project's name ("the Shymkent refinery") must be near that project.
+
+    Countries and regions always fit ("the China-Kyrgyzstan-Uzbekistan railway"); a town
+    far from the project is another place of the same name ("Dongmen" in a dry port's
+    name is not the Dongmen in Guangxi).
+    """
+    if r.place.kind != "city":
+        return True
+    from shapely.geometry import Point
+
+    point = Point(r.place.lon, r.place.lat)
+    for m in registry_mentions:
+        if m.start <= r.mention.start and r.mention.end <= m.end and m.key in registry.entries:
+            if registry.entries[m.key].geometry.distance(point) > _NEAR_ENTRY_DEG:
+                return False
+    return True
+
+
+def country_in_sentence(entry_id: str, src: Source, resolved, registry: Registry) -> bool:
+    """ "Kyrgyzstan has opened its North-South highway": a generic name, placed by the country.
+
+    Only for entries outside a system: a system's line letters need the system named.
+    """
+    if registry.system_of(entry_id) is not None:
+        return False
+    from etl import countries
+
+    inside = set(countries.load().of(registry.entries[entry_id].geometry))
+    return any(
+        r.place.kind == "country"
+        and r.place.country in inside
+        and src.start <= r.mention.start < src.end
+        for r in resolved
+    )
+
+
+def context_surface(text: str, m: Mention) -> str:
+    """ "Lines A, B, and C" gives each letter alone: name it "Line A"."""
+    if m.end - m.start == 1:
+        return f"Line {m.surface}"
+    return m.surface
