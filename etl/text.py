@@ -70,9 +70,32 @@ def fold_name(name: str) -> str:
     return " ".join(normalise(name).lower().split())
 
 
+#: letters Unicode does not decompose into a base letter and a mark
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "ß": "ss",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "ı": "i",
+        "Þ": "Th",
+        "þ": "th",
+        "Ħ": "H",
+        "ħ": "h",
+    }
+)
+
+
 def ascii_fold(name: str) -> str:
-    """Strip diacritics: ``Türkmenbaşy`` -> ``Turkmenbasy``."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    """Strip diacritics: ``Türkmenbaşy`` -> ``Turkmenbasy``, ``Łódź`` -> ``Lodz``."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSABLE))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

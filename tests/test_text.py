@@ -44,3 +44,11 @@ def test_sentence_spans_are_ordered_trimmed_and_inside(text):
         assert last <= s < e <= len(text)
         assert not text[s].isspace() and not text[e - 1].isspace()
         last = e
+
+
+def test_ascii_fold_handles_letters_without_a_decomposition():
+    from etl.text import ascii_fold
+
+    assert ascii_fold("Łódź") == "Lodz"
+    assert ascii_fold("Türkmenbaşy") == "Turkmenbasy"
+    assert ascii_fold("Straße") == "Strasse"
