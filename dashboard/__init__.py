@@ -1,0 +1,1 @@
+"""The atlas's Streamlit dashboard: reads the build, never re-runs extraction."""

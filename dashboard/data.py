@@ -1,0 +1,295 @@
+"""Reading the build for the dashboard: plain readers, and cached loaders keyed on the build.
+
+The dashboard reads what ``atlas build`` wrote (the contract's files) and nothing else.
+Loaders are cached under the build directory's path and a stamp of its ``manifest.json``
+(the resolved directory, the file's size and modification time), so a rebuild, which
+publishes a new directory, is picked up on the next rerun without a restart.
+
+The build itself and its GeoDataFrames are cached with ``st.cache_resource``: they are large
+and never modified, and ``st.cache_data`` would unpickle a fresh copy on every rerun (a
+third of a second for 5,000 features). Everything derived and small uses ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from etl import settings
+from etl.io import read_features
+from etl.schema import (
+    FACT_COLUMNS,
+    FACTS_CSV,
+    LAYERS,
+    MANIFEST,
+    P_ID,
+    PROPERTIES,
+    UNRESOLVED_COLUMNS,
+    UNRESOLVED_CSV,
+)
+
+#: where ``atlas serve`` tells the app the build and the corpus are
+BUILD_ENV = "ATLAS_BUILD_DIR"
+CORPUS_ENV = "ATLAS_CORPUS_DIR"
+
+
+class BuildUnavailableError(RuntimeError):
+    """There is no usable build: missing, half-written or corrupt. The message says which."""
+
+
+def build_dir() -> Path:
+    return Path(os.environ.get(BUILD_ENV) or settings.DEFAULT_OUT)
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get(CORPUS_ENV) or settings.DEFAULT_CORPUS)
+
+
+@dataclass(frozen=True)
+class Build:
+    """One build, as read from disk: every layer's features, the facts and the manifest."""
+
+    path: str
+    stamp: str
+    manifest: dict[str, Any]
+    features: dict[str, list[dict[str, Any]]]
+    facts: pd.DataFrame
+    unresolved: pd.DataFrame
+
+    @property
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """The manifest's documents by path (title, date, source...)."""
+        return {d["path"]: d for d in self.manifest.get("documents") or [] if d.get("path")}
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {p: d["title"] for p, d in self.documents.items() if d.get("title")}
+
+    @property
+    def doc_dates(self) -> dict[str, str | None]:
+        return {p: d.get("date") for p, d in self.documents.items()}
+
+    def feature(self, feature_id: str | None) -> dict[str, Any] | None:
+        if not feature_id:
+            return None
+        for features in self.features.values():
+            for f in features:
+                if f["properties"].get(P_ID) == feature_id:
+                    return f
+        return None
+
+    @property
+    def count(self) -> int:
+        return sum(len(fs) for fs in self.features.values())
+
+
+def build_stamp(path: Path) -> str:
+    """What identifies this build on disk; raises ``BuildUnavailableError`` when there is none."""
+    manifest = path / MANIFEST
+    try:
+        st_ = manifest.stat()
+    except OSError:
+        msg = f"There is no build in {path} (no {MANIFEST})."
+        raise BuildUnavailableError(msg) from None
+    return f"{os.path.realpath(path)}:{st_.st_size}:{st_.st_mtime_ns}"
+
+
+def read_build(path: Path, stamp: str = "") -> Build:
+    """Read every file of the build the dashboard uses; any problem is one clear error."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            msg = f"{MANIFEST} is not a JSON object"
+            raise ValueError(msg)
+        features = {}
+        for layer in LAYERS:
+            name = f"{layer}.geojson"
+            try:
+                features[layer] = read_features(path / name)
+            except (OSError, ValueError) as exc:
+                msg = f"{name}: {exc}"
+                raise ValueError(msg) from exc
+        facts = read_table(path / FACTS_CSV, FACT_COLUMNS)
+        unresolved = read_table(path / UNRESOLVED_CSV, UNRESOLVED_COLUMNS)
+    except (OSError, ValueError, KeyError) as exc:
+        msg = f"The build in {path} is incomplete or corrupt ({_reason(exc)})."
+        raise BuildUnavailableError(msg) from exc
+    return Build(str(path), stamp, manifest, features, facts, unresolved)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"{Path(exc.filename or '').name or exc} is missing"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A build CSV with the contract's columns (all of them, even when the file has none)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = f"{path.name} lacks the columns {', '.join(missing)}"
+        raise ValueError(msg)
+    return frame
+
+
+def frames_of(features: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Every layer as a GeoDataFrame of the contract's properties (lists stay lists)."""
+    import geopandas as gpd
+
+    out = {}
+    for layer, fs in features.items():
+        if fs:
+            gdf = gpd.GeoDataFrame.from_features(
+                fs, crs="EPSG:4326", columns=[*PROPERTIES, "geometry"]
+            )
+        else:
+            gdf = gpd.GeoDataFrame(
+                columns=[*PROPERTIES, "geometry"], geometry="geometry", crs="EPSG:4326"
+            )
+        out[layer] = gdf
+    return out
+
+
+# --- cached loaders ------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Reading the build…", max_entries=2)
+def _cached_build(path: str, stamp: str) -> Build:
+    """Shared by every session: read-only by convention (filters make new lists)."""
+    return read_build(Path(path), stamp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _cached_frames(path: str, stamp: str) -> dict[str, Any]:
+    return frames_of(_cached_build(path, stamp).features)
+
+
+def load_build(path: Path | None = None) -> Build:
+    """The current build (cached until it changes on disk)."""
+    path = path or build_dir()
+    return _cached_build(str(path), build_stamp(path))
+
+
+def load_frames(build: Build) -> dict[str, Any]:
+    """The build's layers as GeoDataFrames (cached with the build)."""
+    return _cached_frames(build.path, build.stamp)
+
+
+@st.cache_data(show_spinner="Preparing the basemap…", max_entries=1)
+def _cached_basemap(mtime_ns: int) -> Any:
+    from dashboard.mapview import prepare_basemap
+    from etl import countries
+
+    cs = countries.load()
+    return prepare_basemap(zip(cs.iso3, cs.names, cs.geoms, strict=True))
+
+
+def load_basemap() -> Any:
+    """The offline country outlines (Natural Earth, simplified), or None without the file."""
+    try:
+        mtime = settings.COUNTRIES_GEOJSON.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _cached_basemap(mtime)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _cached_reference(path: str, mtime_ns: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"partner_iso3": str, "reporter": str, "source": str})
+
+
+def load_reference_trade(path: Path | None = None) -> pd.DataFrame:
+    """The reference trade table (China's customs figures), empty when it is missing."""
+    path = path or settings.TRADE_REFERENCE_CSV
+    try:
+        return _cached_reference(str(path), path.stat().st_mtime_ns)
+    except (OSError, ValueError):
+        return pd.DataFrame(columns=["year", "partner_iso3", "trade_usd_bn", "reporter", "source"])
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _cached_trade_table(
+    path: str, stamp: str, reference: str, reference_mtime: int
+) -> pd.DataFrame:
+    from dashboard.trade import trade_table
+
+    build = _cached_build(path, stamp)
+    return trade_table(build.facts, load_reference_trade(Path(reference)), build.doc_dates)
+
+
+def load_trade_table(build: Build, reference: Path | None = None) -> pd.DataFrame:
+    """The build's trade figures beside the reference table's (cached with both)."""
+    reference = reference or settings.TRADE_REFERENCE_CSV
+    try:
+        mtime = reference.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _cached_trade_table(build.path, build.stamp, str(reference), mtime)
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer and registry…")
+def knowledge() -> Any:
+    """The ETL's gazetteer, registry and matchers: loaded once per server for rebuilds."""
+    from etl.build import load_knowledge
+
+    return load_knowledge()
+
+
+def rebuild(corpus: Path | None = None, out: Path | None = None) -> Any:
+    """Run the ETL on the corpus, publish the build, drop the cached copies of the old one."""
+    from etl.build import build
+
+    result = build(corpus or corpus_dir(), out or build_dir(), knowledge=knowledge())
+    for cached in (_cached_build, _cached_frames, _cached_trade_table):
+        cached.clear()
+    return result
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO3 code -> English name (Natural Earth, via the ETL's country table)."""
+    from etl import countries
+
+    return dict(countries.load().name_of)
+
+
+# --- the build, or a way to make one -----------------------------------------------------------
+
+
+def require_build() -> Build:
+    """The build, or an error that says what is wrong and a button to rebuild; then stop."""
+    try:
+        return load_build()
+    except BuildUnavailableError as exc:
+        problem = str(exc)
+    st.error(
+        f"{problem} Build the atlas from the corpus with the button below, or run "
+        "`atlas build` in a terminal and reload this page.",
+        icon="🗺️",
+    )
+    if st.button("Build the atlas now", type="primary", key="rebuild_missing"):
+        run_rebuild()
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop raises
+
+
+def run_rebuild() -> None:
+    """Rebuild with a spinner; report the result or the error in one line."""
+    from etl._errors import AtlasError
+
+    with st.spinner(f"Building the atlas from {corpus_dir()}…"):
+        try:
+            result = rebuild()
+        except (AtlasError, OSError) as exc:
+            st.error(f"The build failed: {exc}. The previous build, if any, is unchanged.")
+            return
+    st.session_state["build_message"] = result.summary()
+    st.rerun()

@@ -1,0 +1,116 @@
+"""The page for adding articles: upload, check, save into the corpus, rebuild, show what is new."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, uploads
+from etl._errors import AtlasError
+from etl.documents import MAX_BYTES
+from etl.schema import P_ID, P_LAYER, P_NAME, P_TYPE
+
+_UPLOADER_ROUND = "_uploader_round"
+RESULT = "_upload_result"
+
+
+def articles_page() -> None:
+    st.markdown("### Add articles")
+    corpus = data.corpus_dir()
+    st.caption(
+        f"Articles are saved into the corpus folder `{corpus}` and the atlas is rebuilt from it. "
+        f"Plain text (.txt) or web pages (.html, .htm), up to {MAX_BYTES // 1_048_576} MiB each."
+    )
+    result = st.session_state.pop(RESULT, None)
+    if result:
+        st.success(result["message"])
+        if result["new"]:
+            st.markdown("New on the map:")
+            st.dataframe(result["new"], hide_index=True)
+    if not corpus.is_dir():
+        st.error(
+            f"The corpus folder {corpus} does not exist. Create it, or set ATLAS_CORPUS_DIR "
+            "to the folder of articles, and reload this page."
+        )
+        return
+
+    round_ = st.session_state.setdefault(_UPLOADER_ROUND, 0)
+    files = st.file_uploader(
+        "Articles",
+        type=[s.lstrip(".") for s in uploads.ALLOWED_SUFFIXES],
+        accept_multiple_files=True,
+        key=f"upload_files_{round_}",
+    )
+    items: list[uploads.Upload] = []
+    for i, f in enumerate(files or []):
+        with st.container(border=True):
+            st.markdown(f"`{f.name}` · {f.size:,} bytes")
+            c1, c2 = st.columns([3, 1])
+            title = c1.text_input(
+                "Title (optional)",
+                key=f"up_title_{round_}_{i}",
+                help="For a web page, the page's own <title> comes first.",
+            )
+            day = c2.date_input("Date (optional)", value=None, key=f"up_date_{round_}_{i}")
+            items.append(
+                uploads.Upload(
+                    f.name, f.getvalue(), title or None, day.isoformat() if day else None
+                )
+            )
+    if not st.button("Add to the atlas and rebuild", type="primary", disabled=not items):
+        return
+
+    accepted, problems = uploads.check(items, corpus)
+    if problems:
+        for p in problems:
+            st.error(p)
+        st.error("Nothing was added. Remove or fix the files above and try again.")
+        return
+    before = _ids()
+    try:
+        saved = uploads.save(accepted, corpus)
+    except OSError as exc:
+        st.error(f"Could not write into {corpus}: {exc.strerror or exc}. Nothing was added.")
+        return
+    with st.spinner("Rebuilding the atlas…"):
+        try:
+            build_result = data.rebuild(corpus)
+        except (AtlasError, OSError) as exc:
+            uploads.undo(saved)
+            st.error(
+                f"The rebuild failed ({exc}). The articles were taken out again; "
+                "the atlas is unchanged."
+            )
+            return
+    new = _new_features(before)
+    names = ", ".join(p.name for p in saved.paths)
+    st.session_state[RESULT] = {
+        "message": f"Added {len(saved.paths)} article(s): {names}. {build_result.summary()}",
+        "new": new,
+    }
+    st.session_state[_UPLOADER_ROUND] = round_ + 1
+    st.rerun()
+
+
+def _ids() -> set[str]:
+    try:
+        build = data.load_build()
+    except data.BuildUnavailableError:
+        return set()
+    return {f["properties"][P_ID] for fs in build.features.values() for f in fs}
+
+
+def _new_features(before: set[str]) -> list[dict[str, str]]:
+    try:
+        build = data.load_build()
+    except data.BuildUnavailableError:
+        return []
+    return [
+        {
+            "name": f["properties"][P_NAME],
+            "layer": f["properties"][P_LAYER],
+            "type": f["properties"][P_TYPE],
+        }
+        for fs in build.features.values()
+        for f in fs
+        if f["properties"][P_ID] not in before
+    ]

@@ -1,0 +1,117 @@
+"""Adding articles: safe names, clear refusals that change nothing, atomic writes, metadata."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from dashboard import uploads
+from dashboard.uploads import Upload, UploadError
+from etl.documents import MAX_BYTES, read_document
+
+ARTICLE = (
+    b"Officials in Almaty said the Khorgos dry port handled more containers this year, "
+    b"as trains from Xi'an crossed into Kazakhstan.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("report.txt", "report.txt"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\evil.HTML", "evil.html"),
+        ("/abs/path/a b c.htm", "a-b-c.htm"),
+        ("..hidden..txt", "hidden.txt"),
+        (".bashrc.txt", "bashrc.txt"),
+        ("Tüрк çay — news.txt", "Tu-cay-news.txt"),
+        ("....txt", "article.txt"),
+        ("x" * 300 + ".txt", "x" * uploads.MAX_NAME_CHARS + ".txt"),
+    ],
+)
+def test_safe_names_stay_in_the_corpus(name, safe):
+    assert uploads.safe_name(name) == safe
+
+
+def test_taken_names_get_a_number():
+    assert uploads.safe_name("a.txt", ["A.TXT", "a-2.txt"]) == "a-3.txt"
+
+
+@pytest.mark.parametrize("name", ["slides.pdf", "archive.tar.gz", "noext", "notes.md", "x.txt.exe"])
+def test_other_file_types_are_refused(name):
+    with pytest.raises(UploadError, match=r"only \.txt, \.html, \.htm"):
+        uploads.safe_name(name)
+
+
+def _listing(path):
+    return sorted((p.name, p.read_bytes()) for p in path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("upload", "reason"),
+    [
+        (Upload("big.txt", b"a " * (MAX_BYTES // 2 + 1)), "the limit is 5 MiB"),
+        (Upload("bin.txt", bytes(range(256)) * 40), "could not be read: binary"),
+        (Upload("empty.txt", b"   \n"), "could not be read: empty"),
+        (Upload("deck.pptx", ARTICLE), "only .txt"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_reason_and_nothing_is_written(tmp_path, upload, reason):
+    (tmp_path / "old.txt").write_bytes(ARTICLE)
+    before = _listing(tmp_path)
+    accepted, problems = uploads.check([Upload("good.txt", ARTICLE), upload], tmp_path)
+    assert len(accepted) == 1 and len(problems) == 1
+    assert upload.name in problems[0] and reason in problems[0]
+    assert _listing(tmp_path) == before
+
+
+def test_good_uploads_are_written_under_new_names_never_over_old_ones(tmp_path):
+    (tmp_path / "news.txt").write_bytes(b"old")
+    accepted, problems = uploads.check(
+        [Upload("news.txt", ARTICLE), Upload("news.txt", ARTICLE + b"Again.\n")], tmp_path
+    )
+    assert problems == []
+    saved = uploads.save(accepted, tmp_path)
+    assert [p.name for p in saved.paths] == ["news-2.txt", "news-3.txt"]
+    assert (tmp_path / "news.txt").read_bytes() == b"old"
+    assert (tmp_path / "news-2.txt").read_bytes() == ARTICLE
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_title_and_date_go_into_a_text_header_the_etl_reads(tmp_path):
+    data = b"Title: Old title\nSource: Wire\n\n" + ARTICLE
+    accepted, _ = uploads.check([Upload("a.txt", data, "New  title\n", "2024-03-05")], tmp_path)
+    (path,) = uploads.save(accepted, tmp_path).paths
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("Title: New title\nDate: 2024-03-05\nSource: Wire\n")
+    doc = read_document(path, path.name)
+    assert (doc.title, doc.date, doc.source) == ("New title", "2024-03-05", "Wire")
+    assert "Khorgos dry port" in doc.text and "Title:" not in doc.text
+
+
+def test_header_on_a_cp1251_text_becomes_utf8(tmp_path):
+    data = "Хоргос: сухой порт.\nKhorgos dry port near Almaty.\n".encode("cp1251")
+    accepted, problems = uploads.check([Upload("ru.txt", data, "Хоргос", None)], tmp_path)
+    assert problems == []
+    (path,) = uploads.save(accepted, tmp_path).paths
+    doc = read_document(path, path.name)
+    assert doc.title == "Хоргос" and "сухой порт" in doc.text
+
+
+def test_html_metadata_goes_to_metadata_csv_and_undo_restores_it(tmp_path):
+    page = b"<html><body><article><p>" + ARTICLE * 3 + b"</p></article></body></html>"
+    meta = tmp_path / "metadata.csv"
+    meta.write_text("file,title,date,note\nold.txt,Old,2020-01-01,kept\n", encoding="utf-8")
+    before = meta.read_bytes()
+    accepted, problems = uploads.check(
+        [Upload("page.html", page, "A page", "2024-01-02")], tmp_path
+    )
+    assert problems == []
+    saved = uploads.save(accepted, tmp_path)
+    with meta.open(encoding="utf-8") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    assert rows["old.txt"]["note"] == "kept"
+    assert (rows["page.html"]["title"], rows["page.html"]["date"]) == ("A page", "2024-01-02")
+    uploads.undo(saved)
+    assert meta.read_bytes() == before and not (tmp_path / "page.html").exists()
