@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -74,8 +75,8 @@ log = logging.getLogger(__name__)
 
 #: how long a second build waits for the first before giving up
 LOCK_TIMEOUT_S = 120.0
-#: finished builds kept beside the current one (the previous one stays readable)
-KEEP_BUILDS = 2
+#: the names of one output's build directories in ``.builds``: ``<out>-<digest>-<random>``
+_BUILD_DIR_NAME = r"-(?:[0-9a-f]{12}|previous)-[0-9a-f]{8}"
 
 
 @dataclass
@@ -119,9 +120,13 @@ def build(
     out: Path,
     *,
     knowledge: Knowledge | None = None,
+    registry_dir: Path | None = None,
     progress: bool = False,
 ) -> BuildResult:
-    """Read ``corpus``, write the build to ``out``. Raises ``AtlasError`` subclasses on failure."""
+    """Read ``corpus``, write the build to ``out``. Raises ``AtlasError`` subclasses on failure.
+
+    ``registry_dir`` replaces ``geodata/registry`` (ignored when ``knowledge`` is given).
+    """
     t0 = time.perf_counter()
     if not corpus.is_dir():
         msg = f"corpus directory {corpus} does not exist"
@@ -137,7 +142,7 @@ def build(
         )
         raise BuildLockedError(msg) from exc
     try:
-        knowledge = knowledge or load_knowledge()
+        knowledge = knowledge or load_knowledge(registry_dir)
         docs, skipped = read_corpus(corpus, progress=progress)
         book = FeatureBook(knowledge.registry)
         for i, doc in enumerate(docs):
@@ -162,7 +167,15 @@ def build(
         unresolved_rows.sort(key=lambda r: (r["doc"], r["start"], r["mention"]))
         facts_rows = [f.row() for f in book.facts]
         facts_rows.sort(key=lambda r: (r["doc"], r["start"], r["metric"], str(r["original"])))
-        manifest = _manifest(corpus, docs, skipped, layers, len(unresolved_rows), len(facts_rows))
+        manifest = _manifest(
+            corpus,
+            docs,
+            skipped,
+            layers,
+            len(unresolved_rows),
+            len(facts_rows),
+            registry_dir or settings.REGISTRY_DIR,
+        )
         files = {f"{layer}.geojson": feature_collection_bytes(fs) for layer, fs in layers.items()}
         files[FACTS_CSV] = csv_bytes(FACT_COLUMNS, facts_rows)
         files[UNRESOLVED_CSV] = csv_bytes(UNRESOLVED_COLUMNS, unresolved_rows)
@@ -252,8 +265,8 @@ def _unresolved_row(u) -> dict[str, Any]:
     }
 
 
-def _manifest(corpus, docs, skipped, layers, n_unresolved, n_facts) -> dict[str, Any]:
-    reg_files = sorted(settings.REGISTRY_DIR.glob("*.yaml"))
+def _manifest(corpus, docs, skipped, layers, n_unresolved, n_facts, reg_dir) -> dict[str, Any]:
+    reg_files = sorted(reg_dir.glob("*.yaml"))
     return {
         "tool": "ca-atlas",
         "version": __version__,
@@ -294,9 +307,11 @@ def _publish(out: Path, files: dict[str, bytes], layers: dict[str, list]) -> Non
                 os.fsync(f.fileno())
         write_geopackage(target / GEOPACKAGE, layers)
         _fsync_dir(target)
+        previous = Path(os.path.realpath(out)) if out.is_symlink() else None
         if out.exists() and not out.is_symlink():
             # a plain directory from an older tool or a user: keep it beside the builds
-            os.replace(out, builds / f"{out.name}-previous-{uuid.uuid4().hex[:8]}")
+            previous = builds / f"{out.name}-previous-{uuid.uuid4().hex[:8]}"
+            os.replace(out, previous)
         link = out.parent / f".{out.name}.link-{uuid.uuid4().hex[:8]}"
         os.symlink(os.path.relpath(target, out.parent), link)
         os.replace(link, out)
@@ -304,7 +319,7 @@ def _publish(out: Path, files: dict[str, bytes], layers: dict[str, list]) -> Non
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    _prune(builds, out, keep=target)
+    _prune(builds, out, keep={target.name, previous.name if previous else ""})
 
 
 def _fsync_dir(path: Path) -> None:
@@ -315,12 +330,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _prune(builds: Path, out: Path, keep: Path) -> None:
-    """Drop old builds of this output, keeping the current one and the one before it."""
-    mine = sorted(
-        (p for p in builds.iterdir() if p.name.startswith(f"{out.name}-") and p != keep),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in mine[KEEP_BUILDS - 1 :]:
-        shutil.rmtree(old, ignore_errors=True)
+def _prune(builds: Path, out: Path, keep: set[str]) -> None:
+    """Drop this output's other builds: older ones and what killed builds left half-written.
+
+    The new build and the one it replaced stay, so a reader that resolved the link just
+    before the swap can finish reading. Only called with the build lock held.
+    """
+    mine = re.compile(re.escape(out.name) + _BUILD_DIR_NAME)
+    for path in builds.iterdir():
+        if mine.fullmatch(path.name) and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in out.parent.iterdir():  # links a killed build made and never swapped in
+        if path.name.startswith(f".{out.name}.link-") and path.is_symlink():
+            path.unlink(missing_ok=True)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from etl import settings
 from etl._errors import AtlasError, UsageError
-from etl.schema import LAYERS, STATUSES
+from etl.schema import CAPACITY_UNITS, LAYERS, STATUSES
+
+_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="read the corpus and write the map layers")
     b.add_argument("--corpus", type=Path, default=settings.DEFAULT_CORPUS)
     b.add_argument("--out", type=Path, default=settings.DEFAULT_OUT)
+    b.add_argument(
+        "--registry", type=Path, default=settings.REGISTRY_DIR, help="registry folder (*.yaml)"
+    )
     b.add_argument("--quiet", action="store_true", help="only the summary line")
 
     e = sub.add_parser("export", help="write one filtered layer")
@@ -40,6 +46,26 @@ def _parser() -> argparse.ArgumentParser:
         metavar="S",
         choices=[*STATUSES, "unknown"],
     )
+    e.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first seen on or after")
+    e.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="first seen on or before")
+    e.add_argument(
+        "--doc",
+        action="append",
+        default=[],
+        dest="docs",
+        metavar="PATH",
+        help="named in this corpus document",
+    )
+    e.add_argument("--min-capacity", type=float, default=None, metavar="N")
+    e.add_argument(
+        "--unit",
+        dest="capacity_unit",
+        default=None,
+        choices=CAPACITY_UNITS,
+        help="with --min-capacity: only features measured in this unit",
+    )
+    e.add_argument("--text", default=None, help="in the name, aliases or source sentences")
+    e.add_argument("--no-inferred", action="store_true", help="leave out inferred routes")
     e.add_argument("--format", choices=("geojson", "gpkg", "csv"), default=None)
     e.add_argument("--out", type=Path, required=True)
     e.add_argument("--build", type=Path, default=settings.DEFAULT_OUT, help="build directory")
@@ -53,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="atlas: %(message)s")
+    # trafilatura's warnings ("discarding data: None") name no document; the skip reasons do
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:
         if args.command == "build":
             return _build(args)
@@ -75,7 +103,9 @@ def _build(args: argparse.Namespace) -> int:
 
     if not args.corpus.is_dir():
         raise UsageError(f"--corpus {args.corpus} is not a directory")
-    result = build(args.corpus, args.out, progress=not args.quiet)
+    if not args.registry.is_dir():
+        raise UsageError(f"--registry {args.registry} is not a directory")
+    result = build(args.corpus, args.out, registry_dir=args.registry, progress=not args.quiet)
     print(result.summary())
     return 0
 
@@ -88,10 +118,20 @@ def _export(args: argparse.Namespace) -> int:
     path = args.build / f"{args.layer}.geojson"
     if not path.exists():
         raise UsageError(f"no build at {args.build} (run `atlas build` first)")
+    for flag, value in (("--from", args.date_from), ("--to", args.date_to)):
+        if value is not None and not _DATE.fullmatch(value):
+            raise UsageError(f"{flag} {value!r} is not a date (YYYY-MM-DD)")
     filters = Filters(
         types=tuple(args.types),
         countries=tuple(c.upper() for c in args.countries),
         statuses=tuple(args.statuses),
+        date_from=args.date_from,
+        date_to=args.date_to,
+        docs=tuple(args.docs),
+        min_capacity=args.min_capacity,
+        capacity_unit=args.capacity_unit,
+        text=args.text,
+        inferred=not args.no_inferred,
     )
     try:
         features = read_features(path)
@@ -109,14 +149,21 @@ def _export(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from etl.build import build
 
+    corpus = Path(os.environ.get("ATLAS_CORPUS_DIR") or settings.DEFAULT_CORPUS).absolute()
     if not (args.build / "manifest.json").exists():
-        print("atlas: no build yet; building the bundled corpus first", file=sys.stderr)
-        print(build(settings.DEFAULT_CORPUS, args.build).summary(), file=sys.stderr)
+        print(f"atlas: no build yet; building {corpus} first", file=sys.stderr)
+        print(build(corpus, args.build).summary(), file=sys.stderr)
     app = settings.ROOT / "dashboard" / "app.py"
     if not app.exists():
         print(f"atlas: the layers are in {args.build.absolute()} (no dashboard in this version)")
         return 0
-    env = dict(os.environ, ATLAS_BUILD_DIR=str(args.build.resolve()))
+    # the build path as given, not resolved: ``geodata/build`` is a link that each rebuild
+    # moves to a new directory, and the dashboard must follow it
+    env = dict(
+        os.environ,
+        ATLAS_BUILD_DIR=str(args.build.absolute()),
+        ATLAS_CORPUS_DIR=str(corpus),
+    )
     cmd = [
         sys.executable,
         "-m",
@@ -127,6 +174,8 @@ def _serve(args: argparse.Namespace) -> int:
         "127.0.0.1",
         "--server.port",
         str(args.port),
+        "--server.headless",
+        "true",
     ]
     print(f"atlas: dashboard on http://127.0.0.1:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     return subprocess.call(cmd, cwd=settings.ROOT, env=env)

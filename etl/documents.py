@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import logging
 import os
@@ -64,13 +65,13 @@ def discover(corpus: Path) -> Iterator[tuple[str, Path | None, str | None]]:
         for dname in linked:
             reason = _link_reason(here / dname, root)
             if reason is not None:
-                yield (here / dname).relative_to(corpus).as_posix(), None, reason
+                yield _printable((here / dname).relative_to(corpus).as_posix()), None, reason
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for fname in sorted(filenames):
             if fname.startswith(".") or fname.lower() in _IGNORED:
                 continue
             path = here / fname
-            rel = path.relative_to(corpus).as_posix()
+            rel = _printable(path.relative_to(corpus).as_posix())
             if path.is_symlink():
                 reason = _link_reason(path, root)
                 if reason is not None:
@@ -82,12 +83,25 @@ def discover(corpus: Path) -> Iterator[tuple[str, Path | None, str | None]]:
             yield rel, path, None
 
 
+def _printable(rel: str) -> str:
+    """The path as valid Unicode: the bytes of a name that is not UTF-8 written as ``\\xNN``.
+
+    Such names (a Windows archive unpacked on Linux) would otherwise stop the build when
+    the manifest is written.
+    """
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
 def _link_reason(path: Path, root: Path) -> str | None:
     """Why a symbolic link is not followed, or None when it stays inside the corpus."""
     try:
         target = path.resolve()
-    except (RuntimeError, OSError):  # RuntimeError: "Symlink loop" (Python 3.11 pathlib)
+    except RuntimeError:  # Python 3.11 and 3.12 report a loop so
         return "symbolic link that loops (not followed)"
+    except OSError as exc:  # later ones raise ELOOP
+        if exc.errno == errno.ELOOP:
+            return "symbolic link that loops (not followed)"
+        return f"symbolic link that cannot be followed: {exc.strerror or exc}"
     if not target.is_relative_to(root):
         return "symbolic link pointing outside the corpus (not followed)"
     return None

@@ -267,7 +267,7 @@ class Resolver:
         resolved: list[ResolvedPlace] = []
         rejected: list[Rejected] = []
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
-        self._anchor_arrays = None
+        self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
         for m, hits in kept:
             outcome = self._choose(text, m, hits, doc_countries, anchors)
             if isinstance(outcome, ResolvedPlace):
@@ -439,18 +439,32 @@ class Resolver:
         return score
 
     def _near_anchor(self, place: Place, anchors: list[Place]) -> bool:
-        """Within 400 km of a town the document names without doubt (not itself)."""
+        """Within 400 km of a town the document names without doubt (not itself).
+
+        Anchors sit in a grid of 4-degree cells, so a document naming thousands of towns
+        costs a few cells per candidate, not every anchor.
+        """
         if not anchors:
             return False
-        if self._anchor_arrays is None:
-            self._anchor_arrays = (
-                np.array([a.lat for a in anchors]),
-                np.array([a.lon for a in anchors]),
-                [a.key for a in anchors],
-            )
-        lats, lons, keys = self._anchor_arrays
-        d = km_to_many(place.lat, place.lon, lats, lons)
-        return any(0 < dist < 400 and key != place.key for dist, key in zip(d, keys, strict=True))
+        if self._anchor_grid is None:
+            grid: dict[tuple[int, int], list[Place]] = {}
+            for a in anchors:
+                grid.setdefault((int(a.lat // 4), int(a.lon // 4)), []).append(a)
+            self._anchor_grid = grid
+        row, col = int(place.lat // 4), int(place.lon // 4)
+        near = [
+            a
+            for dr in (-1, 0, 1)
+            for dc in (-2, -1, 0, 1, 2)
+            for a in self._anchor_grid.get((row + dr, col + dc), ())
+            if a.key != place.key
+        ]
+        if not near:
+            return False
+        d = km_to_many(
+            place.lat, place.lon, np.array([a.lat for a in near]), np.array([a.lon for a in near])
+        )
+        return bool(((d > 0) & (d < 400)).any())
 
     @staticmethod
     def _credible(place: Place, hit: NameHit, qualifier: set[str] | None, doc: set[str]) -> bool:

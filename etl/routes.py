@@ -175,6 +175,8 @@ _PASSING = re.compile(
     r"(?:\b(?:enters|entering|entered|crosses|crossing|crossed)\s+(?:into\s+)?"
     r"[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?\s+at|\bvia|\bthrough)\s+(?:the\s+)?$",
 )
+#: the words before a place that say what it is in a route (searched in this many characters)
+_WINDOW = 60
 _END_KINDS = frozenset({"city", "border_crossing", "water_body"})
 
 
@@ -214,7 +216,16 @@ def find_described(
             (p for p in places if s <= p.mention.start < e and p.place.kind in _END_KINDS),
             key=lambda p: p.mention.start,
         )
-        frm = next((p for p in here if _FROM.search(sentence[: p.mention.start - s])), None)
+        frm = next(
+            (
+                p
+                for p in here
+                if _FROM.search(
+                    sentence[max(0, p.mention.start - s - _WINDOW) : p.mention.start - s]
+                )
+            ),
+            None,
+        )
         if frm is None:
             continue
         to = next(
@@ -222,7 +233,9 @@ def find_described(
                 p
                 for p in here
                 if p.mention.start > frm.mention.start
-                and _TO.search(sentence[: p.mention.start - s])
+                and _TO.search(
+                    sentence[max(0, p.mention.start - s - _WINDOW) : p.mention.start - s]
+                )
             ),
             None,
         )
@@ -237,7 +250,9 @@ def find_described(
                 frm.mention.end <= p.mention.start < to.mention.start
                 or (
                     p.mention.start > to.mention.end
-                    and _PASSING.search(sentence[: p.mention.start - s])
+                    and _PASSING.search(
+                        sentence[max(0, p.mention.start - s - _WINDOW) : p.mention.start - s]
+                    )
                 )
             )
         ]

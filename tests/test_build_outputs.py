@@ -165,3 +165,39 @@ def test_unusable_arguments_exit_2_with_one_line(tmp_path, capsys):
     assert main(["build", "--corpus", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("atlas: error:")
+
+
+@pytest.mark.parametrize(
+    ("flags", "filters"),
+    [
+        (
+            ["--min-capacity", "20", "--unit", "bcm/y"],
+            {"min_capacity": 20.0, "capacity_unit": "bcm/y"},
+        ),
+        (["--text", "Line B"], {"text": "Line B"}),
+        (
+            ["--from", "2025-01-01", "--to", "2025-12-31"],
+            {"date_from": "2025-01-01", "date_to": "2025-12-31"},
+        ),
+        (["--doc", "001_c17b71c19de43e54.txt"], {"docs": ("001_c17b71c19de43e54.txt",)}),
+        (["--no-inferred"], {"inferred": False}),
+    ],
+    ids=["capacity", "text", "dates", "doc", "no-inferred"],
+)
+def test_every_export_flag_is_the_dashboards_filter(seed_build, tmp_path, flags, filters):
+    from etl.export import Filters, filter_features
+
+    out, layers = seed_build
+    for layer in ("pipelines", "corridors"):
+        target = tmp_path / f"{layer}.geojson"
+        assert (
+            main(["export", "--layer", layer, *flags, "--out", str(target), "--build", str(out)])
+            == 0
+        )
+        got = json.loads(target.read_text(encoding="utf-8"))["features"]
+        assert got == filter_features(layers[layer], Filters(**filters))
+    # and the filter does something on this corpus: not every layer passes unchanged
+    assert any(
+        filter_features(layers[layer], Filters(**filters)) != layers[layer]
+        for layer in ("pipelines", "corridors", "places")
+    )
