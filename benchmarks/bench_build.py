@@ -142,7 +142,7 @@ def main() -> None:
         knowledge = build_mod.load_knowledge()
         docs, _ = build_mod.read_corpus(corpus)
         from etl.assemble import extract
-from etl.features import FeatureBook
+        from etl.features import FeatureBook
 
         book = FeatureBook(knowledge.registry)
         t = time.perf_counter()
