@@ -112,6 +112,9 @@ class Knowledge:
 def load_knowledge(registry_dir: Path | None = None) -> Knowledge:
     gaz = gazetteer.load()
     reg = registry.load(registry_dir or settings.REGISTRY_DIR, gaz)
+    # border crossings and passes are places a route can pass ("via the Torugart pass")
+    for place, names in registry.crossing_places(reg):
+        gaz.add(place, names)
     return Knowledge(gaz, reg, Matcher(gaz, reg), Resolver(gaz), countries.load().continent)
 
 

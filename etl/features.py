@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from shapely.geometry import LineString, Point
 
 from etl import events, figures
-from etl.registry import Entry, Registry
+from etl.registry import REGISTRY_KEY, Entry, Registry
 from etl.schema import EVENTS, PARTNERSHIPS, PLACES, Document, Feature, Place, Source, Unresolved
 from etl.text import ascii_fold
 
@@ -47,11 +47,13 @@ class FeatureBook:
 
     def add(self, findings: Findings) -> None:
         for place, src, surface, conf in findings.places:
-            fid = self._place_id(place)
-            feat = self.features.get(fid)
-            if feat is None:
-                feat = _place_feature(fid, place)
-                self.features[fid] = feat
+            if place.key.startswith(REGISTRY_KEY):  # a crossing: the registry's feature
+                fid = place.key.removeprefix(REGISTRY_KEY)
+                feat = self.features.get(fid) or _entry_feature(self.registry.entries[fid])
+            else:
+                fid = self._place_id(place)
+                feat = self.features.get(fid) or _place_feature(fid, place)
+            self.features[fid] = feat
             self._note(feat, src, surface, conf)
         for entry_id, src, surface in findings.entries:
             feat = self.features.get(entry_id)

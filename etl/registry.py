@@ -20,9 +20,11 @@ from etl.schema import (
     CAPACITY_UNITS,
     LAYER_OF_TYPE,
     LINE_LAYERS,
+    PLACES,
     POINT_PRECISIONS,
     STATUSES,
     TYPES_BY_LAYER,
+    Place,
 )
 
 SYSTEMS_FILE = "systems.yaml"
@@ -291,6 +293,28 @@ def _system(raw: dict, path: Path) -> System:
         aliases=tuple(_strings(raw.get("aliases"), path, system_id, "aliases")),
         members=tuple(members),
     )
+
+
+#: gazetteer keys of registry places start with this; the rest is the entry's id
+REGISTRY_KEY = "registry:"
+
+
+def crossing_places(registry: Registry) -> list[tuple[Place, list[str]]]:
+    """The registry's border crossings and passes as gazetteer places, under their names."""
+    out = []
+    for entry in registry.entries.values():
+        if entry.layer != PLACES:
+            continue
+        point = entry.geometry
+        place = Place(
+            key=f"{REGISTRY_KEY}{entry.id}",
+            name=entry.name,
+            lat=point.y,
+            lon=point.x,
+            kind=entry.type,
+        )
+        out.append((place, [entry.name, *entry.aliases]))
+    return out
 
 
 def layer_of(entry_type: str) -> str:

@@ -420,7 +420,7 @@ class Resolver:
             return cached
         place = hit.place
         score = math.log10(place.population + 10)
-        if place.kind in {"country", "region", "water_body", "continent"}:
+        if place.kind in {"country", "region", "water_body", "continent", "border_crossing"}:
             # curated regions are chosen for this atlas: region of interest by construction
             score += 4.0 if place.kind == "country" else 7.0
         if hit.primary:
