@@ -44,6 +44,7 @@ class FeatureBook:
         self._source_keys: dict[str, set[tuple[str, int, int]]] = {}
         self.facts: list[figures.Fact] = []
         self.statuses: list[tuple[str, str, Source]] = []
+        self._figure_keys: dict[str, set[tuple]] = {}
 
     def add(self, findings: Findings) -> None:
         for place, src, surface, conf in findings.places:
@@ -229,8 +230,7 @@ class FeatureBook:
             "end": fact.source.end,
         }
         for m in members:
-            if entry not in m.figures:
-                m.figures.append(entry)
+            self._add_figure(m, entry)
 
     def _apply_status(self, entry_id: str, status: str, src: Source) -> None:
         """A status the text states fills an unknown one, or confirms or contradicts it."""
@@ -252,7 +252,14 @@ class FeatureBook:
             "start": src.start,
             "end": src.end,
         }
-        if entry not in feat.figures:
+        self._add_figure(feat, entry)
+
+    def _add_figure(self, feat: Feature, entry: dict) -> None:
+        """Each stated figure once per feature (a set of keys, not a scan of the list)."""
+        key = (entry["metric"], entry["value"], entry["doc"], entry["start"])
+        seen = self._figure_keys.setdefault(feat.id, set())
+        if key not in seen:
+            seen.add(key)
             feat.figures.append(entry)
 
     def mentions(self, fid: str) -> int:

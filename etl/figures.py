@@ -482,27 +482,38 @@ def _subject(
     return nearest.key, (nearest.key,)
 
 
+#: a conflict note names this many of the other values, then counts the rest
+CONFLICT_LISTED = 3
+
+
 def mark_conflicts(facts: list[Fact], tolerance: float = 0.01) -> list[Fact]:
-    """Rows with the same metric, subject and year but different values name each other."""
-    groups: dict[tuple, list[int]] = {}
-    for i, f in enumerate(facts):
+    """Rows with the same metric, subject and year but different values name each other.
+
+    A row's note lists the ``CONFLICT_LISTED`` other values nearest to its own (from other
+    documents) and counts the rest, so thousands of rows on one subject stay small.
+    """
+    groups: dict[tuple, list[Fact]] = {}
+    for f in facts:
         if f.subject and f.year is not None and f.value is not None:
-            groups.setdefault((f.metric, f.subject, f.year, f.unit), []).append(i)
-    out = list(facts)
-    for idx in groups.values():
-        for i in idx:
-            mine = facts[i]
+            groups.setdefault((f.metric, f.subject, f.year, f.unit), []).append(f)
+    notes: dict[int, str] = {}
+    for rows in groups.values():
+        for mine in rows:
             others = [
-                facts[j]
-                for j in idx
-                if j != i
-                and facts[j].source.doc != mine.source.doc
-                and abs(facts[j].value - mine.value)
-                > tolerance * max(abs(mine.value), abs(facts[j].value))
+                o
+                for o in rows
+                if o.source.doc != mine.source.doc
+                and abs(o.value - mine.value) > tolerance * max(abs(mine.value), abs(o.value))
             ]
-            if others:
-                note = "; ".join(
-                    f"{_plain(o.value):,} {o.unit} in {o.source.doc} ({o.original})" for o in others
-                )
-                out[i] = replace(mine, conflict=f"differs from {note}")
-    return out
+            if not others:
+                continue
+            others.sort(key=lambda o: (abs(o.value - mine.value), o.source.doc, o.start))
+            note = "; ".join(
+                f"{_plain(o.value):,} {o.unit} in {o.source.doc} ({o.original})"
+                for o in others[:CONFLICT_LISTED]
+            )
+            if len(others) > CONFLICT_LISTED:
+                more = len(others) - CONFLICT_LISTED
+                note += f"; and {more} more row{'s' if more > 1 else ''}"
+            notes[id(mine)] = f"differs from {note}"
+    return [replace(f, conflict=notes[id(f)]) if id(f) in notes else f for f in facts]

@@ -109,3 +109,23 @@ def test_same_metric_subject_year_with_different_values_is_a_conflict():
     assert "95,000,000,000" in marked[0].conflict and "other.txt" in marked[0].conflict
     assert "89,400,000,000" in marked[1].conflict
     assert marked[2].conflict  # it differs from the other document's figure too
+
+
+def test_a_conflict_note_names_three_values_and_counts_the_rest():
+    from etl.schema import Source
+
+    base = one("In 2023, trade between China and the five Central Asian countries hit $80 billion.")
+    rows = [
+        type(base)(
+            **{
+                **base.__dict__,
+                "value": 80e9 + i * 1e9,
+                "source": Source(f"d{i}.txt", None, base.source.quote, 0, 1),
+            }
+        )
+        for i in range(10)
+    ]
+    marked = mark_conflicts(rows)
+    note = marked[0].conflict
+    assert note.count(" in d") == 3 and "d1.txt" in note and "and 6 more rows" in note
+    assert all(m.conflict for m in marked)
