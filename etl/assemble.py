@@ -54,9 +54,15 @@ def extract(
     sentences = SentenceIndex(text)
     found = Findings(doc)
 
+    made: dict[tuple[int, int], Source] = {}
+
     def source(start: int, end: int) -> Source:
-        s, e = sentences.around(start, end)
-        return Source(doc.path, doc.date, text[s:e], s, e)
+        """The sentence around a span: one shared record per sentence, not one per mention."""
+        span = sentences.around(start, end)
+        src = made.get(span)
+        if src is None:
+            src = made[span] = Source(doc.path, doc.date, text[span[0] : span[1]], *span)
+        return src
 
     place_mentions, registry_mentions = matcher.find(text)
     project_spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
