@@ -147,19 +147,32 @@ def main() -> None:
         book = FeatureBook(knowledge.registry)
         t = time.perf_counter()
         for doc in docs:
-            book.add(extract(doc, knowledge.matcher, knowledge.resolver, knowledge.registry,
-                             knowledge.continent_of))
+            book.add(
+                extract(
+                    doc,
+                    knowledge.matcher,
+                    knowledge.resolver,
+                    knowledge.registry,
+                    knowledge.continent_of,
+                )
+            )
         extract_s = time.perf_counter() - t
 
-        print(f"synthetic corpus: {args.articles} articles, {nbytes / 1e6:.1f} MB (seed {args.seed})")
-        print(f"extraction: {len(docs) / extract_s:,.0f} articles/s, {nbytes / 1e6 / extract_s:.2f} MB/s (one core)")
+        print(
+            f"synthetic corpus: {args.articles} articles, {nbytes / 1e6:.1f} MB (seed {args.seed})"
+        )
+        print(
+            f"extraction: {len(docs) / extract_s:,.0f} articles/s, "
+            f"{nbytes / 1e6 / extract_s:.2f} MB/s (one core)"
+        )
         print(f"atlas build on it (CLI, wall): {cli_s:.1f} s ({len(docs) / cli_s:,.0f} articles/s)")
         print(f"peak memory of that atlas build (max RSS): {peak_mb:,.0f} MB")
 
         if not args.skip_cold:
             cold_env = dict(env, ATLAS_CACHE_DIR=str(tmp_path / "cold-cache"))
             print(
-                f"cold seed build (CLI, index created): {timed_cli(ROOT / 'corpus', tmp_path / 'c', cold_env):.2f} s"
+                "cold seed build (CLI, index created): "
+                f"{timed_cli(ROOT / 'corpus', tmp_path / 'c', cold_env):.2f} s"
             )
         timed_cli(ROOT / "corpus", tmp_path / "w", env)  # make sure the cache exists
         warm = sorted(timed_cli(ROOT / "corpus", tmp_path / "w", env) for _ in range(3))

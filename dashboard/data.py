@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,11 @@ from etl.schema import (
     FACTS_CSV,
     LAYERS,
     MANIFEST,
+    P_ALIASES,
+    P_COUNTRIES,
     P_ID,
+    P_REFERENCES,
+    P_SOURCES,
     PROPERTIES,
     UNRESOLVED_COLUMNS,
     UNRESOLVED_CSV,
@@ -102,32 +107,113 @@ def build_stamp(path: Path) -> str:
 
 
 def read_build(path: Path, stamp: str = "") -> Build:
-    """Read every file of the build the dashboard uses; any problem is one clear error."""
+    """Read every file of the build the dashboard uses; any problem is one clear error.
+
+    The error names the file that is broken (truncated, hand-edited, missing) and what is
+    wrong with it, so a user knows the build, not the dashboard, needs mending.
+    """
+    name = MANIFEST
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict):
-            msg = f"{MANIFEST} is not a JSON object"
-            raise ValueError(msg)
+        manifest = _read_manifest(path / MANIFEST)
         features = {}
         for layer in LAYERS:
             name = f"{layer}.geojson"
-            try:
-                features[layer] = read_features(path / name)
-            except (OSError, ValueError) as exc:
-                msg = f"{name}: {exc}"
-                raise ValueError(msg) from exc
+            features[layer] = _read_layer(path / name)
+        name = FACTS_CSV
         facts = read_table(path / FACTS_CSV, FACT_COLUMNS)
+        name = UNRESOLVED_CSV
         unresolved = read_table(path / UNRESOLVED_CSV, UNRESOLVED_COLUMNS)
-    except (OSError, ValueError, KeyError) as exc:
-        msg = f"The build in {path} is incomplete or corrupt ({_reason(exc)})."
+    except (OSError, ValueError, KeyError, UnicodeError) as exc:
+        msg = f"The build in {path} is incomplete or corrupt: {name} {_reason(exc)}."
         raise BuildUnavailableError(msg) from exc
     return Build(str(path), stamp, manifest, features, facts, unresolved)
 
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
-        return f"{Path(exc.filename or '').name or exc} is missing"
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return "is missing"
+    if isinstance(exc, UnicodeError):
+        return "is not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return f"is not valid JSON, cut short or edited ({exc.msg}: {where})"
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"is not as the build writes it ({text})"
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(manifest, dict):
+        msg = "not a JSON object"
+        raise ValueError(msg)
+    for key in ("documents", "skipped"):
+        items = manifest.get(key)
+        if items is not None and not (
+            isinstance(items, list) and all(isinstance(i, dict) for i in items)
+        ):
+            msg = f"{key!r} is not a list of objects"
+            raise ValueError(msg)
+    return manifest
+
+
+def _read_layer(path: Path) -> list[dict[str, Any]]:
+    """A layer's features, checked far enough that the pages can draw them."""
+    try:
+        features = read_features(path)
+    except AttributeError:  # JSON, but not an object
+        msg = "not a GeoJSON FeatureCollection"
+        raise ValueError(msg) from None
+    for i, f in enumerate(features):
+        props = f.get("properties") if isinstance(f, dict) else None
+        fid = props.get(P_ID) if isinstance(props, dict) else None
+        if not isinstance(fid, str) or not fid:
+            msg = f"feature {i + 1} has no properties or no id"
+            raise ValueError(msg)
+        for key in _LIST_PROPERTIES:
+            if not isinstance(props.get(key) or [], list):
+                msg = f"feature {fid!r}: {key!r} is not a list"
+                raise ValueError(msg)
+        if not all(isinstance(s, dict) for s in props.get(P_SOURCES) or []):
+            msg = f"feature {fid!r}: a source is not an object"
+            raise ValueError(msg)
+        geom = f.get("geometry")
+        if geom is None:
+            continue
+        coords = geom.get("coordinates") if isinstance(geom, dict) else None
+        bad = _bad_coordinate(coords)
+        if bad is not None:
+            msg = f"feature {fid!r} has a bad coordinate: {bad}"
+            raise ValueError(msg)
+    return features
+
+
+_NUMBER = (int, float)
+#: list-valued properties the pages iterate over
+_LIST_PROPERTIES = (P_ALIASES, P_COUNTRIES, P_SOURCES, P_REFERENCES)
+
+
+def _bad_coordinate(coords: Any) -> str | None:
+    """What is wrong with a GeoJSON coordinate array (None when every position is sound)."""
+    if not isinstance(coords, list):
+        return f"{coords!r:.40} is not a list of positions"
+    if not coords:  # an empty geometry: nothing to draw, nothing wrong
+        return None
+    if isinstance(coords[0], list):
+        for part in coords:
+            bad = _bad_coordinate(part)
+            if bad is not None:
+                return bad
+        return None
+    if len(coords) < 2 or not all(
+        isinstance(v, _NUMBER) and not isinstance(v, bool) for v in coords
+    ):
+        return f"{coords!r:.40} is not a pair of numbers"
+    lon, lat = coords[0], coords[1]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # also false for NaN
+        return f"{coords!r:.40} is outside -180..180, -90..90"
+    return None
 
 
 def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -272,13 +358,24 @@ def require_build() -> Build:
         problem = str(exc)
     st.error(
         f"{problem} Build the atlas from the corpus with the button below, or run "
-        "`atlas build` in a terminal and reload this page.",
+        f"`{rebuild_command()}` in a terminal and reload this page.",
         icon="🗺️",
     )
     if st.button("Build the atlas now", type="primary", key="rebuild_missing"):
         run_rebuild()
     st.stop()
     raise AssertionError("unreachable")  # st.stop raises
+
+
+def rebuild_command() -> str:
+    """The ``atlas build`` command that writes the build this dashboard reads."""
+    args = ["atlas", "build"]
+    corpus, out = corpus_dir(), build_dir()
+    if corpus.absolute() != settings.DEFAULT_CORPUS.absolute():
+        args += ["--corpus", str(corpus)]
+    if out.absolute() != settings.DEFAULT_OUT.absolute():
+        args += ["--out", str(out)]
+    return shlex.join(args)
 
 
 def run_rebuild() -> None:

@@ -22,6 +22,7 @@ import folium
 import numpy as np
 import shapely
 from branca.element import MacroElement
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 from shapely.geometry import mapping
 
@@ -130,6 +131,26 @@ class _GeoJson(folium.GeoJson):
 
     def _get_self_bounds(self) -> list[list[float]]:
         return self._bounds
+
+
+class _Tooltip(folium.Tooltip):
+    """folium's ``Tooltip`` with its text passed to Leaflet as a JSON string.
+
+    folium pastes the text into a JavaScript template literal unquoted, so a backtick or a
+    ``${...}`` in a quote (``html.escape`` leaves both alone) would end the string or run
+    as code when the map loads.
+    """
+
+    _template = FoliumTemplate(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip(
+                {{ this.text|tojson }},
+                {{ this.options|tojavascript }}
+            );
+        {% endmacro %}
+        """
+    )
 
 
 def _bounds(geoms: Iterable[Any]) -> list[list[float]]:
@@ -555,7 +576,7 @@ def _trade_groups(view: YearView, basemap: Any | None) -> list[folium.FeatureGro
             opacity=0.5,
             dash_array="6 6" if conflict else None,
             interactive=True,
-            tooltip=folium.Tooltip(tip, sticky=True),
+            tooltip=_Tooltip(tip, sticky=True),
         ).add_to(flows)
     if features:
         _GeoJson(

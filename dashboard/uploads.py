@@ -20,11 +20,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from dashboard._markdown import code
 from etl.documents import HTML_SUFFIXES, MAX_BYTES, METADATA_FILE, decode, parse_document
 from etl.schema import Document
 
 ALLOWED_SUFFIXES = (".txt", ".html", ".htm")
 MAX_NAME_CHARS = 80
+#: a name longer than this is refused outright (no file system needs one)
+MAX_UPLOAD_NAME = 200
+#: separators of any script, and their look-alikes, that would make a name a path
+_PATHLIKE = re.compile(r"[/\\\uff0f\uff3c\u2215\u2044]|%2f|%5c", re.IGNORECASE)
 _HEADER_LINE = re.compile(r"^(title|date|source|url)\s*:", re.IGNORECASE)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _METADATA_COLUMNS = ("file", "title", "date")
@@ -61,12 +66,15 @@ def safe_name(name: str, taken: Iterable[str] = ()) -> str:
     ``MAX_NAME_CHARS`` and a number is added when the name is taken (case-insensitively).
     Raises ``UploadError`` for a suffix the corpus does not take.
     """
-    base = PurePosixPath(name.replace("\\", "/")).name
+    refusal = _refusal(name)
+    if refusal is not None:
+        raise UploadError(f"{code(name)}: refused: {refusal}; nothing was saved.")
+    base = PurePosixPath(name).name
     stem, dot, suffix = base.rpartition(".")
-    suffix = f".{suffix.lower()}" if dot else ""
+    suffix = f".{suffix.lower()}" if dot and suffix else ""
     if suffix not in ALLOWED_SUFFIXES:
         msg = (
-            f"{name!r}: only {', '.join(ALLOWED_SUFFIXES)} files can be added "
+            f"{code(name)}: only {', '.join(ALLOWED_SUFFIXES)} files can be added "
             f"(this one is {suffix or 'without a suffix'})."
         )
         raise UploadError(msg)
@@ -80,6 +88,22 @@ def safe_name(name: str, taken: Iterable[str] = ()) -> str:
         candidate = f"{clean}-{n}{suffix}"
         n += 1
     return candidate
+
+
+def _refusal(name: str) -> str | None:
+    """Why a name cannot be a corpus file name at all, or None.
+
+    Names that are paths (folders, ``..``, ``~``, an absolute or Windows path), carry
+    control characters, or are overlong are refused rather than guessed at: a browser
+    never sends them, a crafted request does.
+    """
+    if len(name) > MAX_UPLOAD_NAME:
+        return f"the name is {len(name)} characters long (at most {MAX_UPLOAD_NAME})"
+    if any(unicodedata.category(c) in {"Cc", "Cf"} for c in name):
+        return "the name holds control or formatting characters"
+    if _PATHLIKE.search(name) or name.startswith("~") or re.match(r"^[A-Za-z]:", name):
+        return "a file name may not contain folders, '..' or '~'"
+    return None
 
 
 def check(uploads: list[Upload], corpus: Path) -> tuple[list[Checked], list[str]]:
@@ -102,7 +126,7 @@ def _check_one(up: Upload, taken: set[str]) -> Checked:
     name = safe_name(up.name, taken)
     if len(up.data) > MAX_BYTES:
         msg = (
-            f"{up.name!r} is {len(up.data) / 1_048_576:.1f} MiB; "
+            f"{code(up.name)} is {len(up.data) / 1_048_576:.1f} MiB; "
             f"the limit is {MAX_BYTES / 1_048_576:.0f} MiB."
         )
         raise UploadError(msg)
@@ -112,11 +136,11 @@ def _check_one(up: Upload, taken: set[str]) -> Checked:
     if (title or date) and not name.lower().endswith(tuple(HTML_SUFFIXES)):
         data = with_header(up.data, title=title, date=date)
         if data is None:
-            msg = f"{up.name!r} could not be read: binary or undecodable content."
+            msg = f"{code(up.name)} could not be read: binary or undecodable content."
             raise UploadError(msg)
     result = parse_document(data, name, {"title": title or "", "date": date or ""})
     if not isinstance(result, Document):
-        msg = f"{up.name!r} could not be read: {result.reason}."
+        msg = f"{code(up.name)} could not be read: {result.reason}."
         raise UploadError(msg)
     return Checked(up, name, data, result)
 

@@ -1,4 +1,4 @@
-"""Country polygons (Natural Earth 1:50m): country places, continents, and ``countries`` of a geometry."""
+"""Country polygons (Natural Earth 1:50m): country places, continents, a geometry's countries."""
 
 from __future__ import annotations
 

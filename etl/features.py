@@ -68,7 +68,9 @@ class FeatureBook:
             if feat is None:
                 feat = Feature(
                     id=fid,
-                    name=f"{'–'.join(p.name for p in route.places)} {route.chain.type.replace('_', ' ')}",
+                    name=" ".join(
+                        ("–".join(p.name for p in route.places), route.chain.type.replace("_", " "))
+                    ),
                     layer=route.chain.layer,
                     type=route.chain.type,
                     geometry=route.geometry,

@@ -366,7 +366,7 @@ def _common_words(name_list: list[str]) -> dict[str, float]:
     return out
 
 
-# --- regions and water bodies -----------------------------------------------------------------------
+# --- regions and water bodies ---------------------------------------------------------------
 
 
 def load_regions(path: Path) -> list[tuple[Place, list[str]]]:

@@ -55,7 +55,11 @@ def feature_collection_bytes(features: Sequence[dict[str, Any]]) -> bytes:
 def read_features(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
         data = json.load(f)
-    if data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         msg = f"{path.name} is not a GeoJSON FeatureCollection"
         raise ValueError(msg)
     return data["features"]

@@ -161,9 +161,13 @@ def fits_enclosing_entry(r, registry_mentions: list[Mention], registry: Registry
 
     point = Point(r.place.lon, r.place.lat)
     for m in registry_mentions:
-        if m.start <= r.mention.start and r.mention.end <= m.end and m.key in registry.entries:
-            if registry.entries[m.key].geometry.distance(point) > _NEAR_ENTRY_DEG:
-                return False
+        inside = m.start <= r.mention.start and r.mention.end <= m.end
+        if (
+            inside
+            and m.key in registry.entries
+            and (registry.entries[m.key].geometry.distance(point) > _NEAR_ENTRY_DEG)
+        ):
+            return False
     return True
 
 

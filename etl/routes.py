@@ -9,6 +9,7 @@ continents (garbled text), or countries alone with no registry entry.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -121,7 +122,7 @@ def judge(
     points = [p for p in places if p.kind != "country"]
     if len(points) < 2:
         return RefusedRoute(chain, R_IMPLAUSIBLE, "fewer than two places to draw between")
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         if km(a, b) > MAX_HOP_KM:
             return RefusedRoute(chain, R_IMPLAUSIBLE, f"{a.name} to {b.name} is {km(a, b):,.0f} km")
     geometry = LineString([(p.lon, p.lat) for p in points])

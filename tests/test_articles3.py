@@ -176,7 +176,7 @@ def test_partnerships(built, case):
         ok = False
         for f in found:
             ends = [(y, x) for x, y in f["geometry"]["coordinates"]]
-            near = lambda p, e: km(e, (p["lat"], p["lon"])) < p.get("tolerance_km", tol)  # noqa: E731
+            near = lambda p, e, tol=tol: km(e, (p["lat"], p["lon"])) < p.get("tolerance_km", tol)  # noqa: E731
             if (near(a, ends[0]) and near(b, ends[1])) or (near(a, ends[1]) and near(b, ends[0])):
                 ok = ok or not want.get("type") or f["properties"]["type"] == want["type"]
         assert ok, f"no partnership {a['name']} - {b['name']}"

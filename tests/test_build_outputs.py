@@ -76,7 +76,7 @@ def test_ogrinfo_lists_every_layer_with_its_count(seed_build):
 def test_quotes_slice_the_cleaned_text(seed_build, knowledge):
     from etl.build import read_corpus
 
-    out, layers = seed_build
+    _, layers = seed_build
     docs = {d.path: d for d in read_corpus(settings.DEFAULT_CORPUS)[0]}
     for fs in layers.values():
         for feat in fs:
@@ -201,3 +201,19 @@ def test_every_export_flag_is_the_dashboards_filter(seed_build, tmp_path, flags,
         filter_features(layers[layer], Filters(**filters)) != layers[layer]
         for layer in ("pipelines", "corridors", "places")
     )
+
+
+@pytest.mark.parametrize("content", ["[1, 2, 3]", '{"type": "FeatureCollection"', "not json"])
+def test_export_of_a_broken_layer_file_says_which_file_and_how_to_rebuild(
+    seed_build, tmp_path, capsys, content
+):
+    out, _ = seed_build
+    broken = tmp_path / "build"
+    shutil.copytree(out, broken)
+    (broken / "roads.geojson").write_text(content, encoding="utf-8")
+    code = main(
+        ["export", "--layer", "roads", "--out", str(tmp_path / "x.geojson"), "--build", str(broken)]
+    )
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "roads.geojson" in err[0] and "atlas build" in err[0]

@@ -329,7 +329,7 @@ def test_uploading_an_article_adds_it_and_its_features(dash_build, knowledge, mo
         "officials in Bishkek said. Trains now run from Kashgar to Osh.\n"
     )
     at = run("articles")
-    at.file_uploader[0].set_value([("../../kambarata.txt", text.encode(), "text/plain")]).run()
+    at.file_uploader[0].set_value([("kambarata.txt", text.encode(), "text/plain")]).run()
     at.text_input(key="up_title_0_0").set_value("Kambarata news").run()
     at.button[0].click().run()
     assert not at.exception and not at.error

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, uploads
+from dashboard._markdown import code
 from etl._errors import AtlasError
 from etl.documents import MAX_BYTES
 from etl.schema import P_ID, P_LAYER, P_NAME, P_TYPE
@@ -20,6 +21,13 @@ def articles_page() -> None:
         f"Articles are saved into the corpus folder `{corpus}` and the atlas is rebuilt from it. "
         f"Plain text (.txt) or web pages (.html, .htm), up to {MAX_BYTES // 1_048_576} MiB each."
     )
+    try:
+        data.load_build()
+    except data.BuildUnavailableError as exc:
+        st.warning(
+            f"{exc} Adding articles rebuilds the atlas; so does "
+            f"`{data.rebuild_command()}` in a terminal."
+        )
     result = st.session_state.pop(RESULT, None)
     if result:
         st.success(result["message"])
@@ -43,7 +51,7 @@ def articles_page() -> None:
     items: list[uploads.Upload] = []
     for i, f in enumerate(files or []):
         with st.container(border=True):
-            st.markdown(f"`{f.name}` · {f.size:,} bytes")
+            st.markdown(f"{code(f.name)} · {f.size:,} bytes")
             c1, c2 = st.columns([3, 1])
             title = c1.text_input(
                 "Title (optional)",
