@@ -232,6 +232,13 @@ def extract_facts(
 
 
 def _sentence_facts(sentence, offset, src, inside, doc_year, rates):
+    def fact(metric, value, unit, m, year, end=None):
+        """The figure matched by ``m`` (its words up to ``end``, in sentence offsets)."""
+        end = m.end() if end is None else end
+        original = sentence[m.start() : end]
+        start, stop = offset + m.start(), offset + end
+        return _fact(metric, value, unit, original, src, start, stop, sentence, inside, year)
+
     for m in MONEY.finditer(sentence):
         num = m.group("num") or m.group("num2")
         scale = (m.group("scale") or m.group("scale2") or "").lower()
@@ -241,7 +248,6 @@ def _sentence_facts(sentence, offset, src, inside, doc_year, rates):
             continue
         amount = _number(num) * _SCALES.get(scale, 1.0)
         end = m.end()
-        original = sentence[m.start() : end]
         year = _year_for(sentence, m.start(), doc_year)
         value = None
         if currency != "USD":
@@ -251,24 +257,11 @@ def _sentence_facts(sentence, offset, src, inside, doc_year, rates):
                     (aside.group("scale") or "").lower(), 1.0
                 )
                 end = aside.end()
-                original = sentence[m.start() : end]
             else:
                 value = to_usd(amount, currency, year, rates)
         else:
             value = amount
-        metric = _money_metric(sentence, m.start(), end)
-        yield _fact(
-            metric,
-            value,
-            "USD",
-            original,
-            src,
-            offset + m.start(),
-            offset + end,
-            sentence,
-            inside,
-            year,
-        )
+        yield fact(_money_metric(sentence, m.start(), end), value, "USD", m, year, end)
     for m in GAS.finditer(sentence):
         if m.group("num2"):  # "55 bcm"
             bcm = _number(m.group("num2"))
@@ -293,51 +286,16 @@ def _sentence_facts(sentence, offset, src, inside, doc_year, rates):
         yield _volume_fact(sentence, m, teu, "TEU", src, offset, inside, doc_year)
     for m in POWER.finditer(sentence):
         mw = _number(m.group("num")) * (1000.0 if m.group("unit").lower().startswith("g") else 1.0)
-        year = _year_for(sentence, m.start(), doc_year)
-        yield _fact(
-            "capacity",
-            mw,
-            "MW",
-            m.group(),
-            src,
-            offset + m.start(),
-            offset + m.end(),
-            sentence,
-            inside,
-            year,
-        )
+        yield fact("capacity", mw, "MW", m, _year_for(sentence, m.start(), doc_year))
     for m in LENGTH.finditer(sentence):
         km = _number(m.group("num")) * (
             1.609344 if m.group("unit").lower().startswith("mile") else 1.0
         )
-        yield _fact(
-            "length",
-            km,
-            "km",
-            m.group(),
-            src,
-            offset + m.start(),
-            offset + m.end(),
-            sentence,
-            inside,
-            None,
-        )
+        yield fact("length", km, "km", m, None)
     for m in PERCENT.finditer(sentence):
         metric, sign = _growth(sentence, m.start(), m.end())
         year = _year_for(sentence, m.start(), doc_year)
-        value = sign * _number(m.group("num"))
-        yield _fact(
-            metric,
-            value,
-            "%",
-            m.group(),
-            src,
-            offset + m.start(),
-            offset + m.end(),
-            sentence,
-            inside,
-            year,
-        )
+        yield fact(metric, sign * _number(m.group("num")), "%", m, year)
 
 
 def _growth(sentence: str, start: int, end: int) -> tuple[str, float]:
