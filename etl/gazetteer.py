@@ -26,7 +26,7 @@ import ahocorasick
 
 from etl import settings
 from etl.schema import Place
-from etl.text import ascii_fold, fold_name, normalise
+from etl.text import ascii_fold, fold_name, is_word_boundary, normalise
 
 log = logging.getLogger(__name__)
 
@@ -139,26 +139,21 @@ class Gazetteer:
         return None
 
     def find(self, lowered: str) -> Iterator[tuple[int, int, str]]:
-        """Every (start, end, folded name) occurrence of a known name in lower-cased text."""
+        """Every (start, end, folded name) of a known name standing as words in lower-cased
+        text; hits inside longer words ("rade" in "trade") are dropped here."""
+        parts = []
         if self._index is not None:
-            names = self._index.name_list
-            size = len(lowered)
-            for end, i in self._index.automaton.iter(lowered):
-                # most hits sit inside longer words ("rade" in "trade"): drop them here
-                if end + 1 < size and lowered[end + 1].isalnum():
-                    continue
-                name = names[i]
-                start = end - len(name) + 1
-                if start > 0 and lowered[start - 1].isalnum():
-                    continue
-                yield start, end + 1, name
+            parts.append((self._index.automaton, self._index.name_list))
         if self._extra_names:
             if self._extra_auto is None:
                 self._extra_list = sorted(self._extra_names)
                 self._extra_auto = _automaton(self._extra_list)
-            for end, i in self._extra_auto.iter(lowered):
-                name = self._extra_list[i]
-                yield end - len(name) + 1, end + 1, name
+            parts.append((self._extra_auto, self._extra_list))
+        for automaton, names in parts:
+            for end, i in automaton.iter(lowered):
+                start = end - len(names[i]) + 1
+                if is_word_boundary(lowered, start, end + 1):
+                    yield start, end + 1, names[i]
 
 
 def _automaton(name_list: list[str]) -> ahocorasick.Automaton:

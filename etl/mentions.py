@@ -100,11 +100,7 @@ class Matcher:
     def find(self, text: str) -> tuple[list[Mention], list[Mention]]:
         """(place mentions, registry mentions) in ``text``, each sorted by position."""
         lowered = lower_same_length(text)
-        places = [
-            (s, e, PLACE, name)
-            for s, e, name in self.gazetteer.find(lowered)
-            if is_word_boundary(text, s, e)
-        ]
+        places = [(s, e, PLACE, name) for s, e, name in self.gazetteer.find(lowered)]
         registry = []
         if self._alias_list:
             for end, i in self._auto.iter(lowered):

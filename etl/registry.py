@@ -18,7 +18,6 @@ from etl._errors import RegistryError
 from etl.gazetteer import Gazetteer
 from etl.schema import (
     CAPACITY_UNITS,
-    LAYER_OF_TYPE,
     LINE_LAYERS,
     PLACES,
     POINT_PRECISIONS,
@@ -315,7 +314,3 @@ def crossing_places(registry: Registry) -> list[tuple[Place, list[str]]]:
         )
         out.append((place, [entry.name, *entry.aliases]))
     return out
-
-
-def layer_of(entry_type: str) -> str:
-    return LAYER_OF_TYPE[entry_type]
