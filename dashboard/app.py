@@ -17,10 +17,22 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard.hosts import HostSettingError, refusal  # noqa: E402
 from dashboard.views.articles import articles_page  # noqa: E402
 from dashboard.views.build import build_page  # noqa: E402
 from dashboard.views.figures import figures_page  # noqa: E402
 from dashboard.views.map import map_page  # noqa: E402
+
+# DNS rebinding: a foreign Host gets the reason and nothing of the atlas (see dashboard/hosts.py).
+# No headers at all means no web server (AppTest), so no browser to guard against.
+if st.context.headers:
+    try:
+        _refused = refusal(st.context.headers.get("Host"))
+    except HostSettingError as exc:
+        _refused = f"The dashboard will not start: {exc}."
+    if _refused is not None:
+        st.error(_refused)
+        st.stop()
 
 # no icons: a page icon becomes the favicon, fetched from Google Fonts, and the app is offline
 st.set_page_config(page_title="China–Central Asia Atlas", layout="wide")

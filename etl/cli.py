@@ -149,11 +149,12 @@ def _export(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from etl.build import build
 
+    app = settings.ROOT / "dashboard" / "app.py"
+    hosts = _allowed_hosts() if app.exists() else ()
     corpus = Path(os.environ.get("ATLAS_CORPUS_DIR") or settings.DEFAULT_CORPUS).absolute()
     if not (args.build / "manifest.json").exists():
         print(f"atlas: no build yet; building {corpus} first", file=sys.stderr)
         print(build(corpus, args.build).summary(), file=sys.stderr)
-    app = settings.ROOT / "dashboard" / "app.py"
     if not app.exists():
         print(f"atlas: the layers are in {args.build.absolute()} (no dashboard in this version)")
         return 0
@@ -169,7 +170,8 @@ def _serve(args: argparse.Namespace) -> int:
         "-m",
         "streamlit",
         "run",
-        str(app),
+        # app.py behind dashboard.hosts.HostGuard: a foreign Host is refused on every route
+        str(app.with_name("asgi.py")),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -177,5 +179,17 @@ def _serve(args: argparse.Namespace) -> int:
         "--server.headless",
         "true",
     ]
+    for host in hosts:  # Streamlit's own check on its WebSocket, as a second lock
+        cmd += ["--server.allowedHosts", host]
     print(f"atlas: dashboard on http://127.0.0.1:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     return subprocess.call(cmd, cwd=settings.ROOT, env=env)
+
+
+def _allowed_hosts() -> tuple[str, ...]:
+    """The Host names the dashboard answers to; a bad ``ATLAS_ALLOWED_HOSTS`` stops here."""
+    from dashboard.hosts import HostSettingError, allowed_hosts
+
+    try:
+        return allowed_hosts()
+    except HostSettingError as exc:
+        raise UsageError(str(exc)) from exc

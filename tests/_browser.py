@@ -75,7 +75,7 @@ def serve(build: Path, corpus: Path, log_dir: Path) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "dashboard/app.py",
+            "dashboard/asgi.py",
             "--server.port",
             str(port),
             "--server.address",

@@ -33,7 +33,8 @@ def test_serve_starts_streamlit_on_localhost_with_the_build_and_corpus(
     )
     assert main(["serve", "--port", "8765", "--build", str(link)]) == 0
     ((cmd, cwd, env),) = calls
-    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("dashboard/app.py")
+    # dashboard/asgi.py: dashboard/app.py behind the Host guard (tests/test_host_guard.py)
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("dashboard/asgi.py")
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--server.port") + 1] == "8765"
     assert cwd == settings.ROOT  # where .streamlit/config.toml is
