@@ -2,10 +2,11 @@
 
 An upload is accepted only when its name has an allowed suffix, it is within the size limit
 the ETL applies (``etl.documents.MAX_BYTES``) and the ETL's own reader can read it
-(``etl.documents.parse_document``). Only when every file of a batch passes are they written,
-each atomically and never over an existing file, under a safe name. A title or date typed by
-the user goes into a ``Title:``/``Date:`` header (text) or ``metadata.csv`` (HTML), the two
-places the ETL reads metadata from.
+(``etl.documents.parse_document``). Each file of a batch is judged on its own: the files that
+pass are written, each atomically and never over an existing file, under a safe name; each
+file that fails is refused with its own reason and written nowhere, and does not hold back
+the others. A title or date typed by the user goes into a ``Title:``/``Date:`` header (text)
+or ``metadata.csv`` (HTML), the two places the ETL reads metadata from.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def safe_name(name: str, taken: Iterable[str] = ()) -> str:
     """
     refusal = _refusal(name)
     if refusal is not None:
-        raise UploadError(f"{code(name)}: refused: {refusal}; nothing was saved.")
+        raise UploadError(f"{code(name)}: refused: {refusal}; it was not saved.")
     base = PurePosixPath(name).name
     stem, dot, suffix = base.rpartition(".")
     suffix = f".{suffix.lower()}" if dot and suffix else ""
@@ -107,7 +108,11 @@ def _refusal(name: str) -> str | None:
 
 
 def check(uploads: list[Upload], corpus: Path) -> tuple[list[Checked], list[str]]:
-    """Check a batch: the files to write, and one message per file that cannot be added."""
+    """Check a batch file by file: the files to write, and one reason per file refused.
+
+    A refused file does not hold back the others; names taken by earlier files of the
+    batch count as taken.
+    """
     taken = set(_existing(corpus))
     accepted: list[Checked] = []
     problems: list[str] = []
@@ -180,7 +185,11 @@ class Saved:
 
 
 def save(items: list[Checked], corpus: Path) -> Saved:
-    """Write the checked files into the corpus: all or nothing."""
+    """Write the checked files into the corpus: all or nothing.
+
+    Every file here has passed ``check``, so a failure now is the disk's (full, read-only),
+    not the file's: what was written of the batch is taken out again and the error raised.
+    """
     written: list[Path] = []
     meta = corpus / METADATA_FILE
     before = meta.read_bytes() if meta.exists() else None

@@ -15,7 +15,6 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, state
-from dashboard.views import articles
 from etl.cli import main as atlas
 from etl.export import Filters, filter_features
 from etl.schema import FACT_COLUMNS, FACTS_CSV, LAYERS, P_ID, P_SOURCES
@@ -340,28 +339,6 @@ def test_uploading_an_article_adds_it_and_its_features(dash_build, knowledge, mo
     assert "kambarata.txt" in {d["path"] for d in manifest["documents"]}
     new = data.load_build()
     assert all_ids(new.features) > all_ids(layers)
-
-
-def test_a_bad_upload_changes_nothing(dash_build):
-    build, _ = dash_build
-    corpus = data.corpus_dir()
-    before = sorted(p.name for p in corpus.iterdir())
-    manifest = (build / "manifest.json").read_bytes()
-    at = run("articles")
-    at.file_uploader[0].set_value(
-        [
-            ("fine.txt", b"Trains run from Kashgar to Osh.\n", "text/plain"),
-            ("bad.txt", bytes(range(256)) * 50, "text/plain"),
-        ]
-    ).run()
-    at.button[0].click().run()
-    assert not at.exception
-    errors = [e.value for e in at.error]
-    assert any("bad.txt" in e and "binary" in e for e in errors)
-    assert any("Nothing was added" in e for e in errors)
-    assert sorted(p.name for p in corpus.iterdir()) == before
-    assert (build / "manifest.json").read_bytes() == manifest
-    assert articles.RESULT not in at.session_state
 
 
 def test_reset_and_the_legend_beside_the_map(dash_build):

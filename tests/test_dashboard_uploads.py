@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import json
+import shutil
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from dashboard import uploads
+from dashboard import data, uploads
 from dashboard.uploads import Upload, UploadError
+from dashboard.views import articles
 from etl.documents import MAX_BYTES, read_document
 
 ARTICLE = (
@@ -162,7 +166,7 @@ def test_hostile_names_are_refused_and_nothing_is_written_anywhere(tmp_path, nes
     assert accepted == []
     assert len(problems) == len(HOSTILE_NAMES)
     for problem in problems:
-        assert "refused" in problem and "nothing was saved" in problem
+        assert "refused" in problem and "it was not saved" in problem
     assert _tree(tmp_path) == before
 
 
@@ -186,3 +190,80 @@ def test_refusals_show_the_name_as_sent_and_change_nothing_anywhere(
     # a code span: Streamlit shows it literally (no Markdown, no LaTeX, no control characters)
     assert problem.startswith(shown) and problem[len(shown)] in " :" and reason in problem
     assert _tree(tmp_path) == before
+
+
+# --- the Add articles page: one file at a time ----------------------------------------------
+
+
+def _articles_page():
+    from dashboard.views.articles import articles_page
+
+    articles_page()
+
+
+@pytest.fixture
+def page_corpus(seed_build, tmp_path, monkeypatch, knowledge):
+    """A copy of the seed build and corpus; the page is pointed at them, rebuilds use them."""
+    build = tmp_path / "build"
+    shutil.copytree(seed_build[0], build)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(data.settings.DEFAULT_CORPUS, corpus)
+    for p in corpus.iterdir():
+        p.chmod(0o644)
+    monkeypatch.setenv(data.BUILD_ENV, str(build))
+    monkeypatch.setenv(data.CORPUS_ENV, str(corpus))
+    monkeypatch.setattr(data, "knowledge", lambda: knowledge)
+    return build, corpus
+
+
+def _upload(batch):
+    at = AppTest.from_function(_articles_page, default_timeout=60).run()
+    at.file_uploader[0].set_value(batch).run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+#: a batch with two good articles and three bad files, each bad for its own reason
+MIXED = [
+    ("osh.txt", b"Trains now run from Kashgar to Osh, officials in Bishkek said.\n", "text/plain"),
+    ("bad.txt", bytes(range(256)) * 50, "text/plain"),
+    ("empty.txt", b"  \n", "text/plain"),
+    ("../../escape.txt", ARTICLE, "text/plain"),
+    ("Khorgos news.html", b"<html><body><p>" + ARTICLE * 3 + b"</p></body></html>", "text/html"),
+]
+
+
+def test_a_batch_adds_its_good_files_and_refuses_each_bad_one_with_its_reason(page_corpus):
+    build, corpus = page_corpus
+    before = {p.name for p in corpus.iterdir()}
+    at = _upload(MIXED)
+    assert {p.name for p in corpus.iterdir()} - before == {"osh.txt", "Khorgos-news.html"}
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    assert {"osh.txt", "Khorgos-news.html"} <= {d["path"] for d in manifest["documents"]}
+    # the added list ...
+    (added,) = [s.value for s in at.success]
+    assert (
+        "Added 2 article(s): osh.txt, Khorgos-news.html (uploaded as `Khorgos news.html`)" in added
+    )
+    # ... and the refused list, one reason per file
+    errors = [e.value for e in at.error]
+    assert errors[0].startswith("Not added (3 file(s))")
+    assert len(errors) == 4
+    assert errors[1].startswith("`bad.txt`") and "binary" in errors[1]
+    assert errors[2].startswith("`empty.txt`") and "empty" in errors[2]
+    assert errors[3].startswith("`../../escape.txt`") and "may not contain folders" in errors[3]
+    assert not (corpus.parent / "escape.txt").exists()
+
+
+def test_a_batch_of_bad_files_adds_nothing_and_names_each_reason(page_corpus):
+    build, corpus = page_corpus
+    before = _tree(corpus)
+    manifest = (build / "manifest.json").read_bytes()
+    at = _upload(MIXED[1:4])
+    errors = [e.value for e in at.error]
+    assert errors[0].startswith("Nothing was added")
+    assert [e.split("`")[1] for e in errors[2:]] == ["bad.txt", "empty.txt", "../../escape.txt"]
+    assert not at.success and articles.RESULT not in at.session_state
+    assert _tree(corpus) == before
+    assert (build / "manifest.json").read_bytes() == manifest

@@ -34,6 +34,7 @@ def articles_page() -> None:
         if result["new"]:
             st.markdown("New on the map:")
             st.dataframe(result["new"], hide_index=True)
+        _show_refused(result["refused"])
     if not corpus.is_dir():
         st.error(
             f"The corpus folder {corpus} does not exist. Create it, or set ATLAS_CORPUS_DIR "
@@ -67,17 +68,18 @@ def articles_page() -> None:
     if not st.button("Add to the atlas and rebuild", type="primary", disabled=not items):
         return
 
-    accepted, problems = uploads.check(items, corpus)
-    if problems:
-        for p in problems:
-            st.error(p)
-        st.error("Nothing was added. Remove or fix the files above and try again.")
+    # each file on its own: the good ones are added, each bad one is refused with its reason
+    accepted, refused = uploads.check(items, corpus)
+    if not accepted:
+        st.error("Nothing was added: no file of this batch could be read as an article.")
+        _show_refused(refused)
         return
     before = _ids()
     try:
         saved = uploads.save(accepted, corpus)
     except OSError as exc:
         st.error(f"Could not write into {corpus}: {exc.strerror or exc}. Nothing was added.")
+        _show_refused(refused)
         return
     with st.spinner("Rebuilding the atlas…"):
         try:
@@ -88,15 +90,34 @@ def articles_page() -> None:
                 f"The rebuild failed ({exc}). The articles were taken out again; "
                 "the atlas is unchanged."
             )
+            _show_refused(refused)
             return
     new = _new_features(before)
-    names = ", ".join(p.name for p in saved.paths)
+    names = ", ".join(_added(item) for item in accepted)
     st.session_state[RESULT] = {
         "message": f"Added {len(saved.paths)} article(s): {names}. {build_result.summary()}",
         "new": new,
+        "refused": refused,
     }
     st.session_state[_UPLOADER_ROUND] = round_ + 1
     st.rerun()
+
+
+def _added(item: uploads.Checked) -> str:
+    """The saved name (safe ASCII, see ``uploads.safe_name``), and the name as uploaded when
+    the two differ (untrusted: shown as code)."""
+    if item.name == item.upload.name:
+        return item.name
+    return f"{item.name} (uploaded as {code(item.upload.name)})"
+
+
+def _show_refused(refused: list[str]) -> None:
+    """The files of the batch that were not added, each with its own reason."""
+    if not refused:
+        return
+    st.error(f"Not added ({len(refused)} file(s)); fix them and upload them again:")
+    for reason in refused:
+        st.error(reason)
 
 
 def _ids() -> set[str]:
