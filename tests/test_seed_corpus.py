@@ -86,7 +86,9 @@ def test_registry_project_present_with_sources(seed_build, fid):
     _, layers = seed_build
     feat = _by_id(layers).get(fid)
     assert feat is not None, f"{fid} missing"
-    for src in feat["properties"]["sources"]:
+    sources = feat["properties"]["sources"]
+    assert sources, f"{fid} is on the map with no source sentence"
+    for src in sources:
         assert src["doc"].endswith(".txt") and src["quote"]
 
 
