@@ -267,3 +267,166 @@ def test_a_batch_of_bad_files_adds_nothing_and_names_each_reason(page_corpus):
     assert not at.success and articles.RESULT not in at.session_state
     assert _tree(corpus) == before
     assert (build / "manifest.json").read_bytes() == manifest
+
+
+# --- names, headers and metadata in detail (each of these once let a broken version pass) -----
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("-rf.txt", "rf.txt"),  # never a name that reads as a command-line option
+        ("__init__.txt", "init.txt"),
+        ("a..b.txt", "a.b.txt"),
+        ("a" * 79 + " b.txt", "a" * 79 + ".txt"),  # cut at 80, then no dangling '-'
+    ],
+)
+def test_safe_names_lose_leading_trailing_and_doubled_punctuation(name, safe):
+    assert uploads.safe_name(name) == safe
+
+
+@pytest.mark.parametrize(
+    "name", ["C:evil.txt", "c:evil.txt", "~evil.txt", "x" * (uploads.MAX_UPLOAD_NAME - 3) + ".txt!"]
+)
+def test_drive_letters_home_and_overlong_names_are_refused(name):
+    with pytest.raises(UploadError, match="refused"):
+        uploads.safe_name(name)
+
+
+def test_a_name_of_the_longest_length_is_not_refused_for_its_length():
+    name = "x" * (uploads.MAX_UPLOAD_NAME - 4) + ".txt"
+    assert uploads.safe_name(name) == "x" * uploads.MAX_NAME_CHARS + ".txt"
+
+
+def test_a_name_without_a_suffix_says_so():
+    with pytest.raises(UploadError, match=r"\(this one is without a suffix\)"):
+        uploads.safe_name("README")
+
+
+def test_the_size_limit_is_the_etls_own_and_the_refusal_gives_the_size(tmp_path):
+    line = b"Trains run from Kashgar to Osh.\n"
+    at_limit = line * (MAX_BYTES // len(line)) + b" " * (MAX_BYTES % len(line))
+    assert len(at_limit) == MAX_BYTES
+    accepted, problems = uploads.check([Upload("limit.txt", at_limit)], tmp_path)
+    assert problems == [] and len(accepted) == 1  # the ETL reads files of exactly 5 MiB
+    _, (problem,) = uploads.check([Upload("big.txt", b"a" * (6 * 1_048_576))], tmp_path)
+    assert problem == "`big.txt` is 6.0 MiB; the limit is 5 MiB."
+
+
+def test_a_binary_file_with_a_title_is_refused_with_the_reason(tmp_path):
+    _, (problem,) = uploads.check([Upload("b.txt", bytes(range(256)) * 40, "T", None)], tmp_path)
+    assert problem == "`b.txt` could not be read: binary or undecodable content."
+
+
+def test_the_checked_document_is_what_the_build_will_read(tmp_path):
+    page = b"<html><body><article><p>" + ARTICLE * 3 + b"</p></article></body></html>"
+    accepted, _ = uploads.check(
+        [Upload("a.txt", ARTICLE, "My title", "2024-03-05"), Upload("p.html", page, "Page", None)],
+        tmp_path,
+    )
+    text, html = (item.document for item in accepted)
+    assert (text.title, text.date) == ("My title", "2024-03-05")
+    assert "Khorgos dry port" in text.text
+    assert (html.title, html.date) == ("Page", None)
+    assert "Khorgos dry port" in html.text
+
+
+@pytest.mark.parametrize(
+    ("data", "title", "date", "written"),
+    [
+        # no header yet: the new one, a blank line, the text with its lines as they were
+        (b"One.\nTwo.\n", "T", None, b"Title: T\n\nOne.\nTwo.\n"),
+        (b"One.\nTwo.\n", None, "2024-01-02", b"Date: 2024-01-02\n\nOne.\nTwo.\n"),
+        # a header already: the user's lines replace the same keys, the others stay
+        (
+            b"Title: Old: with a colon\nDate: 2020-01-01\nSource: Wire\n\nOne.\nTwo.\n",
+            "New",
+            "2024-01-02",
+            b"Title: New\nDate: 2024-01-02\nSource: Wire\n\nOne.\nTwo.\n",
+        ),
+        (
+            b"Date: 2020-01-01\nSource: Wire\nOne.\n",
+            "New",
+            None,
+            b"Title: New\nDate: 2020-01-01\nSource: Wire\nOne.\n",
+        ),
+        # header lines only, the last without a line break
+        (b"Source: Wire", "T", None, b"Title: T\nSource: Wire\n"),
+        (b"Title: Old", "T", None, b"Title: T\n"),
+    ],
+)
+def test_the_header_written_for_a_title_or_date(data, title, date, written):
+    assert uploads.with_header(data, title=title, date=date) == written
+
+
+def test_a_text_of_header_lines_only_is_refused_as_empty(tmp_path):
+    _, (problem,) = uploads.check([Upload("h.txt", b"Source: Wire", "T", None)], tmp_path)
+    assert problem == "`h.txt` could not be read: empty."
+
+
+def test_html_keeps_its_bytes_and_gets_its_title_alone_from_metadata_csv(tmp_path):
+    page = b"<html><body><article><p>" + ARTICLE * 3 + b"</p></article></body></html>"
+    accepted, _ = uploads.check(
+        [Upload("p.html", page, "Only a title", None), Upload("q.HTM", page, None, "2024-02-03")],
+        tmp_path,
+    )
+    saved = uploads.save(accepted, tmp_path)
+    assert [p.read_bytes() for p in saved.paths] == [page, page]
+    with (tmp_path / "metadata.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows == [
+        {"file": "p.html", "title": "Only a title", "date": ""},
+        {"file": "q.htm", "title": "", "date": "2024-02-03"},
+    ]
+
+
+def test_only_html_with_a_title_or_date_touches_metadata_csv(tmp_path):
+    page = b"<html><body><article><p>" + ARTICLE * 3 + b"</p></article></body></html>"
+    accepted, _ = uploads.check(
+        [Upload("a.txt", ARTICLE, "T", "2024-01-01"), Upload("p.html", page)], tmp_path
+    )
+    saved = uploads.save(accepted, tmp_path)
+    assert saved.metadata is None
+    assert not (tmp_path / "metadata.csv").exists()
+
+
+def test_metadata_csv_with_a_bom_and_missing_columns_is_extended_not_broken(tmp_path):
+    meta = tmp_path / "metadata.csv"
+    meta.write_bytes("file,title\nold.txt,Ürümqi news\n".encode("utf-8-sig"))
+    page = b"<html><body><article><p>" + ARTICLE * 3 + b"</p></article></body></html>"
+    accepted, _ = uploads.check([Upload("p.html", page, "Page", "2024-01-02")], tmp_path)
+    uploads.save(accepted, tmp_path)
+    with meta.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows == [
+        {"file": "old.txt", "title": "Ürümqi news", "date": ""},
+        {"file": "p.html", "title": "Page", "date": "2024-01-02"},
+    ]
+
+
+def test_a_failed_write_takes_the_whole_batch_out_again(tmp_path, monkeypatch):
+    meta = tmp_path / "metadata.csv"
+    meta.write_text("file,title,date\nold.html,Old,2020-01-01\n", encoding="utf-8")
+    before = _listing(tmp_path)
+    page = b"<html><body><article><p>" + ARTICLE * 3 + b"</p></article></body></html>"
+    accepted, _ = uploads.check(
+        [Upload("p.html", page, "Page", None), Upload("a.txt", ARTICLE), Upload("b.txt", ARTICLE)],
+        tmp_path,
+    )
+    real = uploads._write_new
+
+    def full_disk_on_the_third(path, data):
+        if path.name == "b.txt":
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(uploads, "_write_new", full_disk_on_the_third)
+    with pytest.raises(OSError, match="No space"):
+        uploads.save(accepted, tmp_path)
+    assert _listing(tmp_path) == before
+    # and when metadata.csv is what fails, the files written before it go too
+    monkeypatch.setattr(uploads, "_write_new", real)
+    monkeypatch.setattr(uploads, "_add_metadata", lambda *a: (_ for _ in ()).throw(OSError("ro")))
+    with pytest.raises(OSError, match="ro"):
+        uploads.save(accepted[:2], tmp_path)
+    assert _listing(tmp_path) == before
