@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--text", default=None, help="in the name, aliases or source sentences")
     e.add_argument("--no-inferred", action="store_true", help="leave out inferred routes")
-    e.add_argument("--format", choices=("geojson", "gpkg", "csv"), default=None)
+    e.add_argument("--format", choices=("geojson", "gpkg", "csv", "parquet"), default=None)
     e.add_argument("--out", type=Path, required=True)
     e.add_argument("--build", type=Path, default=settings.DEFAULT_OUT, help="build directory")
 
@@ -114,7 +114,8 @@ def _export(args: argparse.Namespace) -> int:
     from etl.export import Filters, filter_features, render
     from etl.io import read_features
 
-    fmt = args.format or {".gpkg": "gpkg", ".csv": "csv"}.get(args.out.suffix.lower(), "geojson")
+    suffixes = {".gpkg": "gpkg", ".csv": "csv", ".parquet": "parquet"}
+    fmt = args.format or suffixes.get(args.out.suffix.lower(), "geojson")
     path = args.build / f"{args.layer}.geojson"
     if not path.exists():
         raise UsageError(f"no build at {args.build} (run `atlas build` first)")
