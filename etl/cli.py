@@ -19,7 +19,9 @@ _DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as the contract says
-        self.exit(2, f"atlas: error: {message}\n")
+        from etl.publish.dsn import scrub  # a misplaced DSN may be quoted back: mask it
+
+        self.exit(2, f"atlas: error: {scrub(message)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,6 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, required=True)
     e.add_argument("--build", type=Path, default=settings.DEFAULT_OUT, help="build directory")
 
+    pub = sub.add_parser("publish", help="write the build into PostgreSQL/PostGIS atomically")
+    pub.add_argument(
+        "dsn",
+        nargs="?",
+        default=None,
+        metavar="DSN",
+        help="postgresql://USER@HOST:PORT/DB (default: $ATLAS_DATABASE_URL; a password is "
+        "better kept in ~/.pgpass or PGPASSWORD than on the command line)",
+    )
+    pub.add_argument("--build", type=Path, default=settings.DEFAULT_OUT, help="build directory")
+    pub.add_argument("--schema", default="atlas", help="the schema to create or replace")
+
     s = sub.add_parser("serve", help="start the dashboard on 127.0.0.1")
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--build", type=Path, default=settings.DEFAULT_OUT)
@@ -86,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "publish":
+            return _publish(args)
         return _serve(args)
     except UsageError as exc:
         print(f"atlas: error: {exc}", file=sys.stderr)
@@ -144,6 +160,17 @@ def _export(args: argparse.Namespace) -> int:
     tmp.write_bytes(data)
     os.replace(tmp, args.out)
     print(f"wrote {len(chosen)} of {len(features)} {args.layer} features to {args.out} ({fmt})")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from etl.publish.dsn import DATABASE_URL_ENV
+    from etl.publish.postgis import publish
+
+    dsn = args.dsn or os.environ.get(DATABASE_URL_ENV)
+    if not dsn:
+        raise UsageError(f"publish needs a DSN argument or {DATABASE_URL_ENV}")
+    print(publish(dsn, args.build, schema=args.schema).summary())
     return 0
 
 
