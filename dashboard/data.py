@@ -291,15 +291,15 @@ def _db_build(path: str) -> Build:
 
 
 def filtered(
-    build: Build, layer: str, filters: Filters, bbox: _db.BBox | None = None
-) -> list[dict[str, Any]]:
-    """A layer's features that pass ``filters``: by SQL (within ``bbox``) from a database."""
+    build: Build, layers: list[str], filters: Filters, bbox: _db.BBox | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Each layer's features that pass ``filters``: by SQL (within ``bbox``) from a database."""
     if _db.is_source(build.path):
         try:
-            return _db.filtered(layer, filters, bbox)
+            return _db.filtered(layers, filters, bbox)
         except _db.DatabaseUnavailableError as exc:
             raise BuildUnavailableError(f"{exc}.") from None
-    return filter_features(build.features[layer], filters)
+    return {layer: filter_features(build.features[layer], filters) for layer in layers}
 
 
 def load_frames(build: Build) -> dict[str, Any]:

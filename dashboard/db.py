@@ -207,12 +207,16 @@ def query_features(
 
 
 def filtered(
-    layer: str, filters: Filters, bbox: BBox | None = None, *, dsn: str | None = None
-) -> list[dict[str, Any]]:
-    """``query_features`` in a snapshot of its own (what a page calls)."""
+    layers: Sequence[str],
+    filters: Filters,
+    bbox: BBox | None = None,
+    *,
+    dsn: str | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """``query_features`` for each layer, in one snapshot (what a page calls on each rerun)."""
     schema = schema_name()
     with snapshot(dsn, schema) as (conn, _):
-        return query_features(conn, schema, layer, filters, bbox)
+        return {layer: query_features(conn, schema, layer, filters, bbox) for layer in layers}
 
 
 # --- tables and the whole build ----------------------------------------------------------------

@@ -423,7 +423,7 @@ def test_the_bounding_box_query_returns_the_features_in_view(pg, builds):
             }
             assert got == expected, layer
     # what a page calls: its own snapshot; some places in view, none outside
-    inside = db.filtered("places", Filters(), view, dsn=pg.dsn(READER, READER_PW))
+    inside = db.filtered(["places"], Filters(), view, dsn=pg.dsn(READER, READER_PW))["places"]
     assert inside and len(inside) < len(_layers(build)["places"])
 
 

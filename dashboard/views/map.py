@@ -50,7 +50,7 @@ def map_page() -> None:
     view = state.current_view(choices)
     st.session_state[_KNOWN_IDS] = choices.ids
 
-    shown = {layer: data.filtered(build, layer, view.filters) for layer in view.layers}
+    shown = data.filtered(build, list(view.layers), view.filters)
     n_shown, n_all = sum(len(fs) for fs in shown.values()), build.count
     st.markdown("### China–Central Asia Atlas")
     message = st.session_state.pop("build_message", None)
