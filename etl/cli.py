@@ -176,9 +176,13 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from etl.build import build
+    from etl.publish.dsn import DATABASE_URL_ENV, describe
 
     corpus = Path(os.environ.get("ATLAS_CORPUS_DIR") or settings.DEFAULT_CORPUS).absolute()
-    if not (args.build / "manifest.json").exists():
+    if os.environ.get(DATABASE_URL_ENV):  # the dashboard reads the published atlas
+        where = describe(os.environ[DATABASE_URL_ENV])
+        print(f"atlas: reading the atlas from {where}", file=sys.stderr)
+    elif not (args.build / "manifest.json").exists():
         print(f"atlas: no build yet; building {corpus} first", file=sys.stderr)
         print(build(corpus, args.build).summary(), file=sys.stderr)
     app = settings.ROOT / "dashboard" / "app.py"

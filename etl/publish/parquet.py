@@ -47,39 +47,35 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
-def frame(features: Sequence[dict[str, Any]]) -> Any:
-    """The features as a GeoDataFrame, one column per property (lists of objects as JSON)."""
-    import geopandas as gpd
-    import pandas as pd
-    from shapely.geometry import shape
-
-    columns = {
-        name: pd.Series([_value(kind, f["properties"].get(name)) for f in features], dtype=object)
-        for name, kind in COLUMNS
-    }
-    geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
-    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
-
-
 def parquet_bytes(features: Sequence[dict[str, Any]]) -> bytes:
     """A GeoParquet file of ``features`` (EPSG:4326), as bytes; the same input, the same bytes.
 
-    geopandas writes the file and its GeoParquet metadata; the columns are then cast to the
-    fixed types (pandas infers ``null`` for a column of Nones and ``list<null>`` for empty
-    lists), and pandas' own metadata is left out, so the schema is the same for every build.
+    geopandas ``to_parquet`` writes the geometry column and the GeoParquet metadata (bbox,
+    geometry types, the CRS as PROJJSON); the property columns are built as Arrow arrays of
+    the fixed types beside it (pandas would infer ``null`` for a column of Nones and
+    ``list<null>`` for empty lists, and cost more than the file itself).
     """
+    import geopandas as gpd
     import pyarrow as pa
     import pyarrow.parquet as pq
+    from shapely.geometry import shape
 
+    geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
     buf = io.BytesIO()
-    frame(features).to_parquet(buf, index=False, schema_version=SCHEMA_VERSION)
-    table = pq.read_table(io.BytesIO(buf.getvalue()))
-    geo = table.schema.metadata[b"geo"]
+    gpd.GeoDataFrame(geometry=gpd.GeoSeries(geoms, crs="EPSG:4326")).to_parquet(
+        buf, index=False, schema_version=SCHEMA_VERSION
+    )
+    geo = pq.read_table(io.BytesIO(buf.getvalue()))
     fields = [pa.field(name, _arrow_type(kind)) for name, kind in COLUMNS]
-    fields.append(table.schema.field("geometry"))
-    table = table.select([f.name for f in fields]).cast(pa.schema(fields, metadata={b"geo": geo}))
+    arrays = [
+        pa.array([_value(kind, f["properties"].get(name)) for f in features], type=field.type)
+        for (name, kind), field in zip(COLUMNS, fields, strict=True)
+    ]
+    fields.append(geo.schema.field("geometry"))
+    arrays.append(geo.column("geometry"))
+    schema = pa.schema(fields, metadata={b"geo": geo.schema.metadata[b"geo"]})
     out = io.BytesIO()
-    pq.write_table(table, out, compression="zstd")
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), out, compression="zstd")
     return out.getvalue()
 
 

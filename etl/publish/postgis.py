@@ -284,8 +284,8 @@ def geometry_type(layer: str, features: Sequence[dict[str, Any]]) -> str:
 
 
 def _load_layer(conn: Any, staging: str, layer: str, features: list[dict[str, Any]]) -> None:
+    import shapely
     from psycopg.types.json import Jsonb
-    from shapely import to_wkb
     from shapely.geometry import shape
 
     table = f'"{staging}"."{layer}"'
@@ -295,11 +295,13 @@ def _load_layer(conn: Any, staging: str, layer: str, features: list[dict[str, An
         f'CREATE TABLE {table} ({cols}, "{GEOMETRY_COLUMN}" geometry({gtype}, {SRID}) NOT NULL)'
     )
     names = ", ".join(f'"{p}"' for p, _ in C.COLUMNS)
+    geoms = shapely.set_srid([shape(f["geometry"]) for f in features], SRID)
+    ewkb = shapely.to_wkb(geoms, hex=True, include_srid=True)  # EWKB: exact doubles and SRID
     with conn.cursor().copy(f'COPY {table} ({names}, "{GEOMETRY_COLUMN}") FROM STDIN') as copy:
-        for f in features:
+        for f, geom in zip(features, ewkb, strict=True):
             props = f["properties"]
             row = [_cell(k, props.get(p), Jsonb) for p, k in C.COLUMNS]
-            row.append(to_wkb(shape(f["geometry"]), hex=True, include_srid=True))
+            row.append(geom)
             copy.write_row(row)
     conn.execute(f'ALTER TABLE {table} ADD PRIMARY KEY ("{P_ID}")')
     conn.execute(f'CREATE INDEX ON {table} USING gist ("{GEOMETRY_COLUMN}")')
