@@ -23,7 +23,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import db as _db
 from etl import settings
+from etl.export import Filters, filter_features
 from etl.io import read_features
 from etl.schema import (
     FACT_COLUMNS,
@@ -250,6 +252,8 @@ def frames_of(features: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 @st.cache_resource(show_spinner="Reading the build…", max_entries=2)
 def _cached_build(path: str, stamp: str) -> Build:
     """Shared by every session: read-only by convention (filters make new lists)."""
+    if _db.is_source(path):
+        return _db_build(path)
     return read_build(Path(path), stamp)
 
 
@@ -259,9 +263,43 @@ def _cached_frames(path: str, stamp: str) -> dict[str, Any]:
 
 
 def load_build(path: Path | None = None) -> Build:
-    """The current build (cached until it changes on disk)."""
+    """The current build (cached until it changes on disk, or in the database)."""
+    if path is None and (where := _db.source()) is not None:
+        return _cached_build(where, _db_stamp())
     path = path or build_dir()
     return _cached_build(str(path), build_stamp(path))
+
+
+# --- the atlas published to PostgreSQL (ATLAS_DATABASE_URL set): dashboard/db.py -----------------
+
+
+def _db_stamp() -> str:
+    try:
+        return _db.digest()
+    except _db.DatabaseUnavailableError as exc:
+        raise BuildUnavailableError(f"{exc}.") from None
+
+
+def _db_build(path: str) -> Build:
+    try:
+        got = _db.read_everything()
+    except _db.DatabaseUnavailableError as exc:
+        raise BuildUnavailableError(f"{exc}.") from None
+    return Build(
+        path, got["digest"], got["manifest"], got["features"], got["facts"], got["unresolved"]
+    )
+
+
+def filtered(
+    build: Build, layers: list[str], filters: Filters, bbox: _db.BBox | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Each layer's features that pass ``filters``: by SQL (within ``bbox``) from a database."""
+    if _db.is_source(build.path):
+        try:
+            return _db.filtered(layers, filters, bbox)
+        except _db.DatabaseUnavailableError as exc:
+            raise BuildUnavailableError(f"{exc}.") from None
+    return {layer: filter_features(build.features[layer], filters) for layer in layers}
 
 
 def load_frames(build: Build) -> dict[str, Any]:

@@ -182,6 +182,12 @@ def build(
         files = {f"{layer}.geojson": feature_collection_bytes(fs) for layer, fs in layers.items()}
         files[FACTS_CSV] = csv_bytes(FACT_COLUMNS, facts_rows)
         files[UNRESOLVED_CSV] = csv_bytes(UNRESOLVED_COLUMNS, unresolved_rows)
+        # --- GeoParquet per layer beside the GeoJSON (issue 12, etl.publish.parquet) ---
+        from etl.publish.parquet import manifest_entry, parquet_files
+
+        files.update(parquet_files(layers))
+        manifest["parquet"] = manifest_entry(layers)
+        # --- end of GeoParquet ---
         files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
         _publish(out, files, layers)
     finally:

@@ -19,7 +19,9 @@ _DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as the contract says
-        self.exit(2, f"atlas: error: {message}\n")
+        from etl.publish.dsn import scrub  # a misplaced DSN may be quoted back: mask it
+
+        self.exit(2, f"atlas: error: {scrub(message)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,9 +68,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--text", default=None, help="in the name, aliases or source sentences")
     e.add_argument("--no-inferred", action="store_true", help="leave out inferred routes")
-    e.add_argument("--format", choices=("geojson", "gpkg", "csv"), default=None)
+    e.add_argument("--format", choices=("geojson", "gpkg", "csv", "parquet"), default=None)
     e.add_argument("--out", type=Path, required=True)
     e.add_argument("--build", type=Path, default=settings.DEFAULT_OUT, help="build directory")
+
+    pub = sub.add_parser("publish", help="write the build into PostgreSQL/PostGIS atomically")
+    pub.add_argument(
+        "dsn",
+        nargs="?",
+        default=None,
+        metavar="DSN",
+        help="postgresql://USER@HOST:PORT/DB (default: $ATLAS_DATABASE_URL; a password is "
+        "better kept in ~/.pgpass or PGPASSWORD than on the command line)",
+    )
+    pub.add_argument("--build", type=Path, default=settings.DEFAULT_OUT, help="build directory")
+    pub.add_argument("--schema", default="atlas", help="the schema to create or replace")
 
     s = sub.add_parser("serve", help="start the dashboard on 127.0.0.1")
     s.add_argument("--port", type=int, default=8501)
@@ -86,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "publish":
+            return _publish(args)
         return _serve(args)
     except UsageError as exc:
         print(f"atlas: error: {exc}", file=sys.stderr)
@@ -114,7 +130,8 @@ def _export(args: argparse.Namespace) -> int:
     from etl.export import Filters, filter_features, render
     from etl.io import read_features
 
-    fmt = args.format or {".gpkg": "gpkg", ".csv": "csv"}.get(args.out.suffix.lower(), "geojson")
+    suffixes = {".gpkg": "gpkg", ".csv": "csv", ".parquet": "parquet"}
+    fmt = args.format or suffixes.get(args.out.suffix.lower(), "geojson")
     path = args.build / f"{args.layer}.geojson"
     if not path.exists():
         raise UsageError(f"no build at {args.build} (run `atlas build` first)")
@@ -146,13 +163,28 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from etl.publish.dsn import DATABASE_URL_ENV
+    from etl.publish.postgis import publish
+
+    dsn = args.dsn or os.environ.get(DATABASE_URL_ENV)
+    if not dsn:
+        raise UsageError(f"publish needs a DSN argument or {DATABASE_URL_ENV}")
+    print(publish(dsn, args.build, schema=args.schema).summary())
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from etl.build import build
+    from etl.publish.dsn import DATABASE_URL_ENV, describe
 
     app = settings.ROOT / "dashboard" / "app.py"
     hosts = _allowed_hosts() if app.exists() else ()
     corpus = Path(os.environ.get("ATLAS_CORPUS_DIR") or settings.DEFAULT_CORPUS).absolute()
-    if not (args.build / "manifest.json").exists():
+    if os.environ.get(DATABASE_URL_ENV):  # the dashboard reads the published atlas
+        where = describe(os.environ[DATABASE_URL_ENV])
+        print(f"atlas: reading the atlas from {where}", file=sys.stderr)
+    elif not (args.build / "manifest.json").exists():
         print(f"atlas: no build yet; building {corpus} first", file=sys.stderr)
         print(build(corpus, args.build).summary(), file=sys.stderr)
     if not app.exists():

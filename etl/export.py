@@ -1,4 +1,4 @@
-"""Filtering a layer and rendering it as GeoJSON, GeoPackage or CSV bytes.
+"""Filtering a layer and rendering it as GeoJSON, GeoPackage, CSV or GeoParquet bytes.
 
 The dashboard's downloads and ``atlas export`` both call ``filter_features`` and
 ``render``, so the same filters give the same bytes.
@@ -25,7 +25,7 @@ from etl.schema import (
     P_TYPE,
 )
 
-FORMATS = ("geojson", "gpkg", "csv")
+FORMATS = ("geojson", "gpkg", "csv", "parquet")
 UNKNOWN_STATUS = "unknown"
 
 
@@ -90,10 +90,14 @@ def render(layer: str, features: list[dict[str, Any]], fmt: str) -> bytes:
         return feature_collection_bytes(features)
     if fmt == "csv":
         return features_csv_bytes(features)
+    if fmt == "parquet":
+        from etl.publish.parquet import parquet_bytes
+
+        return parquet_bytes(features)
     if fmt == "gpkg":
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{layer}.gpkg"
-            write_geopackage(path, {layer: features})
+            write_geopackage(path, {layer: features}, styles=False)
             return path.read_bytes()
     msg = f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})"
     raise ValueError(msg)
@@ -102,7 +106,8 @@ def render(layer: str, features: list[dict[str, Any]], fmt: str) -> bytes:
 def render_geopackage(layers: dict[str, list[dict[str, Any]]]) -> bytes:
     """Several filtered layers in one GeoPackage (one table per layer), as bytes.
 
-    ``render(layer, features, "gpkg")`` for a single layer writes the same table.
+    ``render(layer, features, "gpkg")`` for a single layer writes the same table; this
+    file also holds QGIS's ``layer_styles`` (the dashboard's look for each layer).
     """
     if not layers:
         msg = "no layers to write"

@@ -26,6 +26,9 @@ from etl.schema import (
 
 #: a fixed timestamp for GeoPackage metadata, so exports of the same data are identical
 GPKG_TIMESTAMP = "2000-01-01T00:00:00Z"
+#: GeoPackage 1.3: GDAL >= 3.8 writes 1.4 by default, which Debian 12's GDAL 3.6 (and QGIS
+#: built on it) opens with a "may only be partially supported" warning; 1.3 has all we use
+GPKG_VERSION = "1.3"
 
 
 def round_coords(value: Any) -> Any:
@@ -97,11 +100,20 @@ def features_csv_bytes(features: Sequence[dict[str, Any]]) -> bytes:
     return csv_bytes(columns, rows)
 
 
-def write_geopackage(path: Path, layers: dict[str, Sequence[dict[str, Any]]]) -> None:
-    """Every layer in one GeoPackage; list-valued properties as JSON text."""
+def write_geopackage(
+    path: Path, layers: dict[str, Sequence[dict[str, Any]]], *, styles: bool = True
+) -> None:
+    """Every layer in one GeoPackage 1.3; list-valued properties as JSON text.
+
+    With ``styles``, a ``layer_styles`` table (QGIS's convention) gives each layer the
+    dashboard's look. A one-layer export goes without, so that the file has one table and
+    ``geopandas.read_file`` reads it without being told the layer.
+    """
     os.environ.setdefault("OGR_CURRENT_DATE", GPKG_TIMESTAMP)
     import geopandas as gpd
     import pyogrio
+
+    from etl.publish.qgis import GEOMETRY_COLUMN
 
     for layer, features in layers.items():
         records = []
@@ -118,14 +130,33 @@ def write_geopackage(path: Path, layers: dict[str, Sequence[dict[str, Any]]]) ->
             records.append(props)
             geoms.append(shape(f["geometry"]))
         gdf = gpd.GeoDataFrame(records, columns=list(PROPERTIES), geometry=geoms, crs="EPSG:4326")
+        append = path.exists()
         pyogrio.write_dataframe(
             gdf,
             path,
             layer=layer,
             driver="GPKG",
             geometry_type="LineString" if layer in LINE_LAYERS else "Point",
-            append=path.exists(),
+            append=append,
+            dataset_options=None if append else {"VERSION": GPKG_VERSION},
+            layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN},
         )
+    if styles and layers:
+        _write_layer_styles(path, list(layers))
+
+
+def _write_layer_styles(path: Path, layers: list[str]) -> None:
+    """QGIS's ``layer_styles`` table: one default style per layer (an attributes table)."""
+    import pandas as pd
+    import pyogrio
+
+    from etl.publish.qgis import TABLE, style_rows
+
+    frame = pd.DataFrame(style_rows(layers))
+    frame["update_time"] = pd.Timestamp(GPKG_TIMESTAMP).tz_localize(None)
+    pyogrio.write_dataframe(
+        frame, path, layer=TABLE, driver="GPKG", append=True, layer_options={"FID": "id"}
+    )
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -171,6 +171,7 @@ UNRESOLVED_CSV = "unresolved.csv"
 GEOPACKAGE = "atlas.gpkg"
 BUILD_FILES = (
     *(f"{layer}.geojson" for layer in LAYERS),
+    *(f"{layer}.parquet" for layer in LAYERS),  # GeoParquet beside the GeoJSON
     FACTS_CSV,
     UNRESOLVED_CSV,
     MANIFEST,

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from dashboard import data, mapview, provenance, state, trade
 from dashboard.state import ViewState
-from etl.export import FORMATS, Filters, filter_features, render, render_geopackage
+from etl.export import FORMATS, Filters, render, render_geopackage
 from etl.schema import (
     P_CAPACITY,
     P_CAPACITY_UNIT,
@@ -50,7 +50,7 @@ def map_page() -> None:
     view = state.current_view(choices)
     st.session_state[_KNOWN_IDS] = choices.ids
 
-    shown = {layer: filter_features(build.features[layer], view.filters) for layer in view.layers}
+    shown = data.filtered(build, list(view.layers), view.filters)
     n_shown, n_all = sum(len(fs) for fs in shown.values()), build.count
     st.markdown("### China–Central Asia Atlas")
     message = st.session_state.pop("build_message", None)

@@ -1,0 +1,1 @@
+"""Writing the build for other GIS tools: QGIS styles, GeoParquet, PostgreSQL/PostGIS."""
