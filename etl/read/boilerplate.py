@@ -30,6 +30,11 @@ DATELINE_WINDOW = 800
 #: after a list header in the first half of a page, a line this short without a final stop
 #: is read as one more headline of the list
 LIST_LINE_MAX = 120
+#: notices (cookies, paywalls) come as lines shorter than this; longer lines are prose and
+#: are not searched for their phrases (which also keeps the search cheap)
+NOTICE_MAX = 400
+#: line endings (teasers, photo credits) are looked for in this many last characters
+TAIL = 160
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Markers:
     list_header: re.Pattern[str]
     line: tuple[tuple[str, re.Pattern[str]], ...]
     phrase: tuple[tuple[str, re.Pattern[str]], ...]
+    phrase_literals: tuple[str, ...]  # a line holding none of these cannot match ``phrase``
     teaser: re.Pattern[str]
     caption: re.Pattern[str]
     caption_max_chars: int
@@ -103,6 +109,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
             (kind, re.compile(_alternation(patterns), flags))
             for kind, patterns in data["phrases"].items()
         ),
+        phrase_literals=tuple(
+            _literal_head(p) for patterns in data["phrases"].values() for p in patterns
+        ),
         teaser=re.compile(rf"(?:{_alternation(data['teaser_endings'])})\s*$", flags),
         caption=re.compile(rf"(?:{_alternation(data['caption_credit_endings'])})\s*$", flags),
         caption_max_chars=int(data["caption_max_chars"]),
@@ -133,6 +142,12 @@ def load_markers(path: Path = LEXICON) -> Markers:
         ),
         not_datelines=frozenset(w.upper() for w in data["not_datelines"]),
     )
+
+
+def _literal_head(pattern: str) -> str:
+    """The plain words a phrase pattern starts with (lower case), for a cheap pre-check."""
+    head = re.match(r"[a-z0-9 ',-]*", pattern.lower())
+    return head.group(0) if head else ""
 
 
 def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
@@ -181,10 +196,10 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
             i += 1
             continue
         # a caption that is the whole story (one long line): only its credit goes
-        credit = m.caption.search(body)
-        if credit is not None and credit.start() > 0:
-            spans.append((lead + credit.start(), lead + len(body), "caption"))
-            body_end = credit.start()
+        credit = _credit(body, m) if len(body) > m.caption_max_chars else None
+        if credit is not None and credit > 0:
+            spans.append((lead + credit, lead + len(body), "caption"))
+            body_end = credit
         else:
             body_end = len(body)
         if start < DATELINE_WINDOW:
@@ -217,19 +232,27 @@ def _line_kind(body: str, m: Markers) -> str | None:
     for kind, pattern in m.line:
         if pattern.fullmatch(body):
             return kind
-    for kind, pattern in m.phrase:
-        if pattern.search(body):
-            return kind
+    low = body.lower()
+    if len(body) <= NOTICE_MAX and any(lit in low for lit in m.phrase_literals):
+        for kind, pattern in m.phrase:
+            if pattern.search(body):
+                return kind
     if m.ticker_pair.fullmatch(body) or m.ticker_quote.fullmatch(body):
         return "ticker"
-    if m.teaser.search(body):
+    if m.teaser.search(body, max(0, len(body) - TAIL)):
         return "related"
     if m.byline.fullmatch(body) and len(body.split()) <= 9:
         return "byline"
-    credit = m.caption.search(body)
-    if credit is not None and (credit.start() == 0 or len(body) <= m.caption_max_chars):
+    credit = _credit(body, m)
+    if credit is not None and (credit == 0 or len(body) <= m.caption_max_chars):
         return "caption"
     return None
+
+
+def _credit(body: str, m: Markers) -> int | None:
+    """Where a photo credit ending the line starts, or None."""
+    hit = m.caption.search(body, max(0, len(body) - TAIL))
+    return None if hit is None else hit.start()
 
 
 def _drop_list(
