@@ -117,6 +117,19 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
             "Storm in Lima",
             "The railway from Kashgar",
         ),
+        # a bar of links and a tag line go; the story stays
+        (
+            "News | Business | Almaty | Contact\nTags: Tbilisi, rail\nThe Aktau port grew.",
+            "Almaty | Contact",
+            "The Aktau port grew.",
+        ),
+        # a short advert line just above the closing boilerplate goes with it
+        (
+            "The Aktau port handled more containers this year than last, the operator said. " * 3
+            + "\n\nBuy Cheap Flights To Dubai\n\nLeave a Reply\n",
+            "Dubai",
+            "the operator said.",
+        ),
         # words of a notice inside a long article sentence do not make it a notice
         (
             "The ministry said it would accept cookies and biscuits as samples at the border "

@@ -15,6 +15,7 @@ The words are data (``geodata/lexicon/boilerplate.yaml``); this module holds the
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,8 @@ LIST_LINE_MAX = 120
 NOTICE_MAX = 400
 #: line endings (teasers, photo credits) are looked for in this many last characters
 TAIL = 160
+#: a line this short without a final stop, just above the closing boilerplate, belongs to it
+TAIL_LINE_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,38 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
                 spans.append((lead, lead + (body_end if whole else cut), "dateline"))
                 dateline = dateline or place
         i += 1
+    _sweep_tail(text, lines, spans)
     return _apply(text, spans, dateline)
+
+
+def _sweep_tail(text: str, lines: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> None:
+    """Short headline-like lines just above the page's closing boilerplate belong to it.
+
+    An advert ("Pools Plus Cyprus"), a map's title or a stray link sits between the last
+    paragraph of the story and the comment prompts or related lists; walking up from the
+    end, such lines are dropped until the first line of prose.
+    """
+    dropped = sorted((s, e) for s, e, _ in spans)
+    starts = [s for s, _ in dropped]
+
+    def covered(a: int, b: int) -> bool:
+        i = bisect_right(starts, a) - 1
+        return i >= 0 and dropped[i][1] >= b
+
+    below = False
+    half = len(text) / 2
+    for start, end in reversed(lines):
+        body = text[start:end].strip()
+        if not body:
+            continue
+        lead = start + text[start:end].index(body[0])
+        if covered(lead, lead + len(body)):
+            below = True
+            continue
+        if start < half or len(body) > TAIL_LINE_MAX or body.endswith((".", "!", "?", '"', "'")):
+            return
+        if below:
+            spans.append((lead, lead + len(body), "related"))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
