@@ -108,6 +108,8 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
         # a "CITY -" dateline needs a capital after the dash; an acronym is not a city
         ("ASTANA - Kazakhstan signed the deal.", "ASTANA - ", "Kazakhstan signed"),
         ("CNPC - the operator - said so.", None, "CNPC - the operator"),
+        ("THE RAILWAY - It was built in 2016.", None, "THE RAILWAY - It was"),
+        ("MOSCOW, Jan. 5 /TASS/. Russia said so.", "5 /TASS/", "Russia said so."),
         # a caption that is the whole story keeps its text and loses the credit
         ("A" * 800 + " built the road. EPA/JOHN SMITH", "EPA/JOHN SMITH", "built the road."),
         # an early list header drops only the list-like lines after it

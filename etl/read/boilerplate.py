@@ -97,11 +97,11 @@ def load_markers(path: Path = LEXICON) -> Markers:
         rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
         rf"|\d{{1,2}}\s+(?:{months})\.?(?:,?\s*\d{{4}})?)"
     )
-    agency = r"(?:\([^()\n]{1,60}\)|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
+    agency = r"(?:\([^()\n]{1,60}\)|/[A-Z][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$)"
     caps = r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+){0,3}"
     title = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
-    country = r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
+    country = rf"(?!(?i:{months})\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
     return Markers(
         list_header=re.compile(rf"(?:{_alternation(data['list_headers'])})\s*:?", flags),
         line=tuple(
@@ -319,7 +319,8 @@ def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
         if hit is None:
             continue
         place = hit.group("place")
-        if place.upper() in m.not_datelines or len(place.replace(".", "")) < 3:
+        words = place.upper().replace("-", " ").split()
+        if any(w in m.not_datelines for w in words) or len(place.replace(".", "")) < 3:
             continue
         detail = hit.group("country") or hit.group("date") or hit.group("agency")
         rest = body[hit.end() :]
