@@ -290,6 +290,8 @@ def _manifest(corpus, docs, skipped, layers, n_unresolved, n_facts, reg_dir) -> 
                 "source": d.source,
                 "url": d.url,
                 "characters": len(d.text),
+                "boilerplate_chars_dropped": d.boilerplate_chars,
+                "dateline": d.dateline,
             }
             for d in docs
         ],

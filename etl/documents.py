@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from etl.read.boilerplate import strip_boilerplate
 from etl.schema import Document, Skipped
 from etl.text import normalise
 
@@ -161,13 +162,18 @@ def parse_document(
         body, meta = extracted
     else:
         body, meta = _split_header(raw)
-    text = normalise(body)
-    if not text.strip():
+    page = normalise(body)
+    if not page.strip():
         return Skipped(rel, "empty", sha)
+    # page boilerplate (after trafilatura for HTML) is blanked, not cut: offsets still hold
+    stripped = strip_boilerplate(page)
+    text = stripped.text
+    if not text.strip():
+        return Skipped(rel, "only page boilerplate (navigation, notices, lists of links)", sha)
     meta = _merge_metadata(meta, metadata or {})
     day, precision = _parse_date(meta.get("date"))
     if day is None:
-        day, precision = _date_in_text(text)
+        day, precision = _date_in_text(page)  # a scraped date line is boilerplate, but a date
     return Document(
         path=rel,
         text=text,
@@ -178,6 +184,8 @@ def parse_document(
         date_precision=precision,
         source=_clean(meta.get("source")),
         url=_clean(meta.get("url")),
+        boilerplate_chars=stripped.dropped_chars,
+        dateline=stripped.dateline,
     )
 
 

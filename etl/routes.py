@@ -259,7 +259,14 @@ def find_described(
         ]
         if to.place.kind == "water_body":
             # "to the Caspian Sea ... reach the water at the port of Turkmenbashi"
-            to = _coastal_stand_in(here, to, frm, coastal) or to
+            # or, failing that, the port the document names nearest to this mention: a
+            # dateline is blanked as boilerplate, but "in Poti" two lines on still counts
+            nearby = sorted(places, key=lambda p: abs(p.mention.start - to.mention.start))
+            to = (
+                _coastal_stand_in(here, to, frm, coastal)
+                or _coastal_stand_in(nearby, to, frm, coastal)
+                or to
+            )
         # passing points in the order one meets them going from the start to the end
         middle.sort(key=lambda p: km(frm.place, p.place))
         chain = [frm.place, *(p.place for p in middle if p is not to), to.place]

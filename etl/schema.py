@@ -197,6 +197,8 @@ class Document:
     date_precision: str | None = None  # day | month | year
     source: str | None = None
     url: str | None = None
+    boilerplate_chars: int = 0  # page boilerplate blanked in ``text`` (etl.read.boilerplate)
+    dateline: str | None = None  # where the reporter filed from: not a place of the story
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ positions (Wikipedia / GeoNames), not values read from the build."""
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
@@ -17,8 +18,10 @@ REAL = {  # name: (lat, lon)
     "Urumqi": (43.83, 87.62),
     "Khorgos": (44.21, 80.41),
     "Lianyungang": (34.60, 119.22),
-    "Beijing": (39.90, 116.41),
 }
+#: Beijing is named only in a dateline ("Beijing, June 15 - ..."): where the reporter filed
+#: from, kept as the document's context (issue 8), not a point of the map
+DATELINE_ONLY = {"002_f7b7806e85af051a.txt": "Beijing"}
 TURKMEN_UZBEK_BORDER = (39.42, 63.8)  # Olot / Gedaim crossing
 SHYMKENT = (42.32, 69.60)
 
@@ -47,6 +50,16 @@ def test_city_at_its_real_coordinates(seed_build, name):
     lon, lat = found[0]["geometry"]["coordinates"]
     assert km((lat, lon), REAL[name]) < 25
     assert found[0]["properties"]["sources"]
+
+
+def test_a_dateline_city_is_the_documents_context_not_a_point(seed_build):
+    out, layers = seed_build
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    datelines = {d["path"]: d["dateline"] for d in manifest["documents"]}
+    for doc, city in DATELINE_ONLY.items():
+        assert datelines[doc] == city
+        points = [f for f in _named(layers, city) if f["geometry"]["type"] == "Point"]
+        assert not any(s["doc"] == doc for f in points for s in f["properties"]["sources"])
 
 
 def test_lines_a_b_c_are_three_pipelines_from_the_border_through_shymkent_to_khorgos(seed_build):

@@ -1,0 +1,360 @@
+"""Page boilerplate: find what a saved news page carries that is not the article, and blank it.
+
+Real pages saved as text (or extracted from HTML by trafilatura, which keeps some of it)
+carry lists of other stories, cookie notices, currency tickers, photo captions, share and
+subscribe lines, comment prompts, site navigation and the wire office's dateline. Read as
+the article, they put points in Africa or Cyprus on the map and a ticker's "0.11%" in
+``facts.csv``.
+
+Nothing is cut out. Every character of a dropped block except its line breaks becomes a
+space, so the cleaned text keeps its length and its lines: an offset found before or after
+this step slices the same text, and the sentence splitter still sees the same line breaks.
+The words are data (``geodata/lexicon/boilerplate.yaml``); this module holds the mechanism.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+
+#: the marker file; a newcomer adds a marker there, not here
+LEXICON = settings.GEODATA / "lexicon" / "boilerplate.yaml"
+#: a dateline opens the story: only lines starting this close to the top are looked at
+DATELINE_WINDOW = 800
+#: after a list header in the first half of a page, a line this short without a final stop
+#: is read as one more headline of the list
+LIST_LINE_MAX = 120
+#: notices (cookies, paywalls) come as lines shorter than this; longer lines are prose and
+#: are not searched for their phrases (which also keeps the search cheap)
+NOTICE_MAX = 400
+#: line endings (teasers, photo credits) are looked for in this many last characters
+TAIL = 160
+#: a line this short without a final stop, just above the closing boilerplate, belongs to it
+TAIL_LINE_MAX = 60
+
+
+@dataclass(frozen=True)
+class Markers:
+    """The compiled markers of one lexicon file (see the file for what each one means)."""
+
+    list_header: re.Pattern[str]
+    line: tuple[tuple[str, re.Pattern[str]], ...]
+    phrase: tuple[tuple[str, re.Pattern[str]], ...]
+    phrase_literals: tuple[str, ...]  # a line holding none of these cannot match ``phrase``
+    teaser: re.Pattern[str]
+    caption: re.Pattern[str]
+    caption_max_chars: int
+    repeat_min_chars: int
+    ticker_pair: re.Pattern[str]
+    ticker_quote: re.Pattern[str]
+    byline: re.Pattern[str]
+    prefix: re.Pattern[str]
+    dateline_caps: re.Pattern[str]
+    dateline_title: re.Pattern[str]
+    not_datelines: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Stripped:
+    """A text with its boilerplate blanked.
+
+    ``text`` has the input's length and line breaks; ``spans`` are the blanked
+    ``(start, end, kind)`` ranges, in order and never overlapping; ``dateline`` is the
+    place a dateline named (where the reporter filed from), or None.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int, str], ...]
+    dateline: str | None = None
+
+    @property
+    def dropped_chars(self) -> int:
+        """Characters blanked, line breaks not counted."""
+        return sum(e - s - self.text.count("\n", s, e) for s, e, _ in self.spans)
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=4)
+def load_markers(path: Path = LEXICON) -> Markers:
+    """Compile the markers of ``path`` once per process."""
+    with Path(path).open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    flags = re.IGNORECASE
+    months = _alternation([re.escape(m) for m in data["months"]])
+    codes = _alternation([re.escape(c) for c in data["currency_codes"]])
+    number = r"[-+]?\d[\d.,]*"
+    date = (
+        rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
+        rf"|\d{{1,2}}\s+(?:{months})\.?(?:,?\s*\d{{4}})?)"
+    )
+    agency = r"(?:\([^()\n]{1,60}\)|/[A-Z][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
+    sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$)"
+    caps = r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+){0,3}"
+    title = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+    country = rf"(?!(?i:{months})\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
+    return Markers(
+        list_header=re.compile(rf"(?:{_alternation(data['list_headers'])})\s*:?", flags),
+        line=tuple(
+            (kind, re.compile(_alternation(patterns), flags))
+            for kind, patterns in data["line_patterns"].items()
+        ),
+        phrase=tuple(
+            (kind, re.compile(_alternation(patterns), flags))
+            for kind, patterns in data["phrases"].items()
+        ),
+        phrase_literals=tuple(
+            _literal_head(p) for patterns in data["phrases"].values() for p in patterns
+        ),
+        teaser=re.compile(rf"(?:{_alternation(data['teaser_endings'])})\s*$", flags),
+        caption=re.compile(rf"(?:{_alternation(data['caption_credit_endings'])})\s*$", flags),
+        caption_max_chars=int(data["caption_max_chars"]),
+        repeat_min_chars=int(data["repeat_min_chars"]),
+        ticker_pair=re.compile(
+            rf"\s*(?:(?:{codes})\s*/\s*(?:{codes})\s*=?\s*{number}\s*(?:{number}\s*%)?\s*)+",
+            flags,
+        ),
+        ticker_quote=re.compile(
+            rf"\s*(?:(?:{codes}|[$€£¥₸])\s*{number}\s*(?:{number}\s*%)?\s*){{2,}}", flags
+        ),
+        byline=re.compile(
+            rf"(?:{_alternation([re.escape(p) for p in data['byline_prefixes']])}):?\s+"
+            r"[A-Z][^.!?\n]{1,70}",
+            flags,
+        ),
+        prefix=re.compile(rf"\s*(?:(?:{_alternation(data['dateline_prefixes'])})\s*)+", flags),
+        # case matters here: a dateline's city is in capitals ("ALMATY, Kazakhstan, July 1.")
+        dateline_caps=re.compile(
+            rf"(?P<place>{caps})(?:,\s*(?P<country>{country}))?"
+            rf"(?:,?\s*(?P<date>{date}))?(?:,?\s*(?P<agency>{agency}))?"
+            rf"(?:\s*-\s*{date})?(?P<sep>{sep})"
+        ),
+        # a place in title case is a dateline only with a date: "Tashkent, Uzbekistan, Sept. 9"
+        dateline_title=re.compile(
+            rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?[,.]\s*(?P<date>{date})\.?"
+            rf"(?:\s*(?P<agency>{agency}))?(?P<sep>{sep})"
+        ),
+        not_datelines=frozenset(w.upper() for w in data["not_datelines"]),
+    )
+
+
+def _literal_head(pattern: str) -> str:
+    """The plain words a phrase pattern starts with (lower case), for a cheap pre-check."""
+    head = re.match(r"[a-z0-9 ',-]*", pattern.lower())
+    return head.group(0) if head else ""
+
+
+def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
+    """Blank the boilerplate of ``text``; never raises, never changes its length.
+
+    Parameters
+    ----------
+    text
+        A document's normalised text (``etl.text.normalise``).
+    markers
+        Compiled markers; the project lexicon when None.
+
+    Returns
+    -------
+    Stripped
+        The blanked text, the blanked spans with their kinds, and the dateline's place.
+    """
+    m = markers or load_markers()
+    lines = _lines(text)
+    spans: list[tuple[int, int, str]] = []
+    seen: set[str] = set()
+    dateline: str | None = None
+    half = len(text) / 2
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        line = text[start:end]
+        body = line.strip()
+        if not body:
+            i += 1
+            continue
+        lead = start + len(line) - len(line.lstrip())
+        if m.list_header.fullmatch(body):
+            if start >= half:
+                spans.append((lead, len(text), "related"))
+                break
+            spans.append((lead, lead + len(body), "related"))
+            i = _drop_list(text, lines, i + 1, m, spans)
+            continue
+        kind = _line_kind(body, m)
+        if kind is None and body in seen and len(body) >= m.repeat_min_chars:
+            kind = "repeat"
+        seen.add(body)
+        if kind is not None:
+            spans.append((lead, lead + len(body), kind))
+            i += 1
+            continue
+        # a caption that is the whole story (one long line): only its credit goes
+        credit = _credit(body, m) if len(body) > m.caption_max_chars else None
+        if credit is not None and credit > 0:
+            spans.append((lead + credit, lead + len(body), "caption"))
+            body_end = credit
+        else:
+            body_end = len(body)
+        if start < DATELINE_WINDOW:
+            found = _dateline(body[:body_end], m)
+            if found is not None:
+                cut, place = found
+                # "date 2019-05-21 By A. Writer": a byline or credit behind a page prefix
+                whole = body_end == len(body) and _line_kind(body[cut:].strip(), m) is not None
+                spans.append((lead, lead + (body_end if whole else cut), "dateline"))
+                dateline = dateline or place
+        i += 1
+    _sweep_tail(text, lines, spans)
+    return _apply(text, spans, dateline)
+
+
+def _sweep_tail(text: str, lines: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> None:
+    """Short headline-like lines just above the page's closing boilerplate belong to it.
+
+    An advert ("Pools Plus Cyprus"), a map's title or a stray link sits between the last
+    paragraph of the story and the comment prompts or related lists; walking up from the
+    end, such lines are dropped until the first line of prose.
+    """
+    dropped = sorted((s, e) for s, e, _ in spans)
+    starts = [s for s, _ in dropped]
+
+    def covered(a: int, b: int) -> bool:
+        i = bisect_right(starts, a) - 1
+        return i >= 0 and dropped[i][1] >= b
+
+    below = False
+    half = len(text) / 2
+    for start, end in reversed(lines):
+        body = text[start:end].strip()
+        if not body:
+            continue
+        lead = start + text[start:end].index(body[0])
+        if covered(lead, lead + len(body)):
+            below = True
+            continue
+        if start < half or len(body) > TAIL_LINE_MAX or body.endswith((".", "!", "?", '"', "'")):
+            return
+        if below:
+            spans.append((lead, lead + len(body), "related"))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every line, line breaks excluded."""
+    out = []
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            out.append((start, len(text)))
+            return out
+        out.append((start, end))
+        start = end + 1
+
+
+def _line_kind(body: str, m: Markers) -> str | None:
+    """What kind of boilerplate a whole line is, or None for article text."""
+    for kind, pattern in m.line:
+        if pattern.fullmatch(body):
+            return kind
+    low = body.lower()
+    if len(body) <= NOTICE_MAX and any(lit in low for lit in m.phrase_literals):
+        for kind, pattern in m.phrase:
+            if pattern.search(body):
+                return kind
+    if m.ticker_pair.fullmatch(body) or m.ticker_quote.fullmatch(body):
+        return "ticker"
+    if m.teaser.search(body, max(0, len(body) - TAIL)):
+        return "related"
+    if m.byline.fullmatch(body) and len(body.split()) <= 9:
+        return "byline"
+    credit = _credit(body, m)
+    if credit is not None and (credit == 0 or len(body) <= m.caption_max_chars):
+        return "caption"
+    return None
+
+
+def _credit(body: str, m: Markers) -> int | None:
+    """Where a photo credit ending the line starts, or None."""
+    hit = m.caption.search(body, max(0, len(body) - TAIL))
+    return None if hit is None else hit.start()
+
+
+def _drop_list(
+    text: str, lines: list[tuple[int, int]], i: int, m: Markers, spans: list[tuple[int, int, str]]
+) -> int:
+    """Blank the list-like lines after a list header; return the first line that is not."""
+    while i < len(lines):
+        start, end = lines[i]
+        body = text[start:end].strip()
+        if body:
+            listy = (
+                body.startswith(("-", "*", "+"))
+                or (len(body) <= LIST_LINE_MAX and not body.endswith((".", '"', ":")))
+                or m.teaser.search(body) is not None
+            )
+            if not listy:
+                return i
+            lead = start + text[start:end].index(body[0])
+            spans.append((lead, lead + len(body), "related"))
+        i += 1
+    return i
+
+
+def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
+    """How many leading characters of ``body`` are a dateline (and page prefixes); its place."""
+    pre = m.prefix.match(body)
+    at = pre.end() if pre else 0
+    for pattern, needs_detail in ((m.dateline_caps, False), (m.dateline_title, True)):
+        hit = pattern.match(body, at)
+        if hit is None:
+            continue
+        place = hit.group("place")
+        words = place.upper().replace("-", " ").split()
+        if any(w in m.not_datelines for w in words) or len(place.replace(".", "")) < 3:
+            continue
+        detail = hit.group("country") or hit.group("date") or hit.group("agency")
+        rest = body[hit.end() :]
+        if needs_detail and not hit.group("date"):
+            continue
+        # "ASTANA - Kazakhstan ranked first...": a bare city needs a dash and a capital after it
+        if not detail and not ("-" in hit.group("sep") and rest[:1].isupper()):
+            continue
+        if rest and not (rest[:1].isupper() or rest[:1] in "\"'(" or rest[:1].isdigit()):
+            continue
+        return hit.end(), place.title() if place.isupper() else place
+    if pre is not None and pre.end() > 0:
+        return pre.end(), None  # a page prefix ("date 2024-02-06") before ordinary text
+    return None
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]], dateline: str | None) -> Stripped:
+    """Merge the spans and blank them; line breaks stay."""
+    merged: list[tuple[int, int, str]] = []
+    for s, e, kind in sorted(spans):
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            ps, pe, pk = merged[-1]
+            merged[-1] = (ps, max(pe, e), pk)
+        else:
+            merged.append((s, e, kind))
+    if not merged:
+        return Stripped(text, (), dateline)
+    parts: list[str] = []
+    at = 0
+    for s, e, _ in merged:
+        parts.append(text[at:s])
+        parts.append("".join("\n" if c == "\n" else " " for c in text[s:e]))
+        at = e
+    parts.append(text[at:])
+    return Stripped("".join(parts), tuple(merged), dateline)
