@@ -26,6 +26,7 @@ The rules, in the order a sentence is read:
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, replace
@@ -49,6 +50,11 @@ AFTER_WEIGHT = 4
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _CLAUSE_BREAK = re.compile(
     r";|,\s*(?:while|whereas|but|and|although)\b|\bwhile\b|\bwhereas\b", re.IGNORECASE
+)
+#: a word that can name a part: "Tajik", "Beineu–Bozoi", "first", "2nd"
+_PART_NAME = re.compile(
+    r"^(?:[A-Z][\w–-]*(?<!['’]s)|\d+(?:st|nd|rd|th)|first|second|third|fourth|final|western|"
+    r"eastern|northern|southern|central)$"
 )
 _NOT_NAMES = frozenset({"The", "A", "An", "Its", "This", "That", "Their", "Each"})
 _ABOUT_TRADE = frozenset({"trade_volume", "trade_volume_change", "investment", "growth_pct"})
@@ -276,7 +282,7 @@ class _Sentence:
     # ---- structure -------------------------------------------------------------------
     def _clauses(self) -> list[tuple[int, int]]:
         cuts = [0] + [m.start() for m in _CLAUSE_BREAK.finditer(self.s)] + [len(self.s)]
-        return list(zip(cuts, cuts[1:], strict=False))
+        return list(itertools.pairwise(cuts))
 
     def clause(self, pos: int) -> tuple[int, int]:
         for a, b in self.clauses:
@@ -301,7 +307,9 @@ class _Sentence:
                     j
                     for j in same
                     if j > i
-                    and self.v.baseline_to.search(self.s[max(0, self.qs[j].start - 30) : self.qs[j].start])
+                    and self.v.baseline_to.search(
+                        self.s, max(0, self.qs[j].start - 30), self.qs[j].start
+                    )
                 ]
                 if not later:
                     continue
@@ -399,9 +407,7 @@ class _Sentence:
     def _not_a_length(self, q: Quantity) -> bool:
         before = self.s[max(0, q.start - 60) : q.start]
         after = self.s[q.end : q.end + 40]
-        return bool(
-            self.v.not_length_before.search(before) or self.v.not_length_after.match(after)
-        )
+        return bool(self.v.not_length_before.search(before) or self.v.not_length_after.match(after))
 
     def _volume(self, i: int, q: Quantity) -> Fact:
         head = self.s[: q.start]
@@ -412,10 +418,7 @@ class _Sentence:
             metric = "cumulative_volume"
         else:
             metric = "volume"
-        end = q.end
-        if q.rate == "year":
-            m = re.match(r"\s*\S+(?:\s+(?:year|annum))?", self.s[q.end :])
-            end = q.end + (m.end() if m else 0)
+        end = q.rate_end if q.rate == "year" else q.end
         return self._make(metric, q.value, unit, q, self.year_of(i), end=end)
 
     def _money(self, i: int, q: Quantity) -> Fact | None:
@@ -423,8 +426,10 @@ class _Sentence:
             return None  # "$80 a barrel": a unit price, not a cost
         metric = self._money_metric(q)
         year = self.year_of(i)
-        value = q.usd if q.usd is not None else to_usd(
-            q.value, q.unit, year if year is not None else self.doc_year, self.rates
+        value = (
+            q.usd
+            if q.usd is not None
+            else to_usd(q.value, q.unit, year if year is not None else self.doc_year, self.rates)
         )
         alt = None
         if q.comma_value is not None and q.usd is None:
@@ -550,7 +555,8 @@ class _Sentence:
         lead = [
             t
             for t in countries
-            if self.offset + a <= t.start and t.end <= pos
+            if self.offset + a <= t.start
+            and t.end <= pos
             and self.v.list_link.match(self.s[t.end - self.offset : q.start])
         ]
         if lead:
@@ -576,8 +582,11 @@ class _Sentence:
         return None
 
     def _said_of_each(self, q: Quantity) -> bool:
+        """ "Lines A, B and C, each about 1,833 km long": "each" in the figure's own phrase."""
         a, b = self.clause(q.start)
-        lo, hi = max(a, q.start - 40), min(b, q.end + 30)
+        lo = max(a, self.s.rfind(",", 0, q.start) + 1, q.start - 40)
+        comma = self.s.find(",", q.end)
+        hi = min(b, comma if comma != -1 else len(self.s), q.end + 30)
         return bool(self.v.each.search(self.s, lo, hi))
 
     def _section(self, q: Quantity) -> str:
@@ -590,11 +599,12 @@ class _Sentence:
         if not spans:
             return ""
         m = min(spans, key=lambda m: abs(m.start() - q.end))
-        head = self.s[max(a, m.start() - 40) : m.start()]
-        words = re.findall(r"[A-Z][\w'’–-]*|\d+(?:st|nd|rd|th)|first|second|third|fourth|final", head)
-        words = [w for w in words if w not in _NOT_NAMES]
-        label = " ".join(words[-2:]) if words else ""
-        return f"{label} {m.group().lower()}".strip()
+        words = []
+        for token in reversed(self.s[max(a, m.start() - 40) : m.start()].split()):
+            if token in _NOT_NAMES or not _PART_NAME.match(token):
+                break
+            words.insert(0, token)
+        return " ".join([*words[-3:], m.group().split()[0].lower()])
 
 
 def _slug(text: str) -> str:

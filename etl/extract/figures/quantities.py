@@ -64,6 +64,7 @@ class Quantity:
     usd: float | None = None
     comma_value: float | None = None
     code_prefix: bool = False  # "USD 480.10": a currency code before a bare number
+    rate_end: int = 0  # where "a year" ends, for a yearly rate
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,9 +170,7 @@ def _patterns(units: Units) -> _Patterns:
         suffix=suffix,
         units=kinds,
         rate_year=re.compile(rf"^\s*(?:{_alternation(units.per_year)})(?![a-z])", re.IGNORECASE),
-        rate_other=re.compile(
-            rf"^\s*(?:{_alternation(units.per_other)})(?![a-z])", re.IGNORECASE
-        ),
+        rate_other=re.compile(rf"^\s*(?:{_alternation(units.per_other)})(?![a-z])", re.IGNORECASE),
     )
 
 
@@ -180,7 +179,9 @@ def number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-def parse(text: str, units: Units | None = None, *, masks: tuple[re.Pattern, ...] = ()) -> list[Quantity]:
+def parse(
+    text: str, units: Units | None = None, *, masks: tuple[re.Pattern[str], ...] = ()
+) -> list[Quantity]:
     """Every quantity in ``text``, left to right, without overlaps.
 
     Parameters
@@ -217,8 +218,13 @@ def parse(text: str, units: Units | None = None, *, masks: tuple[re.Pattern, ...
     out = []
     for q in found:
         after = text[q.end : q.end + 30]
-        rate = "year" if pats.rate_year.match(after) else "other" if pats.rate_other.match(after) else ""
-        out.append(q if not rate else _with(q, rate=rate))
+        yearly = pats.rate_year.match(after)
+        if yearly:
+            out.append(_with(q, rate="year", rate_end=q.end + yearly.end()))
+        elif pats.rate_other.match(after):
+            out.append(_with(q, rate="other"))
+        else:
+            out.append(q)
     return out
 
 
@@ -311,9 +317,7 @@ def _without_tickers(text: str, found: list[Quantity]) -> list[Quantity]:
     drop: set[int] = set()
     run: list[int] = []
     for i, q in enumerate(found):
-        if q.code_prefix and (
-            not run or _TICKER_GAP.match(text[found[run[-1]].end : q.start])
-        ):
+        if q.code_prefix and (not run or _TICKER_GAP.match(text[found[run[-1]].end : q.start])):
             run.append(i)
             continue
         if len(run) >= 2:
