@@ -15,7 +15,7 @@ The rules, in the order a sentence is read:
   country named right before it.
 - **Kinds.** Cue words of the figure's clause decide (surplus, saving, loan, aid, fine,
   contribution, agreements signed, foreign trade, exports, trade, investment, cost);
-  a change ("an increase of $5 billion") is ``<metric>_change``.
+  a change ("an increase of $5 billion") is ``turnover_change`` or ``investment_change``.
 - **Not figures of the project.** A distance ("40 km north of"), a width, a shortening ("by
   600 km"), a speed ("1,200 km a day") and a unit price ("$80 a barrel") are left out.
 - **Features.** A section's figure ("the 390 km Tajik section") is the section's, not the
@@ -45,6 +45,8 @@ LEXICON_YAML = settings.GEODATA / "lexicon" / "figures.yaml"
 UNCLASSIFIED = "unclassified"
 #: a cue word further than this from its figure (characters) does not decide its kind
 CUE_REACH = 60
+#: a partner named this far before a trade figure (characters) is its subject
+SUBJECT_REACH = 90
 #: a cue after the figure counts as this many times as far as one before it
 AFTER_WEIGHT = 4
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -57,9 +59,15 @@ _PART_NAME = re.compile(
     r"eastern|northern|southern|central)$"
 )
 _NOT_NAMES = frozenset({"The", "A", "An", "Its", "This", "That", "Their", "Each"})
-_ABOUT_TRADE = frozenset({"trade_volume", "trade_volume_change", "investment", "growth_pct"})
+_ABOUT_TRADE = frozenset(
+    {"trade_volume", "turnover_change", "investment", "investment_change", "growth_pct"}
+)
+#: the name of a change in trade or investment ("an increase of $5 billion")
+_CHANGE = {"trade_volume": "turnover_change", "investment": "investment_change"}
+#: a trade figure with no year of its own takes the year of the document's last one
+_CARRY_YEAR = frozenset({"trade_volume", "turnover_change"})
 _OF_A_PROJECT = frozenset({"cost", "length", "capacity", "volume", "cumulative_volume"})
-_OF_A_PROJECT |= {"loan", "aid", "contribution", "investment_change", "cost_change"}
+_OF_A_PROJECT |= {"loan", "aid", "contribution"}
 
 
 @dataclass(frozen=True)
@@ -235,14 +243,34 @@ def extract_facts(
     doc_year = int(doc_date[:4]) if doc_date and doc_date[:4].isdigit() else None
     masks = (vocab.url, vocab.ticker_pair)
     facts: list[Fact] = []
+    trade_year: int | None = None
     for s, e in sentences:
         sentence = text[s:e]
         src = Source(doc, doc_date, sentence, s, e)
         inside = [t for t in things if s <= t.start < e]
         quantities = parse(sentence, units, masks=masks)
-        reader = _Sentence(sentence, s, src, inside, quantities, doc_year, rates, vocab)
-        facts.extend(reader.facts())
+        reader = _Sentence(sentence, s, src, inside, quantities, doc_year, rates, vocab, units)
+        found = list(reader.facts())
+        # "In 2024 trade reached $X. ... Kazakhstan accounted for $Y": the year said once
+        for j, f in enumerate(found):
+            if f.metric in _CARRY_YEAR and f.year is None and trade_year is not None:
+                found[j] = replace(f, year=trade_year)
+        said = [f.year for f in found if f.metric == "trade_volume" and f.year is not None]
+        if said:
+            trade_year = max(said)
+        facts.extend(found)
     return _decimal_commas(facts, units)
+
+
+def _length_commas(quantities: list[Quantity], units: Units) -> list[Quantity]:
+    """ "123,100 km, including 19,100 km of tunnel": a length longer than the equator has a
+    decimal comma, and so have the other comma lengths of its sentence."""
+    lengths = [q for q in quantities if q.kind == "length" and q.comma_value is not None]
+    if not any(q.value > units.earth_circumference_km for q in lengths):
+        return quantities
+    return [
+        replace(q, value=q.comma_value, comma_value=None) if q in lengths else q for q in quantities
+    ]
 
 
 def _decimal_commas(facts: list[Fact], units: Units) -> list[Fact]:
@@ -265,8 +293,9 @@ def _decimal_commas(facts: list[Fact], units: Units) -> list[Fact]:
 class _Sentence:
     """One sentence's figures, read together (a comparison needs both of its figures)."""
 
-    def __init__(self, sentence, offset, src, inside, quantities, doc_year, rates, vocab):
+    def __init__(self, sentence, offset, src, inside, quantities, doc_year, rates, vocab, units):
         self.s = sentence
+        quantities = _length_commas(quantities, units)
         self.offset = offset
         self.src = src
         self.inside = inside
@@ -424,7 +453,7 @@ class _Sentence:
     def _money(self, i: int, q: Quantity) -> Fact | None:
         if q.rate == "other":
             return None  # "$80 a barrel": a unit price, not a cost
-        metric = self._money_metric(q)
+        metric = self._money_metric(i, q)
         year = self.year_of(i)
         value = (
             q.usd
@@ -439,7 +468,7 @@ class _Sentence:
         fact = self._make(metric, value, "USD", q, year)
         return replace(fact, alt_value=alt) if alt is not None else fact
 
-    def _money_metric(self, q: Quantity) -> str:
+    def _money_metric(self, i: int, q: Quantity) -> str:
         a, b = self.clause(q.start)
         before = self.s[max(0, q.start - 50) : q.start]
         after = self.s[q.end : q.end + 30]
@@ -474,6 +503,8 @@ class _Sentence:
                     continue  # "trade" in "trade surplus" or "foreign trade"
                 in_clause = a <= m.start() < b
                 general.append((not in_clause, kind.tier, distance(m), order, kind.metric))
+        if self.v.project_after.match(self.s, q.end):
+            general.append((False, 2, 0, -1, "cost"))  # "the $700 million pipeline"
         tier1 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 1]
         near = weak + tier1
         if near:
@@ -482,9 +513,21 @@ class _Sentence:
             metric = min(general)[4]
         else:
             return UNCLASSIFIED
-        if change and metric in ("trade_volume", "investment"):
-            return f"{metric}_change"
+        if metric in _CHANGE and (
+            change or (i not in self.baseline and self._after_change_verb(q))
+        ):
+            return _CHANGE[metric]
         return metric
+
+    def _after_change_verb(self, q: Quantity) -> bool:
+        """ "trade increased with Kazakhstan ($2.8 billion)": a verb of change leads to the
+        figure, and no word of a level ("to", "reached", "at") stands between them."""
+        a, _ = self.clause(q.start)
+        verbs = list(self.v.change_verb.finditer(self.s, a, q.start))
+        if not verbs:
+            return False
+        between = self.s[verbs[-1].end() : q.start]
+        return not self.v.level_link.search(between)
 
     def _growth(self, q: Quantity) -> tuple[str, float]:
         """A percentage is growth when a verb of change is near; its sign from the nearest."""
@@ -527,7 +570,7 @@ class _Sentence:
         features = [t for t in self.inside if "/" in t.key]
         if metric in _ABOUT_TRADE:
             return self._trade_subject(metric, q, pos, countries), (), "", False
-        if metric == "foreign_trade_total" or metric == "trade_balance":
+        if metric in ("world_turnover", "balance"):
             a, _ = self.clause(q.start)
             before = [
                 t for t in self.inside if "/" not in t.key and self.offset + a <= t.start < pos
@@ -550,17 +593,25 @@ class _Sentence:
         return nearest.key, (nearest.key,), "", False
 
     def _trade_subject(self, metric, q: Quantity, pos: int, countries) -> str | None:
-        # "..., with Kazakhstan accounting for $A, Uzbekistan $B": the country right before
+        # "..., with Kazakhstan accounting for $A, Uzbekistan $B": the partner (or the region)
+        # named last before the figure, in its clause, with no other sum between them
         a, _ = self.clause(q.start)
+        named = [(t.end - self.offset, t.key) for t in countries if t.end <= pos]
+        named += [
+            (m.end(), CHINA_CENTRAL_ASIA)
+            for m in self.v.central_asia.finditer(self.s, 0, q.start)
+            if not self.v.locative.search(self.s, max(0, m.start() - 12), m.start())
+        ]
+        sums = [o.end for o in self.qs if o.kind == MONEY and o.end <= q.start]
         lead = [
-            t
-            for t in countries
-            if self.offset + a <= t.start
-            and t.end <= pos
-            and self.v.list_link.match(self.s[t.end - self.offset : q.start])
+            (end, key)
+            for end, key in named
+            if a <= end <= q.start
+            and q.start - end <= SUBJECT_REACH
+            and not any(end <= e for e in sums)
         ]
         if lead:
-            return max(lead, key=lambda t: t.end).key
+            return max(lead)[1]
         if self.v.central_asia.search(self.s):
             return CHINA_CENTRAL_ASIA
         if metric == "growth_pct" and not self.v.trade_or_investment.search(self.s):

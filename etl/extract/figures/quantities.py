@@ -32,7 +32,9 @@ UNITS_YAML = settings.GEODATA / "units.yaml"
 
 MONEY = "money"
 #: a number: "1,234,567.89", "18,342", "2.5", "300"
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![,\d])|\d+,\d{1,2}(?![,\d])|\d+(?:\.\d+)?"
+#: a decimal comma beyond doubt: one or two digits after it ("a 19,2 km tunnel")
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 #: an exact three-digit comma group: the shape a decimal comma can take ("18,342")
 _COMMA_GROUP = re.compile(r"^\d{1,3},\d{3}$")
 _NO_DIGIT_BEFORE = r"(?<![\w.,])"
@@ -82,6 +84,8 @@ class Units:
     case_sensitive: frozenset[str]
     world_gdp_usd: float
     times_the_others: float
+    earth_circumference_km: float
+    number_words: dict[str, float]
 
     def scale(self, word: str | None) -> float:
         if not word:
@@ -121,6 +125,8 @@ def load_units(units_path: Path = UNITS_YAML, currencies_path: Path = CURRENCIES
         case_sensitive=frozenset(data.get("case_sensitive") or ()),
         world_gdp_usd=float(comma["world_gdp_usd"]),
         times_the_others=float(comma["times_the_others"]),
+        earth_circumference_km=float(comma["earth_circumference_km"]),
+        number_words={k.lower(): float(v) for k, v in data["number_words"].items()},
     )
 
 
@@ -145,7 +151,11 @@ class _Patterns:
 def _patterns(units: Units) -> _Patterns:
     scale = _alternation(units.scales)
     attached = _alternation(units.attached)
-    amount = rf"(?P<num>{NUM})(?:(?P<att>{attached})(?![\w])|\s*(?P<scale>{scale})\b)?"
+    words = _alternation(units.number_words)
+    amount = (
+        rf"(?P<num>{NUM}|(?:{words})(?=\s+(?:{scale})\b))"
+        rf"(?:(?P<att>{attached})(?![\w])|\s*(?P<scale>{scale})\b)?"
+    )
     # an alphabetic prefix ("usd", "tenge") must stand alone; a symbol may touch a letter
     # before it only when it is part of the word ("US$")
     prefix = re.compile(
@@ -154,7 +164,7 @@ def _patterns(units: Units) -> _Patterns:
         re.IGNORECASE,
     )
     suffix = re.compile(
-        rf"{_NO_DIGIT_BEFORE}{amount}\s*(?P<cur>{_alternation(units.suffixes)})\b",
+        rf"{_NO_DIGIT_BEFORE}{amount}\s*(?:of\s+)?(?P<cur>{_alternation(units.suffixes)})\b",
         re.IGNORECASE,
     )
     kinds = {}
@@ -174,8 +184,12 @@ def _patterns(units: Units) -> _Patterns:
     )
 
 
-def number(text: str) -> float:
-    """``"1,234.5"`` -> 1234.5 (commas as thousands separators)."""
+def number(text: str, units: Units | None = None) -> float:
+    """``"1,234.5"`` -> 1234.5 (commas of thousands); ``"19,2"`` -> 19.2; ``"ten"`` -> 10."""
+    if _DECIMAL_COMMA.match(text):
+        return float(text.replace(",", "."))
+    if text[:1].isalpha():
+        return (units or load_units()).number_words[text.lower()]
     return float(text.replace(",", ""))
 
 
@@ -209,8 +223,14 @@ def parse(
         unit, words = units.kinds[name]
         for m in pattern.finditer(text):
             factor = _factor(words, m.group("unit"))
-            value = number(m.group("num")) * units.scale(m.group("scale")) * factor
-            found.append(Quantity(name, value, unit, m.start(), m.end(), m.group()))
+            num = m.group("num")
+            value = number(num) * units.scale(m.group("scale")) * factor
+            comma = None
+            if _COMMA_GROUP.match(num) and not m.group("scale"):
+                comma = float(num.replace(",", ".")) * factor  # "123,100 km" may be 123.1 km
+            found.append(
+                Quantity(name, value, unit, m.start(), m.end(), m.group(), comma_value=comma)
+            )
     found = [q for q in found if q is not None and not _inside(q, blocked)]
     found = _without_overlaps(found)
     found = _merge_asides(text, found)
@@ -252,7 +272,7 @@ def _money(text: str, m: re.Match[str], units: Units, *, prefix: bool) -> Quanti
     if not scale_word and _year_like(num) and cur in ("$", "us$"):
         return None  # "$2024" is a typo for a year far more often than a price
     scale = units.scale(scale_word)
-    value = number(num) * scale
+    value = number(num, units) * scale
     comma = None
     if _COMMA_GROUP.match(num) and scale >= 1e6:
         comma = float(num.replace(",", ".")) * scale
