@@ -45,6 +45,8 @@ LEXICON_YAML = settings.GEODATA / "lexicon" / "figures.yaml"
 UNCLASSIFIED = "unclassified"
 #: a cue word further than this from its figure (characters) does not decide its kind
 CUE_REACH = 60
+#: an unlabelled figure takes the kind of money of a sentence at most this many sentences back
+CONTEXT_REACH = 6
 #: a partner named this far before a trade figure (characters) is its subject
 SUBJECT_REACH = 90
 #: a cue after the figure counts as this many times as far as one before it
@@ -244,13 +246,21 @@ def extract_facts(
     masks = (vocab.url, vocab.ticker_pair)
     facts: list[Fact] = []
     trade_year: int | None = None
+    context: str | None = None  # the kind of money the last sentences spoke of
+    since = 0
     for s, e in sentences:
         sentence = text[s:e]
         src = Source(doc, doc_date, sentence, s, e)
         inside = [t for t in things if s <= t.start < e]
         quantities = parse(sentence, units, masks=masks)
-        reader = _Sentence(sentence, s, src, inside, quantities, doc_year, rates, vocab, units)
+        reader = _Sentence(
+            sentence, s, src, inside, quantities, doc_year, rates, vocab, units, context
+        )
         found = list(reader.facts())
+        kind = reader.context_kind()
+        context, since = (kind, 0) if kind else (context, since + 1)
+        if since > CONTEXT_REACH:
+            context = None
         # "In 2024 trade reached $X. ... Kazakhstan accounted for $Y": the year said once
         for j, f in enumerate(found):
             if f.metric in _CARRY_YEAR and f.year is None and trade_year is not None:
@@ -293,8 +303,11 @@ def _decimal_commas(facts: list[Fact], units: Units) -> list[Fact]:
 class _Sentence:
     """One sentence's figures, read together (a comparison needs both of its figures)."""
 
-    def __init__(self, sentence, offset, src, inside, quantities, doc_year, rates, vocab, units):
+    def __init__(
+        self, sentence, offset, src, inside, quantities, doc_year, rates, vocab, units, context
+    ):
         self.s = sentence
+        self.context = context
         quantities = _length_commas(quantities, units)
         self.offset = offset
         self.src = src
@@ -503,7 +516,7 @@ class _Sentence:
                     continue  # "trade" in "trade surplus" or "foreign trade"
                 in_clause = a <= m.start() < b
                 general.append((not in_clause, kind.tier, distance(m), order, kind.metric))
-        if self.v.project_after.match(self.s, q.end):
+        if self.v.project_after.match(self.s[q.end : q.end + 60]):
             general.append((False, 2, 0, -1, "cost"))  # "the $700 million pipeline"
         tier1 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 1]
         near = weak + tier1
@@ -511,6 +524,9 @@ class _Sentence:
             metric = min(near)[2]
         elif general:
             metric = min(general)[4]
+        elif self.context and self._partner_before(q):
+            # "- Kyrgyzstan: $22.7 billion" under a sentence about trade: that trade
+            metric = self.context
         else:
             return UNCLASSIFIED
         if metric in _CHANGE and (
@@ -519,11 +535,29 @@ class _Sentence:
             return _CHANGE[metric]
         return metric
 
+    def _partner_before(self, q: Quantity) -> bool:
+        """A Central Asian state (or the five) is named shortly before the figure."""
+        lo = self.offset + max(0, q.start - SUBJECT_REACH)
+        hi = self.offset + q.start
+        if any(lo <= t.start < hi and t.key in CENTRAL_ASIA for t in self.inside):
+            return True
+        return bool(self.v.central_asia.search(self.s, max(0, q.start - SUBJECT_REACH), q.start))
+
+    def context_kind(self) -> str | None:
+        """The kind of money this sentence speaks of, for the unlabelled lines after it."""
+        found = [
+            (m.start(), k.metric)
+            for k in self.v.general
+            if k.tier == 1
+            for m in k.cue.finditer(self.s)
+        ]
+        return max(found)[1] if found else None
+
     def _after_change_verb(self, q: Quantity) -> bool:
         """ "trade increased with Kazakhstan ($2.8 billion)": a verb of change leads to the
         figure, and no word of a level ("to", "reached", "at") stands between them."""
-        a, _ = self.clause(q.start)
-        verbs = list(self.v.change_verb.finditer(self.s, a, q.start))
+        # from the sentence's start: a list after the verb runs over clause breaks
+        verbs = list(self.v.change_verb.finditer(self.s, 0, q.start))
         if not verbs:
             return False
         between = self.s[verbs[-1].end() : q.start]
