@@ -50,7 +50,7 @@ CONTEXT_REACH = 6
 #: a partner named this far before a trade figure (characters) is its subject
 SUBJECT_REACH = 90
 #: a cue after the figure counts as this many times as far as one before it
-AFTER_WEIGHT = 4
+AFTER_WEIGHT = 3
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _CLAUSE_BREAK = re.compile(
     r";|,\s*(?:while|whereas|but|and|although)\b|\bwhile\b|\bwhereas\b", re.IGNORECASE
@@ -174,6 +174,7 @@ class Vocabulary:
     general: tuple[_Kind, ...]
     patterns: dict[str, re.Pattern[str]]
     relative_years: tuple[tuple[re.Pattern[str], int, bool], ...]
+    named_after: tuple[tuple[str, re.Pattern[str]], ...]
 
     def __getattr__(self, name: str) -> re.Pattern[str]:
         try:
@@ -221,6 +222,7 @@ def load_vocabulary(path: Path = LEXICON_YAML) -> Vocabulary:
         general=kinds(data["money"]["general"]),
         patterns=patterns,
         relative_years=relative,
+        named_after=tuple((k["metric"], _rx(k["after"])) for k in data["named_after"]),
     )
 
 
@@ -507,6 +509,10 @@ class _Sentence:
                 if kind.also is not None and not kind.also.search(self.s):
                     continue
                 (strong if kind.strong else weak).append((distance(m), order, kind.metric))
+        following = self.s[q.end : q.end + 60]
+        for metric, pattern in self.v.named_after:
+            if pattern.match(following):
+                return metric  # "the $700 million pipeline", "$350 million worth loan"
         if strong:
             return min(strong)[2]
         general = []
@@ -516,10 +522,11 @@ class _Sentence:
                     continue  # "trade" in "trade surplus" or "foreign trade"
                 in_clause = a <= m.start() < b
                 general.append((not in_clause, kind.tier, distance(m), order, kind.metric))
-        if self.v.project_after.match(self.s[q.end : q.end + 60]):
-            general.append((False, 2, 0, -1, "cost"))  # "the $700 million pipeline"
         tier1 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 1]
-        near = weak + tier1
+        tier2 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 2]
+        # trade and investment words outrank cost words; a loan, aid or exports word competes
+        # with either by its distance ("estimated at $850 million, with part of the loan")
+        near = weak + (tier1 or tier2)
         if near:
             metric = min(near)[2]
         elif general:
@@ -646,7 +653,10 @@ class _Sentence:
         ]
         if lead:
             return max(lead)[1]
-        if self.v.central_asia.search(self.s):
+        if any(
+            not self.v.locative.search(self.s, max(0, m.start() - 12), m.start())
+            for m in self.v.central_asia.finditer(self.s)
+        ):
             return CHINA_CENTRAL_ASIA
         if metric == "growth_pct" and not self.v.trade_or_investment.search(self.s):
             return None  # "maintenance costs rose 5 percent" is nobody's trade
@@ -677,6 +687,12 @@ class _Sentence:
     def _section(self, q: Quantity) -> str:
         """ "the 390 km Tajik section": the words naming the part a figure is about."""
         a, b = self.clause(q.start)
+        if self.v.part_of.match(self.s[q.end : q.end + 20]):
+            return "part"  # "410 km of the 1,000 km line"
+        named = self.v.part_country.search(self.s, max(a, q.start - 40), q.start)
+        countries = {t.start - self.offset for t in self.inside if "/" not in t.key}
+        if named and named.start(1) in countries:
+            return f"{named.group(1)} section"  # "Tajikistan (391 km)"
         spans = []
         for m in self.v.section.finditer(self.s, a, b):
             if q.end <= m.start() <= q.end + 40 or m.end() <= q.start:
