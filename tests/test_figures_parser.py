@@ -134,10 +134,25 @@ def test_a_document_of_2023_converts_at_2023s_rate():
         "It runs through a corridor 15-to-60-km wide.",
         "Trucks cover 1,200 kilometres a day.",
         "See https://example.kz/2024/road-500-km-long for more.",
+        "The road climbs above 4,000 metres in the Pamirs.",
+        "The town lies about 35 kilometres to the west.",
     ],
 )
 def test_distances_speeds_and_links_are_no_lengths(text):
     assert [f for f in facts(text) if f.metric == "length"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "km"),
+    [
+        ("The line will run about 520 kilometres from Kashgar over the pass.", 520),
+        ("The road runs 380 km from Osh to Sary-Tash.", 380),
+        ("Crews bored a 3,815-metre tunnel.", 3.815),
+    ],
+)
+def test_lengths_said_with_from_or_in_metres(text, km):
+    (f,) = facts(text)
+    assert (f.metric, f.value) == ("length", pytest.approx(km))
 
 
 def test_a_unit_price_is_no_cost():

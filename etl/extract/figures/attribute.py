@@ -451,6 +451,8 @@ class _Sentence:
     def _not_a_length(self, q: Quantity) -> bool:
         before = self.s[max(0, q.start - 60) : q.start]
         after = self.s[q.end : q.end + 40]
+        if self.v.extent_before.search(before):
+            return False  # "will run about 520 kilometres from Kashgar over the pass"
         return bool(self.v.not_length_before.search(before) or self.v.not_length_after.match(after))
 
     def _volume(self, i: int, q: Quantity) -> Fact:
