@@ -240,11 +240,7 @@ class FeatureBook:
 
     @staticmethod
     def _entry(fact: figures.Fact, target: str, registry_value, note) -> dict:
-        agrees = (
-            None
-            if registry_value is None
-            else not figures.differs(registry_value, fact.value)
-        )
+        agrees = None if registry_value is None else not figures.differs(registry_value, fact.value)
         entry = {
             "metric": fact.metric,
             "value": figures.plain(fact.value),
