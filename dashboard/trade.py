@@ -3,9 +3,11 @@
 Two sources of numbers meet here. ``facts.csv`` rows with metric ``trade_volume`` (values in
 USD, as the contract normalises them) come from the news texts; the reference table
 (``geodata/trade_china_central_asia.csv``) has China's customs figures with the outlet that
-reported each. Every row keeps where it came from, and rows for the same partner and year
-that disagree by more than ``REL_TOLERANCE`` are marked as conflicts, as are facts the ETL
-itself flagged. Pure functions of data frames: the pages and the map only display them.
+reported each. Every row keeps where it came from. Whether two news figures disagree is
+the build's verdict (``facts.csv``'s ``conflict`` column), read here, never recomputed; a
+news figure and a reference figure for the same partner and year disagree by the ETL's one
+rule (``etl.extract.figures.conflicts.differs``). Pure functions of data frames: the pages
+and the map only display them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.extract.figures.conflicts import differs
 from etl.schema import CENTRAL_ASIA, CHINA_CENTRAL_ASIA, FACT_COLUMNS
 
 #: the partner key for the five states together (the reference table's own spelling)
@@ -25,8 +28,6 @@ PARTNERS = (*CENTRAL_ASIA, REGION)
 METRIC = "trade_volume"
 CORPUS = "corpus"
 REFERENCE = "reference"
-#: two figures for the same partner and year further apart than this are a conflict
-REL_TOLERANCE = 0.02
 
 # columns of the trade table
 YEAR = "year"
@@ -171,8 +172,12 @@ def trade_table(
     return mark_conflicts(table)
 
 
-def mark_conflicts(table: pd.DataFrame, tolerance: float = REL_TOLERANCE) -> pd.DataFrame:
-    """Set ``conflict`` and say what each row disagrees with, per partner and year."""
+def mark_conflicts(table: pd.DataFrame) -> pd.DataFrame:
+    """Set ``conflict`` and say what each row disagrees with, per partner and year.
+
+    Two news figures are never compared here: the build did that, and its note is in the
+    row. A news figure is compared with the reference figures by the ETL's own rule.
+    """
     table = table.copy()
     flags: list[bool] = []
     others: list[str | None] = []
@@ -182,10 +187,10 @@ def mark_conflicts(table: pd.DataFrame, tolerance: float = REL_TOLERANCE) -> pd.
         mine = getattr(row, VALUE)
         clash = []
         for other in group.itertuples(index=True):
-            if other.Index == row.Index:
+            if other.Index == row.Index or CORPUS == getattr(other, ORIGIN) == getattr(row, ORIGIN):
                 continue
             theirs = getattr(other, VALUE)
-            if abs(theirs - mine) > tolerance * max(abs(theirs), abs(mine)):
+            if differs(theirs, mine):
                 clash.append(
                     f"{format_usd(theirs)} ({getattr(other, ORIGIN)}: {getattr(other, SOURCE)})"
                 )

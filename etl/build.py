@@ -179,6 +179,7 @@ def build(
             len(facts_rows),
             registry_dir or settings.REGISTRY_DIR,
         )
+        manifest["figures_unclassified"] = book.unclassified  # money no cue word explains
         files = {f"{layer}.geojson": feature_collection_bytes(fs) for layer, fs in layers.items()}
         files[FACTS_CSV] = csv_bytes(FACT_COLUMNS, facts_rows)
         files[UNRESOLVED_CSV] = csv_bytes(UNRESOLVED_COLUMNS, unresolved_rows)

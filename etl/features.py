@@ -45,6 +45,7 @@ class FeatureBook:
         self.facts: list[figures.Fact] = []
         self.statuses: list[tuple[str, str, Source]] = []
         self._figure_keys: dict[str, set[tuple]] = {}
+        self.unclassified = 0
 
     def add(self, findings: Findings) -> None:
         for place, src, surface, conf in findings.places:
@@ -181,7 +182,11 @@ class FeatureBook:
         Figures stated about a feature fill its empty properties or confirm them; a
         disagreement with the registry is recorded in ``figures``, never overwritten.
         """
-        self.facts = figures.mark_conflicts(self.facts)
+        # a figure no cue word explains is counted (the manifest), not kept as a fact
+        self.unclassified = sum(f.metric == figures.UNCLASSIFIED for f in self.facts)
+        self.facts = figures.mark_conflicts(
+            [f for f in self.facts if f.metric != figures.UNCLASSIFIED]
+        )
         for fact in self.facts:
             self._apply(fact)
         for entry_id, status, src in self.statuses:
@@ -195,6 +200,12 @@ class FeatureBook:
         return out
 
     def _apply(self, fact: figures.Fact) -> None:
+        """A figure stated about features: fill an empty property, or compare.
+
+        A section's figure ("the 390 km Tajik section") is recorded for its part and
+        compared with nothing; a figure said of "each" of several lines is compared with
+        each line's own value; a figure for several lines together with their sum.
+        """
         prop = _PROPERTY_OF_METRIC.get(fact.metric)
         members = [self.features[f] for f in fact.features if f in self.features]
         if prop is None or not members or fact.value is None:
@@ -202,37 +213,49 @@ class FeatureBook:
         unit = fact.unit
         if prop == "capacity" and any(m.capacity_unit not in (None, unit) for m in members):
             return
-        known = [getattr(m, prop) for m in members]
-        if any(k is None for k in known):
-            registry_value = None
-            if len(members) == 1:  # fill the empty property from the text
-                setattr(members[0], prop, fact.value)
-                if prop == "capacity":
-                    members[0].capacity_unit = unit
-        else:
-            registry_value = (
-                sum(known) if len(members) > 1 and prop != "stated_length_km" else known[0]
-            )
-        agrees = (
-            None
-            if registry_value is None
-            else abs(registry_value - fact.value)
-            <= 0.02 * max(abs(registry_value), abs(fact.value))
-        )
+        if fact.part:
+            for m in members:
+                self._add_figure(m, self._entry(fact, f"{m.id} ({fact.part})", None, None))
+            return
+        groups = [[m] for m in members] if fact.each else [members]
+        for group in groups:
+            known = [getattr(m, prop) for m in group]
+            note = None
+            if any(k is None for k in known):
+                registry_value = None
+                if len(group) == 1:  # fill the empty property from the text
+                    setattr(group[0], prop, fact.value)
+                    if prop == "capacity":
+                        group[0].capacity_unit = unit
+            else:
+                registry_value = sum(known)
+                if len(group) > 1:
+                    note = f"stated for the {len(group)} lines together; compared with their sum"
+            if fact.each and len(members) > 1:
+                note = f"stated for each of {len(members)} lines; compared with each line's own"
+            target = "+".join(m.id for m in group) if len(group) > 1 else group[0].id
+            entry = self._entry(fact, target, registry_value, note)
+            for m in group:
+                self._add_figure(m, entry)
+
+    @staticmethod
+    def _entry(fact: figures.Fact, target: str, registry_value, note) -> dict:
+        agrees = None if registry_value is None else not figures.differs(registry_value, fact.value)
         entry = {
             "metric": fact.metric,
-            "value": figures._plain(fact.value),
-            "unit": unit,
-            "for": "+".join(m.id for m in members) if len(members) > 1 else members[0].id,
-            "registry_value": figures._plain(registry_value),
+            "value": figures.plain(fact.value),
+            "unit": fact.unit,
+            "for": target,
+            "registry_value": figures.plain(registry_value),
             "agrees": agrees,
             "doc": fact.source.doc,
             "quote": fact.source.quote,
             "start": fact.source.start,
             "end": fact.source.end,
         }
-        for m in members:
-            self._add_figure(m, entry)
+        if note:
+            entry["note"] = note
+        return entry
 
     def _apply_status(self, entry_id: str, status: str, src: Source) -> None:
         """A status the text states fills an unknown one, or confirms or contradicts it."""

@@ -119,7 +119,7 @@ def test_a_conflict_note_names_three_values_and_counts_the_rest():
         type(base)(
             **{
                 **base.__dict__,
-                "value": 80e9 + i * 1e9,
+                "value": 80e9 + i * 5e9,  # steps wider than the tolerance
                 "source": Source(f"d{i}.txt", None, base.source.quote, 0, 1),
             }
         )

@@ -1,0 +1,1 @@
+"""Per-document extraction steps (see /docs architecture: ``etl/extract/``)."""
