@@ -21,18 +21,52 @@ import yaml
 from etl import settings
 from etl.gazetteer import Gazetteer, NameHit
 from etl.geo import km, km_to_many
-from etl.mentions import Mention
-from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_WEAK, Place
-from etl.text import fold_name
+from etl.mentions import PLACE, Mention
+from etl.places import people, qualifiers
+from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
+from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
+from etl.text import fold_name, sentence_spans
 
 #: countries along the Caspian route and China's other western neighbours
 ROUTE_COUNTRIES = frozenset(["AFG", "PAK", "MNG", "RUS", "AZE", "GEO", "ARM", "TUR", "IRN"])
-#: a name used as a common English word this often (Zipf) needs a locative context
-COMMON_ZIPF = 3.9
-#: two candidates closer than this are the same place for ambiguity purposes
-SAME_PLACE_KM = 60.0
-#: a winner needs this lead over a different place
-MIN_MARGIN = 1.0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Resolution weights and thresholds (``geodata/resolution.yaml``, documented there)."""
+
+    country: float
+    curated_place: float
+    primary_name: float
+    core_country: float
+    route_country: float
+    document_country: float
+    near_anchor: float
+    qualifier_match: float
+    qualifier_mismatch: float
+    supplement: float
+    min_margin: float
+    same_place_km: float
+    anchor_km: float
+    common_zipf: float
+    organisation_max_population: int
+    unanchored_min_population: int
+    unanchored_alternate_min_population: int
+    lowercase_min_population: int
+
+
+@cache
+def load_weights(path: Path = settings.RESOLUTION_YAML) -> Weights:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return Weights(**data["weights"], **data["thresholds"])
+
+
+_W = load_weights()
+#: kept as module names for the modules that import them
+COMMON_ZIPF = _W.common_zipf
+SAME_PLACE_KM = _W.same_place_km
+MIN_MARGIN = _W.min_margin
 _LOCATIVES = frozenset(
     [
         "in",
@@ -58,45 +92,13 @@ _LOCATIVES = frozenset(
         "and",
     ]
 )
-#: capitalised at a sentence start, but never part of a name
-_FUNCTION_WORDS = frozenset(
-    [
-        "In",
-        "At",
-        "On",
-        "The",
-        "A",
-        "An",
-        "From",
-        "To",
-        "For",
-        "By",
-        "With",
-        "And",
-        "But",
-        "As",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "During",
-        "Since",
-        "Under",
-        "Over",
-        "Of",
-        "Its",
-        "Their",
-        "His",
-        "Her",
-        "This",
-        "That",
-        "These",
-        "Those",
-    ]
-)
-_WORD = re.compile(r"[A-Z][\w'-]*")
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
+#: a cheap look for qualifier words before the sentence-by-sentence search
+_QUALIFIER_HINT = re.compile(
+    r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?) of\b|capital\b"
+    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -113,152 +115,57 @@ class Rejected:
     candidates: str
 
 
-@dataclass(frozen=True)
-class PersonCues:
-    """What marks a name as a person's, or a place name as something else (data files)."""
-
-    titles: tuple[str, ...]
-    speech_verbs: frozenset[str]
-    surnames: frozenset[str]
-    surname_suffixes: tuple[str, ...]
-    given_names: frozenset[str]
-    demonyms: frozenset[str] = frozenset()
-    organisation_words: frozenset[str] = frozenset()
-
-    titles_lower: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "titles_lower", frozenset(t.lower() for t in self.titles))
-
-
-@cache
-def load_person_cues(
-    path: Path = settings.PERSON_CUES, not_places: Path = settings.NOT_PLACES
-) -> PersonCues:
-    data: dict = {}
-    for p in (path, not_places):
-        if p.exists():
-            with p.open(encoding="utf-8") as f:
-                data.update(yaml.safe_load(f) or {})
-    return PersonCues(
-        titles=tuple(sorted({t.strip() for t in data.get("titles", [])}, key=len, reverse=True)),
-        speech_verbs=frozenset(v.lower() for v in data.get("speech_verbs", [])),
-        surnames=frozenset(s.lower() for s in data.get("surnames", [])),
-        surname_suffixes=tuple(s.lower().lstrip("-") for s in data.get("surname_suffixes", [])),
-        given_names=frozenset(n.lower() for n in data.get("given_names", [])),
-        demonyms=frozenset(n.lower() for n in data.get("demonyms", [])),
-        organisation_words=frozenset(n.lower() for n in data.get("organisation_words", [])),
-    )
-
-
-def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
-    """Character spans that are people's names, by titles, given names, surnames, speech verbs.
-
-    A name found once marks its every occurrence in the document ("Tokayev" after
-    "President Kassym-Jomart Tokayev").
-    """
-    spans: list[tuple[int, int]] = []
-    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    runs = _capitalised_runs(text, tokens)
-    lowered = text.lower()
-    for run in runs:
-        while run and run[0][2] in _FUNCTION_WORDS:
-            run = run[1:]
-        span = _person_in_run(text, lowered, run, cues)
-        if span is not None:
-            spans.append(span)
-    names = {text[s:e] for s, e in spans}
-    parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
-    for part in sorted(parts | names, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w'-]){re.escape(part)}(?![\w-])", text):
-            spans.append((m.start(), m.end()))
-    return spans
-
-
-def _person_in_run(
-    text: str, lowered: str, run: list[tuple[int, int, str]], cues: PersonCues
-) -> tuple[int, int] | None:
-    """The part of a capitalised run that is a person's name, or None.
-
-    "Chinese President Xi Jinping": the name may start anywhere in the run, at a given
-    name or surname, or right after a title; a speech verb after the run marks only its
-    last two words ("Xinjiang Party Secretary Ma Xingrui said" is not about Xinjiang).
-    """
-    if not run:
-        return None
-    end = run[-1][1]
-    for i in range(len(run)):
-        low = [w.lower().removesuffix("'s") for _, _, w in run[i:]]
-        if low[0] in cues.titles_lower:
-            continue
-        if (
-            len(low) >= 2
-            and (
-                low[0] in cues.given_names
-                or low[0] in cues.surnames
-                or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
-            )
-            and not set(low) & cues.titles_lower
-        ):
-            return (run[i][0], end)
-        if _preceded_by_title(lowered, text, run[i][0], cues):
-            return (run[i][0], end)
-    if len(run) >= 2 and _followed_by_speech(text, end, cues):
-        return (run[-2][0], end)
-    return None
-
-
-def _capitalised_runs(
-    text: str, tokens: list[tuple[int, int, str]]
-) -> list[list[tuple[int, int, str]]]:
-    """Runs of capitalised words separated by single spaces only."""
-    runs: list[list[tuple[int, int, str]]] = []
-    for tok in tokens:
-        if runs and text[runs[-1][-1][1] : tok[0]] == " ":
-            runs[-1].append(tok)
-        else:
-            runs.append([tok])
-    return runs
-
-
-def _preceded_by_title(lowered: str, text: str, start: int, cues: PersonCues) -> bool:
-    """The one to three words before ``start`` are a title ("Foreign Minister")."""
-    words = lowered[max(0, start - 40) : start].split()
-    return any(" ".join(words[-n:]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n)
-
-
-def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
-    m = re.match(r"\s*,?\s*([a-z]+)", text[end : end + 30])
-    return bool(m and m.group(1) in cues.speech_verbs)
-
-
 class Resolver:
     """Resolves a document's place mentions against a gazetteer."""
 
     def __init__(self, gazetteer: Gazetteer, cues: PersonCues | None = None) -> None:
         self.gazetteer = gazetteer
         self.cues = cues or load_person_cues()
+        self.org_cues = people.load_organisation_cues()
         self._us_states: dict[str, str] | None = None
 
     def resolve(
         self, text: str, mentions: list[Mention], projects: list[tuple[int, int]] = ()
     ) -> tuple[list[ResolvedPlace], list[Rejected]]:
-        """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere."""
+        """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere.
+
+        Mentions inside a person's name or an organisation's, publication's or currency's
+        name are not places. A qualifier ("the villages of X and Y in Naryn province")
+        keeps only the candidates inside its area: none left, or a name the gazetteer does
+        not know in such a construction, goes to ``unresolved.csv`` with the reason.
+        """
         self._projects = projects
-        people = [
+        people_spans = [
             (s, e)
-            for s, e in person_spans(text, self.cues)
+            for s, e in [
+                *people.person_spans(text, self.cues),
+                *people.role_after_spans(text, self.cues),
+            ]
             if not any(
                 h.place.kind != "city" and h.primary for h in self.gazetteer.candidates(text[s:e])
             )
         ]
+        org_spans = people.organisation_spans(text, self.org_cues)
+        qualified = (
+            qualifiers.find(text, sentence_spans(text), self.gazetteer)
+            if _QUALIFIER_HINT.search(text)
+            else []
+        )
         kept: list[tuple[Mention, list[NameHit]]] = []
+        named_by_mention: list[tuple[int, int]] = []
         for m in mentions:
-            if any(s <= m.start and m.end <= e for s, e in people):
+            if any(s <= m.start and m.end <= e for s, e in people_spans):
+                named_by_mention.append((m.start, m.end))
+                continue
+            if any(s <= m.start and m.end <= e for s, e in org_spans) and not any(
+                s <= m.start and m.end <= e for s, e in projects
+            ):
+                named_by_mention.append((m.start, m.end))
                 continue
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
             hits = self.gazetteer.candidates(m.surface)
+            named_by_mention.append((m.start, m.end))
             if not hits or not self._plausible_token(text, m, hits):
                 continue
             kept.append((m, hits))
@@ -269,11 +176,29 @@ class Resolver:
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
         for m, hits in kept:
+            area = next((q.area for q in qualified if q.start < m.end and m.start < q.end), None)
+            if area is not None:
+                inside = [h for h in hits if area.admits(h.place)]
+                if not inside:
+                    listing = "; ".join(
+                        f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4]
+                    )
+                    rejected.append(Rejected(m, R_OUTSIDE, f"{area.words}: {listing}"))
+                    continue
+                if len({h.place.key for h in inside}) == 1:
+                    resolved.append(ResolvedPlace(m, inside[0].place, 0.9))
+                    continue
+                hits = inside
             outcome = self._choose(text, m, hits, doc_countries, anchors)
             if isinstance(outcome, ResolvedPlace):
                 resolved.append(outcome)
             elif outcome is not None:
                 rejected.append(outcome)
+        for q in qualified:
+            if q.explicit and not any(s < q.end and q.start < e for s, e in named_by_mention):
+                surface = text[q.start : q.end]
+                mention = Mention(q.start, q.end, surface, PLACE, fold_name(surface))
+                rejected.append(Rejected(mention, R_UNKNOWN, q.area.words))
         return resolved, rejected
 
     # --- filters ----------------------------------------------------------------------------
@@ -290,7 +215,10 @@ class Resolver:
             return (
                 zipf == 0.0
                 and len(surface) >= 5
-                and (best.population >= 100_000 or best.kind in {"country", "region", "water_body"})
+                and (
+                    best.population >= _W.lowercase_min_population
+                    or best.kind in {"country", "region", "water_body"}
+                )
             )
         if zipf < COMMON_ZIPF or kinds & {"country", "region", "water_body", "continent"}:
             return True
@@ -396,7 +324,7 @@ class Resolver:
         in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
         if (
             place.kind == "city"
-            and place.population < 100_000
+            and place.population < _W.organisation_max_population
             and not in_project
             and self._names_organisation(text, m)
         ):
@@ -422,24 +350,26 @@ class Resolver:
         score = math.log10(place.population + 10)
         if place.kind in {"country", "region", "water_body", "continent", "border_crossing"}:
             # curated regions are chosen for this atlas: region of interest by construction
-            score += 4.0 if place.kind == "country" else 7.0
+            score += _W.country if place.kind == "country" else _W.curated_place
         if hit.primary:
-            score += 2.0
+            score += _W.primary_name
         if place.country in CORE_COUNTRIES:
-            score += 3.0
+            score += _W.core_country
         elif place.country in ROUTE_COUNTRIES:
-            score += 1.5
+            score += _W.route_country
         if place.country and place.country in doc_countries:
-            score += 2.5
+            score += _W.document_country
         if self._near_anchor(place, anchors):
-            score += 1.5
+            score += _W.near_anchor
+        if place.feature_type:
+            score += _W.supplement
         if qualifier is not None:
-            score += 8.0 if place.country in qualifier else -8.0
+            score += _W.qualifier_match if place.country in qualifier else _W.qualifier_mismatch
         self._scores[cache_key] = score
         return score
 
     def _near_anchor(self, place: Place, anchors: list[Place]) -> bool:
-        """Within 400 km of a town the document names without doubt (not itself).
+        """Within ``anchor_km`` of a town the document names without doubt (not itself).
 
         Anchors sit in a grid of 4-degree cells, so a document naming thousands of towns
         costs a few cells per candidate, not every anchor.
@@ -464,7 +394,7 @@ class Resolver:
         d = km_to_many(
             place.lat, place.lon, np.array([a.lat for a in near]), np.array([a.lon for a in near])
         )
-        return bool(((d > 0) & (d < 400)).any())
+        return bool(((d > 0) & (d < _W.anchor_km)).any())
 
     @staticmethod
     def _credible(place: Place, hit: NameHit, qualifier: set[str] | None, doc: set[str]) -> bool:
@@ -475,4 +405,6 @@ class Resolver:
             return True
         if place.country in doc:
             return True
-        return place.population >= (50_000 if hit.primary else 500_000)
+        return place.population >= (
+            _W.unanchored_min_population if hit.primary else _W.unanchored_alternate_min_population
+        )

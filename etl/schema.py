@@ -175,6 +175,7 @@ R_WEAK = "weak match"
 R_IMPLAUSIBLE = "implausible route"
 R_GARBLED = "garbled"
 R_NO_CONTEXT = "needs context"
+R_OUTSIDE = "outside the qualifier's area"
 
 MANIFEST = "manifest.json"
 FACTS_CSV = "facts.csv"

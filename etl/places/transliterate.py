@@ -71,7 +71,7 @@ def variants(name: str, rules: Rules | None = None) -> list[str]:
             for pattern, repl in combo:
                 v = pattern.sub(repl, v)
             v = " ".join(v.split())
-            if v != own and v != base or (v == base and base != own):
+            if (v != own and v != base) or (v == base and base != own):
                 seen.setdefault(v, None)
             if len(seen) >= rules.max_variants:
                 break
