@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from etl.schema import Document, Skipped
-from etl.text import normalise
+from etl.text import normalise, unwrap
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def parse_document(
         body, meta = extracted
     else:
         body, meta = _split_header(raw)
-    text = normalise(body)
+    text = unwrap(normalise(body))
     if not text.strip():
         return Skipped(rel, "empty", sha)
     meta = _merge_metadata(meta, metadata or {})

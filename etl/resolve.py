@@ -176,9 +176,12 @@ class Resolver:
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
         for m, hits in kept:
-            area = next((q.area for q in qualified if q.start < m.end and m.start < q.end), None)
+            q = next((q for q in qualified if q.start < m.end and m.start < q.end), None)
+            if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
+                continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
+            area = q.area if q is not None else None
             if area is not None:
-                inside = [h for h in hits if area.admits(h.place)]
+                inside = [h for h in hits if area.admits(h.place, doc_countries)]
                 if not inside:
                     listing = "; ".join(
                         f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4]
@@ -195,7 +198,7 @@ class Resolver:
             elif outcome is not None:
                 rejected.append(outcome)
         for q in qualified:
-            if q.explicit and not any(s < q.end and q.start < e for s, e in named_by_mention):
+            if q.explicit and not any(s <= q.start and q.end <= e for s, e in named_by_mention):
                 surface = text[q.start : q.end]
                 mention = Mention(q.start, q.end, surface, PLACE, fold_name(surface))
                 rejected.append(Rejected(mention, R_UNKNOWN, q.area.words))

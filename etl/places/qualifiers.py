@@ -31,8 +31,10 @@ class Area:
     countries: frozenset[str] = frozenset()
     admin1: tuple[str, str] | None = None  # (ISO3, GeoNames admin1 code)
     near: tuple[float, float, float] | None = None  # lat, lon, radius km
+    #: the countries the document names are admitted too ("the Georgian town of X")
+    document_countries: bool = False
 
-    def admits(self, place: Place) -> bool:
+    def admits(self, place: Place, document: frozenset[str] | set[str] = frozenset()) -> bool:
         if self.admin1 is not None:
             iso, code = self.admin1
             if place.country != iso:
@@ -41,6 +43,8 @@ class Area:
         if self.near is not None:
             lat, lon, radius = self.near
             return km(place, Place("", "", lat, lon, "city")) <= radius
+        if self.document_countries and place.country in document:
+            return True
         return not self.countries or place.country in self.countries
 
 
@@ -97,13 +101,18 @@ _CAPNAME = r"[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*){0,2}"
 _NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:,?\s+and\s+{_CAPNAME})?"
 
 
-@cache
+_PATTERNS: dict[int, tuple[re.Pattern[str], ...]] = {}
+
+
 def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
+    cached = _PATTERNS.get(id(words))
+    if cached is not None:
+        return cached
     settle = "|".join(re.escape(w) for w in words.settlement_words)
     admin = "|".join(re.escape(w) for w in words.admin_words)
     area = "|".join(re.escape(w) for w in words.area_words)
     demonyms = "|".join(re.escape(w) for w in words.capitals)
-    return (
+    _PATTERNS[id(words)] = out = (
         re.compile(rf"\b(?:{settle})\s+of\s+(?P<names>{_NAMES})"),
         re.compile(rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"),
         re.compile(
@@ -115,6 +124,7 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
             rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"
         ),
     )
+    return out
 
 
 def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualified]:
@@ -127,7 +137,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
         for m in settle.finditer(sentence):
             after = sentence[m.end("names") : m.end("names") + 140]
             area = _unit_after(after, admin, words, gazetteer) or Area(
-                m.group(), countries=CORE_COUNTRIES
+                m.group(), countries=CORE_COUNTRIES, document_countries=True
             )
             for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                 out.append(Qualified(ns, ne, area, explicit=True))

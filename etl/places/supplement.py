@@ -102,7 +102,12 @@ def _row(raw: dict[str, str], path: Path, line: int) -> SupplementRow:
 
 
 def output_type(place: Place) -> str:
-    """The ``type`` a place is drawn with: its supplement kind where it has its own type."""
+    """The ``type`` a place is drawn with: its supplement kind where it has its own type.
+
+    A GeoNames town stays a city, whatever the supplement says it holds (a station, a port).
+    """
+    if place.key.startswith("gn:"):
+        return place.kind
     return _OUTPUT_TYPE.get(place.feature_type, place.kind)
 
 
