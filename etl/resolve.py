@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -115,6 +116,16 @@ class Rejected:
     candidates: str
 
 
+def _overlapping(qualified, starts: list[int], start: int, end: int):
+    """The qualified name overlapping ``start:end`` (names are sorted and short), or None."""
+    i = bisect_right(starts, end - 1) - 1
+    while i >= 0 and qualified[i].start > start - 200:
+        if qualified[i].start < end and start < qualified[i].end:
+            return qualified[i]
+        i -= 1
+    return None
+
+
 class Resolver:
     """Resolves a document's place mentions against a gazetteer."""
 
@@ -151,6 +162,8 @@ class Resolver:
             if _QUALIFIER_HINT.search(text)
             else []
         )
+        qualified.sort(key=lambda q: q.start)
+        q_starts = [q.start for q in qualified]
         kept: list[tuple[Mention, list[NameHit]]] = []
         named_by_mention: list[tuple[int, int]] = []
         for m in mentions:
@@ -176,7 +189,7 @@ class Resolver:
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
         for m, hits in kept:
-            q = next((q for q in qualified if q.start < m.end and m.start < q.end), None)
+            q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
             area = q.area if q is not None else None
@@ -197,8 +210,11 @@ class Resolver:
                 resolved.append(outcome)
             elif outcome is not None:
                 rejected.append(outcome)
+        named_by_mention.sort()
+        named_starts = [s for s, _ in named_by_mention]
         for q in qualified:
-            if q.explicit and not any(s <= q.start and q.end <= e for s, e in named_by_mention):
+            i = bisect_right(named_starts, q.start) - 1
+            if q.explicit and not (i >= 0 and named_by_mention[i][1] >= q.end):
                 surface = text[q.start : q.end]
                 mention = Mention(q.start, q.end, surface, PLACE, fold_name(surface))
                 rejected.append(Rejected(mention, R_UNKNOWN, q.area.words))
