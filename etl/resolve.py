@@ -116,6 +116,30 @@ class Rejected:
     candidates: str
 
 
+class _SpanSet:
+    """Spans, asked in O(log n) whether one of them holds a mention."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        # the farthest end among spans starting at or before each position in the list
+        self.reach = []
+        far = -1
+        for _, e in self.spans:
+            far = max(far, e)
+            self.reach.append(far)
+
+    def holds(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        if i < 0 or self.reach[i] < end:
+            return False
+        while i >= 0 and self.reach[i] >= end:
+            if self.spans[i][1] >= end:
+                return True
+            i -= 1
+        return False
+
+
 def _overlapping(qualified, starts: list[int], start: int, end: int):
     """The qualified name overlapping ``start:end`` (names are sorted and short), or None."""
     i = bisect_right(starts, end - 1) - 1
@@ -166,13 +190,14 @@ class Resolver:
         q_starts = [q.start for q in qualified]
         kept: list[tuple[Mention, list[NameHit]]] = []
         named_by_mention: list[tuple[int, int]] = []
+        in_person = _SpanSet(people_spans)
+        in_org = _SpanSet(org_spans)
+        in_project = _SpanSet(list(projects))
         for m in mentions:
-            if any(s <= m.start and m.end <= e for s, e in people_spans):
+            if in_person.holds(m.start, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue
-            if any(s <= m.start and m.end <= e for s, e in org_spans) and not any(
-                s <= m.start and m.end <= e for s, e in projects
-            ):
+            if in_org.holds(m.start, m.end) and not in_project.holds(m.start, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue
             if fold_name(m.surface) in self.cues.demonyms:
