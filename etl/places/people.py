@@ -19,7 +19,7 @@ import yaml
 from etl import settings
 
 #: capitalised at a sentence start, but never part of a name
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     [
         "In",
         "At",
@@ -53,6 +53,10 @@ _FUNCTION_WORDS = frozenset(
         "That",
         "These",
         "Those",
+        "Near",
+        "Via",
+        "Across",
+        "Through",
     ]
 )
 _WORD = re.compile(r"[A-Z][\w'-]*")
@@ -69,6 +73,10 @@ class PersonCues:
     given_names: frozenset[str]
     demonyms: frozenset[str] = frozenset()
     organisation_words: frozenset[str] = frozenset()
+    #: words after a name that make it a landform ("Kurama Range"), lower-cased
+    landform_after: frozenset[str] = frozenset()
+    #: phrases before a name that make it a landform ("Strait of Malacca"), lower-cased
+    landform_before: tuple[str, ...] = ()
 
     titles_lower: frozenset[str] = frozenset()
 
@@ -93,6 +101,10 @@ def load_person_cues(
         given_names=frozenset(n.lower() for n in data.get("given_names", [])),
         demonyms=frozenset(n.lower() for n in data.get("demonyms", [])),
         organisation_words=frozenset(n.lower() for n in data.get("organisation_words", [])),
+        landform_after=frozenset(n.lower() for n in data.get("landform_after", [])),
+        landform_before=tuple(
+            sorted({n.lower() for n in data.get("landform_before", [])}, key=len, reverse=True)
+        ),
     )
 
 
@@ -107,7 +119,7 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     runs = _capitalised_runs(text, tokens)
     lowered = text.lower()
     for run in runs:
-        while run and run[0][2] in _FUNCTION_WORDS:
+        while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]
         span = _person_in_run(text, lowered, run, cues)
         if span is not None:
@@ -194,7 +206,7 @@ def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     spans = []
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     for run in _capitalised_runs(text, tokens):
-        while run and run[0][2] in _FUNCTION_WORDS:
+        while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]
         if len(run) < 2 or len(run) > 4:
             continue
@@ -228,6 +240,8 @@ class OrganisationCues:
     suffixes: frozenset[str]
     lowercase_suffixes: tuple[str, ...]
     currencies: frozenset[str]
+    #: lower-case nouns right before a name that make it a company ("producer Huaxin")
+    role_before: frozenset[str] = frozenset()
 
 
 @cache
@@ -241,6 +255,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         suffixes=frozenset(str(s).lower().rstrip(".") for s in data.get("suffixes") or []),
         lowercase_suffixes=tuple(str(s).lower() for s in data.get("lowercase_suffixes") or []),
         currencies=frozenset(str(s).lower() for s in data.get("currencies") or []),
+        role_before=frozenset(str(s).lower() for s in data.get("role_before") or []),
     )
 
 
@@ -255,7 +270,8 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     - a capitalised run of up to six words holding a suffix word after its first word
       ("Xinjiang Tebian Electric", "The Astana Times", "Kazakhstan Railways");
     - a capitalised run followed by a lower-case suffix ("Kazinform news agency");
-    - a capitalised run right before a currency word ("U.S. dollars").
+    - a capitalised run right before a currency word ("U.S. dollars");
+    - a capitalised run right after a lower-case role noun ("the cement producer Huaxin").
     """
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
@@ -273,6 +289,10 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             spans.append((m.start(), end))
             continue
         tail = lowered[end : end + 20].lstrip()
+        before = text[max(0, m.start() - 20) : m.start()].split()
+        if words[0][0].isupper() and before and before[-1] in cues.role_before:
+            spans.append((m.start(), end))
+            continue
         if any(tail.startswith(s + " ") or tail == s for s in cues.lowercase_suffixes) or (
             tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies
         ):

@@ -19,6 +19,7 @@ import yaml
 
 from etl import settings
 from etl.geo import km
+from etl.places.people import FUNCTION_WORDS
 from etl.schema import CORE_COUNTRIES, Place
 from etl.text import ascii_fold, fold_name
 
@@ -57,6 +58,8 @@ class Qualified:
     area: Area
     #: an explicit construction ("the villages of X"): an unknown name here is reported
     explicit: bool
+    #: the name of an admin unit ("Sirdarya and Tashkent regions"), not of a town
+    unit: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class QualifierWords:
     area_words: tuple[str, ...]
     capitals: dict[str, str]
     capital_radius_km: float
+    #: singular words after a name that make it a settlement ("Poltavka village")
+    settlement_after: tuple[str, ...]
+    #: plural admin words after a list of names ("Sirdarya and Tashkent regions")
+    admin_plurals: tuple[str, ...]
     #: folded admin unit name -> (ISO3, admin1 code)
     units: dict[str, tuple[str, str]]
 
@@ -89,6 +96,8 @@ def load_words(
         area_words=tuple(data.get("area_words") or []),
         capitals={str(k): str(v) for k, v in (data.get("capitals") or {}).items()},
         capital_radius_km=float(data.get("capital_radius_km", 40)),
+        settlement_after=tuple(data.get("settlement_after") or []),
+        admin_plurals=tuple(data.get("admin_plurals") or []),
         units=units,
     )
 
@@ -112,6 +121,8 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
     admin = "|".join(re.escape(w) for w in words.admin_words)
     area = "|".join(re.escape(w) for w in words.area_words)
     demonyms = "|".join(re.escape(w) for w in words.capitals)
+    after = "|".join(re.escape(w) for w in words.settlement_after)
+    plurals = "|".join(re.escape(w) for w in words.admin_plurals)
     _PATTERNS[id(words)] = out = (
         re.compile(rf"\b(?:{settle})\s+of\s+(?P<names>{_NAMES})"),
         re.compile(rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"),
@@ -120,9 +131,16 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
             rf"(?P<dem>{demonyms})\s+capital\b"
         ),
         re.compile(
-            rf"(?P<name>{_CAPNAME})(?:,\s+|\s+in\s+)(?:[A-Z][a-z]+'s\s+)?"
+            rf"(?P<name>{_CAPNAME})(?P<own>\s+(?i:{admin}))?"
+            rf"(?:,\s+|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?)(?:[A-Z][a-z]+['\u2019]s\s+)?"
             rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"
         ),
+        # "Poltavka village": a settlement word after a single name
+        re.compile(rf"(?P<name>{_CAPNAME})\s+(?:{after})\b"),
+        # "Dushanbe's Ismoili Somoni district": an area of a named city
+        re.compile(rf"(?P<city>[A-Z][\w-]*)['\u2019]s\s+(?P<name>{_CAPNAME})\s+(?:{area})s?\b"),
+        # "Sirdarya and Tashkent regions": names of admin units, not of towns
+        re.compile(rf"(?P<names>{_NAMES})\s+(?:{plurals})\b"),
     )
     return out
 
@@ -130,7 +148,7 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
 def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualified]:
     """Every qualified name in ``text``, sentence by sentence."""
     words = load_words()
-    settle, admin, capital, adjacent = _patterns(words)
+    settle, admin, capital, adjacent, settle_after, city_area, unit_list = _patterns(words)
     out: list[Qualified] = []
     for s, e in sentences:
         sentence = text[s:e]
@@ -147,13 +165,67 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 continue
             area = Area(m.group(), near=(city.lat, city.lon, words.capital_radius_km))
             out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=True))
-        for m in adjacent.finditer(sentence):
+        for m in _overlapped(adjacent, sentence):
             unit = words.units.get(_key(m.group("unit")))
             if unit is None:
                 continue
             area = Area(m.group(), admin1=unit)
-            out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=False))
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
+            # "Zafarabad district of Jizzakh region": a district named in its province is
+            # a place of the story; an unknown name there is reported
+            before = sentence[max(0, m.start("name") - 12) : m.start("name")].split()
+            explicit = m.group("own") is not None or (
+                bool(before) and before[-1] in _LOCATIVES and start == m.start("name")
+            )
+            out.append(Qualified(s + start, s + end, area, explicit=explicit))
+        for m in settle_after.finditer(sentence):
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
+            if start >= end:
+                continue
+            after = sentence[m.end() : m.end() + 140]
+            area = _unit_after(after, admin, words, gazetteer) or Area(
+                m.group(), countries=CORE_COUNTRIES, document_countries=True
+            )
+            out.append(Qualified(s + start, s + end, area, explicit=True))
+        for m in city_area.finditer(sentence):
+            city = next(
+                (
+                    h.place
+                    for h in gazetteer.candidates(m.group("city"))
+                    if h.primary and h.place.kind == "city"
+                ),
+                None,
+            )
+            if city is None:
+                continue
+            area = Area(m.group(), near=(city.lat, city.lon, words.capital_radius_km))
+            out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=True))
+        for m in unit_list.finditer(sentence):
+            area = Area(m.group())
+            for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
+                out.append(Qualified(ns, ne, area, explicit=False, unit=True))
     return out
+
+
+#: "from Moiynta in the Karaganda region": after these a qualified name is a place of the story
+_LOCATIVES = frozenset(["to", "from", "at", "near", "via", "in"])
+
+
+def _overlapped(pattern: re.Pattern[str], sentence: str):
+    """Matches that may share their unit with the next name ("X in the Y district of Z")."""
+    pos = 0
+    while (m := pattern.search(sentence, pos)) is not None:
+        yield m
+        pos = m.end("name")
+
+
+def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """A name's span without the capitalised function words before it ("In Poltavka")."""
+    while True:
+        m = re.match(r"[A-Z][\w'-]*[ ]", sentence[start:end])
+        if not m or m.group().strip() not in FUNCTION_WORDS:
+            return start, end
+        start += m.end()
 
 
 def _unit_after(
