@@ -96,15 +96,10 @@ _LOCATIVES = frozenset(
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
 #: "Jalalabad (Kyrgyzstan)": a country in brackets right after the name fixes it
 _BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)")
-#: an admin word right after a person-like name makes it a unit ("Bobojon Ghafurov district")
-_UNIT_AFTER = re.compile(
-    r"\s+(?:district|region|province|oblast|rayon|raion|viloyat|velayat|county)s?\b",
-    re.IGNORECASE,
-)
 #: a cheap look for qualifier words before the sentence-by-sentence search
 _QUALIFIER_HINT = re.compile(
-    r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?) of\b|capital\b"
-    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat)\b",
+    r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
+    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b",
     re.IGNORECASE,
 )
 
@@ -186,7 +181,6 @@ class Resolver:
             if not any(
                 h.place.kind != "city" and h.primary for h in self.gazetteer.candidates(text[s:e])
             )
-            and not _UNIT_AFTER.match(text, e)
         ]
         org_spans = people.organisation_spans(text, self.org_cues)
         qualified = (

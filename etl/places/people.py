@@ -122,7 +122,7 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]
         span = _person_in_run(text, lowered, run, cues)
-        if span is not None:
+        if span is not None and not _unit_after(text, span[1]):
             spans.append(span)
     names = {text[s:e] for s, e in spans}
     parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
@@ -130,6 +130,21 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         for m in re.finditer(rf"(?<![\w'-]){re.escape(part)}(?![\w-])", text):
             spans.append((m.start(), m.end()))
     return spans
+
+
+@cache
+def _unit_words(path: Path = settings.QUALIFIERS_YAML) -> re.Pattern[str]:
+    """Admin words ("district", "region") from the qualifier lexicon, as one pattern."""
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    words = [*(data.get("admin_words") or []), *(data.get("admin_plurals") or [])]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\s+(?:{alternatives})\b", re.IGNORECASE)
+
+
+def _unit_after(text: str, end: int) -> bool:
+    """ "Bobojon Ghafurov district": a unit named after a person, not the person."""
+    return bool(_unit_words().match(text, end))
 
 
 def _person_in_run(
@@ -293,9 +308,10 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         if words[0][0].isupper() and before and before[-1] in cues.role_before:
             spans.append((m.start(), end))
             continue
-        if any(tail.startswith(s + " ") or tail == s for s in cues.lowercase_suffixes) or (
-            tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies
-        ):
+        if any(
+            tail.startswith(s) and not tail[len(s) : len(s) + 1].isalnum()
+            for s in cues.lowercase_suffixes
+        ) or (tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies):
             spans.append((m.start(), end))
     return spans
 

@@ -171,6 +171,8 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 continue
             area = Area(m.group(), admin1=unit)
             start, end = _trim(sentence, m.start("name"), m.end("name"))
+            if m.group("own") is not None:
+                start = _known_tail(sentence, start, end, gazetteer)
             # "Zafarabad district of Jizzakh region": a district named in its province is
             # a place of the story; an unknown name there is reported
             before = sentence[max(0, m.start("name") - 12) : m.start("name")].split()
@@ -217,6 +219,17 @@ def _overlapped(pattern: re.Pattern[str], sentence: str):
     while (m := pattern.search(sentence, pos)) is not None:
         yield m
         pos = m.end("name")
+
+
+def _known_tail(sentence: str, start: int, end: int, gazetteer) -> int:
+    """Where the name of "Bobojon Ghafurov district" starts: at "Ghafurov" when the
+    gazetteer knows only that (a district named after a person, seated in the town)."""
+    if gazetteer.candidates(sentence[start:end]):
+        return start
+    for m in re.finditer(r"[ ]", sentence[start:end]):
+        if gazetteer.candidates(sentence[start + m.end() : end]):
+            return start + m.end()
+    return start
 
 
 def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
