@@ -166,19 +166,22 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             area = Area(m.group(), near=(city.lat, city.lon, words.capital_radius_km))
             out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=True))
         for m in _overlapped(adjacent, sentence):
-            unit = words.units.get(_key(m.group("unit")))
-            if unit is None:
-                continue
-            area = Area(m.group(), admin1=unit)
             start, end = _trim(sentence, m.start("name"), m.end("name"))
             if m.group("own") is not None:
                 start = _known_tail(sentence, start, end, gazetteer)
-            # "Zafarabad district of Jizzakh region": a district named in its province is
+            # "Zafarabad district of Jizzakh region", "near Tuda in the Boisoun district":
             # a place of the story; an unknown name there is reported
             before = sentence[max(0, m.start("name") - 12) : m.start("name")].split()
             explicit = m.group("own") is not None or (
                 bool(before) and before[-1] in _LOCATIVES and start == m.start("name")
             )
+            unit = words.units.get(_key(m.group("unit")))
+            if unit is not None:
+                area = Area(m.group(), admin1=unit)
+            elif explicit:  # a district the admin table does not hold
+                area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
+            else:
+                continue
             out.append(Qualified(s + start, s + end, area, explicit=explicit))
         for m in settle_after.finditer(sentence):
             start, end = _trim(sentence, m.start("name"), m.end("name"))
