@@ -254,6 +254,8 @@ class Resolver:
             i = bisect_right(named_starts, q.start) - 1
             if q.explicit and not (i >= 0 and named_by_mention[i][1] >= q.end):
                 surface = text[q.start : q.end]
+                if fold_name(surface) in self.cues.demonyms:
+                    continue  # "a Kazakh village": an adjective, not a name
                 mention = Mention(q.start, q.end, surface, PLACE, fold_name(surface))
                 rejected.append(Rejected(mention, R_UNKNOWN, q.area.words))
         return resolved, rejected

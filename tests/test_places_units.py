@@ -4,6 +4,7 @@ people and organisations, qualifiers and hard-wrapped text."""
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -131,6 +132,9 @@ def test_role_after_a_name_marks_a_person():
         ("worth 300 million U.S. dollars", "U.S."),
         ("gas from the Power of Siberia flows", "Power of Siberia"),
         ("Kazinform news agency said", "Kazinform"),
+        ("the cement producer Huaxin said", "Huaxin"),
+        ("paid by the Kuwait fund, and others", "Kuwait"),
+        ("the former Hengyang Transformer Works", "Hengyang Transformer Works"),
     ],
 )
 def test_organisations_publications_and_currencies(text, name):
@@ -166,3 +170,46 @@ def test_admin_units_file_is_sourced():
     with atlas_settings.ADMIN1_CSV.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows and all(r["source"].startswith("GeoNames") for r in rows)
+
+
+def test_qualified_constructions_name_their_place(knowledge):
+    """A settlement word after a name, a city's district, a district of a province, and a
+    list of units: each sets the right span and area (the sentences are ours)."""
+    text = (
+        "In Poltavka village the road is new. "
+        "Flats in Dushanbe's Ismoili Somoni district got heat. "
+        "A plant rises in Zafarabad district of Jizzakh region. "
+        "Power is steadier in Sirdarya and Tashkent regions."
+    )
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", text)]
+    found = qualifiers.find(text, sentences, knowledge.gazetteer)
+    by_name = {text[q.start : q.end]: q for q in found}
+    assert by_name["Poltavka"].explicit  # "In" is not part of the name
+    assert not by_name["Poltavka"].area.admits(
+        Place("", "Poltavka", 54.36312, 71.7621, "city", "RUS")
+    )
+    somoni = by_name["Ismoili Somoni"].area
+    assert somoni.admits(Place("", "Dushanbe", 38.53575, 68.77905, "city", "TJK"))
+    assert not somoni.admits(Place("", "Ismoili Somoni", 37.76627, 68.80126, "city", "TJK"))
+    zafar = by_name["Zafarabad"]
+    assert zafar.explicit and zafar.area.admin1 == ("UZB", "15")
+    assert by_name["Sirdarya"].unit and by_name["Tashkent"].unit
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "landform"),
+    [
+        ("The pass crosses the Kurama Range.", "Kurama", True),
+        ("Tankers sail through the Strait of Malacca.", "Malacca", True),
+        ("Trains reach Malacca by noon.", "Malacca", False),
+    ],
+)
+def test_landforms_are_not_towns(knowledge, text, surface, landform):
+    from etl.mentions import PLACE, Mention
+    from etl.text import fold_name
+
+    start = text.index(surface)
+    m = Mention(start, start + len(surface), surface, PLACE, fold_name(surface))
+    hits = knowledge.gazetteer.candidates(surface)
+    assert hits
+    assert (knowledge.resolver._landform(text, m, hits) is not None) == landform

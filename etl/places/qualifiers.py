@@ -175,6 +175,8 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             explicit = m.group("own") is not None or (
                 bool(before) and before[-1] in _LOCATIVES and start == m.start("name")
             )
+            if start >= end:
+                continue
             unit = words.units.get(_key(m.group("unit")))
             if unit is not None:
                 area = Area(m.group(), admin1=unit)
@@ -238,6 +240,8 @@ def _known_tail(sentence: str, start: int, end: int, gazetteer) -> int:
 def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
     """A name's span without the capitalised function words before it ("In Poltavka")."""
     while True:
+        if sentence[start:end] in FUNCTION_WORDS:
+            return end, end
         m = re.match(r"[A-Z][\w'-]*[ ]", sentence[start:end])
         if not m or m.group().strip() not in FUNCTION_WORDS:
             return start, end
