@@ -135,6 +135,10 @@ def test_role_after_a_name_marks_a_person():
         ("the cement producer Huaxin said", "Huaxin"),
         ("paid by the Kuwait fund, and others", "Kuwait"),
         ("the former Hengyang Transformer Works", "Hengyang Transformer Works"),
+        (
+            "The Chinese Shanghai Electric Power Transmission & Distribution won it",
+            "The Chinese Shanghai Electric Power Transmission & Distribution",
+        ),
     ],
 )
 def test_organisations_publications_and_currencies(text, name):

@@ -300,7 +300,9 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         if not words:
             continue
         end = _run_end(text, m.start(), words)
-        if 2 <= len(words) <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
+        # connectors and a leading "The" are not counted
+        n_words = sum(1 for w in words if w not in {"of", "and", "&"}) - (words[0] in {"The"})
+        if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
             spans.append((m.start(), end))
             continue
         tail = lowered[end : end + 20].lstrip()
