@@ -21,7 +21,7 @@ from pathlib import Path
 
 from etl.read.boilerplate import strip_boilerplate
 from etl.schema import Document, Skipped
-from etl.text import normalise
+from etl.text import normalise, unwrap
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,9 @@ def parse_document(
         return Skipped(rel, "empty", sha)
     # page boilerplate (after trafilatura for HTML) is blanked, not cut: offsets still hold
     stripped = strip_boilerplate(page)
-    text = stripped.text
+    # soft line breaks of hard-wrapped wire copy become spaces (one character for one),
+    # after the boilerplate pass, which reads the page's lines
+    text = unwrap(stripped.text)
     if not text.strip():
         return Skipped(rel, "only page boilerplate (navigation, notices, lists of links)", sha)
     meta = _merge_metadata(meta, metadata or {})

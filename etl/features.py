@@ -294,11 +294,13 @@ class FeatureBook:
 def _place_feature(fid: str, place: Place) -> Feature:
     from shapely.geometry import Point
 
+    from etl.places.supplement import output_type
+
     return Feature(
         id=fid,
         name=place.name,
         layer=PLACES,
-        type=place.kind,
+        type=output_type(place),
         geometry=Point(place.lon, place.lat),
         precision=_PRECISION_OF_KIND.get(place.kind, "approximate"),
     )

@@ -31,7 +31,7 @@ from etl.text import ascii_fold, fold_name, is_word_boundary, normalise
 log = logging.getLogger(__name__)
 
 #: bump when the index layout or the name filters change
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
@@ -124,11 +124,21 @@ class Gazetteer:
         raise KeyError(msg)
 
     def candidates(self, name: str) -> list[NameHit]:
-        """Every place ``name`` can mean, most populous first (ties by key: deterministic)."""
+        """Every place ``name`` can mean, most populous first (ties by key: deterministic).
+
+        A place known both to the GeoNames index and to the small part (a supplement row
+        with a GeoNames id) is one candidate: the small part's record, which carries the
+        supplement's kind and admin unit.
+        """
         folded = fold_name(name)
         hits = [NameHit(self._extra_places[k], p) for k, p in self._extra_names.get(folded, [])]
         if self._index is not None:
-            hits.extend(self._index.hits(folded))
+            for hit in self._index.hits(folded):
+                extra = self._extra_places.get(hit.place.key)
+                if extra is None:
+                    hits.append(hit)
+                elif all(h.place.key != hit.place.key for h in hits):
+                    hits.append(NameHit(extra, hit.primary))
         return sorted(hits, key=lambda h: (-h.place.population, h.place.key))
 
     def lookup(self, name: str, country: str | None = None) -> Place | None:
@@ -178,6 +188,7 @@ class _CityIndex:
         self.cand_start: array = data["cand_start"]
         self.cand: array = data["cand"]
         self.automaton: ahocorasick.Automaton = data["automaton"]
+        self.admin1: list[str] = data["admin1"]
         self.common: dict[str, float] = data["common"]
         self._row_of_gid: dict[int, int] | None = None
         self._cache: dict[int, Place] = {}
@@ -195,6 +206,7 @@ class _CityIndex:
                 kind="city",
                 country=self.iso3[3 * row : 3 * row + 3].strip(),
                 population=self.pop[row],
+                admin1=self.admin1[row],
             )
             self._cache[row] = place
         return place
@@ -232,6 +244,10 @@ def load(cache_dir: Path | None = None) -> Gazetteer:
     for place, names in countries.country_places():
         gaz.add(place, names)
     for place, names in load_regions(settings.REGIONS_CSV):
+        gaz.add(place, names)
+    from etl.places import supplement
+
+    for place, names in supplement.to_places(supplement.load(), gaz):
         gaz.add(place, names)
     return gaz
 
@@ -291,6 +307,7 @@ def _write_index(path: Path) -> None:
                     continue
                 per_name = names.setdefault(variant, {})
                 per_name[row] = per_name.get(row, False) or primary
+    _add_spellings(names, gids, cities, iso3)
     name_list = sorted(names)
     cand_start = array("I", [0])
     cand = array("I")
@@ -309,6 +326,7 @@ def _write_index(path: Path) -> None:
         "cand_start": cand_start,
         "cand": cand,
         "automaton": _automaton(name_list),
+        "admin1": [str(cities[g].get("admin1code") or "") for g in gids],
         "common": _common_words(name_list),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -316,6 +334,42 @@ def _write_index(path: Path) -> None:
     with os.fdopen(fd, "wb") as f:
         pickle.dump(data, f, protocol=5)
     os.replace(tmp, path)
+
+
+#: transliteration variants are made for towns here (the region of interest): ISO3, and the
+#: admin1 code within China (13 is Xinjiang)
+_SPELLING_COUNTRIES = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
+_SPELLING_CHINA_ADMIN1 = frozenset({"13"})
+
+
+def _add_spellings(
+    names: dict[str, dict[int, bool]], gids: list[str], cities: dict, iso3: list[str]
+) -> None:
+    """Add reporters' spellings of the region's town names (Zhetysu: Jetisu, Zhetisu...).
+
+    A spelling is kept only when it is no place's name already and only one town yields it,
+    so a rule never makes a new homonym that could beat a better match.
+    """
+    from etl.places.transliterate import load_rules, variants
+
+    rules = load_rules()
+    made: dict[str, set[int]] = {}
+    for row, gid in enumerate(gids):
+        country = iso3[row].strip()
+        city = cities[gid]
+        if country not in _SPELLING_COUNTRIES and not (
+            country == "CHN" and str(city.get("admin1code")) in _SPELLING_CHINA_ADMIN1
+        ):
+            continue
+        own = {city["name"], *(a for a in city.get("alternatenames") or [] if _is_latin(a))}
+        for name in own:
+            if len(name) < MIN_PRIMARY_LEN or not name[:1].isupper():
+                continue
+            for v in variants(name, rules):
+                made.setdefault(fold_name(v), set()).add(row)
+    for variant, rows in made.items():
+        if len(rows) == 1 and variant not in names and len(variant) >= MIN_PRIMARY_LEN:
+            names[variant] = {next(iter(rows)): False}
 
 
 def _usable_names(

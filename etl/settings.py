@@ -13,8 +13,19 @@ REGIONS_CSV = GEODATA / "regions.csv"
 PLACE_NAMES_CSV = GEODATA / "place_names.csv"
 COUNTRIES_GEOJSON = GEODATA / "countries.geojson"
 COUNTRY_ALIASES_CSV = GEODATA / "country_aliases.csv"
-PERSON_CUES = GEODATA / "person_cues.yaml"
-NOT_PLACES = GEODATA / "not_places.yaml"
+#: word lists and cues (people, organisations, qualifiers, spelling rules)
+LEXICON = GEODATA / "lexicon"
+PERSON_CUES = LEXICON / "person_cues.yaml"
+NOT_PLACES = LEXICON / "not_places.yaml"
+ORGANISATIONS_YAML = LEXICON / "organisations.yaml"
+QUALIFIERS_YAML = LEXICON / "qualifiers.yaml"
+TRANSLITERATION_YAML = LEXICON / "transliteration.yaml"
+#: the region's stations, villages, fields, passes and ports, each with its source
+SUPPLEMENT_CSV = GEODATA / "places_supplement.csv"
+#: GeoNames first-level admin units of the region (for "in Naryn province")
+ADMIN1_CSV = GEODATA / "admin1.csv"
+#: resolution weights and thresholds, documented
+RESOLUTION_YAML = GEODATA / "resolution.yaml"
 RATES_CSV = GEODATA / "exchange_rates.csv"
 TRADE_REFERENCE_CSV = GEODATA / "trade_china_central_asia.csv"
 #: the GeoNames index is built here once; ATLAS_CACHE_DIR moves it (tests share one)

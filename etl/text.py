@@ -241,3 +241,44 @@ def is_word_boundary(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isalnum() or after.isalnum())
+
+
+# --- hard-wrapped text -----------------------------------------------------------------------
+
+#: a document whose longest lines are at most this long is wire copy broken at a fixed width
+_WRAP_MAX_WIDTH = 100
+#: ...and a line at least this share of that width was broken by the wrap, not by the writer
+_WRAP_FULL_SHARE = 0.6
+_LIST_MARK = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
+
+
+def unwrap(text: str) -> str:
+    """Join lines that a fixed-width wrap broke inside a paragraph, one character for one.
+
+    Wire copy is often broken every 60-80 characters in mid-sentence. A line break becomes a
+    space when the document's lines are short (at most ``_WRAP_MAX_WIDTH``), the line before
+    fills most of that width, and the next line is text (not blank, not a list item); a break
+    before a lower-case word is joined in any document. The result has the input's length,
+    so offsets into it are offsets into the input.
+    """
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    widths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if not widths:
+        return text
+    width = widths[-1]
+    wrapped = width <= _WRAP_MAX_WIDTH and len(widths) >= 3
+    out = list(text)
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[i + 1]
+        body = line.rstrip()
+        if body and nxt.strip() and not _LIST_MARK.match(nxt):
+            first = nxt.lstrip()[:1]
+            full = wrapped and len(body) >= _WRAP_FULL_SHARE * width
+            if full or (first.islower() and not body.endswith((".", ":", "!", "?"))):
+                out[pos] = " "
+        pos += 1
+    return "".join(out)

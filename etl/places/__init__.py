@@ -1,0 +1,2 @@
+"""Reading places: the regional supplement, transliteration, people and organisations,
+qualifiers that set where a place must be."""

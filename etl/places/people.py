@@ -1,0 +1,326 @@
+"""People, organisations and publications: names that contain place words but are not places.
+
+"Xi Jinping" is not the town of Jinping; "Nurlan Kuryk, the Minister of Transport" is a
+person; "Kazakhstan Temir Zholy", "The Astana Times", "Huaxin Cement", "Power of Siberia"
+and "million U.S. dollars" are a railway company, a newspaper, a cement maker, a pipeline
+and a currency. The cues are data in ``geodata/lexicon/`` (``person_cues.yaml``,
+``not_places.yaml``, ``organisations.yaml``); this module finds the spans they mark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+
+#: capitalised at a sentence start, but never part of a name
+FUNCTION_WORDS = frozenset(
+    [
+        "In",
+        "At",
+        "On",
+        "The",
+        "A",
+        "An",
+        "From",
+        "To",
+        "For",
+        "By",
+        "With",
+        "And",
+        "But",
+        "As",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "Under",
+        "Over",
+        "Of",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Near",
+        "Via",
+        "Across",
+        "Through",
+    ]
+)
+_WORD = re.compile(r"[A-Z][\w'-]*")
+
+
+@dataclass(frozen=True)
+class PersonCues:
+    """What marks a name as a person's, or a place name as something else (data files)."""
+
+    titles: tuple[str, ...]
+    speech_verbs: frozenset[str]
+    surnames: frozenset[str]
+    surname_suffixes: tuple[str, ...]
+    given_names: frozenset[str]
+    demonyms: frozenset[str] = frozenset()
+    organisation_words: frozenset[str] = frozenset()
+    #: words after a name that make it a landform ("Kurama Range"), lower-cased
+    landform_after: frozenset[str] = frozenset()
+    #: phrases before a name that make it a landform ("Strait of Malacca"), lower-cased
+    landform_before: tuple[str, ...] = ()
+
+    titles_lower: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "titles_lower", frozenset(t.lower() for t in self.titles))
+
+
+@cache
+def load_person_cues(
+    path: Path = settings.PERSON_CUES, not_places: Path = settings.NOT_PLACES
+) -> PersonCues:
+    data: dict = {}
+    for p in (path, not_places):
+        if p.exists():
+            with p.open(encoding="utf-8") as f:
+                data.update(yaml.safe_load(f) or {})
+    return PersonCues(
+        titles=tuple(sorted({t.strip() for t in data.get("titles", [])}, key=len, reverse=True)),
+        speech_verbs=frozenset(v.lower() for v in data.get("speech_verbs", [])),
+        surnames=frozenset(s.lower() for s in data.get("surnames", [])),
+        surname_suffixes=tuple(s.lower().lstrip("-") for s in data.get("surname_suffixes", [])),
+        given_names=frozenset(n.lower() for n in data.get("given_names", [])),
+        demonyms=frozenset(n.lower() for n in data.get("demonyms", [])),
+        organisation_words=frozenset(n.lower() for n in data.get("organisation_words", [])),
+        landform_after=frozenset(n.lower() for n in data.get("landform_after", [])),
+        landform_before=tuple(
+            sorted({n.lower() for n in data.get("landform_before", [])}, key=len, reverse=True)
+        ),
+    )
+
+
+def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
+    """Character spans that are people's names, by titles, given names, surnames, speech verbs.
+
+    A name found once marks its every occurrence in the document ("Tokayev" after
+    "President Kassym-Jomart Tokayev").
+    """
+    spans: list[tuple[int, int]] = []
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    runs = _capitalised_runs(text, tokens)
+    lowered = text.lower()
+    for run in runs:
+        while run and run[0][2] in FUNCTION_WORDS:
+            run = run[1:]
+        span = _person_in_run(text, lowered, run, cues)
+        if span is not None and not _unit_after(text, span[1]):
+            spans.append(span)
+    names = {text[s:e] for s, e in spans}
+    parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
+    for part in sorted(parts | names, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w'-]){re.escape(part)}(?![\w-])", text):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+@cache
+def _unit_words(path: Path = settings.QUALIFIERS_YAML) -> re.Pattern[str]:
+    """Admin words ("district", "region") from the qualifier lexicon, as one pattern."""
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    words = [*(data.get("admin_words") or []), *(data.get("admin_plurals") or [])]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\s+(?:{alternatives})\b", re.IGNORECASE)
+
+
+def _unit_after(text: str, end: int) -> bool:
+    """ "Bobojon Ghafurov district": a unit named after a person, not the person."""
+    return bool(_unit_words().match(text, end))
+
+
+def _person_in_run(
+    text: str, lowered: str, run: list[tuple[int, int, str]], cues: PersonCues
+) -> tuple[int, int] | None:
+    """The part of a capitalised run that is a person's name, or None.
+
+    "Chinese President Xi Jinping": the name may start anywhere in the run, at a given
+    name or surname, or right after a title; a speech verb after the run marks only its
+    last two words ("Xinjiang Party Secretary Ma Xingrui said" is not about Xinjiang).
+    """
+    if not run:
+        return None
+    end = run[-1][1]
+    for i in range(len(run)):
+        low = [w.lower().removesuffix("'s") for _, _, w in run[i:]]
+        if low[0] in cues.titles_lower:
+            continue
+        if (
+            len(low) >= 2
+            and (
+                low[0] in cues.given_names
+                or low[0] in cues.surnames
+                or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
+            )
+            and not set(low) & cues.titles_lower
+        ):
+            return (run[i][0], end)
+        if _preceded_by_title(lowered, text, run[i][0], cues):
+            return (run[i][0], end)
+    if len(run) >= 2 and _followed_by_speech(text, end, cues):
+        return (run[-2][0], end)
+    return None
+
+
+def _capitalised_runs(
+    text: str, tokens: list[tuple[int, int, str]]
+) -> list[list[tuple[int, int, str]]]:
+    """Runs of capitalised words separated by single spaces only."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for tok in tokens:
+        if runs and text[runs[-1][-1][1] : tok[0]] == " ":
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+    return runs
+
+
+def _preceded_by_title(lowered: str, text: str, start: int, cues: PersonCues) -> bool:
+    """The one to three words before ``start`` are a title ("Foreign Minister")."""
+    words = lowered[max(0, start - 40) : start].split()
+    return any(" ".join(words[-n:]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n)
+
+
+def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
+    m = re.match(r"\s*,?\s*([a-z]+)", text[end : end + 30])
+    return bool(m and m.group(1) in cues.speech_verbs)
+
+
+# --- roles after a name ---------------------------------------------------------------------
+
+_ROLE_AFTER = re.compile(
+    r"\s*,\s+(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w-]*'s\s+)?"
+    r"((?:(?:deputy|vice|first|former|acting|chief|then)\s+)*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3})"
+)
+
+
+def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
+    """Names followed by a role in apposition: "Nurlan Kuryk, the Minister of Transport".
+
+    The two or three capitalised words before ", the <title>" are a person's name, even
+    when no title precedes them and the surname is also a town.
+    """
+    spans = []
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    for run in _capitalised_runs(text, tokens):
+        while run and run[0][2] in FUNCTION_WORDS:
+            run = run[1:]
+        if len(run) < 2 or len(run) > 4:
+            continue
+        m = _ROLE_AFTER.match(text, run[-1][1])
+        if not m:
+            continue
+        words = m.group(1).lower().split()
+        while words and words[0] in {
+            "deputy",
+            "vice",
+            "first",
+            "former",
+            "acting",
+            "chief",
+            "then",
+        }:
+            words = words[1:]
+        if any(" ".join(words[:n]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n):
+            spans.append((run[0][0], run[-1][1]))
+    return spans
+
+
+# --- organisations, publications, currencies ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationCues:
+    """Whole names, suffix words and currency words that make a place word something else."""
+
+    names: tuple[str, ...]
+    suffixes: frozenset[str]
+    lowercase_suffixes: tuple[str, ...]
+    currencies: frozenset[str]
+    #: lower-case nouns right before a name that make it a company ("producer Huaxin")
+    role_before: frozenset[str] = frozenset()
+
+
+@cache
+def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> OrganisationCues:
+    data: dict = {}
+    if path.exists():
+        with path.open(encoding="utf-8") as f:
+            data = yaml.safe_load(f) or {}
+    return OrganisationCues(
+        names=tuple(sorted({str(n) for n in data.get("names") or []}, key=len, reverse=True)),
+        suffixes=frozenset(str(s).lower().rstrip(".") for s in data.get("suffixes") or []),
+        lowercase_suffixes=tuple(str(s).lower() for s in data.get("lowercase_suffixes") or []),
+        currencies=frozenset(str(s).lower() for s in data.get("currencies") or []),
+        role_before=frozenset(str(s).lower() for s in data.get("role_before") or []),
+    )
+
+
+_CAP = r"[A-Z](?:(?:\.[A-Z])+\.|[\w'-]*)"
+_NAME_RUN = re.compile(rf"(?:{_CAP}|of|and|&)(?: +(?:{_CAP}|of|and|&))*")
+
+
+def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """Spans of organisation, publication, pipeline and currency names in ``text``.
+
+    - a listed whole name ("Power of Siberia");
+    - a capitalised run of up to six words holding a suffix word after its first word
+      ("Xinjiang Tebian Electric", "The Astana Times", "Kazakhstan Railways");
+    - a capitalised run followed by a lower-case suffix ("Kazinform news agency");
+    - a capitalised run right before a currency word ("U.S. dollars");
+    - a capitalised run right after a lower-case role noun ("the cement producer Huaxin").
+    """
+    spans: list[tuple[int, int]] = []
+    lowered = text.lower()
+    for name in cues.names:
+        for m in re.finditer(rf"(?<![\w']){re.escape(name.lower())}(?![\w'])", lowered):
+            spans.append((m.start(), m.end()))
+    for m in _NAME_RUN.finditer(text):
+        words = m.group().split()
+        while words and words[-1] in {"of", "and", "&"}:
+            words.pop()
+        if not words:
+            continue
+        end = _run_end(text, m.start(), words)
+        # connectors and a leading "The" are not counted
+        n_words = sum(1 for w in words if w not in {"of", "and", "&"}) - (words[0] in {"The"})
+        if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
+            spans.append((m.start(), end))
+            continue
+        tail = lowered[end : end + 20].lstrip()
+        before = text[max(0, m.start() - 20) : m.start()].split()
+        if words[0][0].isupper() and before and before[-1] in cues.role_before:
+            spans.append((m.start(), end))
+            continue
+        if any(
+            tail.startswith(s) and not tail[len(s) : len(s) + 1].isalnum()
+            for s in cues.lowercase_suffixes
+        ) or (tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies):
+            spans.append((m.start(), end))
+    return spans
+
+
+def _run_end(text: str, start: int, words: list[str]) -> int:
+    """Where the words of a run end in ``text`` (runs are separated by single spaces or more)."""
+    pos = start
+    for w in words:
+        pos = text.index(w, pos) + len(w)
+    return pos

@@ -1,0 +1,279 @@
+"""Qualifiers that set where a place must be.
+
+"Work began in the villages of X and Y in Z district, Naryn province"; "the settlements of
+X and Y"; "the X area of the Tajik capital"; "Kuryk in Kazakhstan's Mangystau region". Such
+words name an area; a candidate outside it is wrong whatever its population, and a name the
+gazetteer does not know there is reported, never matched to a homonym abroad. The words are
+data (``geodata/lexicon/qualifiers.yaml``), admin units come from ``geodata/admin1.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+from etl.geo import km
+from etl.places.people import FUNCTION_WORDS
+from etl.schema import CORE_COUNTRIES, Place
+from etl.text import ascii_fold, fold_name
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a qualified place must lie: in some countries, an admin unit, or near a point."""
+
+    words: str  # the qualifier as written, for unresolved.csv
+    countries: frozenset[str] = frozenset()
+    admin1: tuple[str, str] | None = None  # (ISO3, GeoNames admin1 code)
+    near: tuple[float, float, float] | None = None  # lat, lon, radius km
+    #: the countries the document names are admitted too ("the Georgian town of X")
+    document_countries: bool = False
+
+    def admits(self, place: Place, document: frozenset[str] | set[str] = frozenset()) -> bool:
+        if self.admin1 is not None:
+            iso, code = self.admin1
+            if place.country != iso:
+                return False
+            return not place.admin1 or place.admin1 == code
+        if self.near is not None:
+            lat, lon, radius = self.near
+            return km(place, Place("", "", lat, lon, "city")) <= radius
+        if self.document_countries and place.country in document:
+            return True
+        return not self.countries or place.country in self.countries
+
+
+@dataclass(frozen=True)
+class Qualified:
+    """A name in the text (a span) and the area a qualifier sets for it."""
+
+    start: int
+    end: int
+    area: Area
+    #: an explicit construction ("the villages of X"): an unknown name here is reported
+    explicit: bool
+    #: the name of an admin unit ("Sirdarya and Tashkent regions"), not of a town
+    unit: bool = False
+
+
+@dataclass(frozen=True)
+class QualifierWords:
+    settlement_words: tuple[str, ...]
+    admin_words: tuple[str, ...]
+    area_words: tuple[str, ...]
+    capitals: dict[str, str]
+    capital_radius_km: float
+    #: singular words after a name that make it a settlement ("Poltavka village")
+    settlement_after: tuple[str, ...]
+    #: plural admin words after a list of names ("Sirdarya and Tashkent regions")
+    admin_plurals: tuple[str, ...]
+    #: folded admin unit name -> (ISO3, admin1 code)
+    units: dict[str, tuple[str, str]]
+
+
+@cache
+def load_words(
+    path: Path = settings.QUALIFIERS_YAML, admin_csv: Path = settings.ADMIN1_CSV
+) -> QualifierWords:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    units: dict[str, tuple[str, str]] = {}
+    if admin_csv.exists():
+        with admin_csv.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                for name in [row["name"], *(row.get("aliases") or "").split("|")]:
+                    if name.strip():
+                        units[_key(name)] = (row["country"], row["code"])
+    return QualifierWords(
+        settlement_words=tuple(data.get("settlement_words") or []),
+        admin_words=tuple(sorted(data.get("admin_words") or [], key=len, reverse=True)),
+        area_words=tuple(data.get("area_words") or []),
+        capitals={str(k): str(v) for k, v in (data.get("capitals") or {}).items()},
+        capital_radius_km=float(data.get("capital_radius_km", 40)),
+        settlement_after=tuple(data.get("settlement_after") or []),
+        admin_plurals=tuple(data.get("admin_plurals") or []),
+        units=units,
+    )
+
+
+def _key(name: str) -> str:
+    return fold_name(ascii_fold(name)).replace("-", " ")
+
+
+_CAPNAME = r"[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*){0,2}"
+_NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:,?\s+and\s+{_CAPNAME})?"
+
+
+_PATTERNS: dict[int, tuple[re.Pattern[str], ...]] = {}
+
+
+def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
+    cached = _PATTERNS.get(id(words))
+    if cached is not None:
+        return cached
+    settle = "|".join(re.escape(w) for w in words.settlement_words)
+    admin = "|".join(re.escape(w) for w in words.admin_words)
+    area = "|".join(re.escape(w) for w in words.area_words)
+    demonyms = "|".join(re.escape(w) for w in words.capitals)
+    after = "|".join(re.escape(w) for w in words.settlement_after)
+    plurals = "|".join(re.escape(w) for w in words.admin_plurals)
+    _PATTERNS[id(words)] = out = (
+        re.compile(rf"\b(?:{settle})\s+of\s+(?P<names>{_NAMES})"),
+        re.compile(rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"),
+        re.compile(
+            rf"\b(?:the\s+)?(?P<name>{_CAPNAME})\s+(?:{area})\s+of\s+the\s+"
+            rf"(?P<dem>{demonyms})\s+capital\b"
+        ),
+        re.compile(
+            rf"(?P<name>{_CAPNAME})(?P<own>\s+(?i:{admin}))?"
+            rf"(?:,\s+|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?)(?:[A-Z][a-z]+['\u2019]s\s+)?"
+            rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"
+        ),
+        # "Poltavka village": a settlement word after a single name
+        re.compile(rf"(?P<name>{_CAPNAME})\s+(?:{after})\b"),
+        # "Dushanbe's Ismoili Somoni district": an area of a named city
+        re.compile(rf"(?P<city>[A-Z][\w-]*)['\u2019]s\s+(?P<name>{_CAPNAME})\s+(?:{area})s?\b"),
+        # "Sirdarya and Tashkent regions": names of admin units, not of towns
+        re.compile(rf"(?P<names>{_NAMES})\s+(?:{plurals})\b"),
+    )
+    return out
+
+
+def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualified]:
+    """Every qualified name in ``text``, sentence by sentence."""
+    words = load_words()
+    settle, admin, capital, adjacent, settle_after, city_area, unit_list = _patterns(words)
+    out: list[Qualified] = []
+    for s, e in sentences:
+        sentence = text[s:e]
+        for m in settle.finditer(sentence):
+            after = sentence[m.end("names") : m.end("names") + 140]
+            area = _unit_after(after, admin, words, gazetteer) or Area(
+                m.group(), countries=CORE_COUNTRIES, document_countries=True
+            )
+            for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
+                out.append(Qualified(ns, ne, area, explicit=True))
+        for m in capital.finditer(sentence):
+            city = gazetteer.lookup(words.capitals[m.group("dem")])
+            if city is None:
+                continue
+            area = Area(m.group(), near=(city.lat, city.lon, words.capital_radius_km))
+            out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=True))
+        for m in _overlapped(adjacent, sentence):
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
+            if m.group("own") is not None:
+                start = _known_tail(sentence, start, end, gazetteer)
+            # "Zafarabad district of Jizzakh region", "near Tuda in the Boisoun district":
+            # a place of the story; an unknown name there is reported
+            before = sentence[max(0, m.start("name") - 12) : m.start("name")].split()
+            explicit = m.group("own") is not None or (
+                bool(before) and before[-1] in _LOCATIVES and start == m.start("name")
+            )
+            if start >= end:
+                continue
+            unit = words.units.get(_key(m.group("unit")))
+            if unit is not None:
+                area = Area(m.group(), admin1=unit)
+            elif explicit:  # a district the admin table does not hold
+                area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
+            else:
+                continue
+            out.append(Qualified(s + start, s + end, area, explicit=explicit))
+        for m in settle_after.finditer(sentence):
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
+            if start >= end:
+                continue
+            after = sentence[m.end() : m.end() + 140]
+            area = _unit_after(after, admin, words, gazetteer) or Area(
+                m.group(), countries=CORE_COUNTRIES, document_countries=True
+            )
+            out.append(Qualified(s + start, s + end, area, explicit=True))
+        for m in city_area.finditer(sentence):
+            city = next(
+                (
+                    h.place
+                    for h in gazetteer.candidates(m.group("city"))
+                    if h.primary and h.place.kind == "city"
+                ),
+                None,
+            )
+            if city is None:
+                continue
+            area = Area(m.group(), near=(city.lat, city.lon, words.capital_radius_km))
+            out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=True))
+        for m in unit_list.finditer(sentence):
+            area = Area(m.group())
+            for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
+                out.append(Qualified(ns, ne, area, explicit=False, unit=True))
+    return out
+
+
+#: "from Moiynta in the Karaganda region": after these a qualified name is a place of the story
+_LOCATIVES = frozenset(["to", "from", "at", "near", "via", "in"])
+
+
+def _overlapped(pattern: re.Pattern[str], sentence: str):
+    """Matches that may share their unit with the next name ("X in the Y district of Z")."""
+    pos = 0
+    while (m := pattern.search(sentence, pos)) is not None:
+        yield m
+        pos = m.end("name")
+
+
+def _known_tail(sentence: str, start: int, end: int, gazetteer) -> int:
+    """Where the name of "Bobojon Ghafurov district" starts: at "Ghafurov" when the
+    gazetteer knows only that (a district named after a person, seated in the town)."""
+    if gazetteer.candidates(sentence[start:end]):
+        return start
+    for m in re.finditer(r"[ ]", sentence[start:end]):
+        if gazetteer.candidates(sentence[start + m.end() : end]):
+            return start + m.end()
+    return start
+
+
+def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """A name's span without the capitalised function words before it ("In Poltavka")."""
+    while True:
+        if sentence[start:end] in FUNCTION_WORDS:
+            return end, end
+        m = re.match(r"[A-Z][\w'-]*[ ]", sentence[start:end])
+        if not m or m.group().strip() not in FUNCTION_WORDS:
+            return start, end
+        start += m.end()
+
+
+def _unit_after(
+    after: str, admin: re.Pattern[str], words: QualifierWords, gazetteer
+) -> Area | None:
+    """The admin unit (or country) named after a list of settlements, if any.
+
+    "in At-Bashy district, Naryn province": the last unit the admin table knows wins
+    (districts are not in it); "in Georgia": a country.
+    """
+    found = None
+    for m in admin.finditer(after):
+        unit = words.units.get(_key(m.group("unit")))
+        if unit is not None:
+            found = Area(m.group(), admin1=unit)
+    if found is not None:
+        return found
+    m = re.match(r"\s*(?:,\s*)?in\s+([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)", after)
+    if m:
+        for hit in gazetteer.candidates(m.group(1)):
+            if hit.place.kind == "country" and hit.place.country:
+                return Area(m.group().strip(), countries=frozenset({hit.place.country}))
+    return None
+
+
+def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:
+    """The names of a list "X, Y and Z" as spans of the text."""
+    out = []
+    for m in re.finditer(r"[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)*", names):
+        out.append((offset + m.start(), offset + m.end()))
+    return out

@@ -1,0 +1,82 @@
+"""Spelling variants of the region's place names, made by rules kept as data.
+
+A reporter writes Shu or Chu, Zhetysu or Jetisu, Kyzylorda or Qyzylorda. The rules live in
+``geodata/lexicon/transliteration.yaml``; this module only applies them. Callers decide which
+variants to keep (see ``etl.gazetteer``: never one that is already another place's name).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Letter foldings that always apply, and optional rewrites tried in combinations."""
+
+    letters: tuple[tuple[str, str], ...]
+    rules: tuple[tuple[re.Pattern[str], str], ...]
+    max_rules: int = 2
+    max_variants: int = 24
+    min_length: int = 4
+
+
+@cache
+def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
+    """The rules file, compiled once."""
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return Rules(
+        letters=tuple((str(k), str(v)) for k, v in (data.get("letters") or {}).items()),
+        rules=tuple((re.compile(r["from"]), str(r["to"])) for r in data.get("rules") or []),
+        max_rules=int(data.get("max_rules", 2)),
+        max_variants=int(data.get("max_variants", 24)),
+        min_length=int(data.get("min_length", 4)),
+    )
+
+
+def fold_letters(name: str, rules: Rules) -> str:
+    """Lower-case ``name`` and spell each national Latin letter the English way."""
+    out = name.lower()
+    for letter, spelling in rules.letters:
+        out = out.replace(letter, spelling)
+    return " ".join(out.split())
+
+
+def variants(name: str, rules: Rules | None = None) -> list[str]:
+    """Lower-case spellings of ``name`` other than its own, in a stable order.
+
+    Every combination of at most ``max_rules`` rules is applied to the letter-folded name;
+    results shorter than ``min_length`` or not made of letters, spaces and hyphens are
+    dropped, and at most ``max_variants`` are returned (the simplest first).
+    """
+    rules = rules or load_rules()
+    base = fold_letters(name, rules)
+    own = " ".join(name.lower().split())
+    seen: dict[str, None] = {}
+    if base != own:
+        seen[base] = None
+    applicable = [r for r in rules.rules if r[0].search(base)]
+    for n in range(1, rules.max_rules + 1):
+        for combo in itertools.combinations(applicable, n):
+            v = base
+            for pattern, repl in combo:
+                v = pattern.sub(repl, v)
+            v = " ".join(v.split())
+            if (v != own and v != base) or (v == base and base != own):
+                seen.setdefault(v, None)
+            if len(seen) >= rules.max_variants:
+                break
+    return [
+        v
+        for v in seen
+        if len(v) >= rules.min_length and all(c.isalpha() or c in " -" for c in v) and v != own
+    ][: rules.max_variants]

