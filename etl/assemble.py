@@ -69,6 +69,14 @@ def extract(
     place_mentions, registry_mentions = matcher.find(text)
     project_spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
     resolved, rejected = resolver.resolve(text, place_mentions, project_spans)
+    # a town inside a registry contractor's or owner's name is the company's, not a place
+    organisations = registry.organisation_spans(text)
+    if organisations:
+        resolved = [
+            r
+            for r in resolved
+            if not any(s <= r.mention.start and r.mention.end <= e for s, e in organisations)
+        ]
     resolved = [
         r for r in resolved if projects.fits_enclosing_entry(r, registry_mentions, registry)
     ]

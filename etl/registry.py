@@ -117,7 +117,10 @@ class Entry:
         out: list[str] = []
         for key in ("owner", "operator", "financiers", "contractors"):
             value = self.dossier.get(key)
-            out.extend([value] if isinstance(value, str) else (value or []))
+            for name in [value] if isinstance(value, str) else (value or []):
+                # "TBEA (Tebian Electric Apparatus)": both names are the company's
+                head, _, rest = name.partition(" (")
+                out.extend(n for n in (head.strip(), rest.rstrip(")").strip()) if n)
         return tuple(out)
 
 
@@ -135,6 +138,21 @@ class System:
 class Registry:
     entries: dict[str, Entry] = field(default_factory=dict)
     systems: dict[str, System] = field(default_factory=dict)
+    _organisations: re.Pattern[str] | None = field(default=None, repr=False)
+
+    def organisation_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a company, bank or fund of a registry dossier.
+
+        "Xinjiang Tianshan Cement" and "Tebian Electric Apparatus" carry the names of towns
+        and regions; inside such a name the town is the company's, not a place of the story.
+        """
+        if self._organisations is None:
+            names = sorted(
+                {n for e in self.entries.values() for n in e.organisations()}, key=len, reverse=True
+            )
+            alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+            self._organisations = re.compile(rf"\b(?:{alternation})\b" if names else r"(?!)")
+        return [m.span() for m in self._organisations.finditer(text)]
 
     def system_of(self, entry_id: str) -> str | None:
         entry = self.entries[entry_id]
