@@ -493,26 +493,28 @@ def section(
     """
     if len(chain.parts) != 2:
         return RefusedRoute(chain, R_IMPLAUSIBLE, "a section needs exactly two places")
-    ends = []
+    options = []
     for part in chain.parts:
-        place = _best(gazetteer, part)
-        if place is None:
+        hits = [h.place for h in gazetteer.candidates(part) if h.place.kind != "country"]
+        if not hits:
             return RefusedRoute(chain, R_UNKNOWN, f"{part!r} is not a known place")
-        ends.append(place)
-    a, b = ends
+        options.append(hits)
     fits = []
     for entry_id, layer, line in lines:
-        near = [_nearest_km(line, p) for p in ends]
-        if all(d <= SECTION_MAX_OFF_KM for d in near):
-            fits.append((entry_id, layer, line))
+        # of same-named places, the one on the project's line ("Aktogay" the rail junction,
+        # not the village of the same name 400 km away)
+        ends = [min(hits, key=lambda p, line=line: _nearest_km(line, p)) for hits in options]
+        if all(_nearest_km(line, p) <= SECTION_MAX_OFF_KM for p in ends):
+            fits.append((entry_id, layer, line, ends))
     if not fits:
+        a, b = (hits[0] for hits in options)
         return RefusedRoute(
             chain, R_IMPLAUSIBLE, f"no registry project here runs by {a.name} and {b.name}"
         )
     if len(fits) > 1:
         ids = ", ".join(f[0] for f in fits)
         return RefusedRoute(chain, "ambiguous", f"a section of which project? {ids}")
-    entry_id, layer, line = fits[0]
+    entry_id, layer, line, (a, b) = fits[0]
     da = line.project(Point(a.lon, a.lat))
     db = line.project(Point(b.lon, b.lat))
     if abs(da - db) < 1e-9:
