@@ -30,6 +30,7 @@ from etl import settings
 from etl.gazetteer import Gazetteer
 from etl.geo import km
 from etl.schema import (
+    R_AMBIGUOUS,
     R_GARBLED,
     R_IMPLAUSIBLE,
     R_UNKNOWN,
@@ -513,7 +514,7 @@ def section(
         )
     if len(fits) > 1:
         ids = ", ".join(f[0] for f in fits)
-        return RefusedRoute(chain, "ambiguous", f"a section of which project? {ids}")
+        return RefusedRoute(chain, R_AMBIGUOUS, f"a section of which project? {ids}")
     entry_id, layer, line, (a, b) = fits[0]
     da = line.project(Point(a.lon, a.lat))
     db = line.project(Point(b.lon, b.lat))

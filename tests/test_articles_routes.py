@@ -104,4 +104,26 @@ def test_a_section_follows_its_project_not_a_straight_line(built, knowledge):
     project = knowledge.registry.entries[sec["properties"]["section_of"]].geometry
     for x, y in shapely.get_coordinates(shape(sec["geometry"])):
         assert project.distance(shapely.Point(x, y)) < 1e-6
-    assert sec["properties"]["countries"] == ["CHN", "KGZ"]
+    assert sec["properties"]["countries"] == ["KAZ"]
+    # it bends where its project bends: through Sayak, south of the straight line
+    sayak = (47.0, 77.267)  # registry waypoint Sayak, KZ (GeoNames 1519463, Sayaq)
+    assert min(km(sayak, (y, x)) for x, y in shapely.get_coordinates(shape(sec["geometry"]))) < 5
+
+
+def test_an_inferred_route_claims_only_the_countries_of_its_places(knowledge, tmp_path):
+    """A straight Taraz-Almaty line clips Kyrgyzstan; the route names two Kazakh towns."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Title: T\nDate: 2025-03-01\n\nPlanners want a new railway from Taraz to Almaty.\n",
+        encoding="utf-8",
+    )
+    build(corpus, tmp_path / "out", knowledge=knowledge)
+    layers = _layers(tmp_path / "out")
+    (route,) = [f for f in layers["railways"] if f["properties"]["precision"] == "inferred"]
+    line = shape(route["geometry"])
+    assert route["properties"]["countries"] == ["KAZ"]
+    # the straight line itself does cross Kyrgyzstan: countries from geometry would say so
+    from .test_registry_geometry import COUNTRIES
+
+    assert line.intersects(COUNTRIES["KGZ"])
