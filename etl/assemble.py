@@ -19,6 +19,7 @@ from etl.resolve import Resolver
 from etl.schema import (
     LINE_LAYERS,
     PLACES,
+    R_AMBIGUOUS,
     R_IMPLAUSIBLE,
     R_NO_CONTEXT,
     Document,
@@ -125,6 +126,16 @@ def extract(
 
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
+            continue
+        named = registry.by_alias_key(routes.alias_key(chain.text))
+        if named is not None:  # a registry name written with spaced dashes
+            found.entries.append((named, source(chain.start, chain.end), chain.text))
+            continue
+        if chain.type == routes.LINE:
+            why = "a line of which kind? no registry entry has this name"
+            src = source(chain.start, chain.end)
+            reason = f"{R_AMBIGUOUS}: {why}"
+            found.unresolved.append(Unresolved(chain.text, "route", reason, src, ""))
             continue
         if chain.type == routes.SECTION:
             candidates = _section_candidates(chain, sentences, registry_mentions, registry)

@@ -30,6 +30,7 @@ from etl import settings
 from etl.gazetteer import Gazetteer
 from etl.geo import km
 from etl.schema import (
+    CORRIDORS,
     R_AMBIGUOUS,
     R_GARBLED,
     R_IMPLAUSIBLE,
@@ -43,6 +44,8 @@ MAX_HOP_KM = 7000.0
 SECTION_MAX_OFF_KM = 30.0
 #: the type of a chain that names a part of a registry project ("the A-B section")
 SECTION = "section"
+#: the type of a chain named only "line": a registry name, or of no knowable layer
+LINE = "line"
 #: where the route phrasing words live (see the file's comments)
 LEXICON = settings.GEODATA / "lexicon" / "routes.yaml"
 
@@ -54,6 +57,7 @@ class Lexicon:
     nouns: dict[str, tuple[str, str]]
     described_nouns: dict[str, tuple[str, str]]
     section_words: tuple[str, ...]
+    line_words: tuple[str, ...]
     from_cues: tuple[str, ...]
     to_cues: tuple[str, ...]
     then_cues: tuple[str, ...]
@@ -79,6 +83,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         nouns=nouns,
         described_nouns={**nouns, **pairs("described_only_nouns"), **pairs("modes")},
         section_words=tuple(raw["section_words"]),
+        line_words=tuple(raw.get("line_words") or ()),
         from_cues=tuple(raw["from_cues"]),
         to_cues=tuple(raw["to_cues"]),
         then_cues=tuple(raw["then_cues"]),
@@ -104,7 +109,7 @@ _NAME = rf"{_WORD}(?:\s{_WORD})?"
 @functools.cache
 def _chain_pattern() -> re.Pattern[str]:
     lex = lexicon()
-    words = _alternation([*lex.nouns, *lex.section_words])
+    words = _alternation([*lex.nouns, *lex.section_words, *lex.line_words])
     # "A-B", "A - B" (spaced dashes, en dashes already folded to "-")
     return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+)\s+((?i:{words}))s?\b")
 
@@ -147,6 +152,8 @@ def find_chains(text: str) -> list[Chain]:
         noun = " ".join(m.group(2).lower().split())
         if noun in lex.section_words:
             layer, kind = "", SECTION
+        elif noun in lex.line_words:
+            layer, kind = "", LINE
         else:
             layer, kind = lex.nouns[noun]
         parts = [p.strip() for p in re.split(r"\s?-\s?", m.group(1))]
@@ -513,6 +520,11 @@ def section(
             chain, R_IMPLAUSIBLE, f"no registry project here runs by {a.name} and {b.name}"
         )
     if len(fits) > 1:
+        # a section is of built infrastructure: a corridor drawn over the same line is not it
+        built = [f for f in fits if f[1] != CORRIDORS]
+        if len(built) == 1:
+            fits = built
+    if len(fits) > 1:
         ids = ", ".join(f[0] for f in fits)
         return RefusedRoute(chain, R_AMBIGUOUS, f"a section of which project? {ids}")
     entry_id, layer, line, (a, b) = fits[0]
@@ -525,6 +537,15 @@ def section(
         part = LineString(list(part.coords)[::-1])
     sec = Chain(chain.start, chain.end, chain.text, chain.parts, layer, chain.type)
     return InferredRoute(sec, (a, b), part, section_of=entry_id)
+
+
+def alias_key(name: str) -> str:
+    """A name as registry aliases and chains are compared: lower case, dashes unspaced.
+
+    "Bishkek — Kara-Balta road" (an em dash, folded to "-", with spaces) is the registry's
+    "Bishkek-Kara-Balta road".
+    """
+    return re.sub(r"\s*-\s*", "-", " ".join(name.lower().split()))
 
 
 def _nearest_km(line: LineString, place: Place) -> float:

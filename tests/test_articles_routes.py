@@ -80,6 +80,24 @@ def test_routes_are_drawn_with_their_layer_and_type(built, case):
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
+def test_registry_names_in_new_spellings_are_the_registry_feature(built, case):
+    layers, _ = built
+    features = {f["properties"]["id"]: f for fs in layers.values() for f in fs}
+    for want in case.get("registry") or []:
+        f = features.get(want["id"])
+        assert f is not None, f"{want['id']} not built"
+        quotes = [s["quote"] for s in f["properties"]["sources"] if s["doc"] == case["file"]]
+        assert any(want["quote_contains"] in q for q in quotes), quotes
+    inferred = [
+        f for fs in layers.values() for f in fs if f["properties"]["precision"] == "inferred"
+    ]
+    for want in case.get("registry") or []:
+        for f in inferred:
+            quotes = [s["quote"] for s in f["properties"]["sources"] if s["doc"] == case["file"]]
+            assert not any(want["quote_contains"] in q for q in quotes), f["properties"]["id"]
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
 def test_routes_not_drawn_are_reported_with_their_reason(built, case):
     layers, unresolved = built
     doc = case["file"]
@@ -100,7 +118,11 @@ def test_routes_not_drawn_are_reported_with_their_reason(built, case):
 def test_a_section_follows_its_project_not_a_straight_line(built, knowledge):
     """The section's line is a part of the project's own geometry (its bends kept)."""
     layers, _ = built
-    (sec,) = [f for f in layers["railways"] if f["properties"].get("section_of")]
+    (sec,) = [
+        f
+        for f in layers["railways"]
+        if f["properties"].get("section_of") and "Balkhash" in f["properties"]["name"]
+    ]
     project = knowledge.registry.entries[sec["properties"]["section_of"]].geometry
     for x, y in shapely.get_coordinates(shape(sec["geometry"])):
         assert project.distance(shapely.Point(x, y)) < 1e-6
