@@ -93,7 +93,7 @@ BASEMAPS: dict[str, str] = {
 #: tile basemaps that need no API key, as xyzservices names them
 _TILES = {"osm": "OpenStreetMap.Mapnik", "light": "Esri.WorldGrayCanvas"}
 
-LAYER_TITLES: dict[str, str] = {layer: layer.capitalize() for layer in LAYERS}
+LAYER_TITLES: dict[str, str] = {layer: layer.replace("_", " ").capitalize() for layer in LAYERS}
 
 #: the part of the world the offline basemap keeps: Europe to the Pacific, the Arctic to India
 BASEMAP_BBOX = (-12.0, 0.0, 150.0, 72.0)

@@ -39,6 +39,8 @@ _TYPE_COLOURS: dict[str, str] = {
     "tunnel": "#7f2704",
     "corridor": "#1b9e77",
     "ferry": "#1f78b4",
+    # power lines
+    "transmission_line": "#fec44f",
     # facilities
     "power_plant": "#d4a000",
     "hydropower_plant": "#0868ac",
@@ -54,6 +56,11 @@ _TYPE_COLOURS: dict[str, str] = {
     "logistics_centre": "#74c476",
     "cooperation_centre": "#9e9ac8",
     "mine": "#8c6d31",
+    "smelter": "#b15928",
+    "cement_plant": "#8e8e6e",
+    "chemical_plant": "#7b3294",
+    "coal_power_plant": "#1a1a1a",
+    "processing_plant": "#c2a5cf",
     # places
     "city": "#252525",
     "border_crossing": "#e7298a",

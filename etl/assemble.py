@@ -17,6 +17,9 @@ from etl.mentions import CONTEXT, ENTRY, SYSTEM, Matcher
 from etl.registry import Registry
 from etl.resolve import Resolver
 from etl.schema import (
+    LINE_LAYERS,
+    PLACES,
+    R_AMBIGUOUS,
     R_IMPLAUSIBLE,
     R_NO_CONTEXT,
     Document,
@@ -67,6 +70,14 @@ def extract(
     place_mentions, registry_mentions = matcher.find(text)
     project_spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
     resolved, rejected = resolver.resolve(text, place_mentions, project_spans)
+    # a town inside a registry contractor's or owner's name is the company's, not a place
+    organisations = registry.organisation_spans(text)
+    if organisations:
+        resolved = [
+            r
+            for r in resolved
+            if not any(s <= r.mention.start and r.mention.end <= e for s, e in organisations)
+        ]
     resolved = [
         r for r in resolved if projects.fits_enclosing_entry(r, registry_mentions, registry)
     ]
@@ -91,7 +102,10 @@ def extract(
     }
     covered: list[tuple[int, int]] = []
     for m in registry_mentions:
-        covered.append((m.start, m.end))
+        # a crossing named inside a chain ("the Osh-Sary-Tash-Irkeshtam road") is one of its
+        # places: only a line project's own name covers the chain
+        if m.kind == SYSTEM or registry.entries[m.key].layer != PLACES:
+            covered.append((m.start, m.end))
         src = source(m.start, m.end)
         if m.kind == ENTRY:
             found.entries.append((m.key, src, m.surface))
@@ -113,7 +127,21 @@ def extract(
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue
-        verdict = routes.judge(chain, resolver.gazetteer, continent_of)
+        named = registry.by_alias_key(routes.alias_key(chain.text))
+        if named is not None:  # a registry name written with spaced dashes
+            found.entries.append((named, source(chain.start, chain.end), chain.text))
+            continue
+        if chain.type == routes.LINE:
+            why = "a line of which kind? no registry entry has this name"
+            src = source(chain.start, chain.end)
+            reason = f"{R_AMBIGUOUS}: {why}"
+            found.unresolved.append(Unresolved(chain.text, "route", reason, src, ""))
+            continue
+        if chain.type == routes.SECTION:
+            candidates = _section_candidates(chain, sentences, registry_mentions, registry)
+            verdict = routes.section(chain, resolver.gazetteer, candidates)
+        else:
+            verdict = routes.judge(chain, resolver.gazetteer, continent_of)
         src = source(chain.start, chain.end)
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))
@@ -140,7 +168,9 @@ def extract(
     ]
     things += [
         figures.Mentioned(
-            route_feature_id(r.chain.layer, r.chain.parts), r.chain.start, r.chain.end
+            route_feature_id(r.chain.layer, r.chain.parts, r.section_of),
+            r.chain.start,
+            r.chain.end,
         )
         for r, _ in found.routes
     ]
@@ -163,7 +193,18 @@ def _described_routes(
     """ "A highway from A through B to C": the registry's route if it is one, else inferred."""
     from etl import countries
 
-    for d in routes.find_described(text, sentences.spans, resolved, countries.load().is_coastal):
+    refused: list[routes.Refusal] = []
+    known = [(m.start, m.end) for m in registry_mentions]
+    known += [(r.mention.start, r.mention.end) for r in resolved]
+    known += _place_spans(found)
+    described = routes.find_described(
+        text, sentences.spans, resolved, countries.load().is_coastal, known=known, refused=refused
+    )
+    for r in refused:
+        found.unresolved.append(
+            Unresolved(r.text, "route", f"{r.reason}: {r.detail}", source(r.start, r.end), "")
+        )
+    for d in described:
         s, e = sentences.around(d.start)
         src = source(d.start, d.end)
         named = [
@@ -200,6 +241,35 @@ def _described_routes(
             )
             continue
         found.routes.append((routes.InferredRoute(chain, d.places, geometry), src))
+
+
+def _place_spans(found: Findings) -> list[tuple[int, int]]:
+    """The spans of names already reported as unresolved places (rejected candidates)."""
+    out = []
+    for u in found.unresolved:
+        if u.kind == "place":
+            i = u.source.quote.find(u.mention)
+            if i >= 0:
+                out.append((u.source.start + i, u.source.start + i + len(u.mention)))
+    return out
+
+
+def _section_candidates(chain, sentences, registry_mentions, registry):
+    """The line projects a section may belong to: those its sentence names, else all lines."""
+    s, e = sentences.around(chain.start, chain.end)
+    ids: list[str] = []
+    for m in registry_mentions:
+        if not s <= m.start < e:
+            continue
+        if m.kind == SYSTEM:
+            ids.extend(registry.systems[m.key].members)
+        elif m.kind in (ENTRY, CONTEXT) and registry.entries[m.key].layer in LINE_LAYERS:
+            ids.append(m.key)
+    if not ids:
+        ids = [k for k, v in registry.entries.items() if v.layer in LINE_LAYERS]
+    return [
+        (k, registry.entries[k].layer, registry.entries[k].geometry) for k in dict.fromkeys(ids)
+    ]
 
 
 def _offset_in(src: Source, surface: str) -> int:

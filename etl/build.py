@@ -34,6 +34,7 @@ from etl.io import csv_bytes, feature_collection_bytes, geometry_dict, write_geo
 from etl.mentions import Matcher
 from etl.resolve import Resolver
 from etl.schema import (
+    DOSSIER_PROPERTIES,
     FACT_COLUMNS,
     FACTS_CSV,
     GEOPACKAGE,
@@ -45,6 +46,7 @@ from etl.schema import (
     P_CONFIDENCE,
     P_COST_USD,
     P_COUNTRIES,
+    P_DOSSIER_SOURCES,
     P_END_DATE,
     P_ENDPOINTS,
     P_FIGURES,
@@ -57,6 +59,7 @@ from etl.schema import (
     P_NOTES,
     P_PRECISION,
     P_REFERENCES,
+    P_SECTION_OF,
     P_SOURCES,
     P_START_DATE,
     P_STATED_LENGTH_KM,
@@ -227,10 +230,7 @@ def _feature_dict(
     feat: Feature, mentions: int, cs: countries.Countries, doc_dates: dict[str, str | None]
 ) -> dict[str, Any]:
     geom = feat.geometry
-    if feat.layer == PARTNERSHIPS:  # the partners' countries, not those the line flies over
-        iso = sorted({c for pt in geom.coords for c in cs.of(Point(pt))})
-    else:
-        iso = cs.of(geom)
+    iso = feature_countries(feat, cs)
     dates = sorted(d for d in (doc_dates.get(s.doc) for s in feat.sources) if d)
     is_line = geom.geom_type in {"LineString", "MultiLineString"}
     props = {
@@ -257,9 +257,38 @@ def _feature_dict(
         P_END_DATE: feat.end_date,
         P_ENDPOINTS: feat.endpoints,
         P_FIGURES: feat.figures,
+        P_SECTION_OF: feat.section_of,
+        **{k: _plain_value(feat.dossier.get(k)) for k in DOSSIER_PROPERTIES},
+        P_DOSSIER_SOURCES: feat.dossier_sources or None,
     }
     assert tuple(props) == PROPERTIES
     return {"type": "Feature", "id": feat.id, "geometry": geometry_dict(geom), "properties": props}
+
+
+def feature_countries(feat: Feature, cs: countries.Countries) -> list[str]:
+    """The countries a feature lies in or crosses, as far as anyone can tell.
+
+    The registry's stated list wins (its lines are drawn through sparse waypoints, and a
+    straight segment can clip a neighbour the project never enters); a section keeps to
+    the countries its project states. A line drawn only from the places a sentence names
+    (``inferred``), and a partnership, are placed by their named places alone: the
+    straight line between them says nothing about the land it flies over.
+    """
+    geom = feat.geometry
+    if feat.stated_countries and not feat.section_of:
+        return sorted(feat.stated_countries)
+    if feat.layer == PARTNERSHIPS or feat.precision == "inferred":
+        iso = sorted({c for pt in geom.coords for c in cs.of(Point(pt))})
+    else:
+        iso = cs.of(geom)
+    if feat.stated_countries:
+        iso = [c for c in iso if c in feat.stated_countries]
+    return iso
+
+
+def _plain_value(value: Any) -> Any:
+    """Dossier values as JSON values (tuples as lists)."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _unresolved_row(u) -> dict[str, Any]:

@@ -64,19 +64,26 @@ class FeatureBook:
                 self.features[entry_id] = feat
             self._note(feat, src, surface, 1.0)
         for route, src in findings.routes:
-            fid = route_feature_id(route.chain.layer, route.chain.parts)
+            fid = route_feature_id(route.chain.layer, route.chain.parts, route.section_of)
             feat = self.features.get(fid)
             if feat is None:
-                feat = Feature(
-                    id=fid,
-                    name=" ".join(
-                        ("–".join(p.name for p in route.places), route.chain.type.replace("_", " "))
-                    ),
-                    layer=route.chain.layer,
-                    type=route.chain.type,
-                    geometry=route.geometry,
-                    precision="inferred",
-                    endpoints=[p.name for p in route.places],
+                feat = (
+                    _section_feature(fid, route, self.registry.entries[route.section_of])
+                    if route.section_of
+                    else Feature(
+                        id=fid,
+                        name=" ".join(
+                            (
+                                "–".join(p.name for p in route.places),
+                                route.chain.type.replace("_", " "),
+                            )
+                        ),
+                        layer=route.chain.layer,
+                        type=route.chain.type,
+                        geometry=route.geometry,
+                        precision="inferred",
+                        endpoints=[p.name for p in route.places],
+                    )
                 )
                 self.features[fid] = feat
             self._note(feat, src, route.chain.text, 0.6)
@@ -321,6 +328,30 @@ def _entry_feature(entry: Entry) -> Feature:
         cost_usd=entry.cost_usd,
         references=[dict(s) for s in entry.sources],
         notes=entry.notes,
+        stated_countries=entry.countries,
+        section_of=entry.section_of,
+        dossier=dict(entry.dossier),
+        dossier_sources={k: list(v) for k, v in entry.dossier_sources.items()},
+    )
+
+
+def _section_feature(fid: str, route, entry: Entry) -> Feature:
+    """A part of a registry project, along the project's line; linked by ``section_of``.
+
+    Only the project's type and stated countries carry over: its status, capacity and
+    dossier are the whole project's, not the section's.
+    """
+    a, b = route.places
+    return Feature(
+        id=fid,
+        name=f"{a.name}–{b.name} section of the {entry.name}",
+        layer=entry.layer,
+        type=entry.type,
+        geometry=route.geometry,
+        precision="waypoints",
+        endpoints=[a.name, b.name],
+        section_of=entry.id,
+        stated_countries=entry.countries,
     )
 
 
@@ -328,5 +359,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def route_feature_id(layer: str, parts: tuple[str, ...]) -> str:
+def route_feature_id(layer: str, parts: tuple[str, ...], section_of: str | None = None) -> str:
+    if section_of:
+        return f"{section_of}--{slug(ascii_fold('-'.join(parts)))}-section"
     return f"{layer}/{slug(ascii_fold('-'.join(parts)))}-inferred"

@@ -7,6 +7,7 @@ naming the file, the entry and what is wrong (``RegistryError``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,23 @@ from etl.schema import (
 )
 
 SYSTEMS_FILE = "systems.yaml"
+#: the dossier fields an entry may state (each needs its source in ``dossier_sources``)
+DOSSIER_FIELDS = (
+    "owner",
+    "operator",
+    "financiers",
+    "contractors",
+    "start_year",
+    "completion_year",
+    "status_date",
+)
+#: fields whose sources ``dossier_sources`` may also name (the entry's ``sources`` otherwise)
+_SOURCED_FIELDS = frozenset(
+    [*DOSSIER_FIELDS, "cost_usd", "stated_length_km", "capacity", "status", "countries"]
+)
+_LIST_FIELDS = frozenset({"financiers", "contractors"})
+_ISO3 = re.compile(r"[A-Z]{3}")
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _ENTRY_KEYS = frozenset(
     [
         "id",
@@ -47,6 +65,10 @@ _ENTRY_KEYS = frozenset(
         "sources",
         "notes",
         "layer",
+        "countries",
+        "section_of",
+        *DOSSIER_FIELDS,
+        "dossier_sources",
     ]
 )
 
@@ -81,6 +103,25 @@ class Entry:
     location_precision: str = "exact"
     sources: tuple[dict[str, str], ...] = ()
     notes: str | None = None
+    #: the countries the registry states the project lies in (ISO3), in route order
+    countries: tuple[str, ...] = ()
+    #: a registry entry that is a part of another (a highway's section): the whole's id
+    section_of: str | None = None
+    #: owner, operator, financiers, contractors, start_year, completion_year, status_date
+    dossier: dict[str, object] = field(default_factory=dict)
+    #: per field, the URLs that state it
+    dossier_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def organisations(self) -> tuple[str, ...]:
+        """The companies, banks and funds the dossier names (their names are not places)."""
+        out: list[str] = []
+        for key in ("owner", "operator", "financiers", "contractors"):
+            value = self.dossier.get(key)
+            for name in [value] if isinstance(value, str) else (value or []):
+                # "TBEA (Tebian Electric Apparatus)": both names are the company's
+                head, _, rest = name.partition(" (")
+                out.extend(n for n in (head.strip(), rest.rstrip(")").strip()) if n)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -97,6 +138,33 @@ class System:
 class Registry:
     entries: dict[str, Entry] = field(default_factory=dict)
     systems: dict[str, System] = field(default_factory=dict)
+    _organisations: re.Pattern[str] | None = field(default=None, repr=False)
+    _alias_keys: dict[str, str] | None = field(default=None, repr=False)
+
+    def by_alias_key(self, key: str) -> str | None:
+        """The entry whose name or alias has this ``etl.routes.alias_key``, if any."""
+        if self._alias_keys is None:
+            from etl.routes import alias_key
+
+            self._alias_keys = {}
+            for entry in self.entries.values():
+                for name in (entry.name, *entry.aliases):
+                    self._alias_keys.setdefault(alias_key(name), entry.id)
+        return self._alias_keys.get(key)
+
+    def organisation_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a company, bank or fund of a registry dossier.
+
+        "Xinjiang Tianshan Cement" and "Tebian Electric Apparatus" carry the names of towns
+        and regions; inside such a name the town is the company's, not a place of the story.
+        """
+        if self._organisations is None:
+            names = sorted(
+                {n for e in self.entries.values() for n in e.organisations()}, key=len, reverse=True
+            )
+            alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+            self._organisations = re.compile(rf"\b(?:{alternation})\b" if names else r"(?!)")
+        return [m.span() for m in self._organisations.finditer(text)]
 
     def system_of(self, entry_id: str) -> str | None:
         entry = self.entries[entry_id]
@@ -129,6 +197,8 @@ def load(directory: Path, gazetteer: Gazetteer) -> Registry:
             if member not in registry.entries:
                 _fail(Path(SYSTEMS_FILE), system.id, f"member {member!r} is not a registry entry")
     for entry in registry.entries.values():
+        if entry.section_of and entry.section_of not in registry.entries:
+            _fail(Path(entry.file), entry.id, f"section_of {entry.section_of!r} is not an entry")
         if entry.system and entry.system not in registry.systems:
             _fail(Path(entry.file), entry.id, f"system {entry.system!r} is not in {SYSTEMS_FILE}")
     return registry
@@ -218,7 +288,73 @@ def _entry(raw: dict, path: Path, gazetteer: Gazetteer) -> Entry:
         location_precision=precision,
         sources=tuple({k: str(v) for k, v in s.items()} for s in sources),
         notes=raw.get("notes"),
+        countries=_countries(raw, path, entry_id),
+        section_of=raw.get("section_of"),
+        **_dossier(raw, path, entry_id, sources),
     )
+
+
+def _countries(raw: dict, path: Path, entry_id: str) -> tuple[str, ...]:
+    value = raw.get("countries")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(c, str) and _ISO3.fullmatch(c) for c in value
+    ):
+        _fail(path, entry_id, f"countries must be a list of ISO3 codes, not {value!r}")
+    return tuple(value)
+
+
+def _dossier(raw: dict, path: Path, entry_id: str, sources: list[dict]) -> dict:
+    """The dossier fields, checked, and the source URLs of each.
+
+    A dossier field without its own source is refused: the map shows who built and paid
+    for a project, and a reader must be able to check it. ``year_opened`` stands for
+    ``completion_year`` when that is not given, with the entry's sources.
+    """
+    dossier: dict[str, object] = {}
+    for key in DOSSIER_FIELDS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        if key in _LIST_FIELDS:
+            dossier[key] = tuple(_strings(value, path, entry_id, key))
+        elif key in ("owner", "operator"):
+            if not isinstance(value, str) or not value.strip():
+                _fail(path, entry_id, f"{key} must be a name, not {value!r}")
+            dossier[key] = value.strip()
+        elif key == "status_date":
+            text = str(value)
+            if not _DATE.fullmatch(text):
+                _fail(path, entry_id, f"status_date must be YYYY[-MM[-DD]], not {value!r}")
+            dossier[key] = text
+        else:
+            if isinstance(value, bool) or not isinstance(value, int) or not 1800 <= value <= 2100:
+                _fail(path, entry_id, f"{key} must be a year, not {value!r}")
+            dossier[key] = value
+    start, end = dossier.get("start_year"), dossier.get("completion_year")
+    if isinstance(start, int) and isinstance(end, int) and end < start:
+        _fail(path, entry_id, f"completion_year {end} is before start_year {start}")
+    raw_sources = raw.get("dossier_sources") or {}
+    if not isinstance(raw_sources, dict):
+        _fail(path, entry_id, "dossier_sources must map field names to lists of URLs")
+    by_field: dict[str, tuple[str, ...]] = {}
+    for key, urls in raw_sources.items():
+        if key not in _SOURCED_FIELDS:
+            _fail(path, entry_id, f"dossier_sources names an unknown field {key!r}")
+        if raw.get(key) is None:
+            _fail(path, entry_id, f"dossier_sources names {key!r}, which the entry does not state")
+        urls = [urls] if isinstance(urls, str) else urls
+        if not urls or not all(isinstance(u, str) and u.startswith("http") for u in urls):
+            _fail(path, entry_id, f"dossier_sources.{key} must be a list of URLs")
+        by_field[key] = tuple(urls)
+    for key in dossier:
+        if key not in by_field:
+            _fail(path, entry_id, f"dossier field {key!r} needs its source in dossier_sources")
+    if "completion_year" not in dossier and isinstance(raw.get("year_opened"), int):
+        dossier["completion_year"] = raw["year_opened"]
+        by_field["completion_year"] = tuple(s["url"] for s in sources)
+    return {"dossier": dossier, "dossier_sources": by_field}
 
 
 def _strings(value: object, path: Path, entry_id: str, key: str) -> list[str]:

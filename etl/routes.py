@@ -5,53 +5,113 @@ only what it does not know is built from the named places, ``precision: inferred
 Implausible chains go to ``unresolved.csv`` with the reason: a part that does not
 resolve, a hop far longer than any such route, a province and a country on different
 continents (garbled text), or countries alone with no registry entry.
+
+The phrasings: chains ("the A-B-C railway", "the A - B line", "China's C - D railway"),
+routes described by their ends ("the 300 km double-track line from A to B", "the route
+begins in the port of A ... ends in B", "by rail from A to B, then to the port of C"),
+pairs ("a road tying together the towns of A and B") and sections of registry projects
+("the A-B section of <project>", drawn along the project's own line). The words are data:
+``geodata/lexicon/routes.yaml``.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from shapely.geometry import LineString
+import yaml
+from shapely.geometry import LineString, Point
+from shapely.ops import substring
 
+from etl import settings
 from etl.gazetteer import Gazetteer
 from etl.geo import km
 from etl.schema import (
     CORRIDORS,
-    PIPELINES,
+    R_AMBIGUOUS,
     R_GARBLED,
     R_IMPLAUSIBLE,
     R_UNKNOWN,
-    RAILWAYS,
-    ROADS,
     Place,
 )
 
 #: no route hop is longer than this between two named places (Chongqing-Duisburg is ~6,000)
 MAX_HOP_KM = 7000.0
+#: a place named as an end of a section lies at most this far from its project's line
+SECTION_MAX_OFF_KM = 30.0
+#: the type of a chain that names a part of a registry project ("the A-B section")
+SECTION = "section"
+#: the type of a chain named only "line": a registry name, or of no knowable layer
+LINE = "line"
+#: where the route phrasing words live (see the file's comments)
+LEXICON = settings.GEODATA / "lexicon" / "routes.yaml"
 
-_ROUTE_WORDS = {
-    "railway": (RAILWAYS, "railway"),
-    "railroad": (RAILWAYS, "railway"),
-    "rail line": (RAILWAYS, "railway"),
-    "railway line": (RAILWAYS, "railway"),
-    "pipeline": (PIPELINES, "pipeline"),
-    "gas pipeline": (PIPELINES, "gas_pipeline"),
-    "oil pipeline": (PIPELINES, "oil_pipeline"),
-    "natural gas pipeline": (PIPELINES, "gas_pipeline"),
-    "crude oil pipeline": (PIPELINES, "oil_pipeline"),
-    "highway": (ROADS, "highway"),
-    "motorway": (ROADS, "highway"),
-    "expressway": (ROADS, "highway"),
-    "road": (ROADS, "road"),
-    "corridor": (CORRIDORS, "corridor"),
-    "transport corridor": (CORRIDORS, "corridor"),
-    "route": (CORRIDORS, "corridor"),
-}
-_NAME = r"[A-Z][\w']+(?:\s[A-Z][\w']+)?"
-_WORDS = "|".join(sorted((re.escape(w) for w in _ROUTE_WORDS), key=len, reverse=True))
-CHAIN = re.compile(rf"\b({_NAME}(?:-{_NAME})+)\s+({_WORDS})s?\b")
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words of route phrasing, read from ``geodata/lexicon/routes.yaml``."""
+
+    nouns: dict[str, tuple[str, str]]
+    described_nouns: dict[str, tuple[str, str]]
+    section_words: tuple[str, ...]
+    line_words: tuple[str, ...]
+    from_cues: tuple[str, ...]
+    to_cues: tuple[str, ...]
+    then_cues: tuple[str, ...]
+    via_cues: tuple[str, ...]
+    enter_verbs: tuple[str, ...]
+    link_verbs: tuple[str, ...]
+    pair_joiners: tuple[str, ...]
+    place_kinds: tuple[str, ...]
+    lead_words: frozenset[str]
+
+
+@functools.cache
+def lexicon(path: Path = LEXICON) -> Lexicon:
+    """The route lexicon, loaded once per path."""
+    with path.open(encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+
+    def pairs(key: str) -> dict[str, tuple[str, str]]:
+        return {k.lower(): (v[0], v[1]) for k, v in (raw.get(key) or {}).items()}
+
+    nouns = pairs("nouns")
+    return Lexicon(
+        nouns=nouns,
+        described_nouns={**nouns, **pairs("described_only_nouns"), **pairs("modes")},
+        section_words=tuple(raw["section_words"]),
+        line_words=tuple(raw.get("line_words") or ()),
+        from_cues=tuple(raw["from_cues"]),
+        to_cues=tuple(raw["to_cues"]),
+        then_cues=tuple(raw["then_cues"]),
+        via_cues=tuple(raw["via_cues"]),
+        enter_verbs=tuple(raw["enter_verbs"]),
+        link_verbs=tuple(raw["link_verbs"]),
+        pair_joiners=tuple(raw["pair_joiners"]),
+        place_kinds=tuple(raw["place_kinds"]),
+        lead_words=frozenset(raw.get("lead_words") or ()),
+    )
+
+
+def _alternation(words) -> str:
+    """A regex alternation of the words, longest first, spaces matching any blank."""
+    escaped = (re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(escaped)
+
+
+_WORD = r"[A-Z][\w']+"
+_NAME = rf"{_WORD}(?:\s{_WORD})?"
+
+
+@functools.cache
+def _chain_pattern() -> re.Pattern[str]:
+    lex = lexicon()
+    words = _alternation([*lex.nouns, *lex.section_words, *lex.line_words])
+    # "A-B", "A - B" (spaced dashes, en dashes already folded to "-")
+    return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+)\s+((?i:{words}))s?\b")
 
 
 @dataclass(frozen=True)
@@ -69,6 +129,8 @@ class InferredRoute:
     chain: Chain
     places: tuple[Place, ...]
     geometry: LineString
+    #: a section of a registry project: the project's id (the line follows its geometry)
+    section_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,11 +141,31 @@ class RefusedRoute:
 
 
 def find_chains(text: str) -> list[Chain]:
+    """Every "<A-B...> <noun>" in the text; a section chain has type ``SECTION`` and no layer.
+
+    Words before the first name that are not part of it ("The", "China's") are dropped,
+    so the chain's text and offsets start at the first place.
+    """
+    lex = lexicon()
     out = []
-    for m in CHAIN.finditer(text):
-        layer, kind = _ROUTE_WORDS[m.group(2).lower()]
-        parts = tuple(p.strip() for p in m.group(1).split("-"))
-        out.append(Chain(m.start(), m.end(), m.group(0), parts, layer, kind))
+    for m in _chain_pattern().finditer(text):
+        noun = " ".join(m.group(2).lower().split())
+        if noun in lex.section_words:
+            layer, kind = "", SECTION
+        elif noun in lex.line_words:
+            layer, kind = "", LINE
+        else:
+            layer, kind = lex.nouns[noun]
+        parts = [p.strip() for p in re.split(r"\s?-\s?", m.group(1))]
+        start = m.start()
+        words = parts[0].split()
+        while len(words) > 1 and (words[0] in lex.lead_words or words[0].endswith("'s")):
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        parts[0] = " ".join(words)
+        if parts[0] in lex.lead_words or parts[0].endswith("'s"):
+            continue
+        out.append(Chain(start, m.end(), text[start : m.end()], tuple(parts), layer, kind))
     return out
 
 
@@ -152,33 +234,58 @@ def _best(gazetteer: Gazetteer, name: str) -> Place | None:
 
 # --- routes described by their ends: "from A through B and C to D" -----------------------------
 
-_NOUNS = {
-    **_ROUTE_WORDS,
-    "rail link": (RAILWAYS, "railway"),
-    "ferry": (CORRIDORS, "ferry"),
-    "ferries": (CORRIDORS, "ferry"),
-    "ferry line": (CORRIDORS, "ferry"),
-    "ferry service": (CORRIDORS, "ferry"),
-    "ferry route": (CORRIDORS, "ferry"),
-}
-_NOUN = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(w) for w in _NOUNS), key=len, reverse=True)) + r")s?\b",
-    re.IGNORECASE,
-)
-_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
-_TO = re.compile(
-    r"\b(?:to|until|as\s+far\s+as|ends?\s+(?:at|in)|ending\s+(?:at|in)|terminat\w*\s+(?:at|in))"
-    r"\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-#: "enters Kazakhstan at Dostyk", "crosses into China at Alashankou", "via Khorgos"
-_PASSING = re.compile(
-    r"(?:\b(?:enters|entering|entered|crosses|crossing|crossed)\s+(?:into\s+)?"
-    r"[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?\s+at|\bvia|\bthrough)\s+(?:the\s+)?$",
-)
 #: the words before a place that say what it is in a route (searched in this many characters)
 _WINDOW = 60
 _END_KINDS = frozenset({"city", "border_crossing", "water_body"})
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The lexicon's cue words as patterns that end where a place name begins."""
+
+    noun: re.Pattern[str]
+    frm: re.Pattern[str]
+    to: re.Pattern[str]
+    then: re.Pattern[str]
+    passing: re.Pattern[str]
+    link: re.Pattern[str]
+    lead: re.Pattern[str]
+    joiner: re.Pattern[str]
+    named: re.Pattern[str]
+
+
+@functools.cache
+def _cues() -> _Cues:
+    lex = lexicon()
+    # "the port of", "the towns of": what kind of place the name is, between cue and name
+    kind = rf"(?:the\s+)?(?:(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
+
+    def before(words) -> re.Pattern[str]:
+        return re.compile(rf"\b(?:{_alternation(words)})\s+{kind}$", re.IGNORECASE)
+
+    enter = _alternation(lex.enter_verbs)
+    cue_words = [*lex.from_cues, *lex.to_cues, *lex.then_cues, *lex.via_cues]
+    return _Cues(
+        noun=re.compile(rf"\b({_alternation(lex.described_nouns)})s?\b", re.IGNORECASE),
+        frm=before(lex.from_cues),
+        to=before(lex.to_cues),
+        then=before(lex.then_cues),
+        # "enters Kazakhstan at Dostyk", "crosses into China at Alashankou", "via Khorgos"
+        passing=re.compile(
+            rf"(?:\b(?i:{enter})\s+(?:into\s+)?[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?\s+at"
+            rf"|\b(?i:{_alternation(lex.via_cues)}))\s+{kind}$"
+        ),
+        link=re.compile(rf"\b(?:{_alternation(lex.link_verbs)})\b", re.IGNORECASE),
+        lead=re.compile(rf"^\s*(?:together\s+)?{kind}$", re.IGNORECASE),
+        joiner=re.compile(
+            rf"^\s*,?\s*(?:{_alternation(lex.pair_joiners)})\s+{kind}$", re.IGNORECASE
+        ),
+        # a capitalised name right after a cue: a route's place the gazetteer may not know
+        named=re.compile(
+            rf"\b(?i:{_alternation([*cue_words, *lex.link_verbs])})\s+(?:together\s+)?{kind}"
+            rf"([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -193,6 +300,17 @@ class Described:
     noun: str
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A route-like sentence the atlas does not draw, and why (for ``unresolved.csv``)."""
+
+    text: str
+    start: int
+    end: int
+    reason: str
+    detail: str
+
+
 def _coastal_stand_in(here, water, frm, coastal):
     """A town of the same sentence on that sea's shore, where the route meets the water."""
     for p in here:
@@ -203,79 +321,153 @@ def _coastal_stand_in(here, water, frm, coastal):
     return None
 
 
+def _preceded(pattern: re.Pattern[str], sentence: str, s: int, p) -> bool:
+    """Whether the words just before a place mention match a cue pattern."""
+    at = p.mention.start - s
+    return pattern.search(sentence[max(0, at - _WINDOW) : at]) is not None
+
+
 def find_described(
-    text: str, sentences: list[tuple[int, int]], places, coastal=lambda lon, lat: False
+    text: str,
+    sentences: list[tuple[int, int]],
+    places,
+    coastal=lambda lon, lat: False,
+    *,
+    known: list[tuple[int, int]] | None = None,
+    refused: list[Refusal] | None = None,
 ) -> list[Described]:
-    """Routes written as "<noun> ... from A [through B, C] to D" (places already resolved)."""
+    """Routes written as "<noun> ... from A [through B, C] to D [, then to E]", or as a pair
+    ("<noun> tying together the towns of A and B"); places already resolved.
+
+    ``known`` are the spans of every name the gazetteer or the registry matched (resolved
+    or not); a name right after a route cue that is none of them is an unknown place, and
+    when the sentence's route is not drawn it goes to ``refused`` with that reason, so
+    that no route-like sentence is dropped without a word.
+    """
+    cues = _cues()
+    lex = lexicon()
     out = []
     for s, e in sentences:
         sentence = text[s:e]
-        noun = _NOUN.search(sentence)
+        noun = cues.noun.search(sentence)
         if noun is None:
             continue
+        layer, kind = lex.described_nouns[" ".join(noun.group(1).lower().split())]
         here = sorted(
             (p for p in places if s <= p.mention.start < e and p.place.kind in _END_KINDS),
             key=lambda p: p.mention.start,
         )
-        frm = next(
-            (
-                p
-                for p in here
-                if _FROM.search(
-                    sentence[max(0, p.mention.start - s - _WINDOW) : p.mention.start - s]
-                )
-            ),
-            None,
-        )
-        if frm is None:
+        route = _from_to(sentence, s, here, cues, coastal, places) or _pair(sentence, s, here, cues)
+        if route is None:
+            if refused is not None:
+                refused.extend(_unknown_ends(sentence, s, noun, cues, known or []))
             continue
-        to = next(
-            (
-                p
-                for p in here
-                if p.mention.start > frm.mention.start
-                and _TO.search(
-                    sentence[max(0, p.mention.start - s - _WINDOW) : p.mention.start - s]
-                )
-            ),
-            None,
-        )
-        if to is None:
-            continue
-        middle = [
-            p
-            for p in here
-            if p.place.kind != "water_body"
-            and p is not to
-            and (
-                frm.mention.end <= p.mention.start < to.mention.start
-                or (
-                    p.mention.start > to.mention.end
-                    and _PASSING.search(
-                        sentence[max(0, p.mention.start - s - _WINDOW) : p.mention.start - s]
-                    )
-                )
-            )
-        ]
-        if to.place.kind == "water_body":
-            # "to the Caspian Sea ... reach the water at the port of Turkmenbashi"
-            # or, failing that, the port the document names nearest to this mention: a
-            # dateline is blanked as boilerplate, but "in Poti" two lines on still counts
-            nearby = sorted(places, key=lambda p: abs(p.mention.start - to.mention.start))
-            to = (
-                _coastal_stand_in(here, to, frm, coastal)
-                or _coastal_stand_in(nearby, to, frm, coastal)
-                or to
-            )
-        # passing points in the order one meets them going from the start to the end
-        middle.sort(key=lambda p: km(frm.place, p.place))
-        chain = [frm.place, *(p.place for p in middle if p is not to), to.place]
+        chain, first, last = route
         unique = [p for i, p in enumerate(chain) if i == 0 or p.key != chain[i - 1].key]
         if len(unique) < 2:
             continue
-        layer, kind = _NOUNS[noun.group(1).lower()]
-        start = min(s + noun.start(), frm.mention.start)
-        out.append(Described(layer, kind, tuple(unique), start, to.mention.end, noun.group(0)))
+        start = min(s + noun.start(), first)
+        out.append(Described(layer, kind, tuple(unique), start, last, noun.group(0)))
+    return out
+
+
+def _from_to(sentence: str, s: int, here, cues: _Cues, coastal, places=()):
+    """ "from A [via B] to C [, then to D]": the places in route order and the end offset."""
+    frm = next((p for p in here if _preceded(cues.frm, sentence, s, p)), None)
+    if frm is None:
+        return None
+    to = next(
+        (
+            p
+            for p in here
+            if p.mention.start > frm.mention.start and _preceded(cues.to, sentence, s, p)
+        ),
+        None,
+    )
+    if to is None:
+        return None
+    middle = [
+        p
+        for p in here
+        if p.place.kind != "water_body"
+        and p is not to
+        and (
+            frm.mention.end <= p.mention.start < to.mention.start
+            or (p.mention.start > to.mention.end and _preceded(cues.passing, sentence, s, p))
+        )
+    ]
+    onward = [
+        p
+        for p in here
+        if p.mention.start > to.mention.end
+        and p not in middle
+        and _preceded(cues.then, sentence, s, p)
+    ]
+    if to.place.kind == "water_body":
+        # "to the Caspian Sea ... reach the water at the port of Turkmenbashi"
+        # or, failing that, the port the document names nearest to this mention: a
+        # dateline is blanked as boilerplate, but "in Poti" two lines on still counts
+        nearby = sorted(places, key=lambda p: abs(p.mention.start - to.mention.start))
+        to = (
+            _coastal_stand_in(here, to, frm, coastal)
+            or _coastal_stand_in(nearby, to, frm, coastal)
+            or to
+        )
+    # passing points in the order one meets them going from the start to the end
+    middle.sort(key=lambda p: km(frm.place, p.place))
+    chain = [frm.place, *(p.place for p in middle if p is not to), to.place]
+    chain += [p.place for p in onward]
+    last = max([to, *onward], key=lambda p: p.mention.end).mention.end
+    return chain, frm.mention.start, last
+
+
+def _pair(sentence: str, s: int, here, cues: _Cues):
+    """ "linking A and B", "tying together the towns of A and B": two places joined."""
+    for verb in cues.link.finditer(sentence):
+        after = [p for p in here if p.mention.start - s >= verb.end()]
+        if len(after) < 2:
+            continue
+        a, b = after[0], after[1]
+        if not cues.lead.match(sentence[verb.end() : a.mention.start - s]):
+            continue
+        if not cues.joiner.match(sentence[a.mention.end - s : b.mention.start - s]):
+            continue
+        return [a.place, b.place], a.mention.start, b.mention.end
+    return None
+
+
+def _unknown_ends(sentence: str, s: int, noun, cues: _Cues, known) -> list[Refusal]:
+    """The names after route cues in a route-like sentence that is not drawn, if not places.
+
+    Route-like: a name after a "from" cue and one after a "to" cue, or a linking verb with
+    a name after it. A cue name that no gazetteer or registry match covers is unknown.
+    """
+    found: dict[str, list[re.Match[str]]] = {}
+    for m in cues.named.finditer(sentence):
+        cue = " ".join(sentence[m.start() : m.start(1)].lower().split())
+        if cues.frm.search(sentence[m.start() : m.start(1)]):
+            found.setdefault("from", []).append(m)
+        elif cues.link.match(cue):
+            found.setdefault("link", []).append(m)
+        else:
+            found.setdefault("to", []).append(m)
+    if not (("from" in found and "to" in found) or "link" in found):
+        return []
+    out = []
+    for m in sorted((m for ms in found.values() for m in ms), key=lambda m: m.start()):
+        a, b = s + m.start(1), s + m.end(1)
+        if any(ks < b and a < ke for ks, ke in known):
+            continue
+        first = min(noun.start(), m.start())
+        out.append(
+            Refusal(
+                sentence[first : m.end(1)],
+                s + first,
+                b,
+                R_UNKNOWN,
+                f"{m.group(1)!r} is not a known place",
+            )
+        )
     return out
 
 
@@ -298,3 +490,72 @@ def draw(route: Described, shore) -> tuple[LineString | None, str | None]:
         if km(a, b) > MAX_HOP_KM:
             return None, f"{a.name} to {b.name} is {km(a, b):,.0f} km"
     return LineString(coords), None
+
+
+# --- sections of registry projects: "the Kashgar-Torugart section of ..." -------------------------
+
+
+def section(
+    chain: Chain, gazetteer: Gazetteer, lines: list[tuple[str, str, LineString]]
+) -> InferredRoute | RefusedRoute:
+    """The part of a registry line between the chain's two places, or why not.
+
+    ``lines`` are the candidate projects as ``(entry id, layer, geometry)``: those the
+    sentence names, or else every registry line. The section is drawn along the project's
+    own geometry (so it has the project's bends), from the point nearest the first place
+    to the point nearest the second. Both places must lie near the line; when several
+    projects fit, the section is ambiguous and refused with their ids.
+    """
+    if len(chain.parts) != 2:
+        return RefusedRoute(chain, R_IMPLAUSIBLE, "a section needs exactly two places")
+    options = []
+    for part in chain.parts:
+        hits = [h.place for h in gazetteer.candidates(part) if h.place.kind != "country"]
+        if not hits:
+            return RefusedRoute(chain, R_UNKNOWN, f"{part!r} is not a known place")
+        options.append(hits)
+    fits = []
+    for entry_id, layer, line in lines:
+        # of same-named places, the one on the project's line ("Aktogay" the rail junction,
+        # not the village of the same name 400 km away)
+        ends = [min(hits, key=lambda p, line=line: _nearest_km(line, p)) for hits in options]
+        if all(_nearest_km(line, p) <= SECTION_MAX_OFF_KM for p in ends):
+            fits.append((entry_id, layer, line, ends))
+    if not fits:
+        a, b = (hits[0] for hits in options)
+        return RefusedRoute(
+            chain, R_IMPLAUSIBLE, f"no registry project here runs by {a.name} and {b.name}"
+        )
+    if len(fits) > 1:
+        # a section is of built infrastructure: a corridor drawn over the same line is not it
+        built = [f for f in fits if f[1] != CORRIDORS]
+        if len(built) == 1:
+            fits = built
+    if len(fits) > 1:
+        ids = ", ".join(f[0] for f in fits)
+        return RefusedRoute(chain, R_AMBIGUOUS, f"a section of which project? {ids}")
+    entry_id, layer, line, (a, b) = fits[0]
+    da = line.project(Point(a.lon, a.lat))
+    db = line.project(Point(b.lon, b.lat))
+    if abs(da - db) < 1e-9:
+        return RefusedRoute(chain, R_IMPLAUSIBLE, f"{a.name} and {b.name} are the same point")
+    part = substring(line, min(da, db), max(da, db))
+    if da > db:
+        part = LineString(list(part.coords)[::-1])
+    sec = Chain(chain.start, chain.end, chain.text, chain.parts, layer, chain.type)
+    return InferredRoute(sec, (a, b), part, section_of=entry_id)
+
+
+def alias_key(name: str) -> str:
+    """A name as registry aliases and chains are compared: lower case, dashes unspaced.
+
+    "Bishkek — Kara-Balta road" (an em dash, folded to "-", with spaces) is the registry's
+    "Bishkek-Kara-Balta road".
+    """
+    return re.sub(r"\s*-\s*", "-", " ".join(name.lower().split()))
+
+
+def _nearest_km(line: LineString, place: Place) -> float:
+    """Distance from a place to the nearest point of a line, in km."""
+    q = line.interpolate(line.project(Point(place.lon, place.lat)))
+    return km(place, Place(key="", name="", lat=q.y, lon=q.x, kind="city"))

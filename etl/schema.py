@@ -16,6 +16,7 @@ PIPELINES = "pipelines"
 RAILWAYS = "railways"
 ROADS = "roads"
 CORRIDORS = "corridors"
+POWER_LINES = "power_lines"
 FACILITIES = "facilities"
 PARTNERSHIPS = "partnerships"
 EVENTS = "events"
@@ -25,12 +26,13 @@ LAYERS: tuple[str, ...] = (
     PIPELINES,
     RAILWAYS,
     ROADS,
+    POWER_LINES,
     CORRIDORS,
     FACILITIES,
     PARTNERSHIPS,
     EVENTS,
 )
-LINE_LAYERS = frozenset({PIPELINES, RAILWAYS, ROADS, CORRIDORS, PARTNERSHIPS})
+LINE_LAYERS = frozenset({PIPELINES, RAILWAYS, ROADS, POWER_LINES, CORRIDORS, PARTNERSHIPS})
 POINT_LAYERS = frozenset({PLACES, FACILITIES, EVENTS})
 
 # --- vocabularies -------------------------------------------------------------------------------
@@ -67,6 +69,7 @@ TYPES_BY_LAYER: dict[str, tuple[str, ...]] = {
     PIPELINES: ("gas_pipeline", "oil_pipeline", "pipeline"),
     RAILWAYS: ("railway",),
     ROADS: ("highway", "road", "tunnel"),
+    POWER_LINES: ("transmission_line",),
     CORRIDORS: ("corridor", "ferry"),
     FACILITIES: (
         "power_plant",
@@ -83,6 +86,11 @@ TYPES_BY_LAYER: dict[str, tuple[str, ...]] = {
         "logistics_centre",
         "cooperation_centre",
         "mine",
+        "smelter",
+        "cement_plant",
+        "chemical_plant",
+        "coal_power_plant",
+        "processing_plant",
     ),
     PARTNERSHIPS: ("sister_cities", "agreement"),
     EVENTS: ("summit", "meeting", "forum"),
@@ -122,6 +130,27 @@ P_START_DATE = "start_date"
 P_END_DATE = "end_date"
 P_ENDPOINTS = "endpoints"
 P_FIGURES = "figures"
+# a section of a registry project ("the Kashgar-Torugart section"): the project's id
+P_SECTION_OF = "section_of"
+# the registry's project dossier (each field from a public source named in dossier_sources)
+P_OWNER = "owner"
+P_OPERATOR = "operator"
+P_FINANCIERS = "financiers"
+P_CONTRACTORS = "contractors"
+P_START_YEAR = "start_year"
+P_COMPLETION_YEAR = "completion_year"
+P_STATUS_DATE = "status_date"
+P_DOSSIER_SOURCES = "dossier_sources"
+#: dossier fields in the order they are written (cost, length, capacity, status have their own)
+DOSSIER_PROPERTIES: tuple[str, ...] = (
+    P_OWNER,
+    P_OPERATOR,
+    P_FINANCIERS,
+    P_CONTRACTORS,
+    P_START_YEAR,
+    P_COMPLETION_YEAR,
+    P_STATUS_DATE,
+)
 
 PROPERTIES: tuple[str, ...] = (
     P_ID,
@@ -147,10 +176,23 @@ PROPERTIES: tuple[str, ...] = (
     P_END_DATE,
     P_ENDPOINTS,
     P_FIGURES,
+    P_SECTION_OF,
+    *DOSSIER_PROPERTIES,
+    P_DOSSIER_SOURCES,
 )
 #: list- or dict-valued properties: JSON text in the GeoPackage and CSV
 LIST_PROPERTIES = frozenset(
-    {P_ALIASES, P_COUNTRIES, P_SOURCES, P_REFERENCES, P_ENDPOINTS, P_FIGURES}
+    {
+        P_ALIASES,
+        P_COUNTRIES,
+        P_SOURCES,
+        P_REFERENCES,
+        P_ENDPOINTS,
+        P_FIGURES,
+        P_FINANCIERS,
+        P_CONTRACTORS,
+        P_DOSSIER_SOURCES,
+    }
 )
 
 FACT_COLUMNS = (
@@ -292,3 +334,9 @@ class Feature:
     figures: list[dict[str, Any]] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)
+    section_of: str | None = None
+    #: the registry's stated countries (ISO3), when it states them: they win over geometry
+    stated_countries: tuple[str, ...] = ()
+    #: dossier fields (``DOSSIER_PROPERTIES``) and, per field, its source URLs
+    dossier: dict[str, Any] = field(default_factory=dict)
+    dossier_sources: dict[str, list[str]] = field(default_factory=dict)

@@ -74,7 +74,15 @@ def test_routes_from_sentences(built, case):
         assert any(ok), (
             f"route through {[p['name'] for p in route['places']]} not drawn through them"
         )
-    for words in case.get("no_routes") or []:
+        drawn = [f for f, good in zip(candidates, ok, strict=True) if good]
+        assert any(f["properties"]["type"] == route["type"] for f in drawn), (
+            f"{route['quote_contains']!r}: type {[f['properties']['type'] for f in drawn]}"
+            f" is not {route['type']}"
+        )
+    for item in case.get("no_routes") or []:
+        words, reason = (
+            (item["mention"], item["reason"]) if isinstance(item, dict) else (item, None)
+        )
         for layer in LINE_LAYERS:
             for f in _doc_features(layers, layer, doc):
                 if f["properties"]["precision"] != "inferred":
@@ -83,9 +91,11 @@ def test_routes_from_sentences(built, case):
                 assert not any(words in q for q in quotes), (
                     f"{words} became {f['properties']['id']}"
                 )
-        assert any(words in r["mention"] and r["doc"] == doc for r in unresolved), (
-            f"{words} not reported"
-        )
+        rows = [r for r in unresolved if words in r["mention"] and r["doc"] == doc]
+        assert rows, f"{words} not reported"
+        if reason is not None:
+            reasons = [r["reason"].split(":")[0] for r in rows]
+            assert reason in reasons, f"{words} refused as {reasons}, not {reason}"
 
 
 def _matches(row, want):
@@ -159,6 +169,9 @@ def test_events(built, case):
             )
         ]
         assert hits, f"no event at {place['name']}"
+        if want.get("type"):
+            hits = [f for f in hits if f["properties"]["type"] == want["type"]]
+            assert hits, f"event at {place['name']} is not a {want['type']}"
         p = hits[0]["properties"]
         if want.get("start_date"):
             assert p["start_date"] == str(want["start_date"])
