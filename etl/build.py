@@ -95,6 +95,8 @@ class BuildResult:
     facts: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    extracted: int = 0  # documents extracted in this build
+    reused: int = 0  # documents whose findings came from the cache
 
     def summary(self) -> str:
         layers = ", ".join(f"{k} {v}" for k, v in self.counts.items())
@@ -165,8 +167,9 @@ def build(
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}-merge-", dir=builds))
         try:
             merge = Merge(knowledge.registry, spill=work / "merge.sqlite")
-            infos, skipped = _extract_all(corpus, knowledge, merge, options, progress)
+            infos, skipped, tally = _extract_all(corpus, knowledge, merge, options, progress)
             result = _write(out, corpus, knowledge, merge, infos, skipped, t0)
+            result.extracted, result.reused = tally
             merge.close()
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -179,7 +182,7 @@ def build(
 
 def _extract_all(
     corpus: Path, knowledge: Knowledge, merge: Merge, options: RunOptions, progress: bool
-) -> tuple[list[DocInfo], list[Skipped]]:
+) -> tuple[list[DocInfo], list[Skipped], tuple[int, int]]:
     """Every document's findings into ``merge``: from the cache, or extracted now."""
     meta = documents.load_metadata(corpus)
     order: dict[str, int] = {}
@@ -203,6 +206,7 @@ def _extract_all(
         except OSError as exc:
             print(f"warning: findings cache not used: {exc}", file=sys.stderr)
     infos: dict[str, DocInfo] = {}
+    tally = [0, 0]
     bar = Progress(len(readable), enabled=progress)
 
     def take(outcome) -> None:
@@ -224,6 +228,7 @@ def _extract_all(
             if cache is not None and not options.full:
                 hit = cache.get(key)
                 if hit is not None and _outcome_path(hit) == rel:
+                    tally[1] += 1
                     take(hit)
                     continue
             yield Job(rel, data, row, key)
@@ -241,6 +246,7 @@ def _extract_all(
         for job, outcome, payload in results:
             if cache is not None:
                 cache.put(job.key, payload)
+            tally[0] += 1
             take(outcome)
     finally:
         bar.close()
@@ -251,7 +257,8 @@ def _extract_all(
             file=sys.stderr,
         )
     by_order = sorted(infos.values(), key=lambda d: order[d.path])
-    return by_order, sorted(skipped.values(), key=lambda s: order.get(s.path, 0))
+    skipped_list = sorted(skipped.values(), key=lambda s: order.get(s.path, 0))
+    return by_order, skipped_list, (tally[0], tally[1])
 
 
 def _outcome_path(outcome) -> str:
