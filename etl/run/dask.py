@@ -94,7 +94,7 @@ def run(
     try:
         threads = sum(client.nthreads().values()) or 1
         pending: dict = {}
-        done = as_completed()
+        done = as_completed(loop=client.loop)
         batch: list[Job] = []
 
         def submit(batch: list[Job]) -> None:

@@ -1,0 +1,196 @@
+"""Builds on a Dask distributed cluster: the same bytes as a local build; TLS keeps others out.
+
+Each test starts a real cluster on 127.0.0.1 (a scheduler and two worker processes) and
+points ``atlas build --scheduler`` at it, as a user would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from etl import cli  # noqa: E402
+from etl.build import RunOptions, build  # noqa: E402
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+OUTPUTS = (
+    "places.geojson",
+    "pipelines.geojson",
+    "railways.geojson",
+    "roads.geojson",
+    "corridors.geojson",
+    "facilities.geojson",
+    "partnerships.geojson",
+    "events.geojson",
+    "facts.csv",
+    "unresolved.csv",
+    "manifest.json",
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(ARTICLES.iterdir()):
+        if path.suffix in {".txt", ".html", ".htm", ".md"} and path.name != "README.md":
+            shutil.copy(path, corpus / path.name)
+    return corpus
+
+
+def _same(a: Path, b: Path) -> None:
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs"
+
+
+def _cluster(**kw):
+    return distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        **kw,
+    )
+
+
+def test_a_build_on_a_dask_cluster_gives_the_bytes_of_a_local_build(knowledge, tmp_path):
+    corpus = _corpus(tmp_path)
+    local = tmp_path / "local" / "build"
+    build(corpus, local, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
+    with _cluster() as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        out = tmp_path / "dask" / "build"
+        code = cli.main(
+            [
+                *("build", "--corpus", str(corpus), "--out", str(out), "--full", "--quiet"),
+                *("--scheduler", address),
+            ]
+        )
+        assert code == 0
+    _same(local, out)
+
+
+# ---- TLS ------------------------------------------------------------------------------------
+
+
+def _certificates(folder: Path) -> dict[str, Path]:
+    """A CA, and a certificate signed by it for the scheduler, the workers and the client."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def write(stem: str, cert, key) -> tuple[Path, Path]:
+        crt, pem = folder / f"{stem}.crt", folder / f"{stem}.key"
+        crt.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        pem.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        pem.chmod(0o600)
+        return crt, pem
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("atlas test CA"))
+        .issuer_name(name("atlas test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    paths = {"ca": write("ca", ca, ca_key)[0]}
+    for who in ("scheduler", "worker", "client"):
+        key = ec.generate_private_key(ec.SECP256R1())
+        import ipaddress
+
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name(f"atlas {who}"))
+            .issuer_name(ca.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                ),
+                critical=False,
+            )
+            .add_extension(
+                x509.ExtendedKeyUsage(
+                    [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+                ),
+                critical=False,
+            )
+            .sign(ca_key, hashes.SHA256())
+        )
+        paths[f"{who}_cert"], paths[f"{who}_key"] = write(who, cert, key)
+    return paths
+
+
+def test_a_tls_cluster_builds_for_a_client_with_a_certificate_and_refuses_one_without(
+    knowledge, tmp_path, monkeypatch, capsys
+):
+    from distributed.security import Security
+
+    corpus = _corpus(tmp_path)
+    local = tmp_path / "local" / "build"
+    build(corpus, local, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
+    certs = _certificates(tmp_path)
+    security = Security(
+        tls_ca_file=str(certs["ca"]),
+        tls_scheduler_cert=str(certs["scheduler_cert"]),
+        tls_scheduler_key=str(certs["scheduler_key"]),
+        tls_worker_cert=str(certs["worker_cert"]),
+        tls_worker_key=str(certs["worker_key"]),
+        tls_client_cert=str(certs["client_cert"]),
+        tls_client_key=str(certs["client_key"]),
+        require_encryption=True,
+    )
+    monkeypatch.setattr("etl.run.dask.CONNECT_TIMEOUT_S", 5)
+    with _cluster(security=security, protocol="tls://") as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tls://127.0.0.1:")
+        out = tmp_path / "tls" / "build"
+        code = cli.main(
+            [
+                *("build", "--corpus", str(corpus), "--out", str(out), "--full", "--quiet"),
+                *("--scheduler", address, "--tls-ca-file", str(certs["ca"])),
+                *("--tls-cert", str(certs["client_cert"]), "--tls-key", str(certs["client_key"])),
+            ]
+        )
+        assert code == 0
+        _same(local, out)
+        capsys.readouterr()
+
+        # no client certificate: the scheduler refuses the connection; nothing is built
+        from etl._errors import BuildError
+
+        refused = tmp_path / "refused" / "build"
+        bare = Security(tls_ca_file=str(certs["ca"]), require_encryption=True)
+        opts = RunOptions(cache=False, scheduler=address, security=bare)
+        with pytest.raises(BuildError, match="cannot reach the Dask scheduler") as caught:
+            build(corpus, refused, knowledge=knowledge, options=opts)
+        assert "\n" not in str(caught.value)
+        assert not refused.exists()
