@@ -298,13 +298,16 @@ def _write(
         by_layer: dict[str, list] = {layer: [] for layer in LAYERS}
         for feat, acc in merged:
             by_layer[feat.layer].append((feat, acc))
+        point_countries = _point_countries(cs, [feat for feat, _ in merged])
         for layer in LAYERS:
             with _Writer(target / f"{layer}.geojson", digest) as w:
                 w.write(b'{"type":"FeatureCollection","features":[')
                 chunk: list[dict[str, Any]] = []
                 for i, (feat, acc) in enumerate(by_layer[layer]):
                     feat.sources = merge.sources(acc)
-                    fd = _feature_dict(feat, acc.mentions, cs, acc.first_seen)
+                    fd = _feature_dict(
+                        feat, acc.mentions, cs, acc.first_seen, point_countries.get(feat.id)
+                    )
                     feat.sources = []
                     w.write(b"\n" if i == 0 else b",\n")
                     w.write(
@@ -405,13 +408,33 @@ def read_corpus(corpus: Path, *, progress: bool = False) -> tuple[list[Document]
     return docs, skipped
 
 
+def _point_countries(cs: countries.Countries, features: list[Feature]) -> dict[str, list[str]]:
+    """The countries of every point feature that lies inside one, in one spatial query.
+
+    The same answer as ``Countries.of`` (which the others still go through), a hundred
+    times faster than one query per feature on a corpus with thousands of places.
+    """
+    points = [f for f in features if f.geometry.geom_type == "Point"]
+    if not points:
+        return {}
+    pairs = cs.tree.query([f.geometry for f in points], predicate="within")
+    found: dict[str, list[str]] = {}
+    for i, j in zip(*pairs, strict=True):
+        found.setdefault(points[int(i)].id, []).append(cs.iso3[int(j)])
+    return {fid: sorted(isos) for fid, isos in found.items()}
+
+
 def _feature_dict(
-    feat: Feature, mentions: int, cs: countries.Countries, first_seen: str | None
+    feat: Feature,
+    mentions: int,
+    cs: countries.Countries,
+    first_seen: str | None,
+    iso: list[str] | None = None,
 ) -> dict[str, Any]:
     geom = feat.geometry
-    if feat.layer == PARTNERSHIPS:  # the partners' countries, not those the line flies over
+    if iso is None and feat.layer == PARTNERSHIPS:  # the partners', not those flown over
         iso = sorted({c for pt in geom.coords for c in cs.of(Point(pt))})
-    else:
+    elif iso is None:
         iso = cs.of(geom)
     is_line = geom.geom_type in {"LineString", "MultiLineString"}
     props = {
