@@ -194,3 +194,101 @@ def test_a_tls_cluster_builds_for_a_client_with_a_certificate_and_refuses_one_wi
             build(corpus, refused, knowledge=knowledge, options=opts)
         assert "\n" not in str(caught.value)
         assert not refused.exists()
+
+
+# ---- a worker killed in the middle of a build -----------------------------------------------
+
+
+def _bigger_corpus(tmp_path: Path, copies: int) -> Path:
+    """The articles several times over (each copy its own document)."""
+    corpus = _corpus(tmp_path)
+    originals = sorted(corpus.iterdir())
+    for k in range(1, copies):
+        for path in originals:
+            shutil.copy(path, corpus / f"c{k}-{path.name}")
+    return corpus
+
+
+def _kill_when_started(cache: Path, pids, done) -> bool:
+    """SIGKILL one worker once the first findings are back; True if the build was still on."""
+    import os
+    import signal
+    import time
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not done():
+        if len(list(cache.glob("*/*"))) >= 2:
+            os.kill(pids()[0], signal.SIGKILL)
+            return not done()
+        time.sleep(0.05)
+    return False
+
+
+def test_a_dask_worker_killed_mid_build_changes_no_byte(knowledge, tmp_path, monkeypatch):
+    """The scheduler gives the dead worker's batches to the other: the same bytes."""
+    import threading
+
+    monkeypatch.setattr("etl.run.dask.BATCH", 2)
+    corpus = _bigger_corpus(tmp_path, 4)
+    local = tmp_path / "local" / "build"
+    build(corpus, local, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
+    cache = tmp_path / "cache"
+    out = tmp_path / "dask" / "build"
+    with _cluster() as cluster, distributed.Client(cluster) as client:
+        pids = lambda: sorted(client.run(__import__("os").getpid).values())  # noqa: E731
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            opts = RunOptions(cache_dir=cache, scheduler=cluster.scheduler_address)
+            try:
+                build(corpus, out, knowledge=knowledge, options=opts)
+            except BaseException as exc:  # handed to the test thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        killed = _kill_when_started(cache, pids, lambda: not thread.is_alive())
+        thread.join(600)
+    assert killed, "the build ended before a worker could be killed"
+    assert not errors, errors
+    _same(local, out)
+
+
+def test_a_local_worker_killed_mid_build_stops_with_one_line(knowledge, tmp_path, monkeypatch):
+    """A worker process dies: one clear error, and the previous build is still there."""
+    import threading
+    import time
+
+    import psutil
+
+    from etl._errors import BuildError
+
+    corpus = _bigger_corpus(tmp_path, 4)
+    out = tmp_path / "out" / "build"
+    build(corpus, out, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
+    before = {name: (out / name).read_bytes() for name in OUTPUTS}
+    (corpus / "zz-new.txt").write_text("Trucks crossed from Khorgos to Almaty.\n")
+    cache = tmp_path / "cache"
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build(corpus, out, knowledge=knowledge, options=RunOptions(cache_dir=cache, workers=2))
+        except BaseException as exc:  # handed to the test thread
+            errors.append(exc)
+
+    monkeypatch.setattr("etl.run.local.BATCH", 2)
+    started = time.time() - 1
+    thread = threading.Thread(target=run)
+    thread.start()
+    me = psutil.Process()
+
+    def workers() -> list[int]:
+        return [c.pid for c in me.children() if c.create_time() >= started]
+
+    killed = _kill_when_started(cache, workers, lambda: not thread.is_alive())
+    thread.join(300)
+    assert killed, "the build ended before a worker could be killed"
+    assert len(errors) == 1 and isinstance(errors[0], BuildError)
+    assert "worker process died" in str(errors[0]) and "\n" not in str(errors[0])
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
