@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -129,10 +130,15 @@ def write_corpus(directory: Path, n: int, seed: int, names: list[str]) -> int:
     return total
 
 
-def run_build(args: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """Wall seconds, peak RSS of the largest process and of all together (MB), last line."""
+def run_build(args: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """Wall seconds, peak RSS of the largest process and of all together (MB), CPU seconds.
+
+    The CPU seconds (user and system, of the build and its worker processes) measure the
+    work done whatever else the machine runs; the wall time depends on it.
+    """
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "etl", "build", *args, "--quiet"],
@@ -157,11 +163,13 @@ def run_build(args: list[str], env: dict[str, str]) -> tuple[float, float, float
         except psutil.Error:
             pass
         time.sleep(0.2)
-    out, err = proc.communicate()
+    _, err = proc.communicate()
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}): {err.strip()[-500:]}")
-    return wall, peak_one / 2**20, peak_all / 2**20, out.strip().splitlines()[-1]
+    return wall, peak_one / 2**20, peak_all / 2**20, cpu
 
 
 def fresh_env(tmp: Path, name: str) -> dict[str, str]:
@@ -197,13 +205,15 @@ def main() -> None:
             for w in args.workers:
                 env = fresh_env(tmp, f"{n}-{w}")
                 out = tmp / f"out-{n}-{w}"
-                wall, one, total, _ = run_build(
+                wall, one, total, cpu = run_build(
                     ["--corpus", str(corpus), "--out", str(out), "--full", "--workers", str(w)],
                     env,
                 )
                 print(
-                    f"  --workers {w}: {wall:7.1f} s, {n / wall:6.0f} articles/s; peak RSS "
-                    f"{one:,.0f} MB (largest process), {total:,.0f} MB (all processes)"
+                    f"  --workers {w}: {wall:7.1f} s, {n / wall:6.0f} articles/s wall, "
+                    f"{n / cpu:5.0f} articles per CPU-second; peak RSS {one:,.0f} MB "
+                    f"(largest process), {total:,.0f} MB (all processes); "
+                    f"load {os.getloadavg()[0]:.1f}"
                 )
                 if i == 0 and not args.skip_rebuild and w == args.workers[-1]:
                     (corpus / "new-article.txt").write_text(

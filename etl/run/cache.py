@@ -151,9 +151,9 @@ class FindingsCache:
             folder.mkdir(mode=0o700, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
             with os.fdopen(fd, "wb") as f:
+                # no fsync: the rename is atomic for a killed build, and an entry torn by a
+                # power cut fails its size or hash check and is re-extracted
                 f.write(MAGIC + json.dumps(header).encode() + b"\n" + payload)
-                f.flush()
-                os.fsync(f.fileno())
             os.replace(tmp, folder / key)
             tmp = None
         except OSError as exc:
