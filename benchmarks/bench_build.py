@@ -142,20 +142,12 @@ def main() -> None:
         knowledge = build_mod.load_knowledge()
         docs, _ = build_mod.read_corpus(corpus)
         from etl.assemble import extract
-        from etl.features import FeatureBook
+        from etl.merge import Merge
 
-        book = FeatureBook(knowledge.registry)
+        merge = Merge(knowledge.registry)
         t = time.perf_counter()
         for doc in docs:
-            book.add(
-                extract(
-                    doc,
-                    knowledge.matcher,
-                    knowledge.resolver,
-                    knowledge.registry,
-                    knowledge.continent_of,
-                )
-            )
+            merge.add(extract(doc, knowledge))
         extract_s = time.perf_counter() - t
 
         print(

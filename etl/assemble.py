@@ -1,8 +1,10 @@
 """Per-document extraction: one document in, typed findings out.
 
-``extract`` is pure: a document and the injected matcher, resolver and registry in; the
-places, projects, routes, figures, events and partnerships it names (or why not) out.
-``etl.features.FeatureBook`` merges the findings of all documents.
+``extract`` is pure: a document and the injected ``Knowledge`` in; the places, projects,
+routes, figures, events and partnerships it names (or why not) out, as a frozen
+``DocumentFindings``. It loads nothing, so a worker process or a Dask worker can run it on
+any document with the knowledge it loaded once. ``etl.merge`` folds the findings of all
+documents into features.
 """
 
 from __future__ import annotations
@@ -12,10 +14,19 @@ from dataclasses import dataclass, field
 from shapely.geometry import Point
 
 from etl import events, figures, projects, routes
-from etl.features import route_feature_id
-from etl.mentions import CONTEXT, ENTRY, SYSTEM, Matcher
-from etl.registry import Registry
-from etl.resolve import Resolver
+from etl.findings import (
+    DocInfo,
+    DocumentFindings,
+    EntryFinding,
+    EventFinding,
+    PartnershipFinding,
+    PlaceFinding,
+    RouteFinding,
+    StatusFinding,
+)
+from etl.ids import route_feature_id
+from etl.knowledge import Knowledge
+from etl.mentions import CONTEXT, ENTRY, SYSTEM
 from etl.schema import (
     LINE_LAYERS,
     PLACES,
@@ -31,8 +42,8 @@ from etl.text import SentenceIndex
 
 
 @dataclass
-class Findings:
-    """What one document contributes."""
+class _Found:
+    """What one document contributes, while it is being read (frozen at the end)."""
 
     doc: Document
     places: list[tuple[Place, Source, str, float]] = field(default_factory=list)
@@ -45,17 +56,13 @@ class Findings:
     statuses: list[tuple[str, str, Source]] = field(default_factory=list)
 
 
-def extract(
-    doc: Document,
-    matcher: Matcher,
-    resolver: Resolver,
-    registry: Registry,
-    continent_of: dict[str, str],
-) -> Findings:
+def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     """Every place, registry project and route the document names, or why not."""
+    matcher, resolver, registry = knowledge.matcher, knowledge.resolver, knowledge.registry
+    continent_of = knowledge.continent_of
     text = doc.text
     sentences = SentenceIndex(text)
-    found = Findings(doc)
+    found = _Found(doc)
 
     made: dict[tuple[int, int], Source] = {}
 
@@ -150,7 +157,9 @@ def extract(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
             )
 
-    _described_routes(found, text, sentences, resolved, registry_mentions, registry, source)
+    _described_routes(
+        found, text, sentences, resolved, registry_mentions, registry, source, knowledge.countries
+    )
 
     things = [
         figures.Mentioned(r.place.country, r.mention.start, r.mention.end)
@@ -178,9 +187,9 @@ def extract(
     found.events = events.find_events(text, sentences.spans, resolved, doc.date)
     found.partnerships = events.find_partnerships(text, sentences.spans, resolved)
     found.facts = figures.extract_facts(
-        text, sentences.spans, doc.path, doc.date, things, figures.load_rates()
+        text, sentences.spans, doc.path, doc.date, things, knowledge.rates
     )
-    return found
+    return _frozen(found)
 
 
 #: a described route whose ends lie this close to a registry line is that line (degrees, ~55 km)
@@ -188,17 +197,15 @@ _SAME_ROUTE_DEG = 0.5
 
 
 def _described_routes(
-    found, text, sentences, resolved, registry_mentions, registry, source
+    found, text, sentences, resolved, registry_mentions, registry, source, countries
 ) -> None:
     """ "A highway from A through B to C": the registry's route if it is one, else inferred."""
-    from etl import countries
-
     refused: list[routes.Refusal] = []
     known = [(m.start, m.end) for m in registry_mentions]
     known += [(r.mention.start, r.mention.end) for r in resolved]
     known += _place_spans(found)
     described = routes.find_described(
-        text, sentences.spans, resolved, countries.load().is_coastal, known=known, refused=refused
+        text, sentences.spans, resolved, countries.is_coastal, known=known, refused=refused
     )
     for r in refused:
         found.unresolved.append(
@@ -231,7 +238,7 @@ def _described_routes(
         if known is not None:
             found.entries.append((known.id, src, text[d.start : d.end]))
             continue
-        geometry, why = routes.draw(d, countries.load().shore_point)
+        geometry, why = routes.draw(d, countries.shore_point)
         chain = routes.Chain(
             d.start, d.end, text[d.start : d.end], tuple(p.name for p in d.places), d.layer, d.type
         )
@@ -243,7 +250,7 @@ def _described_routes(
         found.routes.append((routes.InferredRoute(chain, d.places, geometry), src))
 
 
-def _place_spans(found: Findings) -> list[tuple[int, int]]:
+def _place_spans(found: _Found) -> list[tuple[int, int]]:
     """The spans of names already reported as unresolved places (rejected candidates)."""
     out = []
     for u in found.unresolved:
@@ -276,3 +283,57 @@ def _offset_in(src: Source, surface: str) -> int:
     """Where a mention's words sit in its sentence (the start when not found verbatim)."""
     i = src.quote.find(surface)
     return max(i, 0)
+
+
+def _frozen(found: _Found) -> DocumentFindings:
+    """The document's findings as a frozen record that no longer needs the text."""
+    doc = found.doc
+
+    def sentence(span: tuple[int, int]) -> Source:
+        s, e = span
+        return Source(doc.path, doc.date, doc.text[s:e], s, e)
+
+    return DocumentFindings(
+        doc=DocInfo.of(doc),
+        places=tuple(PlaceFinding(p, src, surf, conf) for p, src, surf, conf in found.places),
+        entries=tuple(EntryFinding(e, src, surf) for e, src, surf in found.entries),
+        routes=tuple(
+            RouteFinding(
+                layer=r.chain.layer,
+                type=r.chain.type,
+                parts=tuple(r.chain.parts),
+                text=r.chain.text,
+                places=tuple(r.places),
+                coords=tuple((x, y) for x, y, *_ in r.geometry.coords),
+                source=src,
+                section_of=r.section_of,
+            )
+            for r, src in found.routes
+        ),
+        events=tuple(
+            EventFinding(
+                name=ev.name,
+                type=ev.type,
+                ordinal=ev.ordinal,
+                place=ev.place.place,
+                confidence=ev.place.confidence,
+                start_date=ev.start_date,
+                end_date=ev.end_date,
+                source=sentence(ev.sentence),
+            )
+            for ev in found.events
+        ),
+        partnerships=tuple(
+            PartnershipFinding(
+                type=pa.type,
+                places=(pa.places[0].place, pa.places[1].place),
+                confidence=min(p.confidence for p in pa.places),
+                surface=doc.text[pa.span[0] : pa.span[1]],
+                source=sentence(pa.sentence),
+            )
+            for pa in found.partnerships
+        ),
+        statuses=tuple(StatusFinding(e, st, src) for e, st, src in found.statuses),
+        unresolved=tuple(found.unresolved),
+        facts=tuple(found.facts),
+    )

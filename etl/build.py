@@ -15,9 +15,12 @@ import logging
 import os
 import re
 import shutil
+import stat
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,14 +28,19 @@ from typing import Any
 from filelock import FileLock, Timeout
 from shapely.geometry import Point
 
-from etl import __version__, countries, documents, gazetteer, registry, settings
+from etl import __version__, countries, documents, settings
+from etl import knowledge as knowledge_mod
 from etl._errors import BuildError, BuildLockedError
-from etl.assemble import extract
-from etl.features import FeatureBook
+from etl.findings import DocInfo
 from etl.geo import length_km
-from etl.io import csv_bytes, feature_collection_bytes, geometry_dict, write_geopackage
-from etl.mentions import Matcher
-from etl.resolve import Resolver
+from etl.io import csv_bytes, geometry_dict, write_geopackage, write_layer_styles
+from etl.knowledge import code_version
+from etl.merge import Merge
+from etl.progress import Progress
+from etl.publish.parquet import file_name as parquet_file_name
+from etl.publish.parquet import manifest_entry, parquet_bytes
+from etl.run import Job
+from etl.run.cache import FindingsCache, entry_key
 from etl.schema import (
     DOSSIER_PROPERTIES,
     FACT_COLUMNS,
@@ -92,6 +100,8 @@ class BuildResult:
     facts: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    extracted: int = 0  # documents extracted in this build
+    reused: int = 0  # documents whose findings came from the cache
 
     def summary(self) -> str:
         layers = ", ".join(f"{k} {v}" for k, v in self.counts.items())
@@ -101,24 +111,30 @@ class BuildResult:
         )
 
 
-@dataclass
-class Knowledge:
-    """The curated data a build stands on, loaded once."""
-
-    gazetteer: gazetteer.Gazetteer
-    registry: registry.Registry
-    matcher: Matcher
-    resolver: Resolver
-    continent_of: dict[str, str]
+#: the knowledge a build stands on (kept here: callers and tests know it by this name)
+Knowledge = knowledge_mod.Knowledge
 
 
 def load_knowledge(registry_dir: Path | None = None) -> Knowledge:
-    gaz = gazetteer.load()
-    reg = registry.load(registry_dir or settings.REGISTRY_DIR, gaz)
-    # border crossings and passes are places a route can pass ("via the Torugart pass")
-    for place, names in registry.crossing_places(reg):
-        gaz.add(place, names)
-    return Knowledge(gaz, reg, Matcher(gaz, reg), Resolver(gaz), countries.load().continent)
+    return knowledge_mod.load(registry_dir)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How the per-document step runs; none of it changes the output bytes.
+
+    ``full`` ignores the findings cache (and rewrites it); ``workers`` is the number of
+    processes on this machine (None: one per core); ``scheduler`` a Dask scheduler address
+    (``tcp://`` or ``tls://``), with ``security`` its ``distributed.security.Security``;
+    ``cache_dir`` the findings cache (default ``<cache>/findings``), ``cache=False`` none.
+    """
+
+    full: bool = False
+    workers: int | None = None
+    scheduler: str | None = None
+    security: object | None = None
+    cache: bool = True
+    cache_dir: Path | None = None
 
 
 def build(
@@ -128,12 +144,14 @@ def build(
     knowledge: Knowledge | None = None,
     registry_dir: Path | None = None,
     progress: bool = False,
+    options: RunOptions | None = None,
 ) -> BuildResult:
     """Read ``corpus``, write the build to ``out``. Raises ``AtlasError`` subclasses on failure.
 
     ``registry_dir`` replaces ``geodata/registry`` (ignored when ``knowledge`` is given).
     """
     t0 = time.perf_counter()
+    options = options or RunOptions()
     if not corpus.is_dir():
         msg = f"corpus directory {corpus} does not exist"
         raise BuildError(msg)
@@ -147,66 +165,247 @@ def build(
             f"another build is writing {out}; waited {LOCK_TIMEOUT_S:.0f} s, try again when it ends"
         )
         raise BuildLockedError(msg) from exc
+    builds = out.parent / ".builds"
     try:
         knowledge = knowledge or load_knowledge(registry_dir)
-        docs, skipped = read_corpus(corpus, progress=progress)
-        book = FeatureBook(knowledge.registry)
-        for i, doc in enumerate(docs):
-            book.add(
-                extract(
-                    doc,
-                    knowledge.matcher,
-                    knowledge.resolver,
-                    knowledge.registry,
-                    knowledge.continent_of,
-                )
-            )
-            if progress and (i + 1) % 500 == 0:
-                print(f"  {i + 1}/{len(docs)} documents", file=sys.stderr)
-        features = book.finish()
-        layers = {layer: [] for layer in LAYERS}
-        cs = countries.load()
-        first_seen = _first_seen(docs)
-        for feat in features:
-            layers[feat.layer].append(_feature_dict(feat, book.mentions(feat.id), cs, first_seen))
-        unresolved_rows = [_unresolved_row(u) for u in book.unresolved]
-        unresolved_rows.sort(key=lambda r: (r["doc"], r["start"], r["mention"]))
-        facts_rows = [f.row() for f in book.facts]
-        facts_rows.sort(key=lambda r: (r["doc"], r["start"], r["metric"], str(r["original"])))
-        manifest = _manifest(
-            corpus,
-            docs,
-            skipped,
-            layers,
-            len(unresolved_rows),
-            len(facts_rows),
-            registry_dir or settings.REGISTRY_DIR,
-        )
-        manifest["figures_unclassified"] = book.unclassified  # money no cue word explains
-        files = {f"{layer}.geojson": feature_collection_bytes(fs) for layer, fs in layers.items()}
-        files[FACTS_CSV] = csv_bytes(FACT_COLUMNS, facts_rows)
-        files[UNRESOLVED_CSV] = csv_bytes(UNRESOLVED_COLUMNS, unresolved_rows)
-        # --- GeoParquet per layer beside the GeoJSON (issue 12, etl.publish.parquet) ---
-        from etl.publish.parquet import manifest_entry, parquet_files
-
-        files.update(parquet_files(layers))
-        manifest["parquet"] = manifest_entry(layers)
-        # --- end of GeoParquet ---
-        files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
-        _publish(out, files, layers)
+        builds.mkdir(exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}-merge-", dir=builds))
+        try:
+            merge = Merge(knowledge.registry, spill=work / "merge.sqlite")
+            infos, skipped, tally = _extract_all(corpus, knowledge, merge, options, progress)
+            result = _write(out, corpus, knowledge, merge, infos, skipped, t0)
+            result.extracted, result.reused = tally
+            merge.close()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     finally:
         lock.release()
     for s in skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
+    return result
+
+
+def _extract_all(
+    corpus: Path, knowledge: Knowledge, merge: Merge, options: RunOptions, progress: bool
+) -> tuple[list[DocInfo], list[Skipped], tuple[int, int]]:
+    """Every document's findings into ``merge``: from the cache, or extracted now."""
+    meta = documents.load_metadata(corpus)
+    order: dict[str, int] = {}
+    skipped: dict[str, Skipped] = {}
+    readable: list[tuple[str, Path]] = []
+    for rel, path, reason in documents.discover(corpus):
+        order[rel] = len(order)
+        if path is None:
+            skipped[rel] = Skipped(rel, reason or "not readable")
+        else:
+            readable.append((rel, path))
+    cache = None
+    if options.cache:
+        try:
+            cache = FindingsCache(
+                options.cache_dir or settings.CACHE_DIR / "findings",
+                knowledge.version,
+                code_version(),
+            )
+            cache.sweep()
+        except OSError as exc:
+            print(f"warning: findings cache not used: {exc}", file=sys.stderr)
+    infos: dict[str, DocInfo] = {}
+    tally = [0, 0]
+    bar = Progress(len(readable), enabled=progress)
+
+    def take(outcome) -> None:
+        if isinstance(outcome, Skipped):
+            skipped[outcome.path] = outcome
+        else:
+            infos[outcome.doc.path] = outcome.doc
+            merge.add(outcome)
+        bar.step()
+
+    def jobs() -> Iterator[Job]:
+        for rel, path in readable:
+            data = _read_bytes(path, rel)
+            if isinstance(data, Skipped):
+                take(data)
+                continue
+            row = meta.get(rel)
+            key = entry_key(knowledge.version, rel, row, data)
+            if cache is not None and not options.full:
+                hit = cache.get(key)
+                if hit is not None and _outcome_path(hit) == rel:
+                    tally[1] += 1
+                    take(hit)
+                    continue
+            yield Job(rel, data, row, key)
+
+    try:
+        if options.scheduler:
+            from etl.run import dask as runner
+
+            results = runner.run(jobs(), knowledge, options.scheduler, options.security)
+        else:
+            from etl.run import local
+
+            workers = options.workers or local.default_workers()
+            results = local.run(jobs(), knowledge, workers)
+        for job, outcome, payload in results:
+            if cache is not None:
+                cache.put(job.key, payload)
+            tally[0] += 1
+            take(outcome)
+    finally:
+        bar.close()
+    if cache is not None and progress:
+        print(
+            f"  findings cache: {cache.hits} reused, {cache.misses} extracted"
+            + (f" ({cache.rejected} entries not trusted)" if cache.rejected else ""),
+            file=sys.stderr,
+        )
+    by_order = sorted(infos.values(), key=lambda d: order[d.path])
+    skipped_list = sorted(skipped.values(), key=lambda s: order.get(s.path, 0))
+    return by_order, skipped_list, (tally[0], tally[1])
+
+
+def _outcome_path(outcome) -> str:
+    return outcome.path if isinstance(outcome, Skipped) else outcome.doc.path
+
+
+def _read_bytes(path: Path, rel: str) -> bytes | Skipped:
+    """A file's bytes, with the checks ``documents.read_document`` makes before reading."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the build forever
+            return Skipped(rel, "not a regular file (device, pipe or socket)")
+        if info.st_size > documents.MAX_BYTES:
+            return Skipped(
+                rel, f"too large ({info.st_size:,} bytes; the limit is {documents.MAX_BYTES:,})"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+
+
+def _write(
+    out: Path,
+    corpus: Path,
+    knowledge: Knowledge,
+    merge: Merge,
+    infos: list[DocInfo],
+    skipped: list[Skipped],
+    t0: float,
+) -> BuildResult:
+    """The layers, CSVs and manifest, streamed into a fresh directory, then published."""
+    merged = merge.finish(knowledge.gazetteer)
+    cs = knowledge.countries
+    target, digest = _new_target(out)
+    try:
+        counts = {layer: 0 for layer in LAYERS}
+        by_layer: dict[str, list] = {layer: [] for layer in LAYERS}
+        for feat, acc in merged:
+            by_layer[feat.layer].append((feat, acc))
+        point_countries = _point_countries(cs, [feat for feat, _ in merged])
+        for layer in LAYERS:
+            with _Writer(target / f"{layer}.geojson", digest) as w:
+                w.write(b'{"type":"FeatureCollection","features":[')
+                chunk: list[dict[str, Any]] = []
+                layer_rows: list[dict[str, Any]] = []
+                for i, (feat, acc) in enumerate(by_layer[layer]):
+                    feat.sources = merge.sources(acc)
+                    fd = _feature_dict(
+                        feat, acc.mentions, cs, acc.first_seen, point_countries.get(feat.id)
+                    )
+                    feat.sources = []
+                    w.write(b"\n" if i == 0 else b",\n")
+                    w.write(
+                        json.dumps(
+                            fd, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                        ).encode("utf-8")
+                    )
+                    chunk.append(fd)
+                    layer_rows.append(fd)
+                    if len(chunk) >= _GPKG_CHUNK:
+                        write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
+                        chunk = []
+                w.write(b"\n]}\n" if by_layer[layer] else b"]}\n")
+                if chunk or not by_layer[layer] or not (target / GEOPACKAGE).exists():
+                    write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
+                counts[layer] = len(by_layer[layer])
+            # GeoParquet beside the GeoJSON (etl.publish.parquet): one layer held at a time
+            with _Writer(target / parquet_file_name(layer), digest) as w:
+                w.write(parquet_bytes(layer_rows))
+        write_layer_styles(target / GEOPACKAGE, list(LAYERS))  # QGIS: one style per layer
+        facts_rows = [f.row() for f in merge.facts]
+        facts_rows.sort(key=lambda r: (r["doc"], r["start"], r["metric"], str(r["original"])))
+        with _Writer(target / FACTS_CSV, digest) as w:
+            w.write(csv_bytes(FACT_COLUMNS, facts_rows))
+        with _Writer(target / UNRESOLVED_CSV, digest) as w:
+            w.write(csv_bytes(UNRESOLVED_COLUMNS, []))
+            for rows in _chunks(merge.unresolved_rows(), 5000):
+                w.write(csv_bytes(UNRESOLVED_COLUMNS, rows).split(b"\n", 1)[1])
+        manifest = _manifest(
+            infos,
+            skipped,
+            counts,
+            merge.unresolved_count,
+            len(facts_rows),
+            knowledge.registry_dir,
+        )
+        manifest["figures_unclassified"] = merge.unclassified  # money no cue word explains
+        manifest["parquet"] = manifest_entry(LAYERS)
+        with _Writer(target / MANIFEST, digest) as w:
+            w.write((json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+        _publish(out, target, digest.hexdigest()[:12])
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     return BuildResult(
         out=out,
-        documents=len(docs),
+        documents=len(infos),
         skipped=skipped,
-        counts={layer: len(fs) for layer, fs in layers.items()},
-        unresolved=len(unresolved_rows),
+        counts=counts,
+        unresolved=merge.unresolved_count,
         facts=len(facts_rows),
         seconds=time.perf_counter() - t0,
     )
+
+
+#: features per GeoPackage write (memory stays bounded on a large layer)
+_GPKG_CHUNK = 2000
+
+
+def _chunks(rows: Iterator[dict], n: int) -> Iterator[list[dict]]:
+    chunk: list[dict] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Writer:
+    """A file written, synced and added to the build's digest."""
+
+    def __init__(self, path: Path, digest) -> None:
+        self.path = path
+        self.digest = digest
+
+    def __enter__(self) -> _Writer:
+        self.f = open(self.path, "wb")
+        return self
+
+    def write(self, data: bytes) -> None:
+        self.f.write(data)
+        self.digest.update(data)
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self.f.flush()
+                os.fsync(self.f.fileno())
+        finally:
+            self.f.close()
 
 
 def read_corpus(corpus: Path, *, progress: bool = False) -> tuple[list[Document], list[Skipped]]:
@@ -222,16 +421,32 @@ def read_corpus(corpus: Path, *, progress: bool = False) -> tuple[list[Document]
     return docs, skipped
 
 
-def _first_seen(docs: list[Document]) -> dict[str, str | None]:
-    return {d.path: d.date for d in docs}
+def _point_countries(cs: countries.Countries, features: list[Feature]) -> dict[str, list[str]]:
+    """The countries of every point feature that lies inside one, in one spatial query.
+
+    The same answer as ``Countries.of`` (which the others still go through), a hundred
+    times faster than one query per feature on a corpus with thousands of places.
+    """
+    points = [f for f in features if f.geometry.geom_type == "Point"]
+    if not points:
+        return {}
+    pairs = cs.tree.query([f.geometry for f in points], predicate="within")
+    found: dict[str, list[str]] = {}
+    for i, j in zip(*pairs, strict=True):
+        found.setdefault(points[int(i)].id, []).append(cs.iso3[int(j)])
+    return {fid: sorted(isos) for fid, isos in found.items()}
 
 
 def _feature_dict(
-    feat: Feature, mentions: int, cs: countries.Countries, doc_dates: dict[str, str | None]
+    feat: Feature,
+    mentions: int,
+    cs: countries.Countries,
+    first_seen: str | None,
+    iso: list[str] | None = None,
 ) -> dict[str, Any]:
     geom = feat.geometry
-    iso = feature_countries(feat, cs)
-    dates = sorted(d for d in (doc_dates.get(s.doc) for s in feat.sources) if d)
+    if iso is None or feat.stated_countries:  # points: one spatial query for all
+        iso = feature_countries(feat, cs)
     is_line = geom.geom_type in {"LineString", "MultiLineString"}
     props = {
         P_ID: feat.id,
@@ -249,7 +464,7 @@ def _feature_dict(
         P_PRECISION: feat.precision,
         P_CONFIDENCE: feat.confidence,
         P_MENTIONS: mentions,
-        P_FIRST_SEEN: dates[0] if dates else None,
+        P_FIRST_SEEN: first_seen,
         P_SOURCES: [s.as_dict() for s in feat.sources],
         P_REFERENCES: feat.references,
         P_NOTES: feat.notes,
@@ -291,21 +506,8 @@ def _plain_value(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _unresolved_row(u) -> dict[str, Any]:
-    return {
-        "mention": u.mention,
-        "kind": u.kind,
-        "reason": u.reason,
-        "doc": u.source.doc,
-        "quote": u.source.quote,
-        "start": u.source.start,
-        "end": u.source.end,
-        "candidates": u.candidates,
-    }
-
-
-def _manifest(corpus, docs, skipped, layers, n_unresolved, n_facts, reg_dir) -> dict[str, Any]:
-    reg_files = sorted(reg_dir.glob("*.yaml"))
+def _manifest(infos, skipped, counts, n_unresolved, n_facts, reg_dir) -> dict[str, Any]:
+    reg_files = sorted(Path(reg_dir).glob("*.yaml"))
     return {
         "tool": "ca-atlas",
         "version": __version__,
@@ -319,34 +521,35 @@ def _manifest(corpus, docs, skipped, layers, n_unresolved, n_facts, reg_dir) -> 
                 "date_precision": d.date_precision,
                 "source": d.source,
                 "url": d.url,
-                "characters": len(d.text),
+                "characters": d.characters,
                 "boilerplate_chars_dropped": d.boilerplate_chars,
                 "dateline": d.dateline,
             }
-            for d in docs
+            for d in infos
         ],
         "skipped": [{"path": s.path, "reason": s.reason, "sha256": s.sha256} for s in skipped],
-        "counts": {layer: len(fs) for layer, fs in layers.items()},
+        "counts": dict(counts),
         "unresolved": n_unresolved,
         "facts": n_facts,
         "registry": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in reg_files},
     }
 
 
-def _publish(out: Path, files: dict[str, bytes], layers: dict[str, list]) -> None:
-    """Write into a fresh directory, then swap the ``out`` link to it in one rename."""
+def _new_target(out: Path):
+    """A fresh build directory in ``.builds`` (renamed after its content once written)."""
     builds = out.parent / ".builds"
     builds.mkdir(exist_ok=True)
-    digest = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
-    target = builds / f"{out.name}-{digest}-{uuid.uuid4().hex[:8]}"
+    target = builds / f"{out.name}-{uuid.uuid4().hex[:12]}-{uuid.uuid4().hex[:8]}"
     target.mkdir()
+    return target, hashlib.sha256()
+
+
+def _publish(out: Path, written: Path, digest: str) -> None:
+    """Name the written directory after its content, then swap the ``out`` link to it."""
+    builds = out.parent / ".builds"
+    target = builds / f"{out.name}-{digest}-{uuid.uuid4().hex[:8]}"
+    os.rename(written, target)
     try:
-        for name, data in files.items():
-            with open(target / name, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-        write_geopackage(target / GEOPACKAGE, layers)
         _fsync_dir(target)
         previous = Path(os.path.realpath(out)) if out.is_symlink() else None
         if out.exists() and not out.is_symlink():
@@ -381,6 +584,8 @@ def _prune(builds: Path, out: Path, keep: set[str]) -> None:
     for path in builds.iterdir():
         if mine.fullmatch(path.name) and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
+    for path in builds.glob(f".{out.name}-merge-*"):  # what a killed build merged in
+        shutil.rmtree(path, ignore_errors=True)
     for path in out.parent.iterdir():  # links a killed build made and never swapped in
         if path.name.startswith(f".{out.name}.link-") and path.is_symlink():
             path.unlink(missing_ok=True)

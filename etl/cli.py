@@ -35,6 +35,16 @@ def _parser() -> argparse.ArgumentParser:
         "--registry", type=Path, default=settings.REGISTRY_DIR, help="registry folder (*.yaml)"
     )
     b.add_argument("--quiet", action="store_true", help="only the summary line")
+    b.add_argument("--full", action="store_true", help="ignore the findings cache")
+    b.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes (default: cores)"
+    )
+    b.add_argument(
+        "--scheduler", default=None, metavar="ADDR", help="Dask scheduler (tcp:// or tls://)"
+    )
+    b.add_argument("--tls-ca-file", type=Path, default=None, metavar="PEM")
+    b.add_argument("--tls-cert", type=Path, default=None, metavar="PEM")
+    b.add_argument("--tls-key", type=Path, default=None, metavar="PEM")
 
     e = sub.add_parser("export", help="write one filtered layer")
     e.add_argument("--layer", required=True, choices=LAYERS)
@@ -115,13 +125,39 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from etl.build import build
+    from etl.build import RunOptions, build
 
     if not args.corpus.is_dir():
         raise UsageError(f"--corpus {args.corpus} is not a directory")
     if not args.registry.is_dir():
         raise UsageError(f"--registry {args.registry} is not a directory")
-    result = build(args.corpus, args.out, registry_dir=args.registry, progress=not args.quiet)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give 1 or more")
+    tls = (args.tls_ca_file, args.tls_cert, args.tls_key)
+    if any(tls) and not args.scheduler:
+        raise UsageError("--tls-ca-file/--tls-cert/--tls-key go with --scheduler tls://...")
+    for path in filter(None, tls):
+        if not path.is_file():
+            raise UsageError(f"{path} is not a file")
+    security = None
+    if args.scheduler:
+        if not re.fullmatch(r"(tcp|tls)://[^\s/]+:\d+", args.scheduler):
+            raise UsageError(f"--scheduler {args.scheduler!r} is not tcp://HOST:PORT or tls://")
+        try:
+            from etl.run.dask import security as dask_security
+        except ImportError as exc:
+            raise UsageError("--scheduler needs Dask: pip install 'ca-atlas[dask]'") from exc
+        security = dask_security(*tls, args.scheduler)
+    options = RunOptions(
+        full=args.full, workers=args.workers, scheduler=args.scheduler, security=security
+    )
+    result = build(
+        args.corpus,
+        args.out,
+        registry_dir=args.registry,
+        progress=not args.quiet,
+        options=options,
+    )
     print(result.summary())
     return 0
 

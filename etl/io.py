@@ -142,10 +142,10 @@ def write_geopackage(
             layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN},
         )
     if styles and layers:
-        _write_layer_styles(path, list(layers))
+        write_layer_styles(path, list(layers))
 
 
-def _write_layer_styles(path: Path, layers: list[str]) -> None:
+def write_layer_styles(path: Path, layers: list[str]) -> None:
     """QGIS's ``layer_styles`` table: one default style per layer (an attributes table)."""
     import pandas as pd
     import pyogrio

@@ -210,10 +210,8 @@ def test_quotes_slice_the_cleaned_text_of_pages_with_boilerplate(knowledge, body
     doc = parse_document(("Date: 2024-05-01\n\n" + body).encode("utf-8"), "page.txt")
     if not isinstance(doc, Document):
         return
-    found = extract(
-        doc, knowledge.matcher, knowledge.resolver, knowledge.registry, knowledge.continent_of
-    )
-    sources = [src for _, src, _, _ in found.places] + [f.source for f in found.facts]
-    sources += [u.source for u in found.unresolved] + [src for _, src in found.routes]
+    found = extract(doc, knowledge)
+    sources = [p.source for p in found.places] + [f.source for f in found.facts]
+    sources += [u.source for u in found.unresolved] + [r.source for r in found.routes]
     for src in sources:
         assert doc.text[src.start : src.end] == src.quote

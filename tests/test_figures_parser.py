@@ -194,10 +194,10 @@ def test_different_metric_subject_or_year_never_conflict():
 
 def test_the_dashboard_and_the_features_use_the_same_rule():
     import dashboard.trade as trade
-    import etl.features as features
+    import etl.merge as merge
 
     assert trade.differs is differs
-    assert features.figures.differs is differs
+    assert merge.figures.differs is differs
     assert not hasattr(trade, "REL_TOLERANCE")
 
 

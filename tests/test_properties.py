@@ -128,21 +128,20 @@ html_pages = st.recursive(
 
 def check_offsets(doc: Document, knowledge) -> None:
     """Every quote the extractors give is the slice of the document's text at its offsets."""
-    found = extract(
-        doc, knowledge.matcher, knowledge.resolver, knowledge.registry, knowledge.continent_of
-    )
-    sources = [src for _, src, _, _ in found.places]
-    sources += [src for _, src, _ in found.entries]
-    sources += [src for _, src in found.routes]
+    found = extract(doc, knowledge)
+    sources = [p.source for p in found.places]
+    sources += [e.source for e in found.entries]
+    sources += [r.source for r in found.routes]
     sources += [u.source for u in found.unresolved]
     sources += [f.source for f in found.facts]
+    sources += [ev.source for ev in found.events]
+    sources += [pa.source for pa in found.partnerships]
     for src in sources:
         assert doc.text[src.start : src.end] == src.quote
     for f in found.facts:
         assert f.original and f.original in f.source.quote
-    for ev in found.events:
-        s, e = ev.span
-        assert 0 <= s < e <= len(doc.text)
+    for pa in found.partnerships:
+        assert pa.surface in pa.source.quote
 
 
 def check_readable(result: Document | Skipped) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shapely.geometry import LineString
 
 from etl import routes
 from etl.assemble import extract
@@ -89,14 +90,14 @@ def test_route_findings_slice_the_cleaned_text(knowledge, body):
     doc = parse_document(("News. " + body).encode("utf-8"), "routes.txt")
     if not isinstance(doc, Document):
         return
-    found = extract(
-        doc, knowledge.matcher, knowledge.resolver, knowledge.registry, knowledge.continent_of
-    )
-    for route, src in found.routes:
+    found = extract(doc, knowledge)
+    for route in found.routes:
+        src = route.source
         assert doc.text[src.start : src.end] == src.quote
-        assert doc.text[route.chain.start : route.chain.end] == route.chain.text
+        assert route.text in src.quote  # the route's words lie in the sentence it cites
         assert len(route.places) >= 2
-        assert route.geometry.is_valid and not route.geometry.is_empty
+        line = LineString(route.coords)
+        assert line.is_valid and not line.is_empty
     for u in found.unresolved:
         assert doc.text[u.source.start : u.source.end] == u.source.quote
         if u.kind == "route":

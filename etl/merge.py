@@ -1,0 +1,445 @@
+"""The corpus-wide merge: documents' findings folded into features, in any order.
+
+Every update is commutative: sets of aliases, the highest confidence, sums of mention
+counts, the earliest date; where the texts disagree (an event's name or dates) the choice
+is the best by a fixed order, never the first one read. Figures and statuses the texts
+state are applied at the end in the order of (document, position). So the features, their
+ids and the output bytes are the same whatever order documents arrive in: one process,
+many, or a cluster.
+
+Memory stays bounded: the source sentences of every feature and the unresolved mentions
+go to a SQLite file beside the build as they arrive, and are streamed back, sorted, when
+the layers are written. What stays in memory is what a feature needs (names, aliases,
+counts, dates) and the figures, which are few.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shapely.geometry import LineString, Point
+
+from etl import figures, ids
+from etl.findings import DocInfo, DocumentFindings
+from etl.places.supplement import output_type
+from etl.registry import REGISTRY_KEY, Entry, Registry
+from etl.schema import EVENTS, PARTNERSHIPS, PLACES, Feature, Place, Source
+
+_PRECISION_OF_KIND = {
+    "city": "exact",
+    "border_crossing": "exact",
+    "country": "country",
+    "region": "region",
+    "water_body": "region",
+    "continent": "region",
+}
+_PROPERTY_OF_METRIC = {"capacity": "capacity", "length": "stated_length_km", "cost": "cost_usd"}
+
+
+@dataclass
+class _Acc:
+    """What the merge keeps of one feature while documents arrive."""
+
+    n: int  # its number in the spill file
+    surfaces: set[str] = field(default_factory=set)
+    confidence: float = 0.0
+    mentions: int = 0
+    first_seen: str | None = None
+    base: tuple | None = None  # the feature's own description, the least by a fixed order
+    names: set[str] = field(default_factory=set)  # events: every name the texts give
+    dates: tuple | None = None  # events: (start, end), the most precise, then the earliest
+
+
+class Merge:
+    """A fold of ``DocumentFindings`` into features; ``add`` them in any order.
+
+    Parameters
+    ----------
+    registry
+        The projects registry, for the features of registry entries.
+    spill
+        The SQLite file for sources and unresolved mentions (in memory when None).
+    """
+
+    def __init__(self, registry: Registry, spill: Path | None = None) -> None:
+        self.registry = registry
+        self._db = sqlite3.connect(str(spill) if spill else ":memory:", isolation_level=None)
+        self._db.executescript(
+            """
+            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;
+            CREATE TABLE src (f INTEGER, doc TEXT, start INTEGER, "end" INTEGER, quote TEXT,
+                              PRIMARY KEY (f, doc, start, "end")) WITHOUT ROWID;
+            CREATE TABLE unresolved (doc TEXT, start INTEGER, mention TEXT, seq INTEGER,
+                                     row TEXT);
+            """
+        )
+        self._db.execute("BEGIN")
+        self._acc: dict[str, _Acc] = {}
+        self._places: dict[str, Place] = {}
+        self.docs: dict[str, str | None] = {}  # path -> date
+        self.doc_infos_count = 0
+        self._facts: list[tuple[str, int, figures.Fact]] = []
+        self._statuses: list[tuple[str, int, int, str, str, Source]] = []
+        self.unresolved_count = 0
+        self.unclassified = 0
+
+    # ---- adding --------------------------------------------------------------------------
+
+    def add(self, found: DocumentFindings) -> None:
+        doc = found.doc
+        self.docs[doc.path] = doc.date
+        notes: list[tuple[str, Source, str | None, float]] = []
+        for pf in found.places:
+            if pf.place.key.startswith(REGISTRY_KEY):  # a crossing: the registry's feature
+                key = self._entry_key(pf.place.key.removeprefix(REGISTRY_KEY))
+            else:
+                key = self._place_key(pf.place)
+            notes.append((key, pf.source, pf.surface, pf.confidence))
+        for ef in found.entries:
+            notes.append((self._entry_key(ef.entry_id), ef.source, ef.surface, 1.0))
+        for rf in found.routes:
+            fid = ids.route_feature_id(rf.layer, rf.parts, rf.section_of)
+            base = (
+                " ".join(("–".join(p.name for p in rf.places), rf.type.replace("_", " "))),
+                rf.layer,
+                rf.type,
+                rf.coords,
+                tuple(p.name for p in rf.places),
+                rf.section_of or "",
+            )
+            self._describe(fid, base)
+            notes.append((fid, rf.source, rf.text, 0.6))
+        for ev in found.events:
+            self._places.setdefault(ev.place.key, ev.place)
+            year = (ev.start_date or doc.date or "")[:4]
+            key = f"@event\0{ev.type}\0{ev.place.key}\0{year}"
+            acc = self._get(key)
+            self._describe(key, (ev.type, ev.place.key))
+            name = f"{ev.ordinal.capitalize()} {ev.name}" if ev.ordinal else ev.name
+            acc.names.add(name)
+            if ev.start_date:
+                dates = (-len(ev.start_date), ev.start_date, ev.end_date or "")
+                if acc.dates is None or dates < acc.dates:
+                    acc.dates = dates
+            # "the summit" is no alias: a one-word name counts as a mention only
+            notes.append((key, ev.source, name if len(name.split()) > 1 else None, ev.confidence))
+        for pa in found.partnerships:
+            a, b = sorted(pa.places, key=lambda p: p.name)
+            self._places.setdefault(a.key, a)
+            self._places.setdefault(b.key, b)
+            key = f"@pa\0{a.key}\0{b.key}"
+            self._describe(key, (pa.type,))
+            notes.append((key, pa.source, pa.surface, pa.confidence))
+        self._note(doc, notes)
+        for i, fact in enumerate(found.facts):
+            self._facts.append((doc.path, i, fact))
+        for i, st in enumerate(found.statuses):
+            self._statuses.append((doc.path, st.source.start, i, st.entry_id, st.status, st.source))
+        rows = []
+        for i, u in enumerate(found.unresolved):
+            row = {
+                "mention": u.mention,
+                "kind": u.kind,
+                "reason": u.reason,
+                "doc": u.source.doc,
+                "quote": u.source.quote,
+                "start": u.source.start,
+                "end": u.source.end,
+                "candidates": u.candidates,
+            }
+            rows.append((u.source.doc, u.source.start, u.mention, i, json.dumps(row)))
+        self._db.executemany("INSERT INTO unresolved VALUES (?,?,?,?,?)", rows)
+        self.unresolved_count += len(rows)
+
+    def _get(self, key: str) -> _Acc:
+        acc = self._acc.get(key)
+        if acc is None:
+            acc = self._acc[key] = _Acc(len(self._acc))
+        return acc
+
+    def _describe(self, key: str, base: tuple) -> None:
+        acc = self._get(key)
+        if acc.base is None or base < acc.base:
+            acc.base = base
+
+    def _place_key(self, place: Place) -> str:
+        self._places.setdefault(place.key, place)
+        return f"@place\0{place.key}"
+
+    def _entry_key(self, entry_id: str) -> str:
+        self._get(entry_id)
+        return entry_id
+
+    def _note(self, doc: DocInfo, notes: list[tuple[str, Source, str | None, float]]) -> None:
+        """Sources, aliases, mentions (distinct words at distinct places) and confidence."""
+        mentions: dict[str, set[tuple[int, str | None]]] = {}
+        spans: set[tuple[int, int, int]] = set()
+        for key, src, surface, conf in notes:
+            acc = self._get(key)
+            mentions.setdefault(key, set()).add((src.start, surface))
+            if surface is not None:
+                acc.surfaces.add(" ".join(surface.split()))
+            if conf > acc.confidence:
+                acc.confidence = conf
+            if doc.date and (acc.first_seen is None or doc.date < acc.first_seen):
+                acc.first_seen = doc.date
+            spans.add((acc.n, src.start, src.end, src.quote))
+        for key, seen in mentions.items():
+            self._acc[key].mentions += len(seen)
+        self._db.executemany(
+            "INSERT OR IGNORE INTO src VALUES (?,?,?,?,?)",
+            [(n, doc.path, s, e, q) for n, s, e, q in spans],
+        )
+
+    # ---- finishing ----------------------------------------------------------------------
+
+    def finish(self, gazetteer=None) -> list[tuple[Feature, _Acc]]:
+        """The features sorted by id, each with what the merge kept of it (``_Acc``).
+
+        Figures stated about a feature fill its empty properties or confirm them; a
+        disagreement with the registry is recorded in ``figures``, never overwritten.
+        """
+        self._db.execute("COMMIT")
+        self._db.execute("CREATE INDEX unresolved_order ON unresolved (doc, start, mention, seq)")
+        place_ids = ids.place_ids(self._places.values(), gazetteer)
+        features: dict[str, tuple[Feature, _Acc]] = {}
+        for key, acc in self._acc.items():
+            feat = self._feature(key, acc, place_ids)
+            features[feat.id] = (feat, acc)
+        facts = [f for _, _, f in sorted(self._facts, key=lambda t: (t[0], t[1]))]
+        # a figure no cue word explains is counted (the manifest), not kept as a fact
+        self.unclassified = sum(f.metric == figures.UNCLASSIFIED for f in facts)
+        self.facts = figures.mark_conflicts([f for f in facts if f.metric != figures.UNCLASSIFIED])
+        figure_keys: dict[str, set[tuple]] = {}
+        for fact in self.facts:
+            self._apply(fact, features, figure_keys)
+        for _doc, _start, _i, entry_id, status, src in sorted(self._statuses, key=lambda t: t[:3]):
+            self._apply_status(entry_id, status, src, features, figure_keys)
+        out = []
+        for fid in sorted(features):
+            feat, acc = features[fid]
+            feat.aliases = {s for s in acc.surfaces if s.lower() != feat.name.lower()}
+            feat.confidence = round(acc.confidence, 2)
+            out.append((feat, acc))
+        return out
+
+    def _feature(self, key: str, acc: _Acc, place_ids: dict[str, str]) -> Feature:
+        if key.startswith("@place\0"):
+            place = self._places[key.split("\0", 1)[1]]
+            return _place_feature(place_ids[place.key], place)
+        if key.startswith("@event\0"):
+            _, kind, pkey, year = key.split("\0")
+            place = self._places[pkey]
+            # the fullest name the texts give ("Second China–Central Asia Summit"), then by
+            # alphabet: never the first one read
+            name = min(acc.names, key=lambda n: (-len(n), n))
+            feat = Feature(
+                id=ids.event_id(kind, place_ids[pkey], year),
+                name=name,
+                layer=EVENTS,
+                type=kind,
+                geometry=Point(place.lon, place.lat),
+                precision=_PRECISION_OF_KIND.get(place.kind, "approximate"),
+                endpoints=[place.name],
+            )
+            acc.surfaces |= {n for n in acc.names if len(n.split()) > 1}
+            if acc.dates is not None:
+                feat.start_date = acc.dates[1]
+                feat.end_date = acc.dates[2] or None
+            return feat
+        if key.startswith("@pa\0"):
+            _, ka, kb = key.split("\0")
+            a, b = self._places[ka], self._places[kb]
+            (kind,) = acc.base
+            label = "sister cities" if kind == "sister_cities" else "agreement"
+            return Feature(
+                id=ids.partnership_id(place_ids[ka], place_ids[kb]),
+                name=f"{a.name} – {b.name} ({label})",
+                layer=PARTNERSHIPS,
+                type=kind,
+                geometry=LineString([(a.lon, a.lat), (b.lon, b.lat)]),
+                precision="exact",
+                endpoints=[a.name, b.name],
+            )
+        if key in self.registry.entries:
+            return _entry_feature(self.registry.entries[key])
+        name, layer, kind, coords, endpoints, section_of = acc.base
+        if section_of:
+            return _section_feature(key, endpoints, coords, self.registry.entries[section_of])
+        return Feature(
+            id=key,
+            name=name,
+            layer=layer,
+            type=kind,
+            geometry=LineString(coords),
+            precision="inferred",
+            endpoints=list(endpoints),
+        )
+
+    def _apply(self, fact, features, figure_keys) -> None:
+        """A figure stated about features: fill an empty property, or compare.
+
+        A section's figure ("the 390 km Tajik section") is recorded for its part and
+        compared with nothing; a figure said of "each" of several lines is compared with
+        each line's own value; a figure for several lines together with their sum.
+        """
+        prop = _PROPERTY_OF_METRIC.get(fact.metric)
+        members = [features[f][0] for f in fact.features if f in features]
+        if prop is None or not members or fact.value is None:
+            return
+        unit = fact.unit
+        if prop == "capacity" and any(m.capacity_unit not in (None, unit) for m in members):
+            return
+        if fact.part:
+            for m in members:
+                _add_figure(
+                    m, _figure_entry(fact, f"{m.id} ({fact.part})", None, None), figure_keys
+                )
+            return
+        groups = [[m] for m in members] if fact.each else [members]
+        for group in groups:
+            known = [getattr(m, prop) for m in group]
+            note = None
+            if any(k is None for k in known):
+                registry_value = None
+                if len(group) == 1:  # fill the empty property from the text
+                    setattr(group[0], prop, fact.value)
+                    if prop == "capacity":
+                        group[0].capacity_unit = unit
+            else:
+                registry_value = sum(known)
+                if len(group) > 1:
+                    note = f"stated for the {len(group)} lines together; compared with their sum"
+            if fact.each and len(members) > 1:
+                note = f"stated for each of {len(members)} lines; compared with each line's own"
+            target = "+".join(m.id for m in group) if len(group) > 1 else group[0].id
+            entry = _figure_entry(fact, target, registry_value, note)
+            for m in group:
+                _add_figure(m, entry, figure_keys)
+
+    def _apply_status(self, entry_id, status, src, features, figure_keys) -> None:
+        """A status the text states fills an unknown one, or confirms or contradicts it."""
+        if entry_id not in features:
+            return
+        feat = features[entry_id][0]
+        known = feat.status
+        if known is None:
+            feat.status = status
+        entry = {
+            "metric": "status",
+            "value": status,
+            "unit": None,
+            "for": entry_id,
+            "registry_value": known,
+            "agrees": None if known is None else known == status,
+            "doc": src.doc,
+            "quote": src.quote,
+            "start": src.start,
+            "end": src.end,
+        }
+        _add_figure(feat, entry, figure_keys)
+
+    # ---- reading back -------------------------------------------------------------------
+
+    def sources(self, acc: _Acc) -> list[Source]:
+        """A feature's source sentences, in document order."""
+        rows = self._db.execute(
+            'SELECT doc, start, "end", quote FROM src WHERE f = ? ORDER BY doc, start, "end"',
+            (acc.n,),
+        )
+        return [Source(doc, self.docs.get(doc), q, s, e) for doc, s, e, q in rows]
+
+    def unresolved_rows(self) -> Iterator[dict]:
+        """Every unresolved mention, by document, position and words."""
+        for (row,) in self._db.execute(
+            "SELECT row FROM unresolved ORDER BY doc, start, mention, seq"
+        ):
+            yield json.loads(row)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _figure_entry(fact: figures.Fact, target: str, registry_value, note) -> dict:
+    agrees = None if registry_value is None else not figures.differs(registry_value, fact.value)
+    entry = {
+        "metric": fact.metric,
+        "value": figures.plain(fact.value),
+        "unit": fact.unit,
+        "for": target,
+        "registry_value": figures.plain(registry_value),
+        "agrees": agrees,
+        "doc": fact.source.doc,
+        "quote": fact.source.quote,
+        "start": fact.source.start,
+        "end": fact.source.end,
+    }
+    if note:
+        entry["note"] = note
+    return entry
+
+
+def _add_figure(feat: Feature, entry: dict, figure_keys: dict[str, set[tuple]]) -> None:
+    """Each stated figure once per feature (a set of keys, not a scan of the list)."""
+    key = (entry["metric"], entry["value"], entry["doc"], entry["start"])
+    seen = figure_keys.setdefault(feat.id, set())
+    if key not in seen:
+        seen.add(key)
+        feat.figures.append(entry)
+
+
+def _place_feature(fid: str, place: Place) -> Feature:
+    return Feature(
+        id=fid,
+        name=place.name,
+        layer=PLACES,
+        type=output_type(place),
+        geometry=Point(place.lon, place.lat),
+        precision=_PRECISION_OF_KIND.get(place.kind, "approximate"),
+    )
+
+
+def _entry_feature(entry: Entry) -> Feature:
+    return Feature(
+        id=entry.id,
+        name=entry.name,
+        layer=entry.layer,
+        type=entry.type,
+        geometry=entry.geometry,
+        precision="waypoints" if entry.geometry.geom_type != "Point" else entry.location_precision,
+        status=entry.status,
+        capacity=entry.capacity,
+        capacity_unit=entry.capacity_unit,
+        stated_length_km=entry.stated_length_km,
+        cost_usd=entry.cost_usd,
+        references=[dict(s) for s in entry.sources],
+        notes=entry.notes,
+        stated_countries=entry.countries,
+        section_of=entry.section_of,
+        dossier=dict(entry.dossier),
+        dossier_sources={k: list(v) for k, v in entry.dossier_sources.items()},
+    )
+
+
+def _section_feature(fid: str, endpoints, coords, entry: Entry) -> Feature:
+    """A part of a registry project, along the project's line; linked by ``section_of``.
+
+    Only the project's type and stated countries carry over: its status, capacity and
+    dossier are the whole project's, not the section's.
+    """
+    a, b = endpoints
+    return Feature(
+        id=fid,
+        name=f"{a}–{b} section of the {entry.name}",
+        layer=entry.layer,
+        type=entry.type,
+        geometry=LineString(coords),
+        precision="waypoints",
+        endpoints=[a, b],
+        section_of=entry.id,
+        stated_countries=entry.countries,
+    )

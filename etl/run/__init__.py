@@ -1,0 +1,44 @@
+"""Running the per-document step: in this process, in worker processes, or on a Dask cluster.
+
+``local`` and ``dask`` take the same jobs (a document's path, bytes and metadata row) and
+give back the same thing, each document's outcome in its byte form; ``cache`` keeps those
+outcomes between builds. Which documents are done where never changes the output: the
+merge (``etl.merge``) does not depend on the order the outcomes arrive in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from etl import documents, findings
+from etl.assemble import extract
+from etl.findings import Outcome
+from etl.knowledge import Knowledge
+from etl.schema import Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One document to extract: where it is in the corpus, its bytes and metadata row."""
+
+    rel: str
+    data: bytes
+    metadata: dict[str, str] | None
+    key: str  # its findings cache key
+
+
+def process(
+    rel: str, data: bytes, metadata: dict[str, str] | None, knowledge: Knowledge
+) -> Outcome:
+    """Decode and extract one document: its findings, or why it was skipped."""
+    doc = documents.parse_document(data, rel, metadata)
+    if isinstance(doc, Skipped):
+        return doc
+    return extract(doc, knowledge)
+
+
+def process_batch(
+    items: list[tuple[str, bytes, dict[str, str] | None]], knowledge: Knowledge
+) -> list[bytes]:
+    """A batch of documents, each outcome in its byte form (what crosses process boundaries)."""
+    return [findings.to_bytes(process(rel, data, meta, knowledge)) for rel, data, meta in items]
