@@ -45,6 +45,8 @@ Q_BASEMAP = "basemap"
 Q_CAPACITY = "capacity"
 Q_TRADE = "trade"
 Q_SELECTED = "feature"
+#: the map's centre and zoom: ``lat,lon,zoom``
+Q_VIEW = "view"
 QUERY_KEYS = (
     Q_LAYERS,
     Q_TYPES,
@@ -61,6 +63,7 @@ QUERY_KEYS = (
     Q_CAPACITY,
     Q_TRADE,
     Q_SELECTED,
+    Q_VIEW,
 )
 
 # widget keys (Streamlit session state)
@@ -80,6 +83,8 @@ W_CAPACITY = "w_capacity"
 W_TRADE_ON = "w_trade_on"
 W_TRADE_YEAR = "w_trade_year"
 SELECTED = "selected_feature"
+#: the map's (lat, lon, zoom), as the map last reported it
+MAP_VIEW = "map_view"
 _LOADED = "_view_from_url"
 #: a copy of the view outside the widgets: Streamlit forgets a widget's state when a run of
 #: another page does not draw it, and the map page must come back as the user left it
@@ -115,6 +120,8 @@ class ViewState:
     capacity: bool = False
     trade_year: int | None = None
     selected: str | None = None
+    #: the map's centre and zoom (lat, lon, zoom); None: fitted to what is shown
+    map_view: tuple[float, float, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -200,7 +207,30 @@ def to_query(view: ViewState) -> dict[str, str | list[str]]:
         q[Q_TRADE] = str(view.trade_year)
     if view.selected:
         q[Q_SELECTED] = view.selected
+    if view.map_view is not None:
+        q[Q_VIEW] = format_map_view(view.map_view)
     return q
+
+
+def format_map_view(v: tuple[float, float, int]) -> str:
+    """``lat,lon,zoom`` with 3 decimals (about 100 m: a link needs no more)."""
+    return f"{v[0]:.3f},{v[1]:.3f},{int(v[2])}"
+
+
+def parse_map_view(value: str | None) -> tuple[float, float, int] | None:
+    """The (lat, lon, zoom) of a ``view=`` value, or None when it is not one."""
+    if not value:
+        return None
+    parts = value.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(float(parts[2]))
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 18):
+        return None
+    return (lat, lon, zoom)
 
 
 def from_query(params: Mapping[str, Sequence[str] | str], choices: Choices) -> ViewState:
@@ -221,6 +251,9 @@ def from_query(params: Mapping[str, Sequence[str] | str], choices: Choices) -> V
 
     layers_raw = params.get(Q_LAYERS)
     layers = many(Q_LAYERS, choices.layers) if layers_raw else LAYERS
+    raw_list = [layers_raw] if isinstance(layers_raw, str) else list(layers_raw or ())
+    if not layers and "none" not in raw_list:
+        layers = LAYERS  # an unknown layer name is ignored, not taken as "no layer"
     countries = many(Q_COUNTRIES, {c.upper() for c in choices.countries} | set(choices.countries))
     unit = one(Q_UNIT)
     filters = Filters(
@@ -245,6 +278,7 @@ def from_query(params: Mapping[str, Sequence[str] | str], choices: Choices) -> V
         capacity=one(Q_CAPACITY) in ("1", "true", "yes"),
         trade_year=int(year) if year is not None and int(year) in choices.years else None,
         selected=selected if selected in choices.ids else None,
+        map_view=parse_map_view(one(Q_VIEW)),
     )
 
 
@@ -296,6 +330,7 @@ def _reset(choices: Choices) -> None:
     for key, value in _widget_values(ViewState(), choices).items():
         st.session_state[key] = value
     st.session_state[SELECTED] = None
+    st.session_state[MAP_VIEW] = None
 
 
 def current_view(choices: Choices) -> ViewState:
@@ -312,6 +347,7 @@ def current_view(choices: Choices) -> ViewState:
         for key, value in _widget_values(view, choices).items():
             ss[key] = value
         ss[SELECTED] = view.selected
+        ss[MAP_VIEW] = view.map_view
         ss[_LOADED] = True
     elif any(key not in ss for key in _WIDGET_KEYS):
         for key, value in _widget_values(ss.get(_LAST_VIEW) or ViewState(), choices).items():
@@ -427,6 +463,7 @@ def _view_from_widgets(choices: Choices) -> ViewState:
         capacity=bool(ss.get(W_CAPACITY)),
         trade_year=int(year) if year is not None else None,
         selected=selected if selected in choices.ids else None,
+        map_view=ss.get(MAP_VIEW),
     )
 
 
