@@ -121,7 +121,7 @@ class ViewState:
     trade_year: int | None = None
     selected: str | None = None
     #: the map's centre and zoom (lat, lon, zoom); None: fitted to what is shown
-    map_view: tuple[float, float, int] | None = None
+    map_view: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -212,12 +212,12 @@ def to_query(view: ViewState) -> dict[str, str | list[str]]:
     return q
 
 
-def format_map_view(v: tuple[float, float, int]) -> str:
+def format_map_view(v: tuple[float, float, float]) -> str:
     """``lat,lon,zoom`` with 3 decimals (about 100 m: a link needs no more)."""
-    return f"{v[0]:.3f},{v[1]:.3f},{int(v[2])}"
+    return f"{v[0]:.3f},{v[1]:.3f},{float(v[2]):g}"
 
 
-def parse_map_view(value: str | None) -> tuple[float, float, int] | None:
+def parse_map_view(value: str | None) -> tuple[float, float, float] | None:
     """The (lat, lon, zoom) of a ``view=`` value, or None when it is not one."""
     if not value:
         return None
@@ -225,7 +225,7 @@ def parse_map_view(value: str | None) -> tuple[float, float, int] | None:
     if len(parts) != 3:
         return None
     try:
-        lat, lon, zoom = float(parts[0]), float(parts[1]), int(float(parts[2]))
+        lat, lon, zoom = float(parts[0]), float(parts[1]), round(float(parts[2]) * 4) / 4
     except ValueError:
         return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 18):

@@ -360,7 +360,7 @@ def test_reset_clears_filters_and_the_map_view(dash_build):
     _, layers = dash_build
     at = run("map", type="gas_pipeline", q="Line", view="45.000,80.000,7")
     assert len(table_ids(at)) == 3
-    assert at.query_params["view"] == ["45.000,80.000,7"]
+    assert at.query_params["view"] == "45.000,80.000,7"
     at.sidebar.button[0].click().run()
     assert set(table_ids(at)) == all_ids(layers)
     assert dict(at.query_params) == {}

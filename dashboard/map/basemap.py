@@ -62,8 +62,31 @@ def prepare_basemap(
     )
 
 
+_CACHE: dict[tuple[int, bool], tuple[Any, list[dict[str, Any]]]] = {}
+
+
 def add_basemap(m: folium.Map, basemap: Any, *, tinted: bool) -> None:
-    """The outlines under everything; not interactive (clicks reach the features)."""
+    """The outlines under everything; not interactive (clicks reach the features).
+
+    The GeoJSON is made once per basemap and kept (walking every coordinate in Python took
+    most of a rerun); the cache holds the frame itself, so its id cannot be reused."""
+    key = (id(basemap), tinted)
+    hit = _CACHE.get(key)
+    if hit is None or hit[0] is not basemap:
+        if len(_CACHE) >= 4:
+            _CACHE.clear()
+        hit = _CACHE[key] = (basemap, _features(basemap, tinted=tinted))
+    features = hit[1]
+    GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        bounds=bounds_of(basemap.geometry),
+        name="Country boundaries (Natural Earth)",
+        interactive=False,
+        smooth_factor=1.0,
+    ).add_to(m)
+
+
+def _features(basemap: Any, *, tinted: bool) -> list[dict[str, Any]]:
     core = set(CORE_COUNTRIES)
     features = []
     for iso3, geom in zip(basemap["iso3"], basemap.geometry, strict=True):
@@ -77,13 +100,7 @@ def add_basemap(m: folium.Map, basemap: Any, *, tinted: bool) -> None:
         features.append(
             {"type": "Feature", "geometry": mapping(geom), "properties": {"style": style}}
         )
-    GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        bounds=bounds_of(basemap.geometry),
-        name="Country boundaries (Natural Earth)",
-        interactive=False,
-        smooth_factor=1.0,
-    ).add_to(m)
+    return features
 
 
 def add_tiles(m: folium.Map, choice: str) -> None:

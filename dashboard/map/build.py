@@ -114,7 +114,7 @@ class MapOptions:
     trade: YearView | None = None
     #: an explicit view (centre as (lat, lon), zoom), e.g. from a shared link
     center: tuple[float, float] | None = None
-    zoom: int | None = None
+    zoom: float | None = None
     #: otherwise the map fits these bounds ([[south, west], [north, east]])
     fit: Sequence[Sequence[float]] | None = None
     #: the selected feature: drawn with a halo
@@ -162,8 +162,10 @@ def build_map(
         tiles=None,
         prefer_canvas=True,
         control_scale=True,
-        min_zoom=2,
     )
+    # folium passes its min/max zoom to tiles only; the map needs them (the cluster plugin
+    # fails without a top zoom)
+    m.options.update(min_zoom=2, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     # the instance's links replace folium's CDN list: only Leaflet is needed, from ``assets``
     m.default_js = [("leaflet", opts.assets.js)]
     m.default_css = [("leaflet_css", opts.assets.css)]

@@ -21,7 +21,12 @@ from jinja2 import Template
 #: cities the map can name: the region and its neighbours (west, south, east, north)
 CITY_BBOX = (40.0, 30.0, 105.0, 56.0)
 #: (least population, zoom from which the city is named); capitals from ``CAPITAL_ZOOM``
-CITY_ZOOMS: tuple[tuple[int, int], ...] = ((1_000_000, 5), (300_000, 6), (100_000, 7), (40_000, 8))
+CITY_ZOOMS: tuple[tuple[int, float], ...] = (
+    (1_000_000, 4.5),
+    (300_000, 6),
+    (100_000, 7),
+    (40_000, 8),
+)
 #: smaller towns stay unnamed (the gazetteer still knows them)
 MIN_POPULATION = CITY_ZOOMS[-1][0]
 CAPITAL_ZOOM = 4
@@ -41,8 +46,8 @@ class Label:
     text: str
     lat: float
     lon: float
-    min_zoom: int
-    max_zoom: int = 99
+    min_zoom: float
+    max_zoom: float = 99
     kind: str = CITY
 
 
@@ -63,7 +68,7 @@ def country_labels(basemap: Any) -> list[Label]:
     return out
 
 
-def city_zoom(population: int, *, capital: bool = False) -> int:
+def city_zoom(population: int, *, capital: bool = False) -> float:
     """The zoom from which a city of ``population`` is named."""
     if capital:
         return CAPITAL_ZOOM

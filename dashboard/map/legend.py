@@ -129,18 +129,21 @@ LEGEND_CSS = """
 
 
 class Legend(MacroElement):
-    """The legend over the map's lower left corner, folded by a click on its title (its
-    HTML is built and escaped above)."""
+    """The legend over the map's lower left corner, folded by a click on its title
+    (``styles.legend_html`` makes it a ``<details>``; its HTML is built and escaped there)."""
 
     _template = Template(
-        '{% macro html(this, kwargs) %}<details class="atlas-legend-float" open>'
-        "<summary>Legend</summary>{{ this.body }}</details>{% endmacro %}"
+        '{% macro html(this, kwargs) %}<div class="atlas-legend-float">{{ this.body }}</div>'
+        "{% endmacro %}"
     )
 
     def __init__(self, body: str) -> None:
         super().__init__()
         self._name = "Legend"
-        self.body = body
+        # folded at first over the map (a click on "Legend" opens it); open beside a map
+        self.body = body.replace(
+            '<details class="atlas-legend" open>', '<details class="atlas-legend">', 1
+        )
 
 
 class Css(MacroElement):

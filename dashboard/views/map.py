@@ -139,7 +139,7 @@ class _Target:
     """The view the map opens with: a centre and zoom, or bounds to fit."""
 
     center: tuple[float, float] | None = None
-    zoom: int | None = None
+    zoom: float | None = None
     fit: tuple[tuple[float, float], tuple[float, float]] | None = None
 
 
@@ -224,7 +224,7 @@ def _on_map_change() -> None:
             st.session_state[state.MAP_VIEW] = (
                 float(center["lat"]),
                 float(center["lng"]),
-                int(zoom),
+                float(zoom),
             )
 
 
