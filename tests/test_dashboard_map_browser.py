@@ -8,6 +8,7 @@ countries and cities are named, offline; nothing is fetched from outside 127.0.0
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import urllib.parse
 
@@ -133,7 +134,7 @@ def test_lines_a_b_c_lie_apart_and_each_can_be_clicked(app, page):
     # the three lines of one system share a corridor: drawn side by side, a few pixels apart
     points = {k: frame.evaluate(POINT_ON_LINE, fid) for k, fid in LINES.items()}
     xy = sorted((p["x"], p["y"]) for p in points.values())
-    gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a, b in zip(xy, xy[1:])]
+    gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a, b in itertools.pairwise(xy)]
     assert min(gaps) >= 3, points
     for key in ("A", "B"):
         _click_line(page, frame, LINES[key])
