@@ -10,8 +10,9 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, mapview, provenance, state, trade
+from dashboard import data, filters, mapview, provenance, state, trade
 from dashboard.map import popups
+from dashboard.filters import Extra
 from dashboard.search import SearchIndex
 from dashboard.state import ViewState
 from etl.export import FORMATS, Filters, filter_features, render, render_geopackage
@@ -63,7 +64,12 @@ def map_page() -> None:
     view = state.current_view(choices)
     st.session_state[_KNOWN_IDS] = choices.ids
 
-    shown = {layer: filter_features(build.features[layer], view.filters) for layer in view.layers}
+    shown = {
+        layer: filters.filter_extra(
+            filter_features(build.features[layer], view.filters), view.extra
+        )
+        for layer in view.layers
+    }
     n_shown, n_all = sum(len(fs) for fs in shown.values()), build.count
     st.markdown("### China–Central Asia Atlas")
     message = st.session_state.pop("build_message", None)
@@ -122,7 +128,7 @@ def map_page() -> None:
 
     st.markdown("#### Features")
     _table(shown)
-    _exports(shown, view.filters)
+    _exports(shown, view)
     # last, so the map reaches the browser first; the widgets' state was read above
     state.sidebar(choices, names=names, titles=build.titles)
 
@@ -151,7 +157,7 @@ def _target(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, 
     it (and in the URL), so a rerun for a pan does not move it back.
     """
     ss = st.session_state
-    key = (view.layers, view.filters, view.selected, ss.get(_FLY_TO))
+    key = (view.layers, view.filters, view.extra, view.selected, ss.get(_FLY_TO))
     old = ss.get(_TARGET_KEY)
     target = ss.get(_TARGET)
     if old is None:  # the session's first run: a shared link's view wins
@@ -163,14 +169,14 @@ def _target(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, 
             target = _fit(build, view, shown, selected_changed=True)
     elif old != key:
         fly = ss.get(_FLY_TO)
-        if fly is not None and old[3] != fly and fly[1] == "place":
+        if fly is not None and old[4] != fly and fly[1] == "place":
             target = _Target(center=fly[2][:2], zoom=fly[2][2])
-        elif fly is not None and old[3] != fly:
+        elif fly is not None and old[4] != fly:
             feature = build.feature(fly[2])
             bounds = mapview.bounds_of_features([feature]) if feature else None
             target = _Target(fit=_box(bounds)) if bounds else target
         else:
-            target = _fit(build, view, shown, selected_changed=old[2] != view.selected)
+            target = _fit(build, view, shown, selected_changed=old[3] != view.selected)
     ss[_TARGET_KEY], ss[_TARGET] = key, target
     return target
 
@@ -180,7 +186,7 @@ def _fit(build, view, shown, *, selected_changed: bool) -> _Target:
         feature = build.feature(view.selected)
         if feature is not None:
             return _Target(fit=_box(mapview.bounds_of_features([feature])))
-    if view.filters == Filters() and tuple(view.layers) == tuple(state.LAYERS):
+    if view.filters == Filters() and view.extra == Extra() and view.layers == state.LAYERS:
         return _Target()  # everything: the region's default frame
     bounds = mapview.bounds_of_features(f for fs in shown.values() for f in fs)
     return _Target(fit=_box(bounds)) if bounds else _Target()
@@ -410,15 +416,18 @@ def _trade_notes(view: trade.YearView, names: dict[str, str]) -> None:
 # --- exports -------------------------------------------------------------------------------------
 
 
-def _exports(shown: dict[str, list[dict[str, Any]]], filters: Filters) -> None:
+def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
     """Downloads of exactly the filtered features; the files are made when a button is clicked."""
     st.markdown("#### Export the filtered view")
-    if not shown:
-        st.caption("Choose a layer to export.")
+    offered = {layer: fs for layer, fs in shown.items() if fs}
+    if not offered:
+        st.caption("No feature to export: choose a layer, or loosen the filters.")
         return
-    for layer, features in shown.items():
+    for layer, features in offered.items():
         cols = st.columns([3, 2, 2])
-        cols[0].markdown(f"**{mapview.LAYER_TITLES.get(layer, layer)}** · {len(features)} features")
+        cols[0].markdown(
+            f"**{mapview.LAYER_TITLES.get(layer, layer)}** · {_count(len(features), 'feature')}"
+        )
         for col, fmt in zip(cols[1:], ("geojson", "csv"), strict=True):
             col.download_button(
                 f"{fmt.upper() if fmt == 'csv' else 'GeoJSON'}",
@@ -430,29 +439,11 @@ def _exports(shown: dict[str, list[dict[str, Any]]], filters: Filters) -> None:
             )
     st.download_button(
         "All chosen layers as one GeoPackage",
-        data=functools.partial(render_geopackage, dict(shown)),
+        data=functools.partial(render_geopackage, dict(offered)),
         file_name="atlas-filtered.gpkg",
         mime=_MIME["gpkg"],
         key="dl_all_gpkg",
         on_click="ignore",
         type="primary",
     )
-    st.caption(_cli_note(filters))
-
-
-def _cli_note(filters: Filters) -> str:
-    """The ``atlas export`` command that writes the same bytes, when the CLI can say it."""
-    cli = Filters(types=filters.types, countries=filters.countries, statuses=filters.statuses)
-    if cli != filters:
-        return (
-            "Files are made by the same code as `atlas export`; its command line takes type, "
-            "country and status filters only."
-        )
-    args = [
-        "atlas export --layer LAYER",
-        *(f"--type {t}" for t in filters.types),
-        *(f"--country {c}" for c in filters.countries),
-        *(f"--status {s}" for s in filters.statuses),
-        f"--format {'|'.join(FORMATS)} --out FILE",
-    ]
-    return f"Same bytes as `{' '.join(args)}`."
+    st.caption(filters.caption(view.filters, view.extra).replace("FORMAT", "|".join(FORMATS)))
