@@ -11,8 +11,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import data, filters, mapview, provenance, state, trade
-from dashboard.map import popups
 from dashboard.filters import Extra
+from dashboard.map import popups
 from dashboard.search import SearchIndex
 from dashboard.state import ViewState
 from etl.export import FORMATS, Filters, filter_features, render, render_geopackage
