@@ -15,7 +15,7 @@ import urllib.parse
 import pytest
 
 from etl import settings
-from etl.schema import P_COUNTRIES, P_ID
+from etl.schema import P_COUNTRIES, P_FIRST_SEEN, P_ID
 
 from ._browser import ARTIFACTS, drawn, launch, record_outside_requests, require_browser, serve
 
@@ -188,3 +188,25 @@ def test_countries_and_cities_are_named_offline(app, page):
     assert not any("Line C" in n for n in names)  # features are named at closer zooms only
     assert frame.locator(".leaflet-control-layers-expanded").count() == 0  # collapsed
     assert frame.locator("details.atlas-legend-float").count() == 1
+
+
+def test_the_time_slider_changes_what_is_drawn(app, page):
+    url, layers = app
+    every = {f["properties"][P_ID]: f["properties"] for fs in layers.values() for f in fs}
+    years = sorted({p[P_FIRST_SEEN][:4] for p in every.values() if p.get(P_FIRST_SEEN)})
+    assert len(years) >= 2
+    first = years[0]
+    by_first = {fid for fid, p in every.items() if (p.get(P_FIRST_SEEN) or "9")[:4] <= first}
+    assert by_first and by_first != set(every)
+    page.goto(f"{url}/?time=first_seen&year={first}")
+    _frame, ids = drawn(page, expect=by_first, timeout=BROWSER_TIMEOUT_S)
+    assert set(ids) == by_first
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "map-time.png"))
+    # a step forward draws the next year's features too
+    page.get_by_role("button", name="year ▶").click()
+    second = years[1]
+    by_second = {fid for fid, p in every.items() if (p.get(P_FIRST_SEEN) or "9")[:4] <= second}
+    _, ids = drawn(page, expect=by_second, timeout=BROWSER_TIMEOUT_S)
+    assert set(ids) == by_second
+    _wait_url(page, f"year={second}")

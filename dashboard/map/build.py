@@ -297,6 +297,8 @@ def _cluster(assets: Assets) -> MarkerCluster:
             "disableClusteringAtZoom": CLUSTER_UNTIL_ZOOM,
             "showCoverageOnHover": False,
             "spiderfyOnMaxZoom": False,
+            # every point stays on the map once clustering stops (it is all one canvas)
+            "removeOutsideVisibleBounds": False,
         },
     )
     # instance links (folium's class-level list points at a CDN)
