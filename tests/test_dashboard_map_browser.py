@@ -187,7 +187,16 @@ def test_countries_and_cities_are_named_offline(app, page):
     assert {"Kazakhstan", "Uzbekistan", "Tashkent", "Bishkek", "Almaty"} <= names
     assert not any("Line C" in n for n in names)  # features are named at closer zooms only
     assert frame.locator(".leaflet-control-layers-expanded").count() == 0  # collapsed
-    assert frame.locator("details.atlas-legend-float").count() == 1
+    legend = frame.locator(".atlas-legend-float details.atlas-legend")
+    assert legend.count() == 1 and legend.get_attribute("open") is None  # folded over the map
+    legend.locator("summary").click()
+    assert legend.get_attribute("open") is not None
+    assert "gas pipeline" in legend.inner_text()
+    # closer in, the features are named too
+    frame.evaluate("() => { window.map.setView([44.0, 79.0], 8, {animate: false}); }")
+    page.wait_for_timeout(300)
+    assert any("Almaty" in n for n in frame.evaluate(LABELS))
+    assert "Khorgos Gateway dry port" in frame.evaluate(LABELS)
 
 
 def test_the_time_slider_changes_what_is_drawn(app, page):
@@ -203,10 +212,11 @@ def test_the_time_slider_changes_what_is_drawn(app, page):
     assert set(ids) == by_first
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "map-time.png"))
-    # a step forward draws the next year's features too
-    page.get_by_role("button", name="year ▶").click()
+    # stepping forward a year at a time reaches the next year with features, drawn too
     second = years[1]
+    for year in range(int(first) + 1, int(second) + 1):
+        page.get_by_role("button", name="year ▶").click()
+        _wait_url(page, f"year={year}")
     by_second = {fid for fid, p in every.items() if (p.get(P_FIRST_SEEN) or "9")[:4] <= second}
     _, ids = drawn(page, expect=by_second, timeout=BROWSER_TIMEOUT_S)
     assert set(ids) == by_second
-    _wait_url(page, f"year={second}")

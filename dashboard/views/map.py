@@ -7,7 +7,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+import shapely
 import streamlit as st
+from shapely.geometry import shape
 from streamlit_folium import st_folium
 
 from dashboard import data, filters, mapview, provenance, state, trade
@@ -188,8 +190,23 @@ def _fit(build, view, shown, *, selected_changed: bool) -> _Target:
             return _Target(fit=_box(mapview.bounds_of_features([feature])))
     if view.filters == Filters() and view.extra == Extra() and view.layers == state.LAYERS:
         return _Target()  # everything: the region's default frame
-    bounds = mapview.bounds_of_features(f for fs in shown.values() for f in fs)
+    bounds = mapview.bounds_of_features(_framed(shown))
     return _Target(fit=_box(bounds)) if bounds else _Target()
+
+
+#: the part of the world the atlas is about (west, south, east, north): a filter that keeps
+#: Cuba or Hiroshima as context still frames the projects in and around Central Asia
+REGION = (25.0, 15.0, 135.0, 60.0)
+
+
+def _framed(shown: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """What a fit frames: the projects shown (places only when there are none), and of
+    those the ones in the region when there are any."""
+    projects = [f for layer, fs in shown.items() if layer != PLACES for f in fs]
+    chosen = projects or [f for fs in shown.values() for f in fs]
+    region = shapely.box(*REGION)
+    inside = [f for f in chosen if f.get("geometry") and shape(f["geometry"]).intersects(region)]
+    return inside or chosen
 
 
 def _box(bounds):
