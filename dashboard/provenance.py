@@ -79,8 +79,13 @@ def provenance_html(
     documents: Mapping[str, Mapping[str, Any]],
     *,
     in_view: bool = True,
+    extra: tuple[tuple[str, str], ...] = (),
 ) -> str:
-    """Every source sentence of a feature with its document (title, outlet, date) and offsets."""
+    """Every source sentence of a feature with its document (title, outlet, date) and offsets.
+
+    ``extra`` is (heading, HTML) sections shown before the sources (the dossier): HTML
+    already escaped where it was built.
+    """
     p = feature["properties"]
     sources = list(p.get(P_SOURCES) or [])
     head = [f"<h4 style='margin:0'>{_e(p.get(P_NAME))}</h4>"]
@@ -105,6 +110,9 @@ def provenance_html(
         head.append(
             "<div style='color:#555'>Also called: " + "; ".join(_e(a) for a in aliases) + "</div>"
         )
+    for heading, section in extra:
+        if section:
+            head.append(f"<div style='margin-top:6px;font-weight:600'>{_e(heading)}</div>{section}")
     body = [f"<div style='margin-top:6px;font-weight:600'>{len(sources)} source sentence(s)</div>"]
     by_doc: dict[str, list[Mapping[str, Any]]] = {}
     for s in sources:

@@ -1,22 +1,26 @@
-"""The view a user has chosen (layers, filters, overlays, selection) and its URL form.
+"""The view a user has chosen (layers, filters, overlays, selection, map view) and its URL
+form.
 
 ``ViewState`` is what the map, the table and the exports all follow. It round-trips through
 the page's query string (``to_query``/``from_query``, pure functions), so a copied link
 reproduces the view; ``sidebar`` draws the widgets and keeps the URL in step with them.
+The filters themselves (URL keys, widgets, parsing, command-line flags) come from one
+table, ``dashboard.filters.FILTERS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
-from dashboard import styles
-from dashboard.mapview import BASEMAPS, LAYER_TITLES
+from dashboard import filters as ft
+from dashboard.filters import BY_FIELD, FILTERS, TIME_FIELDS, Extra
+from dashboard.map.basemap import BASEMAPS
+from dashboard.map.build import LAYER_TITLES
 from etl.export import UNKNOWN_STATUS, Filters
 from etl.schema import (
     CAPACITY_UNITS,
@@ -29,57 +33,62 @@ from etl.schema import (
     STATUSES,
 )
 
-# query-string keys
+# query-string keys: the filters' from the table, the rest here
 Q_LAYERS = "layer"
-Q_TYPES = "type"
-Q_STATUSES = "status"
-Q_COUNTRIES = "country"
-Q_FROM = "from"
-Q_TO = "to"
-Q_DOCS = "doc"
-Q_MIN_CAPACITY = "min_capacity"
-Q_UNIT = "unit"
-Q_TEXT = "q"
-Q_INFERRED = "inferred"
+Q_TYPES = BY_FIELD["types"].url
+Q_STATUSES = BY_FIELD["statuses"].url
+Q_COUNTRIES = BY_FIELD["countries"].url
+Q_FROM = BY_FIELD["date_from"].url
+Q_TO = BY_FIELD["date_to"].url
+Q_DOCS = BY_FIELD["docs"].url
+Q_MIN_CAPACITY = BY_FIELD["min_capacity"].url
+Q_UNIT = BY_FIELD["capacity_unit"].url
+Q_TEXT = BY_FIELD["text"].url
+Q_INFERRED = BY_FIELD["inferred"].url
 Q_BASEMAP = "basemap"
 Q_CAPACITY = "capacity"
 Q_TRADE = "trade"
 Q_SELECTED = "feature"
+#: the time slider: which date, and the last year shown
+Q_TIME = "time"
+Q_YEAR = "year"
+#: the map's centre and zoom: ``lat,lon,zoom``
+Q_VIEW = "view"
 QUERY_KEYS = (
     Q_LAYERS,
-    Q_TYPES,
-    Q_STATUSES,
-    Q_COUNTRIES,
-    Q_FROM,
-    Q_TO,
-    Q_DOCS,
-    Q_MIN_CAPACITY,
-    Q_UNIT,
-    Q_TEXT,
-    Q_INFERRED,
+    *(f.url for f in FILTERS),
     Q_BASEMAP,
     Q_CAPACITY,
     Q_TRADE,
+    Q_TIME,
+    Q_YEAR,
     Q_SELECTED,
+    Q_VIEW,
 )
 
-# widget keys (Streamlit session state)
+# widget keys (Streamlit session state): one per filter of the table, and the rest
+W_OF: dict[str, str] = {f.field: f"w_{f.field}" for f in FILTERS}
 W_LAYERS = "w_layers"
-W_TYPES = "w_types"
-W_STATUSES = "w_statuses"
-W_COUNTRIES = "w_countries"
-W_FROM = "w_from"
-W_TO = "w_to"
-W_DOCS = "w_docs"
-W_MIN_CAPACITY = "w_min_capacity"
-W_UNIT = "w_unit"
-W_TEXT = "w_text"
-W_INFERRED = "w_inferred"
+W_TYPES = W_OF["types"]
+W_STATUSES = W_OF["statuses"]
+W_COUNTRIES = W_OF["countries"]
+W_FROM = W_OF["date_from"]
+W_TO = W_OF["date_to"]
+W_DOCS = W_OF["docs"]
+W_MIN_CAPACITY = W_OF["min_capacity"]
+W_UNIT = W_OF["capacity_unit"]
+W_TEXT = W_OF["text"]
+W_INFERRED = W_OF["inferred"]
 W_BASEMAP = "w_basemap"
 W_CAPACITY = "w_capacity"
 W_TRADE_ON = "w_trade_on"
 W_TRADE_YEAR = "w_trade_year"
+W_TIME_ON = "w_time_on"
+W_TIME_FIELD = "w_time_field"
+W_TIME_YEAR = "w_time_year"
 SELECTED = "selected_feature"
+#: the map's (lat, lon, zoom), as the map last reported it
+MAP_VIEW = "map_view"
 _LOADED = "_view_from_url"
 #: a copy of the view outside the widgets: Streamlit forgets a widget's state when a run of
 #: another page does not draw it, and the map page must come back as the user left it
@@ -87,20 +96,14 @@ _LAST_VIEW = "_last_view"
 
 _WIDGET_KEYS = (
     W_LAYERS,
-    W_TYPES,
-    W_STATUSES,
-    W_COUNTRIES,
-    W_FROM,
-    W_TO,
-    W_DOCS,
-    W_MIN_CAPACITY,
-    W_UNIT,
-    W_TEXT,
-    W_INFERRED,
+    *W_OF.values(),
     W_BASEMAP,
     W_CAPACITY,
     W_TRADE_ON,
     W_TRADE_YEAR,
+    W_TIME_ON,
+    W_TIME_FIELD,
+    W_TIME_YEAR,
 )
 ANY_UNIT = ""
 
@@ -115,6 +118,10 @@ class ViewState:
     capacity: bool = False
     trade_year: int | None = None
     selected: str | None = None
+    #: the map's centre and zoom (lat, lon, zoom); None: fitted to what is shown
+    map_view: tuple[float, float, float] | None = None
+    #: filters the command line does not take (dossier fields, the time slider)
+    extra: Extra = field(default_factory=Extra)
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,11 @@ class Choices:
     ids: frozenset[str] = frozenset()
     first_date: str | None = None
     last_date: str | None = None
+    owners: tuple[str, ...] = ()
+    financiers: tuple[str, ...] = ()
+    start_years: tuple[int, ...] = ()
+    #: (time field, its years) for the time slider
+    time_years: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 def choices_of(
@@ -150,6 +162,7 @@ def choices_of(
                 dates.add(p[P_FIRST_SEEN])
     types.discard("")
     order = {u: i for i, u in enumerate(CAPACITY_UNITS)}
+    dossier = ft.dossier_choices(f["properties"] for fs in features.values() for f in fs)
     return Choices(
         layers=tuple(features) if features else LAYERS,
         types=tuple(sorted(types)),
@@ -160,6 +173,7 @@ def choices_of(
         ids=frozenset(ids),
         first_date=min(dates, default=None),
         last_date=max(dates, default=None),
+        **dossier,
     )
 
 
@@ -168,49 +182,49 @@ def choices_of(
 
 def to_query(view: ViewState) -> dict[str, str | list[str]]:
     """The view as query parameters; defaults are left out so links stay short."""
-    f = view.filters
     q: dict[str, str | list[str]] = {}
     if tuple(view.layers) != LAYERS:
         q[Q_LAYERS] = list(view.layers) or ["none"]
-    for key, values in (
-        (Q_TYPES, f.types),
-        (Q_STATUSES, f.statuses),
-        (Q_COUNTRIES, f.countries),
-        (Q_DOCS, f.docs),
-    ):
-        if values:
-            q[key] = list(values)
-    if f.date_from:
-        q[Q_FROM] = f.date_from
-    if f.date_to:
-        q[Q_TO] = f.date_to
-    if f.min_capacity is not None:
-        q[Q_MIN_CAPACITY] = f"{f.min_capacity:g}"
-    if f.capacity_unit:
-        q[Q_UNIT] = f.capacity_unit
-    if f.text:
-        q[Q_TEXT] = f.text
-    if not f.inferred:
-        q[Q_INFERRED] = "0"
+    q.update(ft.to_query(view.filters, view.extra))
     if view.basemap != "none":
         q[Q_BASEMAP] = view.basemap
     if view.capacity:
         q[Q_CAPACITY] = "1"
     if view.trade_year is not None:
         q[Q_TRADE] = str(view.trade_year)
+    if view.extra.time_field and view.extra.time_year is not None:
+        q[Q_TIME] = view.extra.time_field
+        q[Q_YEAR] = str(view.extra.time_year)
     if view.selected:
         q[Q_SELECTED] = view.selected
+    if view.map_view is not None:
+        q[Q_VIEW] = format_map_view(view.map_view)
     return q
+
+
+def format_map_view(v: tuple[float, float, float]) -> str:
+    """``lat,lon,zoom`` with 3 decimals (about 100 m: a link needs no more)."""
+    return f"{v[0]:.3f},{v[1]:.3f},{float(v[2]):g}"
+
+
+def parse_map_view(value: str | None) -> tuple[float, float, float] | None:
+    """The (lat, lon, zoom) of a ``view=`` value, or None when it is not one."""
+    if not value:
+        return None
+    parts = value.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), round(float(parts[2]) * 4) / 4
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 18):
+        return None
+    return (lat, lon, zoom)
 
 
 def from_query(params: Mapping[str, Sequence[str] | str], choices: Choices) -> ViewState:
     """The view a query string asks for, keeping only what the build can show."""
-
-    def many(key: str, allowed: Iterable[str]) -> tuple[str, ...]:
-        raw = params.get(key) or ()
-        values = [raw] if isinstance(raw, str) else list(raw)
-        ok = set(allowed)
-        return tuple(dict.fromkeys(v for v in values if v in ok))
 
     def one(key: str) -> str | None:
         raw = params.get(key)
@@ -219,24 +233,18 @@ def from_query(params: Mapping[str, Sequence[str] | str], choices: Choices) -> V
         value = raw if isinstance(raw, str) else (raw[-1] if raw else None)
         return value.strip() if value and value.strip() else None
 
-    layers_raw = params.get(Q_LAYERS)
-    layers = many(Q_LAYERS, choices.layers) if layers_raw else LAYERS
-    countries = many(Q_COUNTRIES, {c.upper() for c in choices.countries} | set(choices.countries))
-    unit = one(Q_UNIT)
-    filters = Filters(
-        types=many(Q_TYPES, choices.types),
-        countries=countries,
-        statuses=many(Q_STATUSES, choices.statuses),
-        date_from=_iso_date(one(Q_FROM)),
-        date_to=_iso_date(one(Q_TO)),
-        docs=many(Q_DOCS, choices.docs),
-        min_capacity=_number(one(Q_MIN_CAPACITY)),
-        capacity_unit=unit if unit in choices.units else None,
-        text=(one(Q_TEXT) or None),
-        inferred=one(Q_INFERRED) not in ("0", "false", "no"),
-    )
+    raw = params.get(Q_LAYERS) or ()
+    raw_layers = [raw] if isinstance(raw, str) else list(raw)
+    layers = tuple(dict.fromkeys(v for v in raw_layers if v in set(choices.layers)))
+    if not raw_layers or (not layers and "none" not in raw_layers):
+        layers = LAYERS  # no layer named, or only unknown names: ignored, not "no layer"
+    filters, extra = ft.from_query(params, choices)
+    time_field, time_year = one(Q_TIME), ft.number(one(Q_YEAR))
+    known_time = dict(choices.time_years)
+    if time_field in known_time and time_year is not None:
+        extra = Extra(**{**extra.__dict__, "time_field": time_field, "time_year": int(time_year)})
     basemap = one(Q_BASEMAP)
-    year = _number(one(Q_TRADE))
+    year = ft.number(one(Q_TRADE))
     selected = one(Q_SELECTED)
     return ViewState(
         layers=layers,
@@ -245,57 +253,54 @@ def from_query(params: Mapping[str, Sequence[str] | str], choices: Choices) -> V
         capacity=one(Q_CAPACITY) in ("1", "true", "yes"),
         trade_year=int(year) if year is not None and int(year) in choices.years else None,
         selected=selected if selected in choices.ids else None,
+        map_view=parse_map_view(one(Q_VIEW)),
+        extra=extra,
     )
-
-
-def _iso_date(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        return None
-
-
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        v = float(value)
-    except ValueError:
-        return None
-    return v if math.isfinite(v) and v >= 0 else None
 
 
 # --- widgets -------------------------------------------------------------------------------------
 
 
 def _widget_values(view: ViewState, choices: Choices) -> dict[str, Any]:
-    f = view.filters
+    values: dict[str, Any] = {W_LAYERS: list(view.layers)}
+    for f in FILTERS:
+        value = getattr(view.extra if f.extra else view.filters, f.field)
+        if f.widget == ft.MANY:
+            value = list(value)
+        elif f.widget == ft.DATE:
+            value = dt.date.fromisoformat(value) if value else None
+        elif f.widget == ft.UNIT:
+            value = value or ANY_UNIT
+        elif f.widget == ft.TEXT:
+            value = value or ""
+        elif f.widget == ft.RANGE:
+            years = getattr(choices, f.options, ()) or ()
+            value = tuple(value) if value else ((years[0], years[-1]) if years else None)
+        values[W_OF[f.field]] = value
     default_year = choices.years[-1] if choices.years else None
-    return {
-        W_LAYERS: list(view.layers),
-        W_TYPES: list(f.types),
-        W_STATUSES: list(f.statuses),
-        W_COUNTRIES: list(f.countries),
-        W_FROM: dt.date.fromisoformat(f.date_from) if f.date_from else None,
-        W_TO: dt.date.fromisoformat(f.date_to) if f.date_to else None,
-        W_DOCS: list(f.docs),
-        W_MIN_CAPACITY: f.min_capacity,
-        W_UNIT: f.capacity_unit or ANY_UNIT,
-        W_TEXT: f.text or "",
-        W_INFERRED: f.inferred,
-        W_BASEMAP: view.basemap,
-        W_CAPACITY: view.capacity,
-        W_TRADE_ON: view.trade_year is not None,
-        W_TRADE_YEAR: view.trade_year if view.trade_year is not None else default_year,
-    }
+    time_years = dict(choices.time_years)
+    time_field = view.extra.time_field or next(iter(time_years), None)
+    values.update(
+        {
+            W_BASEMAP: view.basemap,
+            W_CAPACITY: view.capacity,
+            W_TRADE_ON: view.trade_year is not None,
+            W_TRADE_YEAR: view.trade_year if view.trade_year is not None else default_year,
+            W_TIME_ON: view.extra.time_year is not None,
+            W_TIME_FIELD: time_field,
+            W_TIME_YEAR: view.extra.time_year
+            if view.extra.time_year is not None
+            else (time_years[time_field][-1] if time_field in time_years else None),
+        }
+    )
+    return values
 
 
 def _reset(choices: Choices) -> None:
     for key, value in _widget_values(ViewState(), choices).items():
         st.session_state[key] = value
     st.session_state[SELECTED] = None
+    st.session_state[MAP_VIEW] = None
 
 
 def current_view(choices: Choices) -> ViewState:
@@ -312,6 +317,7 @@ def current_view(choices: Choices) -> ViewState:
         for key, value in _widget_values(view, choices).items():
             ss[key] = value
         ss[SELECTED] = view.selected
+        ss[MAP_VIEW] = view.map_view
         ss[_LOADED] = True
     elif any(key not in ss for key in _WIDGET_KEYS):
         for key, value in _widget_values(ss.get(_LAST_VIEW) or ViewState(), choices).items():
@@ -327,6 +333,10 @@ def current_view(choices: Choices) -> ViewState:
     return view
 
 
+def _options(f: ft.Filter, choices: Choices) -> tuple:
+    return tuple(getattr(choices, f.options, ()) or ())
+
+
 def sidebar(choices: Choices, *, names: Mapping[str, str], titles: Mapping[str, str]) -> None:
     """Draw the filters in the sidebar (their state is read by ``current_view``)."""
     ss = st.session_state
@@ -338,54 +348,63 @@ def sidebar(choices: Choices, *, names: Mapping[str, str], titles: Mapping[str, 
         key=W_LAYERS,
         format_func=lambda layer: LAYER_TITLES.get(layer, layer),
     )
-    sb.multiselect(
-        "Project type",
-        choices.types,
-        key=W_TYPES,
-        format_func=styles.label,
-        placeholder="all types",
-    )
-    sb.multiselect(
-        "Status",
-        choices.statuses,
-        key=W_STATUSES,
-        format_func=styles.label,
-        placeholder="any status",
-    )
-    sb.multiselect(
-        "Country",
-        choices.countries,
-        key=W_COUNTRIES,
-        format_func=lambda iso: f"{names.get(iso, iso)} ({iso})",
-        placeholder="any country",
-    )
-    low, high = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-    c1, c2 = sb.columns(2)
-    c1.date_input("First seen from", key=W_FROM, min_value=low, max_value=high, format="YYYY-MM-DD")
-    c2.date_input("to", key=W_TO, min_value=low, max_value=high, format="YYYY-MM-DD")
-    sb.multiselect(
-        "Source document",
-        choices.docs,
-        key=W_DOCS,
-        format_func=lambda d: f"{titles[d]} ({d})" if d in titles else d,
-        placeholder="any document",
-    )
-    c1, c2 = sb.columns([3, 2])
-    c1.number_input(
-        "Minimum capacity", key=W_MIN_CAPACITY, min_value=0.0, step=1.0, placeholder="none"
-    )
-    c2.selectbox(
-        "Unit",
-        (ANY_UNIT, *choices.units),
-        key=W_UNIT,
-        format_func=lambda u: u or "any unit",
-    )
-    sb.text_input("Search names and quotes", key=W_TEXT, placeholder="e.g. Khorgos")
-    sb.checkbox(
-        "Show inferred routes",
-        key=W_INFERRED,
-        help="Routes built from the place names in one sentence",
-    )
+    shows = {
+        "countries": lambda iso: f"{names.get(iso, iso)} ({iso})",
+        "docs": lambda d: f"{titles[d]} ({d})" if d in titles else d,
+    }
+    pending: dict[str, Any] = {}
+    for f in FILTERS:
+        key = W_OF[f.field]
+        if f.widget == ft.MANY:
+            options = _options(f, choices)
+            if f.extra and not options:
+                continue  # no feature of the build has this dossier field
+            sb.multiselect(
+                f.label,
+                options,
+                key=key,
+                format_func=shows.get(f.field, f.show),
+                placeholder=f.placeholder,
+            )
+        elif f.widget == ft.DATE:
+            if f.field == "date_from":
+                pending["dates"] = sb.columns(2)
+            col = pending["dates"][0 if f.field == "date_from" else 1]
+            col.date_input(
+                f.label,
+                key=key,
+                min_value=dt.date(1990, 1, 1),
+                max_value=dt.date(2100, 12, 31),
+                format="YYYY-MM-DD",
+            )
+        elif f.widget == ft.UNIT:
+            pending["capacity"] = c1, c2 = sb.columns([3, 2])
+            c2.selectbox(
+                f.label,
+                (ANY_UNIT, *_options(f, choices)),
+                key=key,
+                format_func=lambda u: u or "any unit",
+                help=f.help,
+            )
+        elif f.widget == ft.NUMBER:
+            c1 = pending["capacity"][0]
+            c1.number_input(
+                f.label,
+                key=key,
+                min_value=0.0,
+                step=1.0,
+                placeholder=f.placeholder,
+                disabled=not ss.get(W_UNIT),
+            )
+        elif f.widget == ft.TEXT:
+            sb.text_input(f.label, key=key, placeholder=f.placeholder)
+        elif f.widget == ft.FLAG:
+            sb.checkbox(f.label, key=key, help=f.help)
+        elif f.widget == ft.RANGE:
+            years = _options(f, choices)
+            if len(years) < 2:
+                continue
+            sb.slider(f.label, min_value=years[0], max_value=years[-1], key=key)
 
     sb.header("Map")
     sb.radio("Basemap", tuple(BASEMAPS), key=W_BASEMAP, format_func=BASEMAPS.__getitem__)
@@ -397,27 +416,71 @@ def sidebar(choices: Choices, *, names: Mapping[str, str], titles: Mapping[str, 
         if ss.get(W_TRADE_YEAR) not in choices.years:
             ss[W_TRADE_YEAR] = choices.years[-1]
         sb.selectbox("Trade year", choices.years, key=W_TRADE_YEAR, disabled=not ss.get(W_TRADE_ON))
+    _time_slider(choices)
     sb.button("Reset the view", on_click=_reset, args=(choices,))
+
+
+def _time_slider(choices: Choices) -> None:
+    """Play how the map grew: only what had started (or was done, or was in the news) by
+    the year chosen."""
+    ss, sb = st.session_state, st.sidebar
+    time_years = dict(choices.time_years)
+    if not time_years:
+        return
+    sb.toggle("Time slider", key=W_TIME_ON, help="Show the map as it was in a given year")
+    if ss.get(W_TIME_FIELD) not in time_years:
+        ss[W_TIME_FIELD] = next(iter(time_years))
+    on = bool(ss.get(W_TIME_ON))
+    sb.selectbox(
+        "by",
+        tuple(time_years),
+        key=W_TIME_FIELD,
+        format_func=TIME_FIELDS.__getitem__,
+        disabled=not on,
+    )
+    years = time_years[ss[W_TIME_FIELD]]
+    if ss.get(W_TIME_YEAR) is None or not years[0] <= ss[W_TIME_YEAR] <= years[-1]:
+        ss[W_TIME_YEAR] = years[-1]
+    if years[0] < years[-1]:
+        sb.slider("Year", years[0], years[-1], key=W_TIME_YEAR, disabled=not on)
+    c1, c2 = sb.columns(2)
+    c1.button("◀ year", key="time_back", disabled=not on, on_click=_step, args=(years, -1))
+    c2.button("year ▶", key="time_next", disabled=not on, on_click=_step, args=(years, 1))
+
+
+def _step(years: tuple[int, ...], by: int) -> None:
+    ss = st.session_state
+    ss[W_TIME_YEAR] = min(max((ss.get(W_TIME_YEAR) or years[-1]) + by, years[0]), years[-1])
 
 
 def _view_from_widgets(choices: Choices) -> ViewState:
     ss = st.session_state
-    unit = ss.get(W_UNIT) or None
-    min_cap = ss.get(W_MIN_CAPACITY)
-    date_from, date_to = ss.get(W_FROM), ss.get(W_TO)
-    text = (ss.get(W_TEXT) or "").strip()
-    filters = Filters(
-        types=tuple(ss.get(W_TYPES) or ()),
-        countries=tuple(ss.get(W_COUNTRIES) or ()),
-        statuses=tuple(ss.get(W_STATUSES) or ()),
-        date_from=date_from.isoformat() if date_from else None,
-        date_to=date_to.isoformat() if date_to else None,
-        docs=tuple(ss.get(W_DOCS) or ()),
-        min_capacity=float(min_cap) if min_cap is not None else None,
-        capacity_unit=unit,
-        text=text or None,
-        inferred=bool(ss.get(W_INFERRED, True)),
-    )
+    values: dict[str, Any] = {}
+    for f in FILTERS:
+        value = ss.get(W_OF[f.field])
+        if f.widget == ft.MANY:
+            value = tuple(value or ())
+        elif f.widget == ft.DATE:
+            value = value.isoformat() if value else None
+        elif f.widget == ft.NUMBER:
+            value = float(value) if value is not None else None
+        elif f.widget == ft.UNIT:
+            value = value or None
+        elif f.widget == ft.TEXT:
+            value = (value or "").strip() or None
+        elif f.widget == ft.FLAG:
+            value = bool(value if value is not None else True)
+        elif f.widget == ft.RANGE:
+            years = _options(f, choices)
+            full = (years[0], years[-1]) if years else None
+            value = tuple(value) if value and tuple(value) != full else None
+        values[f.field] = value
+    filters, extra = ft.split(values)
+    time_years = dict(choices.time_years)
+    if ss.get(W_TIME_ON) and ss.get(W_TIME_FIELD) in time_years and ss.get(W_TIME_YEAR):
+        extra = Extra(
+            **{**extra.__dict__, "time_field": ss[W_TIME_FIELD], "time_year": int(ss[W_TIME_YEAR])}
+        )
     year = ss.get(W_TRADE_YEAR) if ss.get(W_TRADE_ON) and choices.years else None
     selected = ss.get(SELECTED)
     return ViewState(
@@ -427,6 +490,8 @@ def _view_from_widgets(choices: Choices) -> ViewState:
         capacity=bool(ss.get(W_CAPACITY)),
         trade_year=int(year) if year is not None else None,
         selected=selected if selected in choices.ids else None,
+        map_view=ss.get(MAP_VIEW),
+        extra=extra,
     )
 
 

@@ -37,10 +37,17 @@ MAP_TIMEOUT_S = 45
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 #: JavaScript run inside the map's iframe: the feature layers Leaflet has drawn on its canvas
+#: (a point gathered into a cluster counts: the cluster's count shows it)
 COUNT_DRAWN = """() => {
     if (!window.map || !window.map._loaded) return null;
     const ids = [];
     window.map.eachLayer(l => {
+        if (l._featureGroup && l.getLayers && !l.feature) {
+            l.getLayers().forEach(c => {
+                if (c.feature && c.feature.properties.fid) ids.push(c.feature.properties.fid);
+            });
+            return;
+        }
         const p = l.feature && l.feature.properties;
         if (!p || !p.fid || !l._renderer) return;
         const projected = (l._parts && l._parts.length) || l._point;

@@ -43,10 +43,10 @@ def test_map_draws_every_feature_offline_and_a_filter_redraws_it(app_url, seed_b
             page.goto(app_url)
             frame, ids = drawn(page, expect=every)
             assert set(ids) == every
-            # the layer control and the legend beside the map are there; the canvas is painted
+            # the layer control and the legend over the map are there; the canvas is painted
             assert frame.locator(".leaflet-control-layers-overlays label").count() >= 8
-            assert page.locator(".atlas-legend").count() == 1
-            assert "gas pipeline" in page.locator(".atlas-legend").inner_text()
+            assert frame.locator(".atlas-legend").count() == 1
+            assert "gas pipeline" in frame.locator(".atlas-legend").text_content()
             assert frame.evaluate(
                 "() => [...document.querySelectorAll('canvas')].some(c => c.width > 0)"
             )

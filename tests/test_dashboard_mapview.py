@@ -9,7 +9,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, Point, box, shape
+from shapely.geometry import LineString, Point, Polygon, box, shape
 
 from dashboard import mapview, styles, trade
 from dashboard.data import frames_of
@@ -382,17 +382,6 @@ def _feature_geom(m):
     raise AssertionError("no feature layer")
 
 
-def test_tooltip_gives_back_the_feature_id():
-    props = feature("pipelines/x", "pipelines", "gas_pipeline", LineString([(0, 0), (1, 1)]))[
-        "properties"
-    ]
-    # the browser hands back the tooltip's text, one line per <br>
-    text = re.sub(r"<br>", "\n", mapview.tooltip_html(props))
-    text = re.sub(r"<[^>]+>", "", text)
-    assert mapview.feature_id_from_tooltip(text, {"pipelines/x"}) == "pipelines/x"
-    assert mapview.feature_id_from_tooltip("Kazakhstan · trade", {"pipelines/x"}) is None
-
-
 def _trade_view(conflict: bool) -> trade.YearView:
     ref = pd.DataFrame(
         [
@@ -440,10 +429,20 @@ def test_trade_overlay_choropleth_and_flows_with_sources():
     m = mapview.build_map({}, basemap=basemap, options=mapview.MapOptions(trade=view))
     names = _overlays(m)
     assert "Trade with China, 2024 (states)" in names and "Trade flows from China, 2024" in names
-    flows = [c for c in _walk(m) if isinstance(c, folium.PolyLine)]
+    flows = [c for c in _walk(m) if isinstance(c, folium.Polygon)]
     assert len(flows) == 2
-    widths = sorted(f.options["weight"] for f in flows)
-    assert widths[0] < widths[1]  # wider for the larger trade
+    # arrows: wide at China's end, pointed at the partner's (the direction of the flow)
+    for f in flows:
+        lat_lon = f.locations
+        base_mid = [(a + b) / 2 for a, b in zip(lat_lon[0], lat_lon[-1], strict=True)]
+        assert base_mid == pytest.approx([mapview.TRADE_ORIGIN[1], mapview.TRADE_ORIGIN[0]], abs=0.01)
+        tip = lat_lon[3]
+        assert box(50, 41, 85, 55).contains(Point(tip[1], tip[0])) or box(67, 37, 75, 41).contains(
+            Point(tip[1], tip[0])
+        )
+        assert f.options["fillColor"] == mapview.TRADE_FLOW_COLOUR
+    areas = sorted(Polygon([(x, y) for y, x in f.locations]).area for f in flows)
+    assert areas[0] < areas[1]  # wider for the larger trade
     html = mapview.map_html(m)
     assert "China customs (GACC)" in html and "Outlet A" in html
     assert "the sources disagree" in html

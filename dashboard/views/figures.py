@@ -47,12 +47,18 @@ def _trade_chart(table: pd.DataFrame) -> None:
     chosen = st.multiselect("Partners", partners, default=partners, key="fig_partners")
     frame = frame[frame["partner name"].isin(chosen)]
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{trade.YEAR}:O", title="year"),
+        # quantitative, so 2013 and 2022 stand nine years apart (an ordinal axis evens gaps out)
+        x=alt.X(
+            f"{trade.YEAR}:Q",
+            title="year",
+            axis=alt.Axis(format="d", tickMinStep=1),
+            scale=alt.Scale(zero=False),
+        ),
         y=alt.Y("bn USD:Q", title="trade with China (bn USD)"),
         color=alt.Color("partner name:N", title="partner"),
         tooltip=[
             alt.Tooltip("partner name:N", title="partner"),
-            alt.Tooltip(f"{trade.YEAR}:O", title="year"),
+            alt.Tooltip(f"{trade.YEAR}:Q", title="year", format="d"),
             alt.Tooltip("bn USD:Q", format=",.2f"),
             alt.Tooltip("figure:N", title="from"),
             alt.Tooltip(f"{trade.SOURCE}:N", title="source"),
@@ -64,7 +70,7 @@ def _trade_chart(table: pd.DataFrame) -> None:
     rings = (
         alt.Chart(frame[frame["conflict"] != ""])
         .mark_point(shape="circle", size=360, color="#d7301f", strokeWidth=2)
-        .encode(x=f"{trade.YEAR}:O", y="bn USD:Q")
+        .encode(x=alt.X(f"{trade.YEAR}:Q", scale=alt.Scale(zero=False)), y="bn USD:Q")
     )
     chart = (
         reference.mark_line(point=True)
@@ -100,6 +106,13 @@ def _trade_table(table: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True)
 
 
+#: numbers as a reader reads them (70,200,000,000, not 70200000000)
+FACT_COLUMNS = {
+    "value": st.column_config.NumberColumn("value", format="localized"),
+    "value_usd": st.column_config.NumberColumn("value (USD)", format="localized"),
+}
+
+
 def _facts(facts: pd.DataFrame) -> None:
     if facts.empty:
         st.info("The build has no facts yet (facts.csv is empty).")
@@ -124,4 +137,4 @@ def _facts(facts: pd.DataFrame) -> None:
     if only:
         frame = frame[frame["⚠"] != ""]
     st.caption(f"{len(frame)} of {len(facts)} facts. ⚠ marks figures another source contradicts.")
-    st.dataframe(frame, hide_index=True)
+    st.dataframe(frame, hide_index=True, column_config=FACT_COLUMNS)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from dataclasses import dataclass
 from typing import Any
 
+import shapely
 import streamlit as st
+from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from dashboard import data, mapview, provenance, state, trade
+from dashboard import data, filters, mapview, provenance, state, trade
+from dashboard.filters import Extra
+from dashboard.map import popups
+from dashboard.search import SearchIndex
 from dashboard.state import ViewState
 from etl.export import FORMATS, Filters, render, render_geopackage
 from etl.schema import (
@@ -32,7 +39,15 @@ MAP_KEY = "atlas_map"
 TABLE_KEY = "feature_table"
 _TABLE_IDS = "_table_ids"
 _KNOWN_IDS = "_known_ids"
-MAP_HEIGHT = 680
+MAP_HEIGHT = 720
+_TARGET = "_map_target"
+_TARGET_KEY = "_map_target_key"
+_FLY_TO = "_fly_to"
+SEARCH_KEY = "w_find"
+_HITS = "_find_hits"
+_HIT_CHOICE = "w_find_choice"
+#: the zoom a place found by name is shown at
+PLACE_ZOOM = 9
 _MIME = {
     "geojson": "application/geo+json",
     "csv": "text/csv",
@@ -44,20 +59,25 @@ def map_page() -> None:
     build = data.require_build()
     frames = data.load_frames(build)
     basemap = data.load_basemap()
+    places = data.load_place_labels()
     trade_table = data.load_trade_table(build)
     choices = state.choices_of(build.features, build.documents, trade.years(trade_table))
     names = data.country_names()
     view = state.current_view(choices)
     st.session_state[_KNOWN_IDS] = choices.ids
 
-    shown = data.filtered(build, list(view.layers), view.filters)
+    shown = {
+        layer: filters.filter_extra(fs, view.extra)
+        for layer, fs in data.filtered(build, list(view.layers), view.filters).items()
+    }
     n_shown, n_all = sum(len(fs) for fs in shown.values()), build.count
     st.markdown("### China–Central Asia Atlas")
     message = st.session_state.pop("build_message", None)
     if message:
         st.success(message)
     st.caption(
-        f"{n_shown} of {n_all} features · {len(build.documents)} documents · "
+        f"{_count(n_shown, 'feature')} shown of {n_all} · "
+        f"{_count(len(build.documents), 'document')} · "
         "the link in the address bar reproduces this view"
     )
     if n_all == 0:
@@ -70,6 +90,7 @@ def map_page() -> None:
         )
 
     year_view = trade.year_view(trade_table, view.trade_year) if view.trade_year else None
+    target = _target(build, view, shown)
     options = mapview.MapOptions(
         basemap=view.basemap,
         capacity=view.capacity,
@@ -78,37 +99,116 @@ def map_page() -> None:
         assets=mapview.APP_ASSETS
         if st.get_option("server.enableStaticServing")
         else mapview.CDN_ASSETS,
-        legend_inside=False,
+        legend_inside=True,
         titles=build.titles,
+        selected=view.selected,
+        center=target.center,
+        zoom=target.zoom,
+        fit=target.fit,
+        labels=places,
     )
     layers = {layer: _rows(frames[layer], shown[layer]) for layer in view.layers}
     m = mapview.build_map(layers, basemap=basemap, options=options)
-    map_col, legend_col = st.columns([4, 1], gap="small")
+    map_col, panel_col = st.columns([7, 3], gap="small")
     with map_col:
         st_folium(
             m,
             key=MAP_KEY,
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip"],
-            on_change=_on_map_click,
+            returned_objects=["last_active_drawing", "center", "zoom"],
+            on_change=_on_map_change,
             render=False,  # st_folium renders the map itself once more; twice is twice the time
         )
-    with legend_col:
-        legend = mapview.map_legend(layers, basemap=basemap is not None, options=options, columns=1)
-        st.html(
-            f"<style>{mapview.LEGEND_CSS}</style>"
-            f'<div style="max-height:{MAP_HEIGHT}px;overflow-y:auto">{legend}</div>'
-        )
+    with panel_col:
+        _search(build, places)
+        _panel(build, view, shown)
     if year_view is not None:
         _trade_notes(year_view, names)
 
     st.markdown("#### Features")
     _table(shown)
-    _provenance(build, view, shown)
-    _exports(shown, view.filters)
+    _exports(shown, view)
     # last, so the map reaches the browser first; the widgets' state was read above
     state.sidebar(choices, names=names, titles=build.titles)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# --- where the map looks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The view the map opens with: a centre and zoom, or bounds to fit."""
+
+    center: tuple[float, float] | None = None
+    zoom: float | None = None
+    fit: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+
+def _target(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]]) -> _Target:
+    """Where the map looks: it moves only when what is shown or selected changes.
+
+    A change of filters fits the map to the features they keep; a new selection zooms to
+    the feature; a search result flies to it. Panning leaves the map where the user put
+    it (and in the URL), so a rerun for a pan does not move it back.
+    """
+    ss = st.session_state
+    key = (view.layers, view.filters, view.extra, view.selected, ss.get(_FLY_TO))
+    old = ss.get(_TARGET_KEY)
+    target = ss.get(_TARGET)
+    if old is None:  # the session's first run: a shared link's view wins
+        if view.map_view is not None:
+            target = _Target(center=view.map_view[:2], zoom=view.map_view[2])
+        elif view.selected:
+            target = _fit(build, view, shown, selected_changed=True)
+        else:
+            target = _fit(build, view, shown, selected_changed=True)
+    elif old != key:
+        fly = ss.get(_FLY_TO)
+        if fly is not None and old[4] != fly and fly[1] == "place":
+            target = _Target(center=fly[2][:2], zoom=fly[2][2])
+        elif fly is not None and old[4] != fly:
+            feature = build.feature(fly[2])
+            bounds = mapview.bounds_of_features([feature]) if feature else None
+            target = _Target(fit=_box(bounds)) if bounds else target
+        else:
+            target = _fit(build, view, shown, selected_changed=old[3] != view.selected)
+    ss[_TARGET_KEY], ss[_TARGET] = key, target
+    return target
+
+
+def _fit(build, view, shown, *, selected_changed: bool) -> _Target:
+    if view.selected and selected_changed:
+        feature = build.feature(view.selected)
+        if feature is not None:
+            return _Target(fit=_box(mapview.bounds_of_features([feature])))
+    if view.filters == Filters() and view.extra == Extra() and view.layers == state.LAYERS:
+        return _Target()  # everything: the region's default frame
+    bounds = mapview.bounds_of_features(_framed(shown))
+    return _Target(fit=_box(bounds)) if bounds else _Target()
+
+
+#: the part of the world the atlas is about (west, south, east, north): a filter that keeps
+#: Cuba or Hiroshima as context still frames the projects in and around Central Asia
+REGION = (25.0, 15.0, 135.0, 60.0)
+
+
+def _framed(shown: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """What a fit frames: the projects shown (places only when there are none), and of
+    those the ones in the region when there are any."""
+    projects = [f for layer, fs in shown.items() if layer != PLACES for f in fs]
+    chosen = projects or [f for fs in shown.values() for f in fs]
+    region = shapely.box(*REGION)
+    inside = [f for f in chosen if f.get("geometry") and shape(f["geometry"]).intersects(region)]
+    return inside or chosen
+
+
+def _box(bounds):
+    return None if bounds is None else (tuple(bounds[0]), tuple(bounds[1]))
 
 
 def _rows(gdf: Any, features: list[dict[str, Any]]) -> Any:
@@ -129,13 +229,24 @@ def _capacity_scale(build: data.Build) -> dict[str, float]:
 # --- selection -----------------------------------------------------------------------------------
 
 
-def _on_map_click() -> None:
-    """A click on a feature selects it (its tooltip carries its id)."""
+def _on_map_change() -> None:
+    """A click on a feature selects it, by the id in the clicked feature's properties; a
+    pan or zoom goes into the URL (``view=``)."""
     value = st.session_state.get(MAP_KEY) or {}
-    text = value.get("last_object_clicked_tooltip") or ""
-    found = mapview.feature_id_from_tooltip(text, st.session_state.get(_KNOWN_IDS) or frozenset())
-    if found:
-        state.select(found)
+    drawing = value.get("last_active_drawing")
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    fid = props.get(mapview.K_ID) if isinstance(props, dict) else None
+    known = st.session_state.get(_KNOWN_IDS) or frozenset()
+    if isinstance(fid, str) and fid in known and fid != st.session_state.get(state.SELECTED):
+        state.select(fid)
+    center, zoom = value.get("center"), value.get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, (int, float)):
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            st.session_state[state.MAP_VIEW] = (
+                float(center["lat"]),
+                float(center["lng"]),
+                float(zoom),
+            )
 
 
 def _on_table_select() -> None:
@@ -183,20 +294,111 @@ _COLUMNS = {
 }
 
 
-def _provenance(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]]) -> None:
+def _panel(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]]) -> None:
+    """The selected feature beside the map: its dossier, what the news says beside what the
+    registry says, and every source sentence."""
     feature = build.feature(view.selected)
     if feature is None:
+        st.caption(
+            "Click a line or a point on the map (or a row of the table below) to read its "
+            "dossier and sources here."
+        )
         return
+    p = feature["properties"]
     in_view = any(f["properties"][P_ID] == view.selected for fs in shown.values() for f in fs)
-    st.markdown("#### Sources of the selected feature")
-    st.html(provenance.provenance_html(feature, build.documents, in_view=in_view))
-    about = provenance.facts_about(build.facts, view.selected)
-    if not about.empty:
-        st.markdown("Figures about it in the corpus")
-        st.dataframe(about, hide_index=True)
+    with st.container(height=MAP_HEIGHT - 90, border=False):
+        dossier = popups.dossier_html(p)
+        figures = popups.figures_html(p)
+        st.html(
+            f"<style>{_PANEL_CSS}</style>"
+            + provenance.provenance_html(
+                feature,
+                build.documents,
+                in_view=in_view,
+                extra=(("Dossier", dossier), ("What the news says beside the registry", figures)),
+            )
+        )
+        about = provenance.facts_about(build.facts, view.selected)
+        if not about.empty:
+            st.markdown("Figures about it in the corpus")
+            st.dataframe(about, hide_index=True)
     if st.button("Clear the selection", key="clear_selection"):
         state.select(None)
         st.rerun()
+
+
+_PANEL_CSS = """
+.atlas-dossier th { text-align: left; color: #666; font-weight: normal; padding-right: 8px;
+    vertical-align: top; }
+.atlas-figures { border-collapse: collapse; font-size: 0.9em; }
+.atlas-figures td, .atlas-figures th { padding: 1px 6px 1px 0; text-align: left; }
+.atlas-agree { color: #1a7f37; font-weight: 600; }
+.atlas-conflict { color: #b30000; font-weight: 600; }
+.atlas-src { color: #555; font-size: 0.85em; }
+"""
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _index(stamp: str, _build: data.Build, _places: list[Any]) -> SearchIndex:
+    return SearchIndex.of(_build.features, _places, centroid=_centroid)
+
+
+def _centroid(feature: dict[str, Any]) -> tuple[float, float]:
+    import shapely
+    from shapely.geometry import shape
+
+    g = shape(feature["geometry"])
+    pt = (
+        shapely.line_interpolate_point(g, 0.5, normalized=True)
+        if g.geom_type in ("LineString", "MultiLineString")
+        else g.representative_point()
+    )
+    return (pt.y, pt.x)
+
+
+def _search(build: data.Build, places: list[Any]) -> None:
+    """A box that finds projects and places by name or alias (accents ignored) and flies the
+    map to the match; a project found is selected."""
+    index = _index(build.stamp, build, places)
+    st.text_input(
+        "Find a project or place",
+        key=SEARCH_KEY,
+        placeholder="e.g. Qorgas, Line C, Almaty",
+        on_change=_on_search,
+        args=(index,),
+    )
+    hits = st.session_state.get(_HITS) or []
+    if len(hits) > 1:
+        st.selectbox(
+            f"{len(hits)} matches",
+            range(len(hits)),
+            format_func=lambda i: hits[i].label,
+            key=_HIT_CHOICE,
+            on_change=lambda: _go(hits[st.session_state[_HIT_CHOICE]]),
+        )
+    elif st.session_state.get(SEARCH_KEY) and not hits:
+        st.caption("Nothing by that name.")
+
+
+def _on_search(index: SearchIndex) -> None:
+    hits = index.find(st.session_state.get(SEARCH_KEY) or "")
+    st.session_state[_HITS] = hits
+    st.session_state[_HIT_CHOICE] = 0
+    if hits:
+        _go(hits[0])
+
+
+def _go(hit: Any) -> None:
+    """Select a project found (the map zooms to it), or fly to a place found."""
+    n = (st.session_state.get(_FLY_TO) or (0,))[0] + 1
+    if hit.feature_id:
+        state.select(hit.feature_id)
+        st.session_state[_FLY_TO] = (n, "feature", hit.feature_id)
+    else:
+        st.session_state[_FLY_TO] = (n, "place", (hit.lat, hit.lon, PLACE_ZOOM))
 
 
 # --- trade ---------------------------------------------------------------------------------------
@@ -229,15 +431,18 @@ def _trade_notes(view: trade.YearView, names: dict[str, str]) -> None:
 # --- exports -------------------------------------------------------------------------------------
 
 
-def _exports(shown: dict[str, list[dict[str, Any]]], filters: Filters) -> None:
+def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
     """Downloads of exactly the filtered features; the files are made when a button is clicked."""
     st.markdown("#### Export the filtered view")
-    if not shown:
-        st.caption("Choose a layer to export.")
+    offered = {layer: fs for layer, fs in shown.items() if fs}
+    if not offered:
+        st.caption("No feature to export: choose a layer, or loosen the filters.")
         return
-    for layer, features in shown.items():
+    for layer, features in offered.items():
         cols = st.columns([3, 2, 2])
-        cols[0].markdown(f"**{mapview.LAYER_TITLES.get(layer, layer)}** · {len(features)} features")
+        cols[0].markdown(
+            f"**{mapview.LAYER_TITLES.get(layer, layer)}** · {_count(len(features), 'feature')}"
+        )
         for col, fmt in zip(cols[1:], ("geojson", "csv"), strict=True):
             col.download_button(
                 f"{fmt.upper() if fmt == 'csv' else 'GeoJSON'}",
@@ -249,29 +454,11 @@ def _exports(shown: dict[str, list[dict[str, Any]]], filters: Filters) -> None:
             )
     st.download_button(
         "All chosen layers as one GeoPackage",
-        data=functools.partial(render_geopackage, dict(shown)),
+        data=functools.partial(render_geopackage, dict(offered)),
         file_name="atlas-filtered.gpkg",
         mime=_MIME["gpkg"],
         key="dl_all_gpkg",
         on_click="ignore",
         type="primary",
     )
-    st.caption(_cli_note(filters))
-
-
-def _cli_note(filters: Filters) -> str:
-    """The ``atlas export`` command that writes the same bytes, when the CLI can say it."""
-    cli = Filters(types=filters.types, countries=filters.countries, statuses=filters.statuses)
-    if cli != filters:
-        return (
-            "Files are made by the same code as `atlas export`; its command line takes type, "
-            "country and status filters only."
-        )
-    args = [
-        "atlas export --layer LAYER",
-        *(f"--type {t}" for t in filters.types),
-        *(f"--country {c}" for c in filters.countries),
-        *(f"--status {s}" for s in filters.statuses),
-        f"--format {'|'.join(FORMATS)} --out FILE",
-    ]
-    return f"Same bytes as `{' '.join(args)}`."
+    st.caption(filters.caption(view.filters, view.extra).replace("FORMAT", "|".join(FORMATS)))

@@ -1,0 +1,223 @@
+"""The map package's parts, each by what a reader of the map would see: dossiers with their
+sources, the news beside the registry, no "nan", lines of one corridor set apart, names by
+zoom, search that ignores accents, a choropleth that stands out from the basemap, and the
+folium patches checked against the installed folium."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import folium
+import geopandas as gpd
+from shapely.geometry import LineString, box
+
+from dashboard.map import _folium, labels, overlays, popups
+from dashboard.map.basemap import CORE_FILL, OTHER_FILL
+from dashboard.map.build import K_ID, K_STYLE, MapOptions, build_map, map_html
+from dashboard.search import SearchIndex, fold
+from etl.schema import P_FIGURES, P_NAME
+from tests.test_dashboard_mapview import feature
+
+
+def _props(**extra):
+    p = feature("pipelines/x", "pipelines", "gas_pipeline", LineString([(60, 40), (70, 42)]))[
+        "properties"
+    ]
+    p.update(extra)
+    return p
+
+
+def test_the_dossier_shows_each_field_with_its_sources_escaped():
+    p = _props(
+        owner="CNPC <b>",
+        financiers=["China Development Bank", "Bank & Co"],
+        start_year=2007,
+        completion_year=2009,
+        status_date="2009-12-14",
+        dossier_sources={
+            "owner": ["https://example.org/owner"],
+            "financiers": ["javascript:alert(1)", "https://example.org/cdb"],
+        },
+    )
+    html = popups.dossier_html(p)
+    assert "CNPC &lt;b&gt;" in html and "<b>" not in html
+    assert "China Development Bank, Bank &amp; Co" in html
+    assert 'href="https://example.org/owner"' in html and 'href="https://example.org/cdb"' in html
+    assert "javascript:" not in html  # only web links are links
+    assert "2007" in html and "2009-12-14" in html
+    # the popup carries the dossier too
+    pop = popups.popup_html(p)
+    assert "start year" in pop and "2007" in pop
+    assert popups.dossier_html(_props()) == ""  # a build without dossiers shows none
+
+
+def test_the_news_beside_the_registry_marks_agreement():
+    p = _props(
+        **{
+            P_FIGURES: [
+                {"metric": "capacity", "value": 55, "unit": "bcm/y", "registry_value": 55,
+                 "agrees": True, "doc": "a.txt"},
+                {"metric": "length", "value": 3666, "unit": "km", "registry_value": 1833,
+                 "agrees": False, "doc": "b.txt"},
+            ]
+        }
+    )  # fmt: skip
+    html = popups.figures_html(p)
+    rows = html.split("<tr>")[2:]
+    assert "55 bcm/y" in rows[0] and "✓ agrees" in rows[0]
+    assert "3666 km" in rows[1] and "1833 km" in rows[1] and "✗ differs" in rows[1]
+
+
+def test_missing_values_never_show_as_nan():
+    p = _props(notes=math.nan, capacity=math.nan, capacity_unit=math.nan, owner=math.nan)
+    for html in (popups.popup_html(p), popups.dossier_html(p), popups.tooltip_html(p)):
+        assert "nan" not in html.lower().replace("name", "")
+
+
+def test_lines_of_one_corridor_are_set_apart_on_screen():
+    a = LineString([(60, 40), (65, 41), (70, 42)])
+    b = LineString([(60.02, 40.01), (65, 41.02), (70.01, 42)])
+    c = LineString([(70, 42), (65, 41), (60, 40)])  # drawn the other way round
+    far = LineString([(80, 30), (85, 31)])
+    offs = overlays.parallel_offsets([a, b, c, far], [3, 3, 3, 3])
+    assert offs[3] == 0
+    # three distinct lanes, 5 px apart (a 3 px line and a 2 px gap)
+    lanes = sorted([offs[0], offs[1], -offs[2]])
+    assert lanes == [-5.0, 0.0, 5.0]
+
+
+def test_the_offset_reaches_the_drawn_style_and_each_line_stays_clickable():
+    frames = {
+        "pipelines": gpd.GeoDataFrame(
+            [
+                feature(f"pipelines/{k}", "pipelines", "gas_pipeline", g)["properties"]
+                for k, g in (("a", LineString([(60, 40), (70, 42)])),
+                             ("b", LineString([(60, 40), (70, 42)])))
+            ],
+            geometry=[LineString([(60, 40), (70, 42)])] * 2,
+            crs="EPSG:4326",
+        )
+    }  # fmt: skip
+    html = map_html(build_map(frames))
+    offsets = sorted(float(x) for x in re.findall(r'"offset":(-?[0-9.]+)', html))
+    assert offsets == [-2.5, 2.5]
+    assert "_atlasOffset" in html  # Leaflet is taught the option before the layers
+
+
+def test_capacity_overlay_lanes_show_each_line_width():
+    """15 + 15 + 25: with the capacity overlay each line keeps its own width, side by side."""
+    geom = LineString([(60, 40), (70, 42)])
+    rows = [
+        feature(f"pipelines/{k}", "pipelines", "gas_pipeline", geom, capacity=cap, unit="bcm/y")[
+            "properties"
+        ]
+        for k, cap in (("a", 15.0), ("b", 15.0), ("c", 25.0))
+    ]
+    frames = {"pipelines": gpd.GeoDataFrame(rows, geometry=[geom] * 3, crs="EPSG:4326")}
+    m = build_map(frames, options=MapOptions(capacity=True))
+    styles = {}
+    for child in _walk(m):
+        if isinstance(child, folium.GeoJson) and child.data.get("features"):
+            for f in child.data["features"]:
+                if K_ID in f["properties"]:
+                    styles[f["properties"][K_ID]] = f["properties"][K_STYLE]
+    weights = {k: s["weight"] for k, s in styles.items()}
+    assert weights["pipelines/a"] == weights["pipelines/b"] < weights["pipelines/c"]
+    offs = sorted(s.get("offset", 0) for s in styles.values())
+    assert len(set(offs)) == 3  # three lanes, none on top of another
+
+
+def _walk(el):
+    yield el
+    for c in el._children.values():
+        yield from _walk(c)
+
+
+def test_names_show_by_zoom():
+    cities = [
+        {"name": "Almaty", "latitude": 43.25, "longitude": 76.95, "population": 2_000_900,
+         "countrycode": "KZ"},
+        {"name": "Bishkek", "latitude": 42.87, "longitude": 74.59, "population": 900_000,
+         "countrycode": "KG"},
+        {"name": "Talgar", "latitude": 43.30, "longitude": 77.24, "population": 45_000,
+         "countrycode": "KZ"},
+        {"name": "Tiny", "latitude": 43.0, "longitude": 77.0, "population": 900,
+         "countrycode": "KZ"},
+        {"name": "Paris", "latitude": 48.85, "longitude": 2.35, "population": 2_100_000,
+         "countrycode": "FR"},
+    ]  # fmt: skip
+    got = {lb.text: lb.min_zoom for lb in labels.city_labels(cities, capitals=[("KG", "Bishkek")])}
+    assert got["Bishkek"] < got["Almaty"] < got["Talgar"]  # the capital first, towns last
+    assert "Tiny" not in got and "Paris" not in got  # too small; outside the region
+    basemap = gpd.GeoDataFrame(
+        {"iso3": ["KAZ"], "name": ["Kazakhstan"]}, geometry=[box(50, 41, 85, 55)], crs="EPSG:4326"
+    )
+    (country,) = labels.country_labels(basemap)
+    assert country.text == "Kazakhstan" and box(50, 41, 85, 55).contains(
+        box(country.lon, country.lat, country.lon, country.lat).centroid
+    )
+    html = map_html(build_map({}, options=MapOptions(labels=[*labels.city_labels(cities)])))
+    assert '"Almaty"' in html and "atlasLabels" in html
+
+
+def test_search_ignores_accents_case_and_finds_aliases():
+    assert fold("Qorğas") == fold("QORGAS") == "qorgas"
+    assert fold("Türkmenbaşy") == "turkmenbasy"
+    p = _props(name="Khorgos Gateway", aliases=["Qorğas dry port"])
+    p[P_NAME] = "Khorgos Gateway"
+    index = SearchIndex.of(
+        {"facilities": [{"properties": p, "geometry": None}]},
+        [labels.Label("Almaty", 43.25, 76.95, 5)],
+        centroid=lambda f: (44.2, 80.4),
+    )
+    (hit,) = index.find("qorgas")
+    assert hit.feature_id == "pipelines/x" and "Khorgos Gateway" in hit.label
+    (place,) = index.find("ALMATY")
+    assert place.feature_id is None and (place.lat, place.lon) == (43.25, 76.95)
+    assert index.find("nowhere") == []
+
+
+def _rgb(hex_colour):
+    return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+
+
+def test_the_palest_trade_class_stands_apart_from_the_basemap():
+    pale = _rgb(overlays.TRADE_CLASSES[0])
+    for fill in (CORE_FILL, OTHER_FILL):
+        base = _rgb(fill)
+        shown = [overlays.TRADE_OPACITY * p + (1 - overlays.TRADE_OPACITY) * b
+                 for p, b in zip(pale, base, strict=True)]  # fmt: skip
+        assert math.dist(shown, base) > 60  # clearly another colour, not a tint of the land
+
+
+def test_trade_flows_have_their_own_colour():
+    from dashboard import styles
+
+    assert overlays.TRADE_FLOW_COLOUR not in {styles.colour(t) for t in ("railway", "corridor")}
+
+
+# --- folium patches, against the installed folium ------------------------------------------------
+
+
+def test_folium_patch_compact_json_is_applied_to_folium_templates():
+    _folium.apply()
+    gj = folium.GeoJson({"type": "Feature", "geometry": None, "properties": {"b": 1, "a": 2}})
+    m = folium.Map()
+    gj.add_to(m)
+    html = m.get_root().render()
+    assert '{"a":2,"b":1}' in html.replace(" ", "") and '"a": 2' not in html
+
+
+def test_folium_patch_geojson_bounds_and_tooltip_text_as_json():
+    gj = _folium.GeoJson(
+        {"type": "FeatureCollection", "features": []}, bounds=[[1.0, 2.0], [3.0, 4.0]]
+    )
+    assert gj.get_bounds() == [[1.0, 2.0], [3.0, 4.0]]
+    m = folium.Map()
+    line = folium.PolyLine([(0, 0), (1, 1)]).add_to(m)
+    _folium.Tooltip("a `tick` and ${x}").add_to(line)
+    html = m.get_root().render()
+    assert json.dumps("a `tick` and ${x}") in html
+    assert "`a `tick`" not in html

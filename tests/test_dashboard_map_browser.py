@@ -1,0 +1,222 @@
+"""The analyst's map in headless Chromium, checked by what a user sees and does.
+
+A real click on a real line selects it (the URL gets ``feature=`` and the panel beside the
+map shows its sources); gas Lines A, B and C, which share a corridor, are apart on screen
+and each can be clicked; a search and a country filter move the map to what they find;
+countries and cities are named, offline; nothing is fetched from outside 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import urllib.parse
+
+import pytest
+
+from etl import settings
+from etl.schema import P_COUNTRIES, P_FIRST_SEEN, P_ID
+
+from ._browser import ARTIFACTS, drawn, launch, record_outside_requests, require_browser, serve
+
+pytestmark = pytest.mark.browser
+#: the first page after a server start imports the geo stack: slow on a busy machine
+BROWSER_TIMEOUT_S = 150
+
+LINES = {
+    "A": "pipelines/central-asia-china-gas-line-a",
+    "B": "pipelines/central-asia-china-gas-line-b",
+    "C": "pipelines/central-asia-china-gas-line-c",
+}
+
+#: JavaScript in the map's iframe: a point in the page's pixels on the drawn line ``fid``
+#: (the middle of its longest drawn segment), as the canvas draws it (offset included)
+POINT_ON_LINE = """fid => {
+    let found = null;
+    window.map.eachLayer(l => {
+        if (!l.feature || l.feature.properties.fid !== fid || !l._parts) return;
+        let best = null, len = -1;
+        for (const part of l._parts) for (let i = 0; i + 1 < part.length; i++) {
+            const d = part[i].distanceTo(part[i + 1]);
+            if (d > len) { len = d; best = [part[i], part[i + 1]]; }
+        }
+        const mid = best[0].add(best[1]).divideBy(2);
+        const p = window.map.layerPointToContainerPoint(mid);
+        const r = window.map.getContainer().getBoundingClientRect();
+        found = {x: p.x + r.left, y: p.y + r.top, a: best[0], b: best[1]};
+    });
+    return found;
+}"""
+
+#: the map's view
+VIEW = """() => ({zoom: window.map.getZoom(), center: window.map.getCenter(),
+    bounds: window.map.getBounds().toBBoxString()})"""
+
+#: the names the label pane shows
+LABELS = """() => [...document.querySelectorAll('.leaflet-atlasLabels-pane .atlas-label')]
+    .map(e => e.textContent)"""
+
+
+@pytest.fixture(scope="module")
+def app(seed_build, tmp_path_factory):
+    require_browser()
+    out, layers = seed_build
+    build = tmp_path_factory.mktemp("map-browser") / "build"
+    shutil.copytree(out, build)
+    with serve(build, settings.DEFAULT_CORPUS, tmp_path_factory.mktemp("map-browser-log")) as url:
+        yield url, layers
+
+
+@pytest.fixture
+def page(app):
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            pg = browser.new_page(viewport={"width": 1500, "height": 1000})
+            pg.outside = record_outside_requests(pg, url)
+            yield pg
+            assert not pg.outside, f"the page fetched from outside the app: {pg.outside[:5]}"
+        finally:
+            browser.close()
+
+
+def _map_frame(page, layers):
+    every = {f["properties"][P_ID] for fs in layers.values() for f in fs}
+    frame, _ = drawn(page, expect=every, timeout=BROWSER_TIMEOUT_S)
+    return frame
+
+
+def _wait_url(page, text: str, timeout_ms: int = 90_000) -> None:
+    page.wait_for_function(
+        f"() => decodeURIComponent(location.search).includes({text!r})", timeout=timeout_ms
+    )
+
+
+def _click_line(page, frame, fid: str) -> None:
+    at = frame.evaluate(POINT_ON_LINE, fid)
+    assert at is not None, f"{fid} is not drawn"
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+
+
+def test_a_click_on_a_line_selects_it(app, page):
+    """A real mouse click on Line C: the URL gets its id, the panel beside the map shows it."""
+    url, layers = app
+    page.goto(url)
+    frame = _map_frame(page, layers)
+    start = frame.evaluate(VIEW)
+    page.screenshot(path=str(ARTIFACTS / "map-default.png"))
+    _click_line(page, frame, LINES["C"])
+    _wait_url(page, f"feature={LINES['C']}")
+    panel = page.locator(".atlas-provenance")
+    panel.wait_for(timeout=90_000)
+    assert "Line C" in panel.inner_text()
+    # beside the map, not below it
+    map_box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
+    panel_box = panel.bounding_box()
+    assert panel_box["x"] > map_box["x"] + map_box["width"] - 5
+    assert panel_box["y"] < map_box["y"] + map_box["height"]
+    # the map zoomed to the selected line
+    frame = _map_frame(page, layers)
+    assert frame.evaluate(VIEW)["zoom"] > start["zoom"]
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "map-selected.png"))
+
+
+def test_lines_a_b_c_lie_apart_and_each_can_be_clicked(app, page):
+    url, layers = app
+    page.goto(url)
+    frame = _map_frame(page, layers)
+    # the three lines of one system share a corridor: drawn side by side, a few pixels apart
+    points = {k: frame.evaluate(POINT_ON_LINE, fid) for k, fid in LINES.items()}
+    xy = sorted((p["x"], p["y"]) for p in points.values())
+    gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a, b in itertools.pairwise(xy)]
+    assert min(gaps) >= 3, points
+    for key in ("A", "B"):
+        _click_line(page, frame, LINES[key])
+        _wait_url(page, f"feature={LINES[key]}")
+        page.locator(".atlas-provenance", has_text=f"Line {key}").wait_for(timeout=90_000)
+        frame = _map_frame(page, layers)
+
+
+def test_a_search_and_a_country_filter_move_the_map(app, page):
+    url, layers = app
+    page.goto(url)
+    frame = _map_frame(page, layers)
+    start = frame.evaluate(VIEW)
+    find = page.get_by_label("Find a project or place")
+    find.fill("almaty")  # GeoNames' Almaty; lower case on purpose
+    find.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].some(f => { try {"
+        " return f.contentWindow.map && f.contentWindow.map.getZoom() >= 8 } catch (e) {} })",
+        timeout=90_000,
+    )
+    frame = _map_frame(page, layers)
+    view = frame.evaluate(VIEW)
+    # Almaty is at 43.25 N, 76.95 E (GeoNames 1526384)
+    assert abs(view["center"]["lat"] - 43.25) < 0.3 and abs(view["center"]["lng"] - 76.95) < 0.3
+    _wait_url(page, "view=43.2")  # the view is part of the link
+    page.screenshot(path=str(ARTIFACTS / "map-search.png"))
+
+    tjk = {
+        f["properties"][P_ID]
+        for fs in layers.values()
+        for f in fs
+        if "TJK" in (f["properties"].get(P_COUNTRIES) or [])
+    }
+    assert tjk
+    page.goto(f"{url}/?{urllib.parse.urlencode({'country': 'TJK'})}")
+    frame, _ = drawn(page, expect=tjk, timeout=BROWSER_TIMEOUT_S)
+    view = frame.evaluate(VIEW)
+    assert view["zoom"] > start["zoom"]
+    west, south, east, north = map(float, view["bounds"].split(","))
+    # Tajikistan lies within 36.7-41.1 N, 67.3-75.2 E (Natural Earth): the map frames it
+    assert 30 < south < 39 and 39 < north < 46 and 60 < west < 70 and 72 < east < 82
+
+
+def test_countries_and_cities_are_named_offline(app, page):
+    url, layers = app
+    page.goto(url)
+    frame = _map_frame(page, layers)
+    names = set(frame.evaluate(LABELS))
+    assert {"Kazakhstan", "Uzbekistan", "Tashkent", "Bishkek", "Almaty"} <= names
+    assert not any("Line C" in n for n in names)  # features are named at closer zooms only
+    assert frame.locator(".leaflet-control-layers-expanded").count() == 0  # collapsed
+    legend = frame.locator(".atlas-legend-float details.atlas-legend")
+    assert legend.count() == 1 and legend.get_attribute("open") is None  # folded over the map
+    legend.locator("summary").click()
+    assert legend.get_attribute("open") is not None
+    assert "gas pipeline" in legend.inner_text()
+    # closer in, the features are named too
+    frame.evaluate("() => { window.map.setView([44.0, 79.0], 8, {animate: false}); }")
+    page.wait_for_timeout(300)
+    assert any("Almaty" in n for n in frame.evaluate(LABELS))
+    assert "Khorgos Gateway dry port" in frame.evaluate(LABELS)
+
+
+def test_the_time_slider_changes_what_is_drawn(app, page):
+    url, layers = app
+    every = {f["properties"][P_ID]: f["properties"] for fs in layers.values() for f in fs}
+    years = sorted({p[P_FIRST_SEEN][:4] for p in every.values() if p.get(P_FIRST_SEEN)})
+    assert len(years) >= 2
+    first = years[0]
+    by_first = {fid for fid, p in every.items() if (p.get(P_FIRST_SEEN) or "9")[:4] <= first}
+    assert by_first and by_first != set(every)
+    page.goto(f"{url}/?time=first_seen&year={first}")
+    _frame, ids = drawn(page, expect=by_first, timeout=BROWSER_TIMEOUT_S)
+    assert set(ids) == by_first
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "map-time.png"))
+    # stepping forward a year at a time reaches the next year with features, drawn too
+    second = years[1]
+    for year in range(int(first) + 1, int(second) + 1):
+        page.get_by_role("button", name="year ▶").click()
+        _wait_url(page, f"year={year}")
+    by_second = {fid for fid, p in every.items() if (p.get(P_FIRST_SEEN) or "9")[:4] <= second}
+    _, ids = drawn(page, expect=by_second, timeout=BROWSER_TIMEOUT_S)
+    assert set(ids) == by_second
