@@ -118,9 +118,12 @@ class Entry:
         for key in ("owner", "operator", "financiers", "contractors"):
             value = self.dossier.get(key)
             for name in [value] if isinstance(value, str) else (value or []):
-                # "TBEA (Tebian Electric Apparatus)": both names are the company's
+                # "TBEA (Tebian Electric Apparatus)": both names are the company's; but in
+                # "HQC (Shanghai)" the brackets hold where the firm is, and one word alone
+                # is never taken for a company (it would hide every Shanghai of the corpus)
                 head, _, rest = name.partition(" (")
-                out.extend(n for n in (head.strip(), rest.rstrip(")").strip()) if n)
+                rest = rest.rstrip(")").strip()
+                out.extend(n for n in (head.strip(), rest if " " in rest else "") if n)
         return tuple(out)
 
 

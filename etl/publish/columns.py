@@ -12,18 +12,23 @@ from __future__ import annotations
 from etl.schema import (
     P_ALIASES,
     P_CAPACITY,
+    P_COMPLETION_YEAR,
     P_CONFIDENCE,
+    P_CONTRACTORS,
     P_COST_USD,
     P_COUNTRIES,
+    P_DOSSIER_SOURCES,
     P_END_DATE,
     P_ENDPOINTS,
     P_FIGURES,
+    P_FINANCIERS,
     P_FIRST_SEEN,
     P_LENGTH_KM,
     P_MENTIONS,
     P_REFERENCES,
     P_SOURCES,
     P_START_DATE,
+    P_START_YEAR,
     P_STATED_LENGTH_KM,
     PROPERTIES,
 )
@@ -51,6 +56,12 @@ _KINDS: dict[str, str] = {
     P_FIRST_SEEN: DATE,
     P_START_DATE: DATE,
     P_END_DATE: DATE,
+    # the registry's dossier (status_date stays text: sources give a year, a month or a day)
+    P_FINANCIERS: TEXT_LIST,
+    P_CONTRACTORS: TEXT_LIST,
+    P_START_YEAR: INT,
+    P_COMPLETION_YEAR: INT,
+    P_DOSSIER_SOURCES: JSON,
 }
 
 
