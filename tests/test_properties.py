@@ -11,7 +11,7 @@ from etl.assemble import extract
 from etl.documents import parse_document
 from etl.read.boilerplate import strip_boilerplate
 from etl.schema import Document, Skipped
-from etl.text import normalise
+from etl.text import normalise, unwrap
 
 # words that drive the extractors: places, projects, units, currencies, dates, event words
 TOKENS = [
@@ -165,8 +165,9 @@ def check_arbitrary_bytes(data: bytes, name: str) -> None:
 def check_utf8_read_as_written(body: str) -> None:
     text = "News. " + body  # not a header line, not HTML
     doc = parse_document(text.encode("utf-8"), "a.txt")
-    # as written, but with page boilerplate blanked (same length, same offsets)
-    cleaned = strip_boilerplate(normalise(text)).text
+    # as written, but with page boilerplate blanked and hard-wrapped lines joined (each
+    # one character for one: same length, same offsets)
+    cleaned = unwrap(strip_boilerplate(normalise(text)).text)
     if cleaned.strip():
         assert isinstance(doc, Document)
         assert doc.text == cleaned
