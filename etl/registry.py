@@ -118,12 +118,15 @@ class Entry:
         for key in ("owner", "operator", "financiers", "contractors"):
             value = self.dossier.get(key)
             for name in [value] if isinstance(value, str) else (value or []):
+                out.append(name)
                 # "TBEA (Tebian Electric Apparatus)": both names are the company's; but in
-                # "HQC (Shanghai)" the brackets hold where the firm is, and one word alone
-                # is never taken for a company (it would hide every Shanghai of the corpus)
-                head, _, rest = name.partition(" (")
-                rest = rest.rstrip(")").strip()
-                out.extend(n for n in (head.strip(), rest if " " in rest else "") if n)
+                # "HQC (Shanghai)" the brackets hold a town, which stays a town
+                m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
+                if m:
+                    out.append(m.group(1).strip())
+                    inner = m.group(2).strip()
+                    if len(inner.split()) > 1 or inner.isupper():
+                        out.append(inner)
         return tuple(out)
 
 
@@ -166,7 +169,8 @@ class Registry:
                 {n for e in self.entries.values() for n in e.organisations()}, key=len, reverse=True
             )
             alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-            self._organisations = re.compile(rf"\b(?:{alternation})\b" if names else r"(?!)")
+            pattern = rf"(?<!\w)(?:{alternation})(?!\w)" if names else r"(?!)"
+            self._organisations = re.compile(pattern)
         return [m.span() for m in self._organisations.finditer(text)]
 
     def system_of(self, entry_id: str) -> str | None:

@@ -145,3 +145,22 @@ def test_a_bad_dossier_stops_the_load_with_the_reason(tmp_path, change, problem)
     with pytest.raises(RegistryError, match="test-line") as err:
         load(tmp_path, GAZ)
     assert problem in str(err.value)
+
+
+def test_a_town_in_brackets_after_a_company_stays_a_town(tmp_path):
+    """'HQC (Shanghai)' protects 'HQC (Shanghai)' and 'HQC', never 'Shanghai' on its own;
+    'TBEA (Tebian Electric Apparatus)' protects both names of the company."""
+    text = GOOD.replace("owner: Test Railways", "owner: HQC (Shanghai)").replace(
+        "  start_year: 2020",
+        "  contractors: [TBEA (Tebian Electric Apparatus)]\n  start_year: 2020",
+    )
+    text = text.replace(
+        '    start_year: ["https://example.org/years"]',
+        '    start_year: ["https://example.org/years"]\n    contractors: ["https://example.org/c"]',
+    )
+    (tmp_path / "railways.yaml").write_text(text, encoding="utf-8")
+    reg = load(tmp_path, GAZ)
+    names = set(reg.entries["railways/test-line"].organisations())
+    assert {"HQC (Shanghai)", "HQC", "TBEA", "Tebian Electric Apparatus"} <= names
+    assert "Shanghai" not in names
+    assert reg.organisation_spans("Trains left Shanghai for HQC (Shanghai) depots.") == [(25, 39)]
