@@ -307,3 +307,17 @@ def test_facts_never_raise_and_their_offsets_slice_the_cleaned_text(body, date):
         assert text[f.start : f.end] == f.original
         assert text[f.source.start : f.source.end] == f.source.quote
         assert f.source.start <= f.start < f.end <= f.source.end
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("Goods worth $61 billion were exported to the region.", "export_volume"),
+        ("Kazakh exports to China were valued at $16 billion.", "export_volume"),
+        ("The new plant is worth $90 million.", "cost"),
+        ("Trade between the two is worth $41 billion.", "trade_volume"),
+    ],
+)
+def test_worth_says_a_value_and_other_words_say_what(text, metric):
+    (f,) = facts(text)
+    assert f.metric == metric

@@ -528,7 +528,8 @@ class _Sentence:
         tier2 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 2]
         # trade and investment words outrank cost words; a loan, aid or exports word competes
         # with either by its distance ("estimated at $850 million, with part of the loan")
-        near = weak + (tier1 or tier2)
+        tier3 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 3]
+        near = weak + (tier1 or tier2) or tier3
         if near:
             metric = min(near)[2]
         elif general:
