@@ -48,6 +48,10 @@ def test_a_ticker_is_no_figure():
     assert money("Rates today: USD 480.10 EUR 521.30 RUB 5.12") == []
 
 
+def test_a_ticker_of_pairs_with_changes_gives_no_fact():
+    assert facts("• KZT/USD = 0.00207 0% • TJS/USD = 0.09411 0.11% • RUB/USD = 0.0109 -0.2%") == []
+
+
 def test_a_single_coded_sum_is_a_figure():
     assert money("The bank lent USD 45 million.") == [(pytest.approx(45e6), "USD")]
 

@@ -306,8 +306,18 @@ class _Sentence:
     """One sentence's figures, read together (a comparison needs both of its figures)."""
 
     def __init__(
-        self, sentence, offset, src, inside, quantities, doc_year, rates, vocab, units, context
-    ):
+        self,
+        sentence: str,
+        offset: int,
+        src: Source,
+        inside: list[Mentioned],
+        quantities: list[Quantity],
+        doc_year: int | None,
+        rates: dict[str, dict[int, float]],
+        vocab: Vocabulary,
+        units: Units,
+        context: str | None,
+    ) -> None:
         self.s = sentence
         self.context = context
         quantities = _length_commas(quantities, units)
