@@ -12,14 +12,21 @@ The rules, in the order a sentence is read:
   *baseline*: it takes the year said right after it, or the year before the main figure's
   when the text says "a year earlier", or none. The main figure never takes a baseline's year.
 - **Lists.** "..., with Kazakhstan accounting for $A, Uzbekistan $B" gives each figure the
-  country named right before it.
-- **Kinds.** Cue words of the figure's clause decide (surplus, saving, loan, aid, fine,
-  contribution, agreements signed, foreign trade, exports, trade, investment, cost);
-  a change ("an increase of $5 billion") is ``turnover_change`` or ``investment_change``.
+  partner (or the five states) named last before it in its clause, with no other sum between.
+- **Said once.** A trade figure with no year takes the year of the document's last dated
+  trade figure ("In 2024 trade reached $X. ... - Kyrgyzstan: $Y"); a sum with no cue word
+  and a partner named before it takes the kind of money of the sentences just before.
+- **Kinds.** The noun right after a sum names it ("the $700 million pipeline" is a cost,
+  "$350 million worth loan" a loan); else cue words of the figure's clause decide (surplus,
+  saving, loan, aid, fine, contribution, agreements signed at a forum, trade with the world,
+  targets, exports, trade, investment, cost, and last "worth"); a change ("an increase of
+  $5 billion", "trade grew with Kyrgyzstan ($2.9 billion)") is ``turnover_change`` or
+  ``investment_change``.
 - **Not figures of the project.** A distance ("40 km north of"), a width, a shortening ("by
   600 km"), a speed ("1,200 km a day") and a unit price ("$80 a barrel") are left out.
-- **Features.** A section's figure ("the 390 km Tajik section") is the section's, not the
-  line's; a figure said of "each" of several lines is checked against each line.
+- **Features.** A section's figure ("the 390 km Tajik section", "Tajikistan (391 km)",
+  "410 km of the 966 km line") is the part's, not the line's; a figure said of "each" of
+  several lines is checked against each line.
 - **Currency.** Converted at the rate of the figure's year, else of the document's year.
 """
 
