@@ -69,12 +69,19 @@ _PART_NAME = re.compile(
 )
 _NOT_NAMES = frozenset({"The", "A", "An", "Its", "This", "That", "Their", "Each"})
 _ABOUT_TRADE = frozenset(
-    {"trade_volume", "turnover_change", "investment", "investment_change", "growth_pct"}
+    {
+        "trade_volume",
+        "trade_volume_partial",
+        "turnover_change",
+        "investment",
+        "investment_change",
+        "growth_pct",
+    }
 )
 #: the name of a change in trade or investment ("an increase of $5 billion")
 _CHANGE = {"trade_volume": "turnover_change", "investment": "investment_change"}
 #: a trade figure with no year of its own takes the year of the document's last one
-_CARRY_YEAR = frozenset({"trade_volume", "turnover_change"})
+_CARRY_YEAR = frozenset({"trade_volume", "trade_volume_partial", "turnover_change"})
 _OF_A_PROJECT = frozenset({"cost", "length", "capacity", "volume", "cumulative_volume"})
 _OF_A_PROJECT |= {"loan", "aid", "contribution"}
 
@@ -560,6 +567,8 @@ class _Sentence:
             change or (i not in self.baseline and self._after_change_verb(q))
         ):
             return _CHANGE[metric]
+        if metric == "trade_volume" and self.v.part_year.search(self.s, a, b):
+            return "trade_volume_partial"  # "in the first five months of 2025"
         return metric
 
     def _partner_before(self, q: Quantity) -> bool:
