@@ -48,6 +48,10 @@ def test_a_ticker_is_no_figure():
     assert money("Rates today: USD 480.10 EUR 521.30 RUB 5.12") == []
 
 
+def test_a_ticker_of_pairs_with_changes_gives_no_fact():
+    assert facts("• KZT/USD = 0.00207 0% • TJS/USD = 0.09411 0.11% • RUB/USD = 0.0109 -0.2%") == []
+
+
 def test_a_single_coded_sum_is_a_figure():
     assert money("The bank lent USD 45 million.") == [(pytest.approx(45e6), "USD")]
 
@@ -307,3 +311,17 @@ def test_facts_never_raise_and_their_offsets_slice_the_cleaned_text(body, date):
         assert text[f.start : f.end] == f.original
         assert text[f.source.start : f.source.end] == f.source.quote
         assert f.source.start <= f.start < f.end <= f.source.end
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("Goods worth $61 billion were exported to the region.", "export_volume"),
+        ("Kazakh exports to China were valued at $16 billion.", "export_volume"),
+        ("The new plant is worth $90 million.", "cost"),
+        ("Trade between the two is worth $41 billion.", "trade_volume"),
+    ],
+)
+def test_worth_says_a_value_and_other_words_say_what(text, metric):
+    (f,) = facts(text)
+    assert f.metric == metric

@@ -12,14 +12,21 @@ The rules, in the order a sentence is read:
   *baseline*: it takes the year said right after it, or the year before the main figure's
   when the text says "a year earlier", or none. The main figure never takes a baseline's year.
 - **Lists.** "..., with Kazakhstan accounting for $A, Uzbekistan $B" gives each figure the
-  country named right before it.
-- **Kinds.** Cue words of the figure's clause decide (surplus, saving, loan, aid, fine,
-  contribution, agreements signed, foreign trade, exports, trade, investment, cost);
-  a change ("an increase of $5 billion") is ``turnover_change`` or ``investment_change``.
+  partner (or the five states) named last before it in its clause, with no other sum between.
+- **Said once.** A trade figure with no year takes the year of the document's last dated
+  trade figure ("In 2024 trade reached $X. ... - Kyrgyzstan: $Y"); a sum with no cue word
+  and a partner named before it takes the kind of money of the sentences just before.
+- **Kinds.** The noun right after a sum names it ("the $700 million pipeline" is a cost,
+  "$350 million worth loan" a loan); else cue words of the figure's clause decide (surplus,
+  saving, loan, aid, fine, contribution, agreements signed at a forum, trade with the world,
+  targets, exports, trade, investment, cost, and last "worth"); a change ("an increase of
+  $5 billion", "trade grew with Kyrgyzstan ($2.9 billion)") is ``turnover_change`` or
+  ``investment_change``.
 - **Not figures of the project.** A distance ("40 km north of"), a width, a shortening ("by
   600 km"), a speed ("1,200 km a day") and a unit price ("$80 a barrel") are left out.
-- **Features.** A section's figure ("the 390 km Tajik section") is the section's, not the
-  line's; a figure said of "each" of several lines is checked against each line.
+- **Features.** A section's figure ("the 390 km Tajik section", "Tajikistan (391 km)",
+  "410 km of the 966 km line") is the part's, not the line's; a figure said of "each" of
+  several lines is checked against each line.
 - **Currency.** Converted at the rate of the figure's year, else of the document's year.
 """
 
@@ -62,12 +69,19 @@ _PART_NAME = re.compile(
 )
 _NOT_NAMES = frozenset({"The", "A", "An", "Its", "This", "That", "Their", "Each"})
 _ABOUT_TRADE = frozenset(
-    {"trade_volume", "turnover_change", "investment", "investment_change", "growth_pct"}
+    {
+        "trade_volume",
+        "trade_volume_partial",
+        "turnover_change",
+        "investment",
+        "investment_change",
+        "growth_pct",
+    }
 )
 #: the name of a change in trade or investment ("an increase of $5 billion")
 _CHANGE = {"trade_volume": "turnover_change", "investment": "investment_change"}
 #: a trade figure with no year of its own takes the year of the document's last one
-_CARRY_YEAR = frozenset({"trade_volume", "turnover_change"})
+_CARRY_YEAR = frozenset({"trade_volume", "trade_volume_partial", "turnover_change"})
 _OF_A_PROJECT = frozenset({"cost", "length", "capacity", "volume", "cumulative_volume"})
 _OF_A_PROJECT |= {"loan", "aid", "contribution"}
 
@@ -306,8 +320,18 @@ class _Sentence:
     """One sentence's figures, read together (a comparison needs both of its figures)."""
 
     def __init__(
-        self, sentence, offset, src, inside, quantities, doc_year, rates, vocab, units, context
-    ):
+        self,
+        sentence: str,
+        offset: int,
+        src: Source,
+        inside: list[Mentioned],
+        quantities: list[Quantity],
+        doc_year: int | None,
+        rates: dict[str, dict[int, float]],
+        vocab: Vocabulary,
+        units: Units,
+        context: str | None,
+    ) -> None:
         self.s = sentence
         self.context = context
         quantities = _length_commas(quantities, units)
@@ -528,7 +552,8 @@ class _Sentence:
         tier2 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 2]
         # trade and investment words outrank cost words; a loan, aid or exports word competes
         # with either by its distance ("estimated at $850 million, with part of the loan")
-        near = weak + (tier1 or tier2)
+        tier3 = [(d, 100 + o, m) for c, t, d, o, m in general if not c and t == 3]
+        near = weak + (tier1 or tier2) or tier3
         if near:
             metric = min(near)[2]
         elif general:
@@ -542,6 +567,8 @@ class _Sentence:
             change or (i not in self.baseline and self._after_change_verb(q))
         ):
             return _CHANGE[metric]
+        if metric == "trade_volume" and self.v.part_year.search(self.s, a, b):
+            return "trade_volume_partial"  # "in the first five months of 2025"
         return metric
 
     def _partner_before(self, q: Quantity) -> bool:
