@@ -404,7 +404,7 @@ def test_metadata_csv_with_a_bom_and_missing_columns_is_extended_not_broken(tmp_
     ]
 
 
-def test_a_failed_write_takes_the_whole_batch_out_again(tmp_path, monkeypatch):
+def test_a_failed_write_takes_every_file_of_the_upload_out_again(tmp_path, monkeypatch):
     meta = tmp_path / "metadata.csv"
     meta.write_text("file,title,date\nold.html,Old,2020-01-01\n", encoding="utf-8")
     before = _listing(tmp_path)
