@@ -329,6 +329,9 @@ def test_the_checked_document_is_what_the_build_will_read(tmp_path):
     assert "Khorgos dry port" in text.text
     assert (html.title, html.date) == ("Page", None)
     assert "Khorgos dry port" in html.text
+    # an HTML page's date and title come from metadata.csv, so the check must pass them on
+    (dated,), _ = uploads.check([Upload("d.html", page, None, "2023-07-08")], tmp_path)
+    assert (dated.document.title, dated.document.date) == (None, "2023-07-08")
 
 
 @pytest.mark.parametrize(
