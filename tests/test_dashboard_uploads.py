@@ -329,6 +329,9 @@ def test_the_checked_document_is_what_the_build_will_read(tmp_path):
     assert "Khorgos dry port" in text.text
     assert (html.title, html.date) == ("Page", None)
     assert "Khorgos dry port" in html.text
+    # an HTML page's date and title come from metadata.csv, so the check must pass them on
+    (dated,), _ = uploads.check([Upload("d.html", page, None, "2023-07-08")], tmp_path)
+    assert (dated.document.title, dated.document.date) == (None, "2023-07-08")
 
 
 @pytest.mark.parametrize(
@@ -404,7 +407,7 @@ def test_metadata_csv_with_a_bom_and_missing_columns_is_extended_not_broken(tmp_
     ]
 
 
-def test_a_failed_write_takes_the_whole_batch_out_again(tmp_path, monkeypatch):
+def test_a_failed_write_takes_every_file_of_the_upload_out_again(tmp_path, monkeypatch):
     meta = tmp_path / "metadata.csv"
     meta.write_text("file,title,date\nold.html,Old,2020-01-01\n", encoding="utf-8")
     before = _listing(tmp_path)

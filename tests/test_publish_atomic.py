@@ -183,3 +183,55 @@ def test_a_reader_polling_through_rebuilds_never_finds_the_output_missing(tmp_pa
     assert len(seen) > 100, "the reader hardly ran"
     assert MISSING not in seen and INCOMPLETE not in seen
     assert len(set(seen)) >= 2  # it saw at least one swap
+
+
+def _builds(out: Path) -> set[str]:
+    return {p.name for p in (out.parent / ".builds").iterdir()}
+
+
+def test_older_builds_are_removed_and_the_replaced_one_is_kept(tmp_path, knowledge):
+    """A reader that resolved the link just before a swap can finish; older builds go."""
+    out = tmp_path / "build"
+    targets = []
+    for i, day in enumerate(("Monday", "Tuesday", "Wednesday")):
+        build(_corpus(tmp_path / f"c{i}", day), out, knowledge=knowledge)
+        link = os.readlink(out)
+        assert link.startswith(".builds/build-")  # under .builds/, which git ignores
+        targets.append(link.removeprefix(".builds/"))
+    assert len(set(targets)) == 3
+    assert _builds(out) == {targets[1], targets[2]}
+
+
+def test_a_failed_publish_leaves_nothing_half_written_and_says_why(
+    tmp_path, knowledge, monkeypatch
+):
+    out = tmp_path / "build"
+    build(_corpus(tmp_path / "c1", "Monday"), out, knowledge=knowledge)
+    before, builds = state(out), _builds(out)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("etl.build.write_geopackage", disk_full)
+    with pytest.raises(OSError, match="No space left on device"):
+        build(_corpus(tmp_path / "c2", "Tuesday"), out, knowledge=knowledge)
+    assert state(out) == before
+    assert _builds(out) == builds  # the new build's folder is gone again
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build.link-")] == []
+
+
+def test_an_output_that_is_a_plain_folder_is_kept_beside_the_builds_until_two_more(
+    tmp_path, knowledge
+):
+    """``--out`` holding a folder from an older tool: it is moved aside, not deleted."""
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "mine.txt").write_text("a user's file", encoding="utf-8")
+    build(_corpus(tmp_path / "c1", "Monday"), out, knowledge=knowledge)
+    assert out.is_symlink() and state(out) not in (MISSING, INCOMPLETE)
+    (kept,) = [n for n in _builds(out) if "-previous-" in n]
+    assert (tmp_path / ".builds" / kept / "mine.txt").read_text(encoding="utf-8") == (
+        "a user's file"
+    )
+    build(_corpus(tmp_path / "c2", "Tuesday"), out, knowledge=knowledge)
+    assert kept not in _builds(out)  # replaced twice: pruned like any older build
