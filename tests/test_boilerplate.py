@@ -132,6 +132,13 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
             "Dubai",
             "the operator said.",
         ),
+        # icon texts, a language switcher, a site credit, an image source, a time stamp
+        (
+            "mail-icon\nEN RU KZ\n12.03.2024 10:15\nImage source: Port of Aktau\n"
+            "The Aktau port grew.\nPORTNEWS.KZ",
+            "Image source: Port of Aktau",
+            "The Aktau port grew.",
+        ),
         # words of a notice inside a long article sentence do not make it a notice
         (
             "The ministry said it would accept cookies and biscuits as samples at the border "
