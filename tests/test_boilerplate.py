@@ -109,6 +109,7 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
         ("ASTANA - Kazakhstan signed the deal.", "ASTANA - ", "Kazakhstan signed"),
         ("CNPC - the operator - said so.", None, "CNPC - the operator"),
         ("THE RAILWAY - It was built in 2016.", None, "THE RAILWAY - It was"),
+        ("KASHGAR - OSH RAILWAY OPENS\nThe line opened.", None, "KASHGAR - OSH RAILWAY"),
         ("MOSCOW, Jan. 5 /TASS/. Russia said so.", "5 /TASS/", "Russia said so."),
         # a caption that is the whole story keeps its text and loses the credit
         ("A" * 800 + " built the road. EPA/JOHN SMITH", "EPA/JOHN SMITH", "built the road."),
