@@ -109,6 +109,7 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
         ("ASTANA - Kazakhstan signed the deal.", "ASTANA - ", "Kazakhstan signed"),
         ("CNPC - the operator - said so.", None, "CNPC - the operator"),
         ("THE RAILWAY - It was built in 2016.", None, "THE RAILWAY - It was"),
+        ("KASHGAR - OSH RAILWAY OPENS\nThe line opened.", None, "KASHGAR - OSH RAILWAY"),
         ("MOSCOW, Jan. 5 /TASS/. Russia said so.", "5 /TASS/", "Russia said so."),
         # a caption that is the whole story keeps its text and loses the credit
         ("A" * 800 + " built the road. EPA/JOHN SMITH", "EPA/JOHN SMITH", "built the road."),
@@ -131,6 +132,13 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
             + "\n\nBuy Cheap Flights To Dubai\n\nLeave a Reply\n",
             "Dubai",
             "the operator said.",
+        ),
+        # icon texts, a language switcher, a site credit, an image source, a time stamp
+        (
+            "mail-icon\nEN RU KZ\n12.03.2024 10:15\nImage source: Port of Aktau\n"
+            "The Aktau port grew.\nPORTNEWS.KZ",
+            "Image source: Port of Aktau",
+            "The Aktau port grew.",
         ),
         # words of a notice inside a long article sentence do not make it a notice
         (

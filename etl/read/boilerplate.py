@@ -326,8 +326,11 @@ def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
         rest = body[hit.end() :]
         if needs_detail and not hit.group("date"):
             continue
-        # "ASTANA - Kazakhstan ranked first...": a bare city needs a dash and a capital after it
-        if not detail and not ("-" in hit.group("sep") and rest[:1].isupper()):
+        # "ASTANA - Kazakhstan ranked first...": a bare city needs a dash and a sentence after
+        # it, not another capitalised heading word ("KASHGAR - OSH RAILWAY")
+        if not detail and not (
+            "-" in hit.group("sep") and rest[:1].isupper() and rest[1:2].islower()
+        ):
             continue
         if rest and not (rest[:1].isupper() or rest[:1] in "\"'(" or rest[:1].isdigit()):
             continue
