@@ -68,6 +68,10 @@ _TYPE_COLOURS: dict[str, str] = {
     "country": "#737373",
     "water_body": "#4292c6",
     "continent": "#bdbdbd",
+    # places of the regional supplement (geodata/places_supplement.csv)
+    "pass": "#dd3497",
+    "station": "#54278f",
+    "field": "#b15928",
     # partnerships and events
     "sister_cities": "#f768a1",
     "agreement": "#984ea3",

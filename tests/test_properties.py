@@ -171,6 +171,7 @@ def check_utf8_read_as_written(body: str) -> None:
     if cleaned.strip():
         assert isinstance(doc, Document)
         assert doc.text == cleaned
+        assert len(doc.text) == len(normalise(text))
 
 
 def check_damaged(knowledge, data: bytes, name: str) -> None:
