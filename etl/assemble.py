@@ -159,7 +159,7 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     found.facts = figures.extract_facts(
         text, sentences.spans, doc.path, doc.date, things, knowledge.rates
     )
-    return _frozen(found)
+    return _frozen(found, knowledge.countries)
 
 
 #: a described route whose ends lie this close to a registry line is that line (degrees, ~55 km)
@@ -215,7 +215,7 @@ def _offset_in(src: Source, surface: str) -> int:
     return max(i, 0)
 
 
-def _frozen(found: _Found) -> DocumentFindings:
+def _frozen(found: _Found, countries) -> DocumentFindings:
     """The document's findings as a frozen record that no longer needs the text."""
     doc = found.doc
 
@@ -236,6 +236,7 @@ def _frozen(found: _Found) -> DocumentFindings:
                 places=tuple(r.places),
                 coords=tuple((x, y) for x, y, *_ in r.geometry.coords),
                 source=src,
+                countries=tuple(countries.of(r.geometry)),
             )
             for r, src in found.routes
         ),

@@ -305,9 +305,8 @@ def _write(
                 chunk: list[dict[str, Any]] = []
                 for i, (feat, acc) in enumerate(by_layer[layer]):
                     feat.sources = merge.sources(acc)
-                    fd = _feature_dict(
-                        feat, acc.mentions, cs, acc.first_seen, point_countries.get(feat.id)
-                    )
+                    iso = point_countries.get(feat.id) or merge.countries(acc)
+                    fd = _feature_dict(feat, acc.mentions, cs, acc.first_seen, iso)
                     feat.sources = []
                     w.write(b"\n" if i == 0 else b",\n")
                     w.write(

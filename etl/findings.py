@@ -18,7 +18,7 @@ from etl.figures import Fact
 from etl.schema import Document, Place, Skipped, Source, Unresolved
 
 #: bump when the byte form changes (the code version covers it too; this names it)
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,8 @@ class RouteFinding:
     places: tuple[Place, ...]
     coords: tuple[tuple[float, float], ...]
     source: Source
+    #: the countries the line crosses, in order (found here, in parallel, and cached)
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +179,7 @@ def to_bytes(outcome: Outcome) -> bytes:
                     [t.place(p) for p in x.places],
                     [list(c) for c in x.coords],
                     t.src(x.source),
+                    list(x.countries),
                 ]
                 for x in f.routes
             ],
@@ -315,8 +318,9 @@ def _decode(obj: dict[str, Any]) -> Outcome:
                 tuple(place(p) for p in pl),
                 tuple((_num(x), _num(y)) for x, y in coords),
                 src(s),
+                tuple(_typed(c, str) for c in iso),
             )
-            for layer, kind, parts, text, pl, coords, s in obj["ro"]
+            for layer, kind, parts, text, pl, coords, s, iso in obj["ro"]
         ),
         events=tuple(
             EventFinding(

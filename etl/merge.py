@@ -109,6 +109,7 @@ class Merge:
                 rf.type,
                 rf.coords,
                 tuple(p.name for p in rf.places),
+                rf.countries,
             )
             self._describe(fid, base)
             notes.append((fid, rf.source, rf.text, 0.6))
@@ -264,7 +265,7 @@ class Merge:
             )
         if key in self.registry.entries:
             return _entry_feature(self.registry.entries[key])
-        name, layer, kind, coords, endpoints = acc.base
+        name, layer, kind, coords, endpoints, _countries = acc.base
         return Feature(
             id=key,
             name=name,
@@ -338,6 +339,14 @@ class Merge:
         _add_figure(feat, entry, figure_keys)
 
     # ---- reading back -------------------------------------------------------------------
+
+    @staticmethod
+    def countries(acc: _Acc) -> list[str] | None:
+        """An inferred route's countries, found when it was extracted (None for others)."""
+        base = acc.base
+        if base is not None and len(base) == 6:
+            return list(base[5])
+        return None
 
     def sources(self, acc: _Acc) -> list[Source]:
         """A feature's source sentences, in document order."""
