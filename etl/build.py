@@ -250,7 +250,7 @@ def _extract_all(
             take(outcome)
     finally:
         bar.close()
-    if cache is not None and progress:
+    if cache is not None and bar.enabled:
         print(
             f"  findings cache: {cache.hits} reused, {cache.misses} extracted"
             + (f" ({cache.rejected} entries not trusted)" if cache.rejected else ""),

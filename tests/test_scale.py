@@ -303,9 +303,18 @@ def test_a_cache_folder_others_can_write_is_not_used(knowledge, tmp_path, capsys
     assert not list(cache.iterdir())
 
 
-def test_progress_in_a_log_is_one_line_per_tenth(knowledge, tmp_path, capsys):
+def test_progress_in_a_log_is_one_line_per_tenth(knowledge, tmp_path, capsys, monkeypatch):
     """Written to a file (not a terminal): ten lines, 10 % to 100 %, with documents/s."""
     corpus = _corpus(tmp_path)
+    build(
+        corpus,
+        tmp_path / "q" / "b",
+        knowledge=knowledge,
+        progress=True,
+        options=RunOptions(cache=False, workers=1),
+    )
+    assert capsys.readouterr().err == ""  # a short build in a log: nothing but its warnings
+    monkeypatch.setattr("etl.progress.LOG_MIN_DOCUMENTS", 10)
     build(
         corpus,
         tmp_path / "o" / "b",
