@@ -303,8 +303,10 @@ def _write(
             with _Writer(target / f"{layer}.geojson", digest) as w:
                 w.write(b'{"type":"FeatureCollection","features":[')
                 chunk: list[dict[str, Any]] = []
+                held = 0  # source sentences in the chunk: what its memory grows with
                 for i, (feat, acc) in enumerate(by_layer[layer]):
                     feat.sources = merge.sources(acc)
+                    held += len(feat.sources)
                     iso = point_countries.get(feat.id) or merge.countries(acc)
                     fd = _feature_dict(feat, acc.mentions, cs, acc.first_seen, iso)
                     feat.sources = []
@@ -315,9 +317,9 @@ def _write(
                         ).encode("utf-8")
                     )
                     chunk.append(fd)
-                    if len(chunk) >= _GPKG_CHUNK:
+                    if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
                         write_geopackage(target / GEOPACKAGE, {layer: chunk})
-                        chunk = []
+                        chunk, held = [], 0
                 w.write(b"\n]}\n" if by_layer[layer] else b"]}\n")
                 if chunk or not by_layer[layer] or not (target / GEOPACKAGE).exists():
                     write_geopackage(target / GEOPACKAGE, {layer: chunk})
@@ -355,8 +357,9 @@ def _write(
     )
 
 
-#: features per GeoPackage write (memory stays bounded on a large layer)
+#: features, or source sentences, per GeoPackage write (memory stays bounded on a large layer)
 _GPKG_CHUNK = 2000
+_GPKG_CHUNK_SOURCES = 20_000
 
 
 def _chunks(rows: Iterator[dict], n: int) -> Iterator[list[dict]]:
