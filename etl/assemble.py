@@ -189,7 +189,7 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     found.facts = figures.extract_facts(
         text, sentences.spans, doc.path, doc.date, things, knowledge.rates
     )
-    return _frozen(found)
+    return _frozen(found, knowledge.countries)
 
 
 #: a described route whose ends lie this close to a registry line is that line (degrees, ~55 km)
@@ -285,7 +285,7 @@ def _offset_in(src: Source, surface: str) -> int:
     return max(i, 0)
 
 
-def _frozen(found: _Found) -> DocumentFindings:
+def _frozen(found: _Found, countries) -> DocumentFindings:
     """The document's findings as a frozen record that no longer needs the text."""
     doc = found.doc
 
@@ -307,6 +307,11 @@ def _frozen(found: _Found) -> DocumentFindings:
                 coords=tuple((x, y) for x, y, *_ in r.geometry.coords),
                 source=src,
                 section_of=r.section_of,
+                # an inferred route claims the countries of the places it names, not those
+                # a straight line between them clips (found here, in parallel, and cached)
+                countries=tuple(
+                    sorted({c for x, y, *_ in r.geometry.coords for c in countries.of(Point(x, y))})
+                ),
             )
             for r, src in found.routes
         ),

@@ -255,7 +255,7 @@ def _extract_all(
             take(outcome)
     finally:
         bar.close()
-    if cache is not None and progress:
+    if cache is not None and bar.enabled:
         print(
             f"  findings cache: {cache.hits} reused, {cache.misses} extracted"
             + (f" ({cache.rejected} entries not trusted)" if cache.rejected else ""),
@@ -309,11 +309,12 @@ def _write(
                 w.write(b'{"type":"FeatureCollection","features":[')
                 chunk: list[dict[str, Any]] = []
                 layer_rows: list[dict[str, Any]] = []
+                held = 0  # source sentences in the chunk: what its memory grows with
                 for i, (feat, acc) in enumerate(by_layer[layer]):
                     feat.sources = merge.sources(acc)
-                    fd = _feature_dict(
-                        feat, acc.mentions, cs, acc.first_seen, point_countries.get(feat.id)
-                    )
+                    held += len(feat.sources)
+                    iso = point_countries.get(feat.id) or merge.countries(acc)
+                    fd = _feature_dict(feat, acc.mentions, cs, acc.first_seen, iso)
                     feat.sources = []
                     w.write(b"\n" if i == 0 else b",\n")
                     w.write(
@@ -323,9 +324,9 @@ def _write(
                     )
                     chunk.append(fd)
                     layer_rows.append(fd)
-                    if len(chunk) >= _GPKG_CHUNK:
+                    if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
                         write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
-                        chunk = []
+                        chunk, held = [], 0
                 w.write(b"\n]}\n" if by_layer[layer] else b"]}\n")
                 if chunk or not by_layer[layer] or not (target / GEOPACKAGE).exists():
                     write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
@@ -369,8 +370,9 @@ def _write(
     )
 
 
-#: features per GeoPackage write (memory stays bounded on a large layer)
+#: features, or source sentences, per GeoPackage write (memory stays bounded on a large layer)
 _GPKG_CHUNK = 2000
+_GPKG_CHUNK_SOURCES = 20_000
 
 
 def _chunks(rows: Iterator[dict], n: int) -> Iterator[list[dict]]:

@@ -84,6 +84,8 @@ class RouteFinding:
     source: Source
     #: a section of a registry project: the project's id (the line follows its geometry)
     section_of: str | None = None
+    #: the countries the line crosses, in order (found here, in parallel, and cached)
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,7 @@ def to_bytes(outcome: Outcome) -> bytes:
                     [list(c) for c in x.coords],
                     t.src(x.source),
                     x.section_of,
+                    list(x.countries),
                 ]
                 for x in f.routes
             ],
@@ -341,8 +344,9 @@ def _decode(obj: dict[str, Any]) -> Outcome:
                 tuple((_num(x), _num(y)) for x, y in coords),
                 src(s),
                 _opt_str(sec),
+                tuple(_typed(c, str) for c in iso),
             )
-            for layer, kind, parts, text, pl, coords, s, sec in obj["ro"]
+            for layer, kind, parts, text, pl, coords, s, sec, iso in obj["ro"]
         ),
         events=tuple(
             EventFinding(

@@ -13,6 +13,7 @@ what it must and nothing is ever reused across versions.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,13 +65,15 @@ def load(registry_dir: Path | None = None, cache_dir: Path | None = None) -> Kno
 
 
 def _files(root: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        and p.relative_to(root).parts[0] not in _NOT_KNOWLEDGE
-    )
+    """Every data file under ``root``: not hidden, not the cache or a build (not walked)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        top = Path(dirpath) == root
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and not (top and d in _NOT_KNOWLEDGE)
+        )
+        found += [Path(dirpath) / f for f in filenames if not f.startswith(".")]
+    return sorted(found)
 
 
 def code_version() -> str:

@@ -110,6 +110,7 @@ class Merge:
                 rf.coords,
                 tuple(p.name for p in rf.places),
                 rf.section_of or "",
+                rf.countries,
             )
             self._describe(fid, base)
             notes.append((fid, rf.source, rf.text, 0.6))
@@ -267,7 +268,7 @@ class Merge:
             )
         if key in self.registry.entries:
             return _entry_feature(self.registry.entries[key])
-        name, layer, kind, coords, endpoints, section_of = acc.base
+        name, layer, kind, coords, endpoints, section_of, _countries = acc.base
         if section_of:
             return _section_feature(key, endpoints, coords, self.registry.entries[section_of])
         return Feature(
@@ -344,6 +345,14 @@ class Merge:
         _add_figure(feat, entry, figure_keys)
 
     # ---- reading back -------------------------------------------------------------------
+
+    @staticmethod
+    def countries(acc: _Acc) -> list[str] | None:
+        """An inferred route's countries, found when it was extracted (None for others)."""
+        base = acc.base
+        if base is not None and len(base) == 7:
+            return list(base[6])
+        return None
 
     def sources(self, acc: _Acc) -> list[Source]:
         """A feature's source sentences, in document order."""

@@ -6,9 +6,15 @@ from __future__ import annotations
 import sys
 import time
 
+#: a build of fewer documents is not long: no progress lines in a log (a terminal's bar stays)
+LOG_MIN_DOCUMENTS = 1000
+
 
 class Progress:
-    """Count documents done; show it as a ``tqdm`` bar on a terminal, or log each 10 %."""
+    """Count documents done; show it as a ``tqdm`` bar on a terminal, or log each 10 %.
+
+    ``enabled`` tells whether anything is written (a short build in a log stays quiet).
+    """
 
     def __init__(self, total: int, *, enabled: bool = True, stream=None) -> None:
         self.total = total
@@ -18,7 +24,10 @@ class Progress:
         self._bar = None
         self._next_tenth = 1
         self._t0 = time.perf_counter()
-        if self.enabled and _is_terminal(self.stream):
+        terminal = _is_terminal(self.stream)
+        if not terminal and total < LOG_MIN_DOCUMENTS:
+            self.enabled = False
+        if self.enabled and terminal:
             import tqdm
 
             tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes fork later

@@ -301,3 +301,28 @@ def test_a_cache_folder_others_can_write_is_not_used(knowledge, tmp_path, capsys
     assert result.reused == 0
     assert "can be written by other users" in capsys.readouterr().err
     assert not list(cache.iterdir())
+
+
+def test_progress_in_a_log_is_one_line_per_tenth(knowledge, tmp_path, capsys, monkeypatch):
+    """Written to a file (not a terminal): ten lines, 10 % to 100 %, with documents/s."""
+    corpus = _corpus(tmp_path)
+    build(
+        corpus,
+        tmp_path / "q" / "b",
+        knowledge=knowledge,
+        progress=True,
+        options=RunOptions(cache=False, workers=1),
+    )
+    assert capsys.readouterr().err == ""  # a short build in a log: nothing but its warnings
+    monkeypatch.setattr("etl.progress.LOG_MIN_DOCUMENTS", 10)
+    build(
+        corpus,
+        tmp_path / "o" / "b",
+        knowledge=knowledge,
+        progress=True,
+        options=RunOptions(cache=False, workers=1),
+    )
+    lines = [line for line in capsys.readouterr().err.splitlines() if " % " in line]
+    assert [line.split("%")[0].strip() for line in lines] == [str(10 * k) for k in range(1, 11)]
+    assert all("docs/s" in line and "s left" in line for line in lines)
+    assert lines[-1].split("%")[1].split()[0] == "12/12"

@@ -217,7 +217,7 @@ def _kill_when_started(cache: Path, pids, done) -> bool:
 
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not done():
-        if len(list(cache.glob("*/*"))) >= 2:
+        if len(list(cache.glob("*/*"))) >= 2 and pids():
             os.kill(pids()[0], signal.SIGKILL)
             return not done()
         time.sleep(0.05)
@@ -284,7 +284,13 @@ def test_a_local_worker_killed_mid_build_stops_with_one_line(knowledge, tmp_path
     me = psutil.Process()
 
     def workers() -> list[int]:
-        return [c.pid for c in me.children() if c.create_time() >= started]
+        # the build runs in a thread, so its workers come from a fork server (a child of
+        # this process, as is multiprocessing's resource tracker): kill a grandchild
+        return [
+            c.pid
+            for c in me.children(recursive=True)
+            if c.create_time() >= started and c.ppid() != me.pid
+        ]
 
     killed = _kill_when_started(cache, workers, lambda: not thread.is_alive())
     thread.join(300)

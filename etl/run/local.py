@@ -1,7 +1,10 @@
 """Extraction on this machine: in the build's own process, or in N worker processes.
 
 Worker processes are forked from the build process after the knowledge is loaded, so
-each starts with it in memory (shared pages, no second load). Batches of documents go out,
+each starts with it in memory (shared pages, no second load). A process that runs other
+threads (the dashboard's server) is not forked, since a fork copies locks other threads may
+hold: its workers start from a fork server and load the knowledge themselves, checking that
+its version is the build's. Batches of documents go out,
 byte forms of their findings come back; a bounded number of batches is in flight at a
 time, so memory does not grow with the corpus. A worker that dies (killed, out of memory)
 stops the build with one line; the previous build stays in place.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -47,6 +51,20 @@ def run(
     yield from _pool(jobs, knowledge, workers)
 
 
+def _load(registry_dir: str, version: str) -> None:
+    """A fork-server worker's start: the knowledge from disk, the same version as the build's."""
+    global _KNOWLEDGE
+    from pathlib import Path
+
+    from etl import knowledge as knowledge_mod
+
+    loaded = knowledge_mod.load(Path(registry_dir))
+    if loaded.version != version:
+        msg = "a worker process loaded other knowledge than the build's (files changed?)"
+        raise RuntimeError(msg)
+    _KNOWLEDGE = loaded
+
+
 def _work(items: list[tuple[str, bytes, dict[str, str] | None]]) -> list[bytes]:
     assert _KNOWLEDGE is not None
     return process_batch(items, _KNOWLEDGE)
@@ -69,9 +87,15 @@ def _pool(
     global _KNOWLEDGE
     _KNOWLEDGE = knowledge
     window: deque = deque()
-    ctx = multiprocessing.get_context("fork")
+    if threading.active_count() == 1:
+        ctx, init, args = multiprocessing.get_context("fork"), None, ()
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        init, args = _load, (str(knowledge.registry_dir), knowledge.version)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=init, initargs=args
+        ) as pool:
             batches = _batches(jobs)
             for batch in batches:
                 items = [(j.rel, j.data, j.metadata) for j in batch]
