@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shlex
 
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString
 
 from dashboard import filters as ft
 from dashboard import state

@@ -40,6 +40,7 @@ from etl.schema import (
     P_PRECISION,
     P_STATUS,
     P_TYPE,
+    PLACES,
 )
 
 _folium.apply()
@@ -239,7 +240,8 @@ def build_map(
                 else None,
                 smooth_factor=1.0,
             ).add_to(parent)
-            if opts.feature_labels and not large:
+            # places are named by the basemap's city and country labels already
+            if opts.feature_labels and not large and layer != PLACES:
                 names += labels_mod.feature_labels(
                     ((f["properties"], g) for f, g in zip(data["features"], geoms, strict=True)),
                     K_NAME,
