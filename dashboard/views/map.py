@@ -108,6 +108,8 @@ def map_page() -> None:
         zoom=target.zoom,
         fit=target.fit,
         labels=places,
+        # layers as cached static files, not inlined on every rerun (when Streamlit serves them)
+        data_url=data.static_url if st.get_option("server.enableStaticServing") else None,
     )
     layers = {layer: _rows(frames[layer], shown[layer]) for layer in view.layers}
     m = mapview.build_map(layers, basemap=basemap, options=options)
