@@ -309,7 +309,10 @@ def test_tables_and_the_sources_panel_show_the_text_literally(hostile_app):
     assert not at.exception
     panel = [h.value for h in at.get("html") if "atlas-provenance" in h.value]
     assert len(panel) == 1 and quote in inert_text(panel[0])
-    trade_rows, _, about = (d.value for d in at.dataframe)
+    frames = [d.value for d in at.dataframe]
+    # the panel beside the map (figures about the feature), the trade notes, the table
+    about = next(f for f in frames if "quote" in f.columns and "metric" in f.columns)
+    trade_rows = next(f for f in frames if "partner" in f.columns)
     kaz = trade_rows[trade_rows["from"] == "corpus"]
     assert list(kaz["quote"]) == list(b.facts[b.facts["subject"] == "KAZ"]["quote"])
     assert list(about["quote"]) == [quote]  # the figures about the dry port

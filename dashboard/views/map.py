@@ -313,9 +313,9 @@ def _panel(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, A
     with st.container(height=MAP_HEIGHT - 90, border=False):
         dossier = popups.dossier_html(p)
         figures = popups.figures_html(p)
+        st.html(f"<style>{_PANEL_CSS}</style>")
         st.html(
-            f"<style>{_PANEL_CSS}</style>"
-            + provenance.provenance_html(
+            provenance.provenance_html(
                 feature,
                 build.documents,
                 in_view=in_view,
@@ -458,7 +458,7 @@ def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
             )
     st.download_button(
         "All chosen layers as one GeoPackage",
-        data=functools.partial(render_geopackage, dict(offered)),
+        data=functools.partial(render_geopackage, dict(shown)),  # every chosen layer, empty or not
         file_name="atlas-filtered.gpkg",
         mime=_MIME["gpkg"],
         key="dl_all_gpkg",
