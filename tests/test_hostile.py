@@ -413,7 +413,10 @@ def test_in_a_browser_no_injected_script_runs_and_nothing_leaves_127_0_0_1(
                 page.wait_for_timeout(300)  # an <img src=x> fails (and fires onerror) by then
                 return [f.evaluate("() => window.__pwned") for f in page.frames]
 
-            query = urllib.parse.urlencode({"trade": TRADE_YEAR, "feature": DRY_PORT})
+            # a shared view wide enough for every feature (a selection alone zooms to it)
+            query = urllib.parse.urlencode(
+                {"trade": TRADE_YEAR, "feature": DRY_PORT, "view": "40,70,3"}
+            )
             page.goto(f"{url}/?{query}")
             try:
                 frame, _ = drawn(page, expect=every)
