@@ -426,6 +426,7 @@ def test_in_a_browser_no_injected_script_runs_and_nothing_leaves_127_0_0_1(
             panel = page.locator(".atlas-provenance")  # the sources of the selected feature
             assert quote in panel.inner_text() and TITLE in panel.inner_text()
             page.screenshot(path=str(ARTIFACTS / "hostile-map.png"))
+            frame, _ = drawn(page, expect=every)  # the map as it is now (a rerun may redraw it)
             assert f"“{quote}”" in frame.evaluate(OPEN_ONE, DRY_PORT)
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "hostile-popup.png"))
