@@ -56,15 +56,19 @@ POINT_ON_LINE = """fid => {
 }"""
 
 #: JavaScript in the map's iframe: the least distance on screen (pixels) between two drawn
-#: lines, over points sampled along the first
+#: lines, over points sampled along the middle of the first one's longest segment
 GAP = """([a, b]) => {
     const find = fid => { let f = null; window.map.eachLayer(l => {
         if (l.feature && l.feature.properties.fid === fid && l._parts) f = l; }); return f; };
     const la = find(a), lb = find(b);
     let best = Infinity;
-    for (const part of la._parts) for (let i = 0; i + 1 < part.length; i++)
-        for (let t = 0.1; t < 0.95; t += 0.2) {
-            const p = part[i].multiplyBy(1 - t).add(part[i + 1].multiplyBy(t));
+    let seg = null, len = -1;  // along the first line's longest drawn segment
+    for (const part of la._parts) for (let i = 0; i + 1 < part.length; i++) {
+        const d = part[i].distanceTo(part[i + 1]);
+        if (d > len) { len = d; seg = [part[i], part[i + 1]]; }
+    }
+    for (let t = 0.2; t < 0.85; t += 0.1) {
+            const p = seg[0].multiplyBy(1 - t).add(seg[1].multiplyBy(t));
             for (const q of lb._parts) for (let j = 0; j + 1 < q.length; j++)
                 best = Math.min(best, L.LineUtil.pointToSegmentDistance(p, q[j], q[j + 1]));
         }

@@ -6,7 +6,8 @@ installed folium (``tests/test_dashboard_folium.py``).
 - a ``Tooltip`` whose text reaches JavaScript as a JSON string, never a template literal;
 - ``GeoJson`` data from a URL loaded with ``fetch`` (folium's own way needs jQuery, which the
   map does not load), styled and put into its cluster once it arrives: large layers are
-  served as cached static files instead of being inlined in the page on every rerun.
+  served as cached static files instead of being inlined in the page on every rerun
+  (styled as each feature is added: a style set after drawing would skip the line offsets).
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ _AJAX = re.compile(
     re.S,
 )
 _FETCH = """fetch({{ this.embed_link|tojson }}).then(r => r.json()).then(d => {
+                \\1.options.style = function(feature) {return feature.properties.style;};
                 \\1_add(d);
-                \\1.setStyle(function(feature) {return feature.properties.style;});
                 const parent = {{ this._parent.get_name() }};
                 if (parent._featureGroup && parent.addLayers) { parent.addLayers(\\1.getLayers()); }
             });"""
