@@ -52,6 +52,10 @@ DRAWN = """() => {
     if (!window.map || !window.map._loaded) return -1;
     let n = 0;
     window.map.eachLayer(l => {
+        if (l._featureGroup && l.getLayers && !l.feature) {  // a cluster group: its points
+            n += l.getLayers().filter(c => c.feature && c.feature.properties.fid).length;
+            return;
+        }
         const p = l.feature && l.feature.properties;
         if (p && p.fid && l._renderer && ((l._parts && l._parts.length) || l._point)) n++;
     });
@@ -145,18 +149,28 @@ def synthetic_build(out: Path, n: int, seed: int = 7) -> Path:
     return out
 
 
-def map_html_size(build: Path) -> tuple[int, int]:
-    """Bytes of the map page for the whole build, and its feature count."""
+def map_html_size(build: Path) -> tuple[int, int, int, int]:
+    """Bytes of the map page for the whole build with the layers inlined, and as the
+    dashboard sends it (layers as static files, fetched and cached by the browser); the
+    bytes of those files; the feature count."""
     from dashboard import data, mapview
     from etl import countries
 
     b = data.read_build(build)
     cs = countries.load()
     basemap = mapview.prepare_basemap(zip(cs.iso3, cs.names, cs.geoms, strict=True))
-    m = mapview.build_map(
-        data.frames_of(b.features), basemap=basemap, options=mapview.MapOptions(titles=b.titles)
-    )
-    return len(mapview.map_html(m).encode("utf-8")), b.count
+    frames = data.frames_of(b.features)
+    m = mapview.build_map(frames, basemap=basemap, options=mapview.MapOptions(titles=b.titles))
+    inline = len(mapview.map_html(m).encode("utf-8"))
+    files: list[int] = []
+
+    def store(body: bytes) -> str:
+        files.append(len(body))
+        return f"/app/static/cache/{len(files)}.json"
+
+    options = mapview.MapOptions(titles=b.titles, data_url=store)
+    m = mapview.build_map(frames, basemap=basemap, options=options)
+    return inline, len(mapview.map_html(m).encode("utf-8")), sum(files), b.count
 
 
 def _map_script():
@@ -241,13 +255,17 @@ def paint_times(build: Path, expected: int, reloads: int) -> tuple[float, list[f
 
 
 def report(label: str, build: Path, runs: int, browser: bool) -> None:
-    size, count = map_html_size(build)
+    inline, size, files, count = map_html_size(build)
     print(f"\n{label}: {count} features")
-    print(f"  map HTML (basemap included)      {size / 1024:,.0f} KB   (aim < 500 KB)")
+    print(f"  map HTML, layers inlined          {inline / 1024:,.0f} KB")
+    print(
+        f"  map HTML per rerun, layers served {size / 1024:,.0f} KB   (aim < 500 KB); "
+        f"layer files {files / 1024:,.0f} KB, fetched once and cached"
+    )
     t = rerun_times(build, runs)
     print(
         f"  rerun after a filter change       median {statistics.median(t) * 1000:,.0f} ms, "
-        f"max {max(t) * 1000:,.0f} ms over {len(t)}   (aim < 300 ms)"
+        f"max {max(t) * 1000:,.0f} ms over {len(t)}   (aim < 500 ms)"
     )
     if browser:
         if not Path(CHROMIUM).exists():
@@ -256,7 +274,7 @@ def report(label: str, build: Path, runs: int, browser: bool) -> None:
         first, warm = paint_times(build, count, 5)
         print(
             f"  time to a painted map (Chromium)  first load {first:.2f} s, "
-            f"warm median {statistics.median(warm):.2f} s   (aim < 3 s)"
+            f"warm median {statistics.median(warm):.2f} s   (aim < 2 s)"
         )
 
 

@@ -451,3 +451,34 @@ def load_place_labels() -> list[Any]:
     except OSError:
         mtime = 0
     return _cached_place_labels(mtime)
+
+
+#: where the map's layers are written for the browser to fetch: served by Streamlit at
+#: ``/app/static/cache/`` (``server.enableStaticServing``), named by their content's hash
+STATIC_CACHE = Path(__file__).resolve().parent / "static" / "cache"
+STATIC_URL = "/app/static/cache"
+#: files kept: the newest, by when they were last written or asked for
+STATIC_KEEP = 300
+
+
+def static_url(body: bytes) -> str:
+    """Store a layer's GeoJSON as a static file named by its hash; its URL.
+
+    The same view asks for the same file, which the browser then has cached; a rerun sends
+    the map's page without the layers in it. Old files are removed beyond ``STATIC_KEEP``.
+    """
+    import hashlib
+
+    name = hashlib.sha256(body).hexdigest()[:24] + ".json"
+    path = STATIC_CACHE / name
+    if path.exists():
+        os.utime(path)
+    else:
+        STATIC_CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp.write_bytes(body)
+        os.replace(tmp, path)
+        files = sorted(STATIC_CACHE.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-STATIC_KEEP]:
+            old.unlink(missing_ok=True)
+    return f"{STATIC_URL}/{name}"

@@ -190,6 +190,9 @@ def test_exports_hold_exactly_the_filtered_features_and_match_atlas_export(
     filters = Filters(countries=("KAZ",), statuses=("operating",))
     for layer in LAYERS:
         expected = filter_features(layers[layer], filters)
+        if not expected:  # an empty layer offers no download
+            assert f"{layer}.geojson" not in downloads
+            continue
         got = json.loads(downloads[f"{layer}.geojson"]())
         assert got["type"] == "FeatureCollection"
         assert got["features"] == expected
@@ -338,7 +341,7 @@ def test_reset_clears_filters_and_the_map_view(dash_build):
     at = run("map", type="gas_pipeline", q="Line", view="45.000,80.000,7")
     assert len(table_ids(at)) == 3
     assert at.query_params["view"] == "45.000,80.000,7"
-    at.sidebar.button[0].click().run()
+    next(b for b in at.sidebar.button if b.label == "Reset the view").click().run()
     assert set(table_ids(at)) == all_ids(layers)
     assert dict(at.query_params) == {}
 

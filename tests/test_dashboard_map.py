@@ -221,3 +221,36 @@ def test_folium_patch_geojson_bounds_and_tooltip_text_as_json():
     html = m.get_root().render()
     assert json.dumps("a `tick` and ${x}") in html
     assert "`a `tick`" not in html
+
+
+def test_folium_patch_loads_a_layer_from_its_url_with_fetch():
+    """The installed folium's URL loader (jQuery) is replaced; the data stays out of the page."""
+    assert "fetch(" in _folium._fetching_template()
+    m = folium.Map()
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [70.0, 40.0]},
+             "properties": {"fid": "facilities/secret-name", "style": {}}}
+        ],
+    }  # fmt: skip
+    _folium.GeoJson(data, bounds=[[40, 70], [40, 70]], url="/app/static/cache/abc.json").add_to(m)
+    html = m.get_root().render()
+    assert 'fetch("/app/static/cache/abc.json")' in html
+    assert "secret-name" not in html and "$.ajax" not in html
+
+
+def test_static_layer_files_are_named_by_content_and_pruned(tmp_path, monkeypatch):
+    from dashboard import data
+
+    monkeypatch.setattr(data, "STATIC_CACHE", tmp_path)
+    monkeypatch.setattr(data, "STATIC_KEEP", 2)
+    a = data.static_url(b'{"a":1}')
+    assert a == data.static_url(b'{"a":1}')  # the same view, the same file (cached by the browser)
+    assert (
+        a.startswith("/app/static/cache/")
+        and (tmp_path / a.rsplit("/", 1)[1]).read_bytes() == b'{"a":1}'
+    )
+    data.static_url(b'{"b":2}')
+    data.static_url(b'{"c":3}')
+    assert len(list(tmp_path.glob("*.json"))) == 2

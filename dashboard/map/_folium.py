@@ -3,11 +3,17 @@ installed folium (``tests/test_dashboard_folium.py``).
 
 - GeoJSON is embedded with compact separators (a fifth smaller);
 - ``GeoJson`` can be told its bounds instead of walking every coordinate in Python;
-- a ``Tooltip`` whose text reaches JavaScript as a JSON string, never a template literal.
+- a ``Tooltip`` whose text reaches JavaScript as a JSON string, never a template literal;
+- ``GeoJson`` data from a URL loaded with ``fetch`` (folium's own way needs jQuery, which the
+  map does not load), styled and put into its cluster once it arrives: large layers are
+  served as cached static files instead of being inlined in the page on every rerun
+  (styled as each feature is added: a style set after drawing would skip the line offsets).
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,16 +32,55 @@ def apply() -> None:
     folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = dict(JSON_DUMPS)
 
 
+#: folium's way of loading GeoJSON from a URL (jQuery, synchronous)
+_AJAX = re.compile(
+    r"\$\.ajax\(\{\{ this\.embed_link\|tojson \}\}.*?\.done\((\{\{ this\.get_name\(\) \}\})_add\);",
+    re.S,
+)
+_FETCH = """fetch({{ this.embed_link|tojson }}).then(r => r.json()).then(d => {
+                \\1.options.style = function(feature) {return feature.properties.style;};
+                \\1_add(d);
+                const parent = {{ this._parent.get_name() }};
+                if (parent._featureGroup && parent.addLayers) { parent.addLayers(\\1.getLayers()); }
+            });"""
+
+
+def _fetching_template() -> str:
+    """folium's GeoJson template with its jQuery loader replaced by ``fetch``.
+
+    Raises ``RuntimeError`` when the installed folium's template no longer has the loader
+    this replaces (a test runs it against the installed folium).
+    """
+    source = inspect.getsource(folium.features.GeoJson)
+    start = source.index('_template = Template(\n        """') + len(
+        '_template = Template(\n        """'
+    )
+    template = source[start : source.index('"""', start)]
+    patched, n = _AJAX.subn(_FETCH.replace("\\\\1", "\\1"), template)
+    if n != 1:
+        msg = "folium's GeoJson template has changed: its URL loader was not found"
+        raise RuntimeError(msg)
+    return patched
+
+
 class GeoJson(folium.GeoJson):
-    """folium's ``GeoJson`` told its bounds (from shapely) instead of walking every coordinate.
+    """folium's ``GeoJson`` told its bounds (from shapely) instead of walking every coordinate,
+    and able to load its data from ``url`` (kept out of the page).
 
     ``st_folium`` asks the map for its bounds on every rerun; for the basemap and a large
     view, folium's pure-Python walk is a large part of the rerun.
     """
 
-    def __init__(self, data: Any, *, bounds: list[list[float]], **kwargs: Any) -> None:
+    _template = FoliumTemplate(_fetching_template())
+
+    def __init__(
+        self, data: Any, *, bounds: list[list[float]], url: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(data, **kwargs)
         self._bounds = bounds
+        if url is not None:
+            self.embed = False
+            self.embed_link = url
 
     def _get_self_bounds(self) -> list[list[float]]:
         return self._bounds

@@ -3,7 +3,8 @@ online tile choices (an option, never the default: the dashboard works offline).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import folium
@@ -62,10 +63,12 @@ def prepare_basemap(
     )
 
 
-_CACHE: dict[tuple[int, bool], tuple[Any, list[dict[str, Any]]]] = {}
+_CACHE: dict[tuple[int, bool], tuple[Any, list[dict[str, Any]], bytes]] = {}
 
 
-def add_basemap(m: folium.Map, basemap: Any, *, tinted: bool) -> None:
+def add_basemap(
+    m: folium.Map, basemap: Any, *, tinted: bool, data_url: Callable[[bytes], str] | None = None
+) -> None:
     """The outlines under everything; not interactive (clicks reach the features).
 
     The GeoJSON is made once per basemap and kept (walking every coordinate in Python took
@@ -75,11 +78,16 @@ def add_basemap(m: folium.Map, basemap: Any, *, tinted: bool) -> None:
     if hit is None or hit[0] is not basemap:
         if len(_CACHE) >= 4:
             _CACHE.clear()
-        hit = _CACHE[key] = (basemap, _features(basemap, tinted=tinted))
+        features = _features(basemap, tinted=tinted)
+        body = json.dumps(
+            {"type": "FeatureCollection", "features": features}, separators=(",", ":")
+        ).encode()
+        hit = _CACHE[key] = (basemap, features, body)
     features = hit[1]
     GeoJson(
         {"type": "FeatureCollection", "features": features},
         bounds=bounds_of(basemap.geometry),
+        url=data_url(hit[2]) if data_url else None,
         name="Country boundaries (Natural Earth)",
         interactive=False,
         smooth_factor=1.0,

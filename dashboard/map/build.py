@@ -12,7 +12,8 @@ feature's properties back to the page, which selects it by that id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ from etl.schema import (
     P_PRECISION,
     P_STATUS,
     P_TYPE,
+    PLACES,
 )
 
 _folium.apply()
@@ -139,6 +141,9 @@ class MapOptions:
     cluster: bool = True
     #: parallel lines of one corridor drawn side by side
     offsets: bool = True
+    #: stores a layer's GeoJSON (bytes) where the browser can fetch and cache it, and
+    #: returns its URL; None inlines the layers in the page
+    data_url: Callable[[bytes], str] | None = None
 
 
 def build_map(
@@ -173,7 +178,9 @@ def build_map(
     overlays.LineOffset().add_to(m)
     basemap_mod.add_tiles(m, opts.basemap)
     if basemap is not None and len(basemap):
-        basemap_mod.add_basemap(m, basemap, tinted=opts.basemap in basemap_mod.TILES)
+        basemap_mod.add_basemap(
+            m, basemap, tinted=opts.basemap in basemap_mod.TILES, data_url=opts.data_url
+        )
 
     total = sum(len(gdf) for gdf in layers.values() if gdf is not None)
     large = total > LARGE_VIEW
@@ -215,6 +222,7 @@ def build_map(
             GeoJson(
                 data,
                 bounds=bounds_of(geoms),
+                url=opts.data_url(geojson_bytes(data)) if opts.data_url else None,
                 name=layer,
                 control=False,
                 marker=folium.CircleMarker(radius=styles.DEFAULT_RADIUS) if has_points else None,
@@ -239,7 +247,8 @@ def build_map(
                 else None,
                 smooth_factor=1.0,
             ).add_to(parent)
-            if opts.feature_labels and not large:
+            # places are named by the basemap's city and country labels already
+            if opts.feature_labels and not large and layer != PLACES:
                 names += labels_mod.feature_labels(
                     ((f["properties"], g) for f, g in zip(data["features"], geoms, strict=True)),
                     K_NAME,
@@ -257,6 +266,12 @@ def build_map(
         bounds = opts.fit or DEFAULT_BOUNDS
         m.fit_bounds([list(b) for b in bounds], max_zoom=MAX_FIT_ZOOM)
     return m
+
+
+def geojson_bytes(data: Mapping[str, Any]) -> bytes:
+    """A layer's GeoJSON as the browser fetches it (compact; the same data gives the same
+    bytes, so the file's name can be its hash)."""
+    return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
 
 
 def map_html(m: folium.Map) -> str:

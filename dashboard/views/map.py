@@ -106,6 +106,8 @@ def map_page() -> None:
         zoom=target.zoom,
         fit=target.fit,
         labels=places,
+        # layers as cached static files, not inlined on every rerun (when Streamlit serves them)
+        data_url=data.static_url if st.get_option("server.enableStaticServing") else None,
     )
     layers = {layer: _rows(frames[layer], shown[layer]) for layer in view.layers}
     m = mapview.build_map(layers, basemap=basemap, options=options)
@@ -309,9 +311,9 @@ def _panel(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, A
     with st.container(height=MAP_HEIGHT - 90, border=False):
         dossier = popups.dossier_html(p)
         figures = popups.figures_html(p)
+        st.html(f"<style>{_PANEL_CSS}</style>")
         st.html(
-            f"<style>{_PANEL_CSS}</style>"
-            + provenance.provenance_html(
+            provenance.provenance_html(
                 feature,
                 build.documents,
                 in_view=in_view,
@@ -454,7 +456,7 @@ def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
             )
     st.download_button(
         "All chosen layers as one GeoPackage",
-        data=functools.partial(render_geopackage, dict(offered)),
+        data=functools.partial(render_geopackage, dict(shown)),  # every chosen layer, empty or not
         file_name="atlas-filtered.gpkg",
         mime=_MIME["gpkg"],
         key="dl_all_gpkg",
