@@ -6,8 +6,13 @@ points ``atlas build --scheduler`` at it, as a user would.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -49,23 +54,64 @@ def _same(a: Path, b: Path) -> None:
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs"
 
 
-def _cluster(**kw):
-    return distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        **kw,
-    )
+@contextlib.contextmanager
+def _cluster(tmp_path: Path, tls: dict[str, Path] | None = None):
+    """``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, as a user starts them.
+
+    Yields the scheduler's address and the workers' processes. Real commands, not
+    ``LocalCluster``: its worker processes re-run the test process's ``__main__``.
+    """
+    root = Path(__file__).resolve().parent.parent
+    info = tmp_path / "scheduler.json"
+    scheduler = [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1"]
+    scheduler += ["--port", "0", "--dashboard-address", ":0", "--scheduler-file", str(info)]
+    worker = [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info)]
+    worker += ["--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
+    if tls:
+        scheduler += ["--protocol", "tls", "--tls-ca-file", str(tls["ca"])]
+        scheduler += ["--tls-cert", str(tls["scheduler_cert"])]
+        scheduler += ["--tls-key", str(tls["scheduler_key"])]
+        worker += ["--tls-ca-file", str(tls["ca"]), "--tls-cert", str(tls["worker_cert"])]
+        worker += ["--tls-key", str(tls["worker_key"])]
+    log = (tmp_path / "cluster.log").open("wb")
+    procs = [subprocess.Popen(scheduler, cwd=root, stdout=log, stderr=log)]
+    try:
+        deadline = time.monotonic() + 120
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)
+        address = json.loads(info.read_text())["address"]
+        procs += [subprocess.Popen(worker, cwd=root, stdout=log, stderr=log) for _ in range(2)]
+        security = None
+        if tls:
+            from distributed.security import Security
+
+            security = Security(
+                tls_ca_file=str(tls["ca"]),
+                tls_client_cert=str(tls["client_cert"]),
+                tls_client_key=str(tls["client_key"]),
+                require_encryption=True,
+            )
+        with distributed.Client(address, security=security, timeout=60) as client:
+            client.wait_for_workers(2, timeout=180)
+        yield address, procs[1:]
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
 
 
 def test_a_build_on_a_dask_cluster_gives_the_bytes_of_a_local_build(knowledge, tmp_path):
     corpus = _corpus(tmp_path)
     local = tmp_path / "local" / "build"
     build(corpus, local, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
-    with _cluster() as cluster:
-        address = cluster.scheduler_address
+    with _cluster(tmp_path) as (address, _):
         assert address.startswith("tcp://127.0.0.1:")
         out = tmp_path / "dask" / "build"
         code = cli.main(
@@ -168,9 +214,9 @@ def test_a_tls_cluster_builds_for_a_client_with_a_certificate_and_refuses_one_wi
         tls_client_key=str(certs["client_key"]),
         require_encryption=True,
     )
+    del security
     monkeypatch.setattr("etl.run.dask.CONNECT_TIMEOUT_S", 5)
-    with _cluster(security=security, protocol="tls://") as cluster:
-        address = cluster.scheduler_address
+    with _cluster(tmp_path, tls=certs) as (address, _):
         assert address.startswith("tls://127.0.0.1:")
         out = tmp_path / "tls" / "build"
         code = cli.main(
@@ -234,12 +280,11 @@ def test_a_dask_worker_killed_mid_build_changes_no_byte(knowledge, tmp_path, mon
     build(corpus, local, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
     cache = tmp_path / "cache"
     out = tmp_path / "dask" / "build"
-    with _cluster() as cluster, distributed.Client(cluster) as client:
-        pids = lambda: sorted(client.run(__import__("os").getpid).values())  # noqa: E731
+    with _cluster(tmp_path) as (address, workers):
         errors: list[BaseException] = []
 
         def run() -> None:
-            opts = RunOptions(cache_dir=cache, scheduler=cluster.scheduler_address)
+            opts = RunOptions(cache_dir=cache, scheduler=address)
             try:
                 build(corpus, out, knowledge=knowledge, options=opts)
             except BaseException as exc:  # handed to the test thread
@@ -247,6 +292,7 @@ def test_a_dask_worker_killed_mid_build_changes_no_byte(knowledge, tmp_path, mon
 
         thread = threading.Thread(target=run)
         thread.start()
+        pids = lambda: [w.pid for w in workers]  # noqa: E731
         killed = _kill_when_started(cache, pids, lambda: not thread.is_alive())
         thread.join(600)
     assert killed, "the build ended before a worker could be killed"
@@ -254,47 +300,39 @@ def test_a_dask_worker_killed_mid_build_changes_no_byte(knowledge, tmp_path, mon
     _same(local, out)
 
 
-def test_a_local_worker_killed_mid_build_stops_with_one_line(knowledge, tmp_path, monkeypatch):
-    """A worker process dies: one clear error, and the previous build is still there."""
-    import threading
-    import time
-
+def test_a_local_worker_killed_mid_build_stops_with_one_line(tmp_path):
+    """A worker process dies: one clear error line, and the previous build is still there."""
     import psutil
-
-    from etl._errors import BuildError
 
     corpus = _bigger_corpus(tmp_path, 4)
     out = tmp_path / "out" / "build"
-    build(corpus, out, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
+    root = Path(__file__).resolve().parent.parent
+    cmd = [sys.executable, "-m", "etl", "build", "--corpus", str(corpus), "--out", str(out)]
+    first = subprocess.run([*cmd, "--workers", "1"], cwd=root, capture_output=True, timeout=900)
+    assert first.returncode == 0, first.stderr
     before = {name: (out / name).read_bytes() for name in OUTPUTS}
     (corpus / "zz-new.txt").write_text("Trucks crossed from Khorgos to Almaty.\n")
-    cache = tmp_path / "cache"
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            build(corpus, out, knowledge=knowledge, options=RunOptions(cache_dir=cache, workers=2))
-        except BaseException as exc:  # handed to the test thread
-            errors.append(exc)
-
-    monkeypatch.setattr("etl.run.local.BATCH", 2)
-    started = time.time() - 1
-    thread = threading.Thread(target=run)
-    thread.start()
-    me = psutil.Process()
-
-    def workers() -> list[int]:
-        # the build runs in a thread, so its workers come from a fork server (a child of
-        # this process, as is multiprocessing's resource tracker): kill a grandchild
-        return [
-            c.pid
-            for c in me.children(recursive=True)
-            if c.create_time() >= started and c.ppid() != me.pid
-        ]
-
-    killed = _kill_when_started(cache, workers, lambda: not thread.is_alive())
-    thread.join(300)
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2", "--full"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    build_proc = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 300
+    killed = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        children = build_proc.children()
+        if len(children) >= 2:  # the workers have forked: they extract from here on
+            time.sleep(1.0)
+            children[0].kill()
+            killed = True
+            break
+        time.sleep(0.05)
+    _, err = proc.communicate(timeout=600)
     assert killed, "the build ended before a worker could be killed"
-    assert len(errors) == 1 and isinstance(errors[0], BuildError)
-    assert "worker process died" in str(errors[0]) and "\n" not in str(errors[0])
+    assert proc.returncode == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "worker process died" in lines[0], err
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before

@@ -3,8 +3,8 @@
 Worker processes are forked from the build process after the knowledge is loaded, so
 each starts with it in memory (shared pages, no second load). A process that runs other
 threads (the dashboard's server) is not forked, since a fork copies locks other threads may
-hold: its workers start from a fork server and load the knowledge themselves, checking that
-its version is the build's. Batches of documents go out,
+hold, and a fresh interpreter would re-run its ``__main__``: it extracts in its own process.
+Batches of documents go out,
 byte forms of their findings come back; a bounded number of batches is in flight at a
 time, so memory does not grow with the corpus. A worker that dies (killed, out of memory)
 stops the build with one line; the previous build stays in place.
@@ -43,26 +43,16 @@ def run(
     jobs: Iterable[Job], knowledge: Knowledge, workers: int
 ) -> Iterator[tuple[Job, findings.Outcome, bytes]]:
     """Each job's outcome and its byte form, in the order they are done."""
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        workers <= 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1  # a fork copies locks the other threads may hold
+    ):
         for job in jobs:
             outcome = process(job.rel, job.data, job.metadata, knowledge)
             yield job, outcome, findings.to_bytes(outcome)
         return
     yield from _pool(jobs, knowledge, workers)
-
-
-def _load(registry_dir: str, version: str) -> None:
-    """A fork-server worker's start: the knowledge from disk, the same version as the build's."""
-    global _KNOWLEDGE
-    from pathlib import Path
-
-    from etl import knowledge as knowledge_mod
-
-    loaded = knowledge_mod.load(Path(registry_dir))
-    if loaded.version != version:
-        msg = "a worker process loaded other knowledge than the build's (files changed?)"
-        raise RuntimeError(msg)
-    _KNOWLEDGE = loaded
 
 
 def _work(items: list[tuple[str, bytes, dict[str, str] | None]]) -> list[bytes]:
@@ -87,15 +77,9 @@ def _pool(
     global _KNOWLEDGE
     _KNOWLEDGE = knowledge
     window: deque = deque()
-    if threading.active_count() == 1:
-        ctx, init, args = multiprocessing.get_context("fork"), None, ()
-    else:
-        ctx = multiprocessing.get_context("forkserver")
-        init, args = _load, (str(knowledge.registry_dir), knowledge.version)
+    ctx = multiprocessing.get_context("fork")
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=init, initargs=args
-        ) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             batches = _batches(jobs)
             for batch in batches:
                 items = [(j.rel, j.data, j.metadata) for j in batch]
