@@ -71,7 +71,7 @@ _TYPE_COLOURS: dict[str, str] = {
     # places of the regional supplement (geodata/places_supplement.csv)
     "pass": "#dd3497",
     "station": "#54278f",
-    "field": "#b15928",
+    "field": "#bf812d",  # oil and gas fields of the supplement (ochre)
     # partnerships and events
     "sister_cities": "#f768a1",
     "agreement": "#984ea3",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import mapview, trade
+from dashboard.map import popups
 from etl.schema import (
     P_CAPACITY,
     P_CAPACITY_UNIT,
@@ -40,23 +41,22 @@ HOSTILE_HTML = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;y&
 
 
 def test_escape_of_none_numbers_and_quotes():
-    assert mapview._e(None) == ""
-    assert mapview._e(0) == "0"
-    assert mapview._e(HOSTILE) == HOSTILE_HTML
+    assert popups.e(None) == ""
+    assert popups.e(0) == "0"
+    assert popups.e(HOSTILE) == HOSTILE_HTML
 
 
 def test_tooltip_of_a_hostile_feature():
     props = {P_NAME: HOSTILE, P_TYPE: "gas_pipeline", P_STATUS: None, P_ID: "x/<b>"}
     assert mapview.tooltip_html(props) == (
         f"<b>{HOSTILE_HTML}</b><br>gas pipeline · status unknown"
-        '<br><span class="atlas-id">x/&lt;b&gt;</span>'
-    )
+    )  # the id is no longer shown: a click selects by the feature's own id property
 
 
 def test_tooltip_with_a_status_and_no_name():
     props = {P_TYPE: None, P_STATUS: "under_review", P_ID: "places/a"}
     assert mapview.tooltip_html(props) == (
-        '<b></b><br>unknown · under review<br><span class="atlas-id">places/a</span>'
+        "<b></b><br>unknown · under review"
     )
 
 
@@ -147,7 +147,7 @@ def test_popup_sources_are_escaped_titled_dated_and_counted():
         '<div class="atlas-q">“&lt;i&gt;Quote&lt;/i&gt; 1.”'
         '<div class="atlas-src">d1.txt, 2023-01-02</div></div>'
         '<div class="atlas-more">3 more: click the feature (or its table row) to read'
-        " them all below the map</div>"
+        " them all in the panel beside the map</div>"
     )
 
 
@@ -156,7 +156,7 @@ def test_popup_without_room_for_sources_says_how_many_there_are():
     assert "Sources (" not in html
     assert html.endswith(
         '<div class="atlas-more">2 source sentence(s): click the feature (or its table row)'
-        " to read them all below the map</div>"
+        " to read them all in the panel beside the map</div>"
     )
 
 

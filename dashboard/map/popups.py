@@ -204,7 +204,8 @@ def popup_html(
         ("countries", text(props.get(P_COUNTRIES)) or None),
         ("capacity", capacity_text(props)),
         ("length", length_text(props)),
-        ("cost", format_usd(props.get(P_COST_USD)) if not missing(props.get(P_COST_USD)) else None),
+        # a cost of nothing is no stated cost
+        ("cost", format_usd(props.get(P_COST_USD)) if props.get(P_COST_USD) else None),
         ("dates", dates_text(props)),
         ("location", props.get(P_PRECISION)),
         ("confidence", props.get(P_CONFIDENCE)),
