@@ -326,7 +326,10 @@ def test_a_local_worker_killed_mid_build_stops_with_one_line(tmp_path):
         children = build_proc.children()
         if len(children) >= 2:  # the workers have forked: they extract from here on
             time.sleep(1.0)
-            children[0].kill()
+            try:
+                children[0].kill()
+            except psutil.NoSuchProcess:  # that worker had just ended: try the next one
+                continue
             killed = True
             break
         time.sleep(0.05)
