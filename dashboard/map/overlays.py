@@ -250,6 +250,16 @@ class LineOffset(MacroElement):
                 if (!d || this instanceof L.Polygon) return;
                 this._parts = this._parts.map(function (p) { return shift(p, d); });
             };
+            // the hit test first checks the line's pixel bounds: widen them by the offset
+            var project = L.Polyline.prototype._project;
+            L.Polyline.prototype._project = function () {
+                project.call(this);
+                var d = Math.abs(this.options.offset || 0);
+                if (d && this._pxBounds) {
+                    this._pxBounds = L.bounds(this._pxBounds.min.subtract(L.point(d, d)),
+                                              this._pxBounds.max.add(L.point(d, d)));
+                }
+            };
             L.Polyline.prototype._atlasOffset = true;
         })();
         {% endmacro %}

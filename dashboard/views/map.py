@@ -7,6 +7,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
 import streamlit as st
 from shapely.geometry import shape
@@ -90,7 +91,7 @@ def map_page() -> None:
         )
 
     year_view = trade.year_view(trade_table, view.trade_year) if view.trade_year else None
-    target = _target(build, view, shown)
+    target = _target(build, view, shown, frames)
     options = mapview.MapOptions(
         basemap=view.basemap,
         capacity=view.capacity,
@@ -151,7 +152,9 @@ class _Target:
     fit: tuple[tuple[float, float], tuple[float, float]] | None = None
 
 
-def _target(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]]) -> _Target:
+def _target(
+    build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]], frames: Any
+) -> _Target:
     """Where the map looks: it moves only when what is shown or selected changes.
 
     A change of filters fits the map to the features they keep; a new selection zooms to
@@ -166,9 +169,9 @@ def _target(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, 
         if view.map_view is not None:
             target = _Target(center=view.map_view[:2], zoom=view.map_view[2])
         elif view.selected:
-            target = _fit(build, view, shown, selected_changed=True)
+            target = _fit(build, view, shown, frames, selected_changed=True)
         else:
-            target = _fit(build, view, shown, selected_changed=True)
+            target = _fit(build, view, shown, frames, selected_changed=True)
     elif old != key:
         fly = ss.get(_FLY_TO)
         if fly is not None and old[4] != fly and fly[1] == "place":
@@ -178,19 +181,19 @@ def _target(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, 
             bounds = mapview.bounds_of_features([feature]) if feature else None
             target = _Target(fit=_box(bounds)) if bounds else target
         else:
-            target = _fit(build, view, shown, selected_changed=old[3] != view.selected)
+            target = _fit(build, view, shown, frames, selected_changed=old[3] != view.selected)
     ss[_TARGET_KEY], ss[_TARGET] = key, target
     return target
 
 
-def _fit(build, view, shown, *, selected_changed: bool) -> _Target:
+def _fit(build, view, shown, frames, *, selected_changed: bool) -> _Target:
     if view.selected and selected_changed:
         feature = build.feature(view.selected)
         if feature is not None:
             return _Target(fit=_box(mapview.bounds_of_features([feature])))
     if view.filters == Filters() and view.extra == Extra() and view.layers == state.LAYERS:
         return _Target()  # everything: the region's default frame
-    bounds = mapview.bounds_of_features(_framed(shown))
+    bounds = _framed_bounds(shown, frames)
     return _Target(fit=_box(bounds)) if bounds else _Target()
 
 
@@ -199,14 +202,25 @@ def _fit(build, view, shown, *, selected_changed: bool) -> _Target:
 REGION = (25.0, 15.0, 135.0, 60.0)
 
 
-def _framed(shown: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _framed_bounds(shown: dict[str, list[dict[str, Any]]], frames: Any) -> Any:
     """What a fit frames: the projects shown (places only when there are none), and of
-    those the ones in the region when there are any."""
-    projects = [f for layer, fs in shown.items() if layer != PLACES for f in fs]
-    chosen = projects or [f for fs in shown.values() for f in fs]
-    region = shapely.box(*REGION)
-    inside = [f for f in chosen if f.get("geometry") and shape(f["geometry"]).intersects(region)]
-    return inside or chosen
+    those the ones in the region when there are any; [[south, west], [north, east]].
+
+    Vectorised over the layers' GeoDataFrames: a fit to 20,000 features costs milliseconds.
+    """
+    projects = {k: fs for k, fs in shown.items() if k != PLACES and fs}
+    chosen = projects or {k: fs for k, fs in shown.items() if fs}
+    geoms = [_rows(frames[k], fs).geometry.values for k, fs in chosen.items()]
+    if not geoms:
+        return None
+    arr = np.concatenate([np.asarray(g) for g in geoms])
+    arr = arr[~(shapely.is_missing(arr) | shapely.is_empty(arr))]
+    inside = arr[shapely.intersects(arr, shapely.box(*REGION))]
+    arr = inside if len(inside) else arr
+    if not len(arr):
+        return None
+    minx, miny, maxx, maxy = shapely.total_bounds(arr)
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def _box(bounds):
@@ -350,7 +364,6 @@ def _index(stamp: str, _build: data.Build, _places: list[Any]) -> SearchIndex:
 
 def _centroid(feature: dict[str, Any]) -> tuple[float, float]:
     import shapely
-    from shapely.geometry import shape
 
     g = shape(feature["geometry"])
     pt = (
