@@ -163,10 +163,10 @@ def filter_sql(filters: Filters, bbox: BBox | None = None) -> tuple[str, list[An
         where.append("\"precision\" IS DISTINCT FROM 'inferred'")
     # dates compare as text, as in etl.export (a partial "2019" bound included)
     if filters.date_from:
-        where.append("to_char(\"first_seen\", 'YYYY-MM-DD') >= %s")
+        where.append('"first_seen" COLLATE "C" >= %s')
         params.append(filters.date_from)
     if filters.date_to:
-        where.append("to_char(\"first_seen\", 'YYYY-MM-DD') <= %s")
+        where.append('"first_seen" COLLATE "C" <= %s')
         params.append(filters.date_to)
     if filters.docs:
         where.append(

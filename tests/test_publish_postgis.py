@@ -130,7 +130,7 @@ def test_types_keys_and_gist_indexes(pg, builds):
     for layer in LAYERS:
         assert cols[(layer, "countries")] == "_text"
         assert cols[(layer, "sources")] == "jsonb"
-        assert cols[(layer, "first_seen")] == "date"
+        assert cols[(layer, "first_seen")] == "text"  # ISO, of the precision the source gives
         assert cols[(layer, "mentions")] == "int4"
     srids = dict(
         _psql(pg, "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema='atlas_rt'")

@@ -18,16 +18,13 @@ from etl.schema import (
     P_COST_USD,
     P_COUNTRIES,
     P_DOSSIER_SOURCES,
-    P_END_DATE,
     P_ENDPOINTS,
     P_FIGURES,
     P_FINANCIERS,
-    P_FIRST_SEEN,
     P_LENGTH_KM,
     P_MENTIONS,
     P_REFERENCES,
     P_SOURCES,
-    P_START_DATE,
     P_START_YEAR,
     P_STATED_LENGTH_KM,
     PROPERTIES,
@@ -53,9 +50,8 @@ _KINDS: dict[str, str] = {
     P_COST_USD: FLOAT,
     P_CONFIDENCE: FLOAT,
     P_MENTIONS: INT,
-    P_FIRST_SEEN: DATE,
-    P_START_DATE: DATE,
-    P_END_DATE: DATE,
+    # dates stay ISO text: sources give a day, a month ("2024-09") or a year, and a date
+    # column would have to invent the rest; ISO text sorts and compares as dates do
     # the registry's dossier (status_date stays text: sources give a year, a month or a day)
     P_FINANCIERS: TEXT_LIST,
     P_CONTRACTORS: TEXT_LIST,
