@@ -203,7 +203,7 @@ def _extract_all(
     if options.cache:
         try:
             cache = FindingsCache(
-                options.cache_dir or settings.CACHE_DIR / "findings",
+                options.cache_dir or settings.FINDINGS_DIR,
                 knowledge.version,
                 code_version(),
             )

@@ -30,5 +30,7 @@ RATES_CSV = GEODATA / "exchange_rates.csv"
 TRADE_REFERENCE_CSV = GEODATA / "trade_china_central_asia.csv"
 #: the GeoNames index is built here once; ATLAS_CACHE_DIR moves it (tests share one)
 CACHE_DIR = Path(os.environ.get("ATLAS_CACHE_DIR", GEODATA / "cache"))
+#: per-document findings of incremental builds (``etl.run.cache``)
+FINDINGS_DIR = CACHE_DIR / "findings"
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_OUT = GEODATA / "build"

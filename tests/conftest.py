@@ -31,6 +31,17 @@ def knowledge():
     return load_knowledge()
 
 
+@pytest.fixture(autouse=True)
+def _own_findings_cache(tmp_path_factory, monkeypatch):
+    """Each test's in-process builds cache findings in a folder of their own.
+
+    The cache is keyed by the documents and the code on disk, not by what a test has
+    monkeypatched: a test that switches a filter off must not leave findings that a later
+    build of the same article would reuse.
+    """
+    monkeypatch.setattr(settings, "FINDINGS_DIR", tmp_path_factory.mktemp("findings"))
+
+
 def _layers(out: Path) -> dict[str, list[dict]]:
     layers = {}
     for path in sorted(out.glob("*.geojson")):

@@ -275,7 +275,7 @@ def test_a_dask_worker_killed_mid_build_changes_no_byte(knowledge, tmp_path, mon
     import threading
 
     monkeypatch.setattr("etl.run.dask.BATCH", 2)
-    corpus = _bigger_corpus(tmp_path, 4)
+    corpus = _bigger_corpus(tmp_path, 10)
     local = tmp_path / "local" / "build"
     build(corpus, local, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
     cache = tmp_path / "cache"
@@ -304,7 +304,7 @@ def test_a_local_worker_killed_mid_build_stops_with_one_line(tmp_path):
     """A worker process dies: one clear error line, and the previous build is still there."""
     import psutil
 
-    corpus = _bigger_corpus(tmp_path, 4)
+    corpus = _bigger_corpus(tmp_path, 10)
     out = tmp_path / "out" / "build"
     root = Path(__file__).resolve().parent.parent
     cmd = [sys.executable, "-m", "etl", "build", "--corpus", str(corpus), "--out", str(out)]
