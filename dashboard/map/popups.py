@@ -17,36 +17,37 @@ from dashboard.trade import format_usd
 from etl.schema import (
     P_CAPACITY,
     P_CAPACITY_UNIT,
+    P_COMPLETION_YEAR,
     P_CONFIDENCE,
+    P_CONTRACTORS,
     P_COST_USD,
     P_COUNTRIES,
+    P_DOSSIER_SOURCES,
     P_END_DATE,
     P_FIGURES,
+    P_FINANCIERS,
     P_FIRST_SEEN,
     P_LAYER,
     P_LENGTH_KM,
     P_MENTIONS,
     P_NAME,
+    P_OPERATOR,
+    P_OWNER,
     P_PRECISION,
     P_REFERENCES,
     P_SOURCES,
     P_START_DATE,
+    P_START_YEAR,
     P_STATED_LENGTH_KM,
     P_STATUS,
+    P_STATUS_DATE,
     P_TYPE,
 )
 
 # --- the registry's dossier fields (feature properties when the registry states them) ----------
 # The registry adds these to a project's properties where a public source states them; a
 # build without them simply shows none. ``dossier_sources`` maps a field to its source URLs.
-P_OWNER = "owner"
-P_OPERATOR = "operator"
-P_FINANCIERS = "financiers"
-P_CONTRACTORS = "contractors"
-P_START_YEAR = "start_year"
-P_COMPLETION_YEAR = "completion_year"
-P_STATUS_DATE = "status_date"
-P_DOSSIER_SOURCES = "dossier_sources"
+# The names are the schema's (``etl.schema``), defined there once.
 #: (property, label) in the order the panel shows them
 DOSSIER_FIELDS: tuple[tuple[str, str], ...] = (
     (P_OWNER, "owner"),
