@@ -17,19 +17,13 @@ from etl.assemble import extract
 from etl.build import RunOptions, build, read_corpus
 from etl.findings import DocInfo, DocumentFindings, PlaceFinding
 from etl.merge import Merge
-from etl.schema import Place, Source
+from etl.schema import LAYERS, Place, Source
 
 DATA = Path(__file__).parent / "data"
 ARTICLES = DATA / "articles"
+#: the build's text files, every layer of the schema included (power_lines too)
 OUTPUTS = (
-    "places.geojson",
-    "pipelines.geojson",
-    "railways.geojson",
-    "roads.geojson",
-    "corridors.geojson",
-    "facilities.geojson",
-    "partnerships.geojson",
-    "events.geojson",
+    *(f"{layer}.geojson" for layer in LAYERS),
     "facts.csv",
     "unresolved.csv",
     "manifest.json",

@@ -17,21 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from etl.schema import LAYERS
+
 distributed = pytest.importorskip("distributed")
 
 from etl import cli  # noqa: E402
 from etl.build import RunOptions, build  # noqa: E402
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
+#: the build's text files, every layer of the schema included (power_lines too)
 OUTPUTS = (
-    "places.geojson",
-    "pipelines.geojson",
-    "railways.geojson",
-    "roads.geojson",
-    "corridors.geojson",
-    "facilities.geojson",
-    "partnerships.geojson",
-    "events.geojson",
+    *(f"{layer}.geojson" for layer in LAYERS),
     "facts.csv",
     "unresolved.csv",
     "manifest.json",
