@@ -53,7 +53,7 @@ MONTHS = ["January", "March", "May", "June", "September", "November"]
 
 def synthetic_corpus(directory: Path, n: int, seed: int) -> int:
     """Write ``n`` articles of 8-20 sentences each; returns the total bytes written."""
-    from etl.gazetteer import load_cities
+    from etl.places.gazetteer import load_cities
 
     rng = random.Random(seed)
     gaz = load_cities()

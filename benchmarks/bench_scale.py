@@ -72,7 +72,7 @@ ARTICLE_BYTES = 4000
 
 def place_names() -> list[str]:
     """Cities of the region with 20,000 people or more, from the gazetteer index."""
-    from etl.gazetteer import load_cities
+    from etl.places.gazetteer import load_cities
 
     index = load_cities()._index
     region = {"KAZ", "KGZ", "TJK", "TKM", "UZB", "CHN", "AZE", "GEO", "TUR", "RUS"}
@@ -174,7 +174,7 @@ def run_build(args: list[str], env: dict[str, str]) -> tuple[float, float, float
 
 def fresh_env(tmp: Path, name: str) -> dict[str, str]:
     """A fresh findings cache (the gazetteer index copied in, not rebuilt)."""
-    from etl import gazetteer
+    from etl.places import gazetteer
 
     cache = tmp / f"cache-{name}"
     cache.mkdir()

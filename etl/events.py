@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from etl.resolve import ResolvedPlace
+from etl.places.resolve import ResolvedPlace
 
 MONTHS = {
     m: i + 1

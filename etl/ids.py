@@ -17,7 +17,7 @@ from etl.schema import EVENTS, PARTNERSHIPS, PLACES, Place
 from etl.text import ascii_fold
 
 if TYPE_CHECKING:
-    from etl.gazetteer import Gazetteer
+    from etl.places.gazetteer import Gazetteer
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 

@@ -17,10 +17,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl import __version__, countries, gazetteer, registry, settings
+from etl import __version__, countries, registry, settings
 from etl.figures import load_rates
 from etl.mentions import Matcher
-from etl.resolve import Resolver
+from etl.places import gazetteer
+from etl.places.resolve import Resolver
 
 #: data under geodata/ that is output or cache, not knowledge
 _NOT_KNOWLEDGE = {"cache", "build"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from etl.gazetteer import Gazetteer
+from etl.places.gazetteer import Gazetteer
 from etl.registry import Registry
 from etl.text import fold_name, is_word_boundary, lower_same_length
 

@@ -16,7 +16,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from etl._errors import RegistryError
-from etl.gazetteer import Gazetteer
+from etl.places.gazetteer import Gazetteer
 from etl.schema import (
     CAPACITY_UNITS,
     LINE_LAYERS,

@@ -27,8 +27,8 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from etl import settings
-from etl.gazetteer import Gazetteer
 from etl.geo import km
+from etl.places.gazetteer import Gazetteer
 from etl.schema import (
     CORRIDORS,
     R_AMBIGUOUS,
@@ -216,7 +216,7 @@ def _best(gazetteer: Gazetteer, name: str) -> Place | None:
     if not hits:
         return None
     # countries and regions by their own names first, then the region of interest by size
-    from etl.resolve import ROUTE_COUNTRIES
+    from etl.places.resolve import ROUTE_COUNTRIES
     from etl.schema import CORE_COUNTRIES
 
     def rank(h):

@@ -435,7 +435,9 @@ def test_trade_overlay_choropleth_and_flows_with_sources():
     for f in flows:
         lat_lon = f.locations
         base_mid = [(a + b) / 2 for a, b in zip(lat_lon[0], lat_lon[-1], strict=True)]
-        assert base_mid == pytest.approx([mapview.TRADE_ORIGIN[1], mapview.TRADE_ORIGIN[0]], abs=0.01)
+        assert base_mid == pytest.approx(
+            [mapview.TRADE_ORIGIN[1], mapview.TRADE_ORIGIN[0]], abs=0.01
+        )
         tip = lat_lon[3]
         assert box(50, 41, 85, 55).contains(Point(tip[1], tip[0])) or box(67, 37, 75, 41).contains(
             Point(tip[1], tip[0])

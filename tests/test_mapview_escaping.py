@@ -55,9 +55,7 @@ def test_tooltip_of_a_hostile_feature():
 
 def test_tooltip_with_a_status_and_no_name():
     props = {P_TYPE: None, P_STATUS: "under_review", P_ID: "places/a"}
-    assert mapview.tooltip_html(props) == (
-        "<b></b><br>unknown · under review"
-    )
+    assert mapview.tooltip_html(props) == ("<b></b><br>unknown · under review")
 
 
 def _popup_rows(html: str) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl._errors import RegistryError
-from etl.gazetteer import Gazetteer
+from etl.places.gazetteer import Gazetteer
 from etl.registry import load
 from etl.schema import Place
 

@@ -18,8 +18,8 @@ import pytest
 from etl._errors import RegistryError
 from etl.build import build
 from etl.cli import main
-from etl.gazetteer import Gazetteer
 from etl.io import read_features
+from etl.places.gazetteer import Gazetteer
 from etl.registry import load
 from etl.schema import Place
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from etl.gazetteer import Gazetteer
 from etl.mentions import Matcher
+from etl.places.gazetteer import Gazetteer
+from etl.places.resolve import PersonCues, Resolver
 from etl.registry import Registry
-from etl.resolve import PersonCues, Resolver
 from etl.schema import R_AMBIGUOUS, Place
 
 PLACES = [

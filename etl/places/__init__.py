@@ -1,2 +1,3 @@
-"""Reading places: the regional supplement, transliteration, people and organisations,
-qualifiers that set where a place must be."""
+"""Reading places: the gazetteer and its regional supplement, transliteration, people and
+organisations, qualifiers that set where a place must be, and resolution to one place.
+"""

@@ -2,7 +2,7 @@
 
 A reporter writes Shu or Chu, Zhetysu or Jetisu, Kyzylorda or Qyzylorda. The rules live in
 ``geodata/lexicon/transliteration.yaml``; this module only applies them. Callers decide which
-variants to keep (see ``etl.gazetteer``: never one that is already another place's name).
+variants to keep (see ``etl.places.gazetteer``: never one that is already another place's name).
 """
 
 from __future__ import annotations

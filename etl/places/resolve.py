@@ -20,10 +20,10 @@ import numpy as np
 import yaml
 
 from etl import settings
-from etl.gazetteer import Gazetteer, NameHit
 from etl.geo import km, km_to_many
 from etl.mentions import PLACE, Mention
 from etl.places import people, qualifiers
+from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
 from etl.text import fold_name, sentence_spans
