@@ -140,6 +140,39 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
             "Image source: Port of Aktau",
             "The Aktau port grew.",
         ),
+        # datelines in their real shapes go ("CITY:", "CITY. AGENCY - A ...", with a page prefix)
+        ("BEIJING: Chinese officials said so.", "BEIJING:", "Chinese officials said so."),
+        (
+            "date 2016-08-09 ASTANA. NORTHWIRE - A new ferry terminal opened in Kuryk.",
+            "NORTHWIRE",
+            "A new ferry terminal opened in Kuryk.",
+        ),
+        # ... but a sentence or heading that only starts with a place is not a dateline
+        ("Beijing said on Monday that the line would open.", None, "Beijing said"),
+        ("Astana: a city of contrasts, and the capital.", None, "Astana: a city"),
+        ("ASTANA: a city of contrasts.", None, "ASTANA: a city"),
+        ("NOTE: The figures are estimates.", None, "NOTE: The"),
+        ("Khorgos (Kazakhstan) - the port grew.", None, "Khorgos (Kazakhstan) - the"),
+        ("Khorgos (Kazakhstan) said the port grew.", None, "Khorgos (Kazakhstan) said"),
+        # a language menu on one line goes; a language named alone on a line stays
+        ("English Русский Қазақша O'zbek\nThe Aktau port grew.", "Қазақша", "The Aktau port grew."),
+        ("Kazakh\nThe Aktau port grew.", None, "Kazakh\nThe Aktau"),
+        # an agency reporting is not an author's bio
+        (
+            "The Aktau port grew fast this year, the operator said. " * 6
+            + "\nXinhua reports that its correspondent saw the new berth at Aktau.",
+            None,
+            "its correspondent saw the new berth at Aktau.",
+        ),
+        # a list the article introduces with a colon at its end stays
+        (
+            "The Aktau port grew fast this year, the operator said. "
+            * 6
+            + "\nThe trains will stop at three points:\nKhorgos Gateway yard on the border\n"
+            "Altynkol station next to it\nZharkent freight terminal further west",
+            None,
+            "Zharkent freight terminal further west",
+        ),
         # words of a notice inside a long article sentence do not make it a notice
         (
             "The ministry said it would accept cookies and biscuits as samples at the border "

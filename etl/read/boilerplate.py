@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from etl import settings
+from etl.text import normalise
 
 #: the marker file; a newcomer adds a marker there, not here
 LEXICON = settings.GEODATA / "lexicon" / "boilerplate.yaml"
@@ -38,6 +39,10 @@ NOTICE_MAX = 400
 TAIL = 160
 #: a line this short without a final stop, just above the closing boilerplate, belongs to it
 TAIL_LINE_MAX = 60
+#: a headline in a list of other stories that closes the page is at most this long
+HEADLINE_MAX = 160
+#: a line ending like this is prose that ended (the article's last paragraph)
+PROSE_END = (".", "!", "?", '"', "'", ")")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,13 @@ class Markers:
     dateline_caps: re.Pattern[str]
     dateline_title: re.Pattern[str]
     not_datelines: frozenset[str]
+    list_item_end: re.Pattern[str]
+    headline_run_min_lines: int
+    headline_min_words: int
+    language_line: re.Pattern[str]
+    language_name: re.Pattern[str]
+    language_menu_min_names: int
+    bio: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -99,9 +111,16 @@ def load_markers(path: Path = LEXICON) -> Markers:
     )
     agency = r"(?:\([^()\n]{1,60}\)|/[A-Z][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$)"
-    caps = r"[A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+){0,3}"
+    # no "." inside a word: "ASTANA. KAZINFORM -" is a city and an agency, not one name
+    caps = r"(?:(?:ST|MT|FT)\.\s)?[A-Z][A-Z']+(?:[ -][A-Z][A-Z']+){0,3}"
     title = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
     country = rf"(?!(?i:{months})\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
+    # longest first, so that "Қазақша" is not read as "Қазақ" and a leftover
+    names = sorted(map(str, data["languages"]), key=len, reverse=True)
+    langs = _alternation([re.escape(normalise(n)) for n in names])
+    verbs = _alternation([re.escape(v) for v in data["bio_verbs"]])
+    roles = _alternation([re.escape(r) for r in data["bio_roles"]])
+    sep_lang = r"[\s|/•·,]"
     return Markers(
         list_header=re.compile(rf"(?:{_alternation(data['list_headers'])})\s*:?", flags),
         line=tuple(
@@ -135,15 +154,28 @@ def load_markers(path: Path = LEXICON) -> Markers:
         # case matters here: a dateline's city is in capitals ("ALMATY, Kazakhstan, July 1.")
         dateline_caps=re.compile(
             rf"(?P<place>{caps})(?:,\s*(?P<country>{country}))?"
-            rf"(?:,?\s*(?P<date>{date}))?(?:,?\s*(?P<agency>{agency}))?"
+            rf"(?:,?\s*(?P<date>{date}))?(?:[,.]?\s*(?P<agency>{agency}))?"
             rf"(?:\s*-\s*{date})?(?P<sep>{sep})"
         ),
-        # a place in title case is a dateline only with a date: "Tashkent, Uzbekistan, Sept. 9"
+        # a place in title case is a dateline only with a date ("Tashkent, Uzbekistan,
+        # Sept. 9") or an agency in brackets ("Bishkek (Agency) -"; see _dateline)
         dateline_title=re.compile(
-            rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?[,.]\s*(?P<date>{date})\.?"
+            rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?"
+            rf"(?:[,.]\s*(?P<date>{date})\.?)?"
             rf"(?:\s*(?P<agency>{agency}))?(?P<sep>{sep})"
         ),
         not_datelines=frozenset(w.upper() for w in data["not_datelines"]),
+        list_item_end=re.compile(rf"(?:{_alternation(data['list_item_endings'])})\s*$"),
+        headline_run_min_lines=int(data["headline_run_min_lines"]),
+        headline_min_words=int(data["headline_min_words"]),
+        language_line=re.compile(rf"(?:{sep_lang}*(?:{langs})(?!\w))+{sep_lang}*", flags),
+        language_name=re.compile(rf"(?:{langs})(?!\w)", flags),
+        language_menu_min_names=int(data["language_menu_min_names"]),
+        # case matters: a bio opens with a person's capitalised name
+        bio=re.compile(
+            r"(?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+){1,3}),?"
+            rf" (?:{verbs})\b[^.!?\n]{{0,120}}?\b(?i:{roles})\b"
+        ),
     )
 
 
@@ -190,6 +222,14 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
             spans.append((lead, lead + len(body), "related"))
             i = _drop_list(text, lines, i + 1, m, spans)
             continue
+        if m.language_line.fullmatch(body):
+            after = _drop_language_menu(text, lines, i, m, spans)
+            if after > i:
+                i = after
+                continue
+        if start >= half and m.bio.match(body):
+            i = _drop_bio(text, lines, i, m, spans)
+            continue
         kind = _line_kind(body, m)
         if kind is None and body in seen and len(body) >= m.repeat_min_chars:
             kind = "repeat"
@@ -215,7 +255,123 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
                 dateline = dateline or place
         i += 1
     _sweep_tail(text, lines, spans)
+    _closing_headlines(text, lines, m, spans)
     return _apply(text, spans, dateline)
+
+
+def _covered_by(spans: list[tuple[int, int, str]]):
+    """A test of whether ``[a, b)`` lies inside one of ``spans`` (taken as they are now)."""
+    dropped = sorted((s, e) for s, e, _ in spans)
+    starts = [s for s, _ in dropped]
+
+    def covered(a: int, b: int) -> bool:
+        i = bisect_right(starts, a) - 1
+        return i >= 0 and dropped[i][1] >= b
+
+    return covered
+
+
+def _body(text: str, line: tuple[int, int]) -> tuple[int, str]:
+    """Where a line's text starts, and the text without surrounding spaces."""
+    start, end = line
+    body = text[start:end].strip()
+    return (start + text[start:end].index(body[0]) if body else start), body
+
+
+def _drop_language_menu(
+    text: str, lines: list[tuple[int, int]], i: int, m: Markers, spans: list[tuple[int, int, str]]
+) -> int:
+    """Blank a language menu starting at line ``i``; return the line after it (``i`` if none).
+
+    A menu is a run of lines made only of language names ("English", "Русский", "Қазақ"),
+    with at least ``language_menu_min_names`` names in all; blank lines may part them.
+    """
+    run: list[tuple[int, str]] = []
+    j = i
+    while j < len(lines):
+        lead, body = _body(text, lines[j])
+        if body:
+            if not m.language_line.fullmatch(body):
+                break
+            run.append((lead, body))
+        j += 1
+    names = sum(len(m.language_name.findall(body)) for _, body in run)
+    if names < m.language_menu_min_names:
+        return i
+    spans.extend((lead, lead + len(body), "navigation") for lead, body in run)
+    return j
+
+
+def _drop_bio(
+    text: str, lines: list[tuple[int, int]], i: int, m: Markers, spans: list[tuple[int, int, str]]
+) -> int:
+    """Blank the author bio opening at line ``i``; return the first line after it.
+
+    With the bio go the lines just above it that are only the author's name (its heading)
+    and the lines below it that begin with the name or surname ("Doe studied in Almaty") or
+    are short without a final stop ("divider"); the first other line ends it.
+    """
+    name = m.bio.match(_body(text, lines[i])[1]).group("name")
+    words = name.split()
+    above = i - 1
+    while above >= 0:
+        lead, body = _body(text, lines[above])
+        if body and body != name:
+            break
+        if body:
+            spans.append((lead, lead + len(body), "bio"))
+        above -= 1
+    starts = re.compile(rf"(?:{re.escape(name)}|{re.escape(words[0])}|{re.escape(words[-1])})\b")
+    j = i
+    while j < len(lines):
+        lead, body = _body(text, lines[j])
+        if body:
+            short = len(body) <= TAIL_LINE_MAX and not body.endswith(PROSE_END)
+            if j > i and not (starts.match(body) or short):
+                break
+            spans.append((lead, lead + len(body), "bio"))
+        j += 1
+    return j
+
+
+def _closing_headlines(
+    text: str, lines: list[tuple[int, int]], m: Markers, spans: list[tuple[int, int, str]]
+) -> None:
+    """A run of headlines closing the page, after the last paragraph, is a related list.
+
+    Walking up from the end past blank lines and what is already dropped, lines that look
+    like headlines (up to ``HEADLINE_MAX`` characters, several words, no final stop; or a
+    teaser cut short with "...") are gathered. With at least ``headline_run_min_lines`` of
+    them, all in the second half of the page, and a paragraph above them (ending in a stop,
+    or far longer than a headline), they go. A list the article introduces ("The stations
+    are:") does not follow a stop, and stays.
+    """
+    covered = _covered_by(spans)
+    half = len(text) / 2
+    run: list[tuple[int, str]] = []
+    above = None
+    for line in reversed(lines):
+        lead, body = _body(text, line)
+        if not body or covered(lead, lead + len(body)):
+            continue
+        cut = m.list_item_end.search(body) is not None and len(body) <= 2 * HEADLINE_MAX
+        headline = (
+            len(body) <= HEADLINE_MAX
+            and len(body.split()) >= m.headline_min_words
+            and not body.endswith((".", ":", ";", ","))
+            and (body[:1].isupper() or body[:1].isdigit() or body[:1] in "\"'")
+        )
+        if line[0] < half or not (headline or cut):
+            above = body
+            break
+        run.append((lead, body))
+    # a paragraph ends with a stop, or is far longer than a headline (a page cut mid-sentence)
+    paragraph = above is not None and (
+        above.endswith(PROSE_END) or (len(above) > 2 * HEADLINE_MAX and not above.endswith(":"))
+    )
+    if not paragraph or len(run) < m.headline_run_min_lines:
+        return
+    spans.extend((lead, lead + len(body), "related") for lead, body in run)
 
 
 def _sweep_tail(text: str, lines: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> None:
@@ -225,13 +381,7 @@ def _sweep_tail(text: str, lines: list[tuple[int, int]], spans: list[tuple[int, 
     paragraph of the story and the comment prompts or related lists; walking up from the
     end, such lines are dropped until the first line of prose.
     """
-    dropped = sorted((s, e) for s, e, _ in spans)
-    starts = [s for s, _ in dropped]
-
-    def covered(a: int, b: int) -> bool:
-        i = bisect_right(starts, a) - 1
-        return i >= 0 and dropped[i][1] >= b
-
+    covered = _covered_by(spans)
     below = False
     half = len(text) / 2
     for start, end in reversed(lines):
@@ -242,7 +392,7 @@ def _sweep_tail(text: str, lines: list[tuple[int, int]], spans: list[tuple[int, 
         if covered(lead, lead + len(body)):
             below = True
             continue
-        if start < half or len(body) > TAIL_LINE_MAX or body.endswith((".", "!", "?", '"', "'")):
+        if start < half or len(body) > TAIL_LINE_MAX or body.endswith(PROSE_END[:-1]):
             return
         if below:
             spans.append((lead, lead + len(body), "related"))
@@ -301,6 +451,7 @@ def _drop_list(
                 body.startswith(("-", "*", "+"))
                 or (len(body) <= LIST_LINE_MAX and not body.endswith((".", '"', ":")))
                 or m.teaser.search(body) is not None
+                or m.list_item_end.search(body) is not None
             )
             if not listy:
                 return i
@@ -308,6 +459,10 @@ def _drop_list(
             spans.append((lead, lead + len(body), "related"))
         i += 1
     return i
+
+
+#: a sentence opening: a capital then a small letter, or the one-letter words "A" and "I"
+_SENTENCE_START = re.compile(r"[\"']?(?:[A-Z][a-z]|[AI]\s)")
 
 
 def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
@@ -324,12 +479,16 @@ def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
             continue
         detail = hit.group("country") or hit.group("date") or hit.group("agency")
         rest = body[hit.end() :]
-        if needs_detail and not hit.group("date"):
+        sep = hit.group("sep")
+        # "Bishkek (Agency) -": a title-case place with an agency in brackets and a dash
+        wired = (hit.group("agency") or "")[:1] in "(/" and "-" in sep
+        if needs_detail and not (hit.group("date") or wired):
             continue
-        # "ASTANA - Kazakhstan ranked first...": a bare city needs a dash and a sentence after
-        # it, not another capitalised heading word ("KASHGAR - OSH RAILWAY")
+        # "ASTANA - Kazakhstan ranked first...", "BEIJING: Chinese President...": a bare city
+        # needs a dash or a colon and a sentence after it, not another capitalised heading
+        # word ("KASHGAR - OSH RAILWAY") nor a lower-case word ("ASTANA: a city of")
         if not detail and not (
-            "-" in hit.group("sep") and rest[:1].isupper() and rest[1:2].islower()
+            ("-" in sep or ":" in sep) and _SENTENCE_START.match(rest) is not None
         ):
             continue
         if rest and not (rest[:1].isupper() or rest[:1] in "\"'(" or rest[:1].isdigit()):
