@@ -153,8 +153,10 @@ def load_markers(path: Path = LEXICON) -> Markers:
         prefix=re.compile(rf"\s*(?:(?:{_alternation(data['dateline_prefixes'])})\s*)+", flags),
         # case matters here: a dateline's city is in capitals ("ALMATY, Kazakhstan, July 1.")
         dateline_caps=re.compile(
-            rf"(?P<place>{caps})(?:,\s*(?P<country>{country}))?"
-            rf"(?:,?\s*(?P<date>{date}))?(?:[,.]?\s*(?P<agency>{agency}))?"
+            # "ASTANA. KAZINFORM - A new ...": an agency in capitals after a full stop
+            rf"(?P<place>{caps})(?:\.\s+(?P<wire>[A-Z][A-Z-]{{1,30}})(?=\s*-))?"
+            rf"(?:,\s*(?P<country>{country}))?"
+            rf"(?:,?\s*(?P<date>{date}))?(?:,?\s*(?P<agency>{agency}))?"
             rf"(?:\s*-\s*{date})?(?P<sep>{sep})"
         ),
         # a place in title case is a dateline only with a date ("Tashkent, Uzbekistan,
@@ -478,10 +480,11 @@ def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
         if any(w in m.not_datelines for w in words) or len(place.replace(".", "")) < 3:
             continue
         detail = hit.group("country") or hit.group("date") or hit.group("agency")
+        detail = detail or hit.groupdict().get("wire")
         rest = body[hit.end() :]
         sep = hit.group("sep")
         # "Bishkek (Agency) -": a title-case place with an agency in brackets and a dash
-        wired = (hit.group("agency") or "")[:1] in "(/" and "-" in sep
+        wired = (hit.group("agency") or "").startswith(("(", "/")) and "-" in sep
         if needs_detail and not (hit.group("date") or wired):
             continue
         # "ASTANA - Kazakhstan ranked first...", "BEIJING: Chinese President...": a bare city
