@@ -59,8 +59,10 @@ SUBJECT_REACH = 90
 #: a cue after the figure counts as this many times as far as one before it
 AFTER_WEIGHT = 3
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+#: where a clause ends: "GDP nears $500 billion, with intraregional trade above $10 billion"
+#: speaks of two things, one per clause
 _CLAUSE_BREAK = re.compile(
-    r";|,\s*(?:while|whereas|but|and|although)\b|\bwhile\b|\bwhereas\b", re.IGNORECASE
+    r";|,\s*(?:while|whereas|but|and|although|with)\b|\bwhile\b|\bwhereas\b", re.IGNORECASE
 )
 #: a word that can name a part: "Tajik", "Beineu–Bozoi", "first", "2nd"
 _PART_NAME = re.compile(
