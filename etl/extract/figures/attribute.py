@@ -180,6 +180,8 @@ class _Kind:
     tier: int = 1
     unless: re.Pattern[str] | None = None
     also: re.Pattern[str] | None = None
+    #: like ``unless``, read on the whole sentence ("contributing" in a sentence on trade)
+    unless_sentence: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,6 +218,7 @@ def load_vocabulary(path: Path = LEXICON_YAML) -> Vocabulary:
                 tier=int(k.get("tier", 1)),
                 unless=_rx(k.get("unless")),
                 also=_rx(k.get("also")),
+                unless_sentence=_rx(k.get("unless_sentence")),
             )
             for k in items
         )
@@ -528,8 +531,13 @@ class _Sentence:
         specific_spans = []
         strong, weak = [], []
         for order, kind in enumerate(self.v.specific):
+            if kind.unless_sentence is not None and kind.unless_sentence.search(self.s):
+                continue
             for m in kind.cue.finditer(self.s):
-                specific_spans.append((m.start(), m.end()))
+                if kind.unless is None or not kind.unless.search(self.s):
+                    # words of a kind the sentence rules out count as plain words: the
+                    # "trade" of "foreign trade" in "China accounted for 40% of its foreign trade"
+                    specific_spans.append((m.start(), m.end()))
                 if not a <= m.start() < b or distance(m) > CUE_REACH:
                     continue
                 if kind.unless is not None and kind.unless.search(clause_text):
