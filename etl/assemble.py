@@ -33,6 +33,7 @@ from etl.schema import (
     R_AMBIGUOUS,
     R_IMPLAUSIBLE,
     R_NO_CONTEXT,
+    R_UNKNOWN,
     Document,
     Place,
     Source,
@@ -88,6 +89,10 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     resolved = [
         r for r in resolved if projects.fits_enclosing_entry(r, registry_mentions, registry)
     ]
+    # "a power plant in Syr Darya": the river's name names the facility, not the river
+    river_named = list(projects.river_facilities(text, sentences, resolved, registry))
+    taken = {(start, end) for _, start, end in river_named}
+    resolved = [r for r in resolved if (r.mention.start, r.mention.end) not in taken]
     for r in resolved:
         found.places.append(
             (r.place, source(r.mention.start, r.mention.end), r.mention.surface, r.confidence)
@@ -129,6 +134,17 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
 
     for entry_id, start, end in projects.described_facilities(text, sentences, resolved, registry):
         if not any(e == entry_id for e, _, _ in found.entries):
+            found.entries.append((entry_id, source(start, end), text[start:end]))
+
+    for entry_id, start, end in river_named:
+        if entry_id is None:
+            why = "a facility named by a river's (or region's) name; no registry facility fits"
+            found.unresolved.append(
+                Unresolved(
+                    text[start:end], "facility", f"{R_UNKNOWN}: {why}", source(start, end), ""
+                )
+            )
+        elif not any(e == entry_id for e, _, _ in found.entries):
             found.entries.append((entry_id, source(start, end), text[start:end]))
 
     for chain in routes.find_chains(text):

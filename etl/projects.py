@@ -86,7 +86,7 @@ def _keys_of(m, entries) -> list[str]:
 
 #: nouns naming a facility type in running text
 _FACILITY_NOUNS = {
-    "power_plant": r"(?:[\w-]+ )?power (?:plant|station)",
+    "power_plant": r"(?:[\w-]+ )?power (?:plant|station)|TPP|TPS|CCGT",
     "hydropower_plant": r"hydro(?:power|electric)(?: power)? (?:plant|station)",
     "refinery": r"(?:oil )?refinery",
     "dry_port": r"(?:dry|waterless|inland) port",
@@ -96,7 +96,9 @@ _FACILITY_NOUNS = {
     "oil_field": r"oil field",
 }
 _FACILITY_RE = {k: re.compile(rf"\b{v}s?\b", re.IGNORECASE) for k, v in _FACILITY_NOUNS.items()}
-_POWER_FIGURE = re.compile(r"\b(\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s*(MW|GW)\b")
+_POWER_FIGURE = re.compile(
+    r"\b(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+)[\s-]*(MW|GW|megawatts?|gigawatts?)\b", re.IGNORECASE
+)
 #: how close a described facility must be to the place the sentence names (km)
 _NEAR_CITY_KM = 40.0
 _NEAR_REGION_KM = 150.0
@@ -117,7 +119,7 @@ def described_facilities(text, sentences, resolved, registry: Registry):
     for (s, e), places in sorted(by_sentence.items()):
         sentence = text[s:e]
         figures = [
-            float(v.replace(",", "")) * (1000 if u == "GW" else 1)
+            float(v.replace(",", "")) * (1000 if u.upper().startswith("G") else 1)
             for v, u in _POWER_FIGURE.findall(sentence)
         ]
         for kind, pattern in _FACILITY_RE.items():
@@ -142,6 +144,56 @@ def described_facilities(text, sentences, resolved, registry: Registry):
                         best = (d, entry.id)
             if best is not None:
                 yield best[1], s + noun.start(), s + noun.end()
+
+
+def river_facilities(text, sentences, resolved, registry: Registry):
+    """ "A 1,500-megawatt power plant ... in Syr Darya", "the Syr Darya thermal power plant":
+    a river's name (also a region's) with a facility noun names a facility, not the river.
+
+    Yields ``(entry_id, start, end)`` for the registry facility of that type whose name
+    holds the river's name in any spelling ("Syrdarya 1,500 MW") and whose capacity the
+    sentence states, if there is one; else ``(None, start, end)``: the mention goes to
+    ``unresolved.csv`` instead of vanishing behind the river.
+    """
+    for r in resolved:
+        if r.place.kind != "water_body":
+            continue
+        # one is "in" a region but "on" a river; a facility noun right after names it
+        named = (
+            any(p.match(text, r.mention.end + 1) for p in _FACILITY_RE.values())
+            and text[r.mention.end : r.mention.end + 1] == " "
+        )
+        if not named and not _IN_BEFORE.search(text, max(0, r.mention.start - 12), r.mention.start):
+            continue
+        s, e = sentences.around(r.mention.start)
+        sentence = text[s:e]
+        figures = {
+            float(v.replace(",", "")) * (1000 if u.upper().startswith("G") else 1)
+            for v, u in _POWER_FIGURE.findall(sentence)
+        }
+        for kind, pattern in _FACILITY_RE.items():
+            if pattern.search(sentence) is None:
+                continue
+            names = {_squash(r.mention.surface), _squash(r.place.name)}
+            found = [
+                entry.id
+                for entry in registry.entries.values()
+                if entry.type == kind
+                and any(n and n in _squash(a) for n in names for a in (entry.name, *entry.aliases))
+                and (entry.capacity in figures if figures and entry.capacity_unit == "MW" else True)
+            ]
+            yield (found[0] if len(found) == 1 else None), r.mention.start, r.mention.end
+            break
+
+
+_IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _squash(name: str) -> str:
+    """ "Syr Darya", "Syr-Darya" and "Syrdarya 1,500 MW" compared by their letters."""
+    from etl.text import fold_name
+
+    return re.sub(r"[^a-z]", "", fold_name(name).lower())
 
 
 #: a town named inside a project's name must lie this close to the project (degrees, ~110 km)

@@ -38,10 +38,21 @@ def money(text):
         ("It cost €300 million.", 300e6, "EUR"),
         ("It cost 3.5 billion yuan.", 3.5e9, "CNY"),
         ("It cost 15 billion soums.", 15e9, "UZS"),
+        # the dollar by its country letters alone, as some outlets print it
+        ("Trade came to US 95 billion.", 95e9, "USD"),
+        ("It cost US 2.3bn.", 2.3e9, "USD"),
     ],
 )
 def test_currency_words_and_scales(text, value, unit):
     assert money(text) == [(pytest.approx(value), unit)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["They told us 5 billion people watch.", "Route US 95 runs north.", "the US 12 km away"],
+)
+def test_us_without_a_scale_word_or_in_lower_case_is_no_money(text):
+    assert money(text) == []
 
 
 def test_a_ticker_is_no_figure():
@@ -320,6 +331,11 @@ def test_facts_never_raise_and_their_offsets_slice_the_cleaned_text(body, date):
         ("Kazakh exports to China were valued at $16 billion.", "export_volume"),
         ("The new plant is worth $90 million.", "cost"),
         ("Trade between the two is worth $41 billion.", "trade_volume"),
+        # the worth of goods delivered is no cost, and taxes paid are no cost either
+        ("Oil worth 60 billion U.S. dollars was delivered to China.", "goods_value"),
+        ("Crude oil arriving through the pipeline is worth $60 billion.", "goods_value"),
+        ("The firm paid $350 million of fees and taxes to the state.", "taxes_paid"),
+        ("The gas pipeline, built for $2 billion, delivered its first gas.", "cost"),
     ],
 )
 def test_worth_says_a_value_and_other_words_say_what(text, metric):

@@ -141,6 +141,12 @@ def test_role_after_a_name_marks_a_person():
             "The Chinese Shanghai Electric Power Transmission & Distribution won it",
             "The Chinese Shanghai Electric Power Transmission & Distribution",
         ),
+        # a legal form after a name, as written; the names inside are no towns
+        ("a freighter for Norway's Wilson ASA left", "Norway's Wilson ASA"),
+        ("Siemens AG and Almaty signed", "Siemens AG"),
+        ("built by Sinohydro S.A. in", "Sinohydro S.A."),
+        ("Udupi Cochin Shipyard Limited (CSL) said", "Udupi Cochin Shipyard Limited"),
+        ("the Aktau Port Authority said", "Aktau Port Authority"),
     ],
 )
 def test_organisations_publications_and_currencies(text, name):
@@ -152,6 +158,8 @@ def test_a_town_in_a_plain_sentence_is_no_organisation():
     cues = people.load_organisation_cues()
     text = "Trains from Almaty reach Khorgos in a day."
     assert people.organisation_spans(text, cues) == []
+    # "As" in a title-case headline is no legal form (only "AS", as written)
+    assert people.organisation_spans("Kazakhstan As A Transit Hub", cues) == []
 
 
 def test_qualifier_areas(knowledge):

@@ -257,6 +257,8 @@ class OrganisationCues:
     currencies: frozenset[str]
     #: lower-case nouns right before a name that make it a company ("producer Huaxin")
     role_before: frozenset[str] = frozenset()
+    #: legal forms after a name, case-sensitive ("Wilson ASA"; "As" in a headline is no form)
+    legal_suffixes: frozenset[str] = frozenset()
 
 
 @cache
@@ -271,6 +273,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         lowercase_suffixes=tuple(str(s).lower() for s in data.get("lowercase_suffixes") or []),
         currencies=frozenset(str(s).lower() for s in data.get("currencies") or []),
         role_before=frozenset(str(s).lower() for s in data.get("role_before") or []),
+        legal_suffixes=frozenset(str(s) for s in data.get("legal_suffixes") or []),
     )
 
 
@@ -284,6 +287,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     - a listed whole name ("Power of Siberia");
     - a capitalised run of up to six words holding a suffix word after its first word
       ("Xinjiang Tebian Electric", "The Astana Times", "Kazakhstan Railways");
+    - a capitalised run ending in a legal form, as written ("Wilson ASA", "Siemens AG");
     - a capitalised run followed by a lower-case suffix ("Kazinform news agency");
     - a capitalised run right before a currency word ("U.S. dollars");
     - a capitalised run right after a lower-case role noun ("the cement producer Huaxin").
@@ -305,6 +309,10 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
             spans.append((m.start(), end))
             continue
+        legal = _legal_form_end(text, m.start(), words, cues)
+        if legal != -1:
+            spans.append((m.start(), legal))
+            continue
         tail = lowered[end : end + 20].lstrip()
         before = text[max(0, m.start() - 20) : m.start()].split()
         if words[0][0].isupper() and before and before[-1] in cues.role_before:
@@ -316,6 +324,23 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         ) or (tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies):
             spans.append((m.start(), end))
     return spans
+
+
+def _legal_form_end(text: str, start: int, words: list[str], cues: OrganisationCues) -> int:
+    """Where a name ending in a company's legal form ends, as written ("Wilson ASA", "Siemens
+    AG and ..."), or -1. The run's word class stops at a dot, so "S.A." and "Ltd." are read
+    from the text after the word as well."""
+    pos = start
+    for i, w in enumerate(words):
+        pos = text.index(w, pos) + len(w)
+        if i == 0 or w in {"of", "and", "&"}:
+            continue
+        dotted = re.match(r"\.?(?:[A-Z]\.)*", text[pos : pos + 8]).group()
+        if w in cues.legal_suffixes:
+            return pos
+        if dotted and w + dotted in cues.legal_suffixes:
+            return pos + len(dotted)
+    return -1
 
 
 def _run_end(text: str, start: int, words: list[str]) -> int:

@@ -22,7 +22,7 @@ import yaml
 from etl import settings
 from etl.geo import km, km_to_many
 from etl.mentions import PLACE, Mention
-from etl.places import people, qualifiers
+from etl.places import people, plausibility, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
@@ -404,6 +404,13 @@ class Resolver:
                 words = _BRACKET_QUALIFIER.match(text, m.end).group().strip()
                 return Rejected(m, R_OUTSIDE, f"{words}: {listing}")
             hits = inside or hits
+        # a district of another city, or a homonym abroad by an alternate spelling: never
+        screened = plausibility.screen(
+            text, m.end, hits, self.gazetteer, doc_countries, anchors, qualifier
+        )
+        if not screened.hits:
+            return Rejected(m, screened.reason, screened.detail)
+        hits = screened.hits
         if len({h.place.key for h in hits}) == 1:
             best = hits[0]
             if best.place.kind == "city" and not self._credible(

@@ -59,8 +59,10 @@ SUBJECT_REACH = 90
 #: a cue after the figure counts as this many times as far as one before it
 AFTER_WEIGHT = 3
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+#: where a clause ends: "GDP nears $500 billion, with intraregional trade above $10 billion"
+#: speaks of two things, one per clause
 _CLAUSE_BREAK = re.compile(
-    r";|,\s*(?:while|whereas|but|and|although)\b|\bwhile\b|\bwhereas\b", re.IGNORECASE
+    r";|,\s*(?:while|whereas|but|and|although|with)\b|\bwhile\b|\bwhereas\b", re.IGNORECASE
 )
 #: a word that can name a part: "Tajik", "Beineu–Bozoi", "first", "2nd"
 _PART_NAME = re.compile(
@@ -178,6 +180,8 @@ class _Kind:
     tier: int = 1
     unless: re.Pattern[str] | None = None
     also: re.Pattern[str] | None = None
+    #: like ``unless``, read on the whole sentence ("contributing" in a sentence on trade)
+    unless_sentence: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,6 +218,7 @@ def load_vocabulary(path: Path = LEXICON_YAML) -> Vocabulary:
                 tier=int(k.get("tier", 1)),
                 unless=_rx(k.get("unless")),
                 also=_rx(k.get("also")),
+                unless_sentence=_rx(k.get("unless_sentence")),
             )
             for k in items
         )
@@ -526,8 +531,13 @@ class _Sentence:
         specific_spans = []
         strong, weak = [], []
         for order, kind in enumerate(self.v.specific):
+            if kind.unless_sentence is not None and kind.unless_sentence.search(self.s):
+                continue
             for m in kind.cue.finditer(self.s):
-                specific_spans.append((m.start(), m.end()))
+                if kind.unless is None or not kind.unless.search(self.s):
+                    # words of a kind the sentence rules out count as plain words: the
+                    # "trade" of "foreign trade" in "China accounted for 40% of its foreign trade"
+                    specific_spans.append((m.start(), m.end()))
                 if not a <= m.start() < b or distance(m) > CUE_REACH:
                     continue
                 if kind.unless is not None and kind.unless.search(clause_text):

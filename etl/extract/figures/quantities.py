@@ -86,6 +86,7 @@ class Units:
     times_the_others: float
     earth_circumference_km: float
     number_words: dict[str, float]
+    scaled_prefixes: dict[str, str]  # "US" -> USD: a currency only before a scale word
 
     def scale(self, word: str | None) -> float:
         if not word:
@@ -127,6 +128,9 @@ def load_units(units_path: Path = UNITS_YAML, currencies_path: Path = CURRENCIES
         times_the_others=float(comma["times_the_others"]),
         earth_circumference_km=float(comma["earth_circumference_km"]),
         number_words={k.lower(): float(v) for k, v in data["number_words"].items()},
+        scaled_prefixes={
+            str(k): str(v).upper() for k, v in (data.get("scaled_prefixes") or {}).items()
+        },
     )
 
 
@@ -145,6 +149,7 @@ class _Patterns:
     units: dict[str, re.Pattern[str]]
     rate_year: re.Pattern[str]
     rate_other: re.Pattern[str]
+    scaled: re.Pattern[str] | None
 
 
 @cache
@@ -167,6 +172,17 @@ def _patterns(units: Units) -> _Patterns:
         rf"{_NO_DIGIT_BEFORE}{amount}\s*(?:of\s+)?(?P<cur>{_alternation(units.suffixes)})\b",
         re.IGNORECASE,
     )
+    # "US 95 billion": case-sensitive letters, then a number and a scale word it cannot lack
+    scaled = None
+    if units.scaled_prefixes:
+        letters = "|".join(
+            re.escape(w) for w in sorted(units.scaled_prefixes, key=len, reverse=True)
+        )
+        scaled = re.compile(
+            rf"(?<![\w$€£¥₸₽.])(?-i:(?P<cur>{letters}))\s{{1,2}}(?P<num>{NUM})"
+            rf"(?:(?P<att>{attached})(?![\w])|\s*(?P<scale>{scale})\b)",
+            re.IGNORECASE,
+        )
     kinds = {}
     for name, (_, words) in units.kinds.items():
         alts = _alternation(words, case_sensitive=units.case_sensitive)
@@ -181,6 +197,7 @@ def _patterns(units: Units) -> _Patterns:
         units=kinds,
         rate_year=re.compile(rf"^\s*(?:{_alternation(units.per_year)})(?![a-z])", re.IGNORECASE),
         rate_other=re.compile(rf"^\s*(?:{_alternation(units.per_other)})(?![a-z])", re.IGNORECASE),
+        scaled=scaled,
     )
 
 
@@ -219,6 +236,9 @@ def parse(
         pos = max(q.end if q is not None else m.end(), m.start() + 1)
     for m in pats.suffix.finditer(text):
         found.append(_money(text, m, units, prefix=False))
+    if pats.scaled is not None:
+        for m in pats.scaled.finditer(text):
+            found.append(_scaled_money(text, m, units))
     for name, pattern in pats.units.items():
         unit, words = units.kinds[name]
         for m in pattern.finditer(text):
@@ -286,6 +306,18 @@ def _money(text: str, m: re.Match[str], units: Units, *, prefix: bool) -> Quanti
         comma_value=comma,
         code_prefix=prefix and cur.isalpha() and len(cur) == 3 and not scale_word,
     )
+
+
+def _scaled_money(text: str, m: re.Match[str], units: Units) -> Quantity:
+    """ "US 95 billion": the dollar said by its country letters alone."""
+    scale = units.scale(m.group("scale") or m.group("att"))
+    num = m.group("num")
+    comma = (
+        float(num.replace(",", ".")) * scale if _COMMA_GROUP.match(num) and scale >= 1e6 else None
+    )
+    code = units.scaled_prefixes[m.group("cur")]
+    value = number(num, units) * scale
+    return Quantity(MONEY, value, code, m.start(), m.end(), m.group(), comma_value=comma)
 
 
 def _year_like(num: str) -> bool:

@@ -1,0 +1,133 @@
+"""Candidates a careful reader would never pick, whatever their score.
+
+Two checks, run on a mention's candidates before they are scored (the words and thresholds
+are in ``geodata/lexicon/plausibility.yaml``):
+
+- **District of a city.** "Dongcheng District, Beijing" names a part of Beijing: only a
+  candidate in or near Beijing can be meant. A namesake elsewhere (a Dongcheng in Hainan)
+  is another place, so with none near the mention is left unresolved.
+- **Homonyms abroad.** A name the gazetteer knows only as an alternate spelling of a place
+  ("Chanak" for Canakkale, "Alat" for Olot) in a country the document never names is far
+  more often a local place the gazetteer lacks (a Tajik town Chanak, the port of Alat near
+  Baku) than that foreign town. Such a candidate does not win; with no other candidate the
+  mention goes to ``unresolved.csv`` with its candidates.
+
+Kept apart from ``resolve.py``'s scoring so that each rule can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+from etl.geo import km
+from etl.places.gazetteer import Gazetteer, NameHit
+from etl.schema import R_OUTSIDE, R_WEAK, Place
+
+PLAUSIBILITY_YAML = settings.LEXICON / "plausibility.yaml"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The words and thresholds of ``plausibility.yaml``."""
+
+    district_after: re.Pattern[str]
+    district_city_km: float
+    district_city_min_population: int
+    alternate_min_population: int
+
+
+@cache
+def load_rules(path: Path = PLAUSIBILITY_YAML) -> Rules:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words = "|".join(
+        r"\s+".join(map(re.escape, w.split()))
+        for w in sorted(data["district_words"], key=len, reverse=True)
+    )
+    return Rules(
+        district_after=re.compile(
+            rf"\s+(?:{words})\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)", re.IGNORECASE
+        ),
+        district_city_km=float(data["district_city_km"]),
+        district_city_min_population=int(data["district_city_min_population"]),
+        alternate_min_population=int(data["alternate_unnamed_country_min_population"]),
+    )
+
+
+@dataclass(frozen=True)
+class Screened:
+    """The candidates left; with none left, why (a reason of ``unresolved.csv``) and what."""
+
+    hits: list[NameHit]
+    reason: str = ""
+    detail: str = ""
+
+
+def screen(
+    text: str,
+    end: int,
+    hits: list[NameHit],
+    gazetteer: Gazetteer,
+    doc_countries: set[str],
+    anchors: list[Place],
+    qualifier: set[str] | None,
+    rules: Rules | None = None,
+) -> Screened:
+    """The candidates of the mention ending at ``end`` that pass both checks."""
+    rules = rules or load_rules()
+    district = _district_city(text, end, gazetteer, rules)
+    if district is not None:
+        words, city = district
+        near = [h for h in hits if km(h.place, city) <= rules.district_city_km]
+        if not near:
+            return Screened([], R_OUTSIDE, f"{words.strip()}: {_listing(hits)}")
+        hits = near
+    own = {h.place.key for h in hits}
+    named = set(doc_countries) | {a.country for a in anchors if a.key not in own and a.country}
+    if qualifier:
+        named |= qualifier
+    kept = [h for h in hits if not _homonym_abroad(h, named, rules)]
+    if not kept:
+        detail = (
+            f"only an alternate spelling, in a country the text does not name: {_listing(hits)}"
+        )
+        return Screened([], R_WEAK, detail)
+    return Screened(kept)
+
+
+def _homonym_abroad(hit: NameHit, named: set[str], rules: Rules) -> bool:
+    place = hit.place
+    return (
+        not hit.primary
+        and place.kind == "city"
+        and not place.feature_type  # a supplement row is chosen for this atlas
+        and place.country not in named
+        and place.population < rules.alternate_min_population
+    )
+
+
+def _district_city(
+    text: str, end: int, gazetteer: Gazetteer, rules: Rules
+) -> tuple[str, Place] | None:
+    """ "Dongcheng District, Beijing": the words and the city the district belongs to."""
+    m = rules.district_after.match(text, end)
+    if not m:
+        return None
+    for name in (m.group(1), m.group(1).split()[0]):
+        for hit in gazetteer.candidates(name):
+            if (
+                hit.primary
+                and hit.place.kind == "city"
+                and hit.place.population >= rules.district_city_min_population
+            ):
+                return m.group(), hit.place
+    return None
+
+
+def _listing(hits: list[NameHit]) -> str:
+    return "; ".join(f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4])
