@@ -131,6 +131,7 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         if not any(e == entry_id for e, _, _ in found.entries):
             found.entries.append((entry_id, source(start, end), text[start:end]))
 
+    place_at = _place_at(resolved, rejected)
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue
@@ -148,7 +149,7 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             candidates = _section_candidates(chain, sentences, registry_mentions, registry)
             verdict = routes.section(chain, resolver.gazetteer, candidates)
         else:
-            verdict = routes.judge(chain, resolver.gazetteer, continent_of)
+            verdict = routes.judge(chain, place_at, continent_of)
         src = source(chain.start, chain.end)
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))
@@ -248,6 +249,19 @@ def _described_routes(
             )
             continue
         found.routes.append((routes.InferredRoute(chain, d.places, geometry), src))
+
+
+def _place_at(resolved, rejected):
+    """What place resolution made of the words at a span: a place, (reason, candidates), or None.
+
+    A route's parts are read by the same rules as every other place of the document.
+    """
+    by_span: dict[tuple[int, int], object] = {}
+    for r in rejected:
+        by_span[(r.mention.start, r.mention.end)] = (r.reason, r.candidates)
+    for r in resolved:
+        by_span[(r.mention.start, r.mention.end)] = r.place
+    return lambda start, end: by_span.get((start, end))
 
 
 def _place_spans(found: _Found) -> list[tuple[int, int]]:
