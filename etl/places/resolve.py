@@ -99,7 +99,8 @@ _BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)
 #: a cheap look for qualifier words before the sentence-by-sentence search
 _QUALIFIER_HINT = re.compile(
     r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
-    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b",
+    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b"
+    r"|\b(?:regional|provincial)\b",
     re.IGNORECASE,
 )
 
