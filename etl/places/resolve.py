@@ -54,6 +54,7 @@ class Weights:
     unanchored_min_population: int
     unanchored_alternate_min_population: int
     lowercase_min_population: int
+    generic_word_zipf: float
 
 
 @cache
@@ -410,7 +411,9 @@ class Resolver:
             if best.place.kind == "city" and not self._credible(
                 best.place, best, qualifier, doc_countries
             ):
-                return Rejected(m, R_WEAK, best.place.name) if self._locative(text, m) else None
+                if not self._locative(text, m) or not self._place_like(m, hits):
+                    return None
+                return Rejected(m, R_WEAK, best.place.name)
             return ResolvedPlace(m, best.place, 0.9)
         scored = sorted(
             ((self._score(h, doc_countries, anchors, qualifier), h.place.key, h) for h in hits),
@@ -426,7 +429,7 @@ class Resolver:
         )
         margin = best_score - rival[0] if rival else 10.0
         if rival and margin < MIN_MARGIN:
-            return Rejected(m, R_AMBIGUOUS, listing)
+            return Rejected(m, R_AMBIGUOUS, listing) if self._place_like(m, hits) else None
         place = best.place
         in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
         if (
@@ -438,9 +441,27 @@ class Resolver:
             return None
         if place.kind == "city" and not self._credible(place, best, qualifier, doc_countries):
             # a weak match with nothing around it saying "place" is not a place mention
-            return Rejected(m, R_WEAK, listing) if self._locative(text, m) else None
+            if not self._locative(text, m) or not self._place_like(m, hits):
+                return None
+            return Rejected(m, R_WEAK, listing)
         confidence = round(min(0.99, 0.55 + margin / 10), 2)
         return ResolvedPlace(m, place, confidence)
+
+    def _place_like(self, m: Mention, hits: list[NameHit]) -> bool:
+        """Whether a refused mention is worth reporting in ``unresolved.csv``.
+
+        "Khorgos Gateway", "Atyrau Port", "the GAC": an English word or an acronym that only
+        places far from the region are named after is a word, not a place nobody could
+        place; reporting it would bury the real misses.
+        """
+        if any(
+            h.place.country in CORE_COUNTRIES or h.place.country in ROUTE_COUNTRIES for h in hits
+        ):
+            return True
+        surface = m.surface
+        if len(surface) >= 2 and surface.isupper():
+            return False
+        return self.gazetteer.common.get(fold_name(surface), 0.0) < _W.generic_word_zipf
 
     def _score(
         self,
