@@ -247,7 +247,9 @@ def judge(
 
 #: the words before a place that say what it is in a route (searched in this many characters)
 _WINDOW = 60
-_END_KINDS = frozenset({"city", "border_crossing", "water_body"})
+#: registry facilities a route may start or end at ("from the port of A to the port of B")
+PORT_TYPES = frozenset({"seaport", "dry_port"})
+_END_KINDS = frozenset({"city", "border_crossing", "water_body", *PORT_TYPES})
 
 
 @dataclass(frozen=True)
