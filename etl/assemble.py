@@ -156,7 +156,7 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         src = source(chain.start, chain.end)
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))
-        else:
+        elif not verdict.quiet:
             found.unresolved.append(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
             )

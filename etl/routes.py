@@ -68,6 +68,7 @@ class Lexicon:
     pair_joiners: tuple[str, ...]
     place_kinds: tuple[str, ...]
     lead_words: frozenset[str]
+    name_words: frozenset[str]
 
 
 @functools.cache
@@ -94,6 +95,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         pair_joiners=tuple(raw["pair_joiners"]),
         place_kinds=tuple(raw["place_kinds"]),
         lead_words=frozenset(raw.get("lead_words") or ()),
+        name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
     )
 
 
@@ -139,6 +141,9 @@ class RefusedRoute:
     chain: Chain
     reason: str
     detail: str
+    #: a name that only looks like a chain ("the South-North Highway", "the Trans-Afghan
+    #: corridor"): not a route of places, so not reported in ``unresolved.csv``
+    quiet: bool = False
 
 
 def find_chains(text: str) -> list[Chain]:
@@ -217,7 +222,9 @@ def judge(
                 return RefusedRoute(
                     chain, reason, f"{detail} ({candidates})" if candidates else detail
                 )
-            return RefusedRoute(chain, R_UNKNOWN, f"{parts[i]!r} is not read as a place here")
+            quiet = parts[i].split()[0].lower() in lexicon().name_words
+            detail = f"{parts[i]!r} is not read as a place here"
+            return RefusedRoute(chain, R_UNKNOWN, detail, quiet=quiet)
     kinds = {p.kind for p in places}
     if kinds <= {"country"}:
         return RefusedRoute(
