@@ -328,7 +328,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         # connectors and a leading "The" are not counted
         n_words = sum(1 for w in words if w not in {"of", "and", "&"}) - (words[0] in {"The"})
         if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
-            spans.append((m.start(), end))
+            spans.append((_after_list(text, m.start(), words, cues), end))
             continue
         tail = lowered[end : end + 20].lstrip()
         before = text[max(0, m.start() - 20) : m.start()].split()
@@ -413,6 +413,19 @@ def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
                 if n.group() != "and"
             )
     return out
+
+
+def _after_list(text: str, start: int, words: list[str], cues: OrganisationCues) -> int:
+    """Where the company's name starts in "the ports of Lianyungang and COSCO Shipping": after
+    the last "and" before the suffix word, when a name of two words or more follows it."""
+    first = next(i for i, w in enumerate(words) if i and w.lower().rstrip(".,") in cues.suffixes)
+    cut = max((i for i, w in enumerate(words[:first]) if w in {"and", "&"}), default=-1)
+    if cut < 0 or first - cut < 2:
+        return start
+    pos = start
+    for w in words[: cut + 1]:
+        pos = text.index(w, pos) + len(w)
+    return text.index(words[cut + 1], pos)
 
 
 def _run_end(text: str, start: int, words: list[str]) -> int:
