@@ -65,6 +65,16 @@ def load_weights(path: Path = settings.RESOLUTION_YAML) -> Weights:
 
 
 _W = load_weights()
+
+
+@cache
+def _settlement_types(path: Path = settings.RESOLUTION_YAML) -> frozenset[str]:
+    """Supplement kinds that are settlements: their rows do not outweigh a namesake alone."""
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return frozenset(data.get("settlement_feature_types") or ())
+
+
 #: kept as module names for the modules that import them
 COMMON_ZIPF = _W.common_zipf
 SAME_PLACE_KM = _W.same_place_km
@@ -430,6 +440,8 @@ class Resolver:
         margin = best_score - rival[0] if rival else 10.0
         if rival and margin < MIN_MARGIN:
             return Rejected(m, R_AMBIGUOUS, listing) if self._place_like(m, hits) else None
+        if rival and self._supplement_guess(best, rival[1], margin, anchors):
+            return Rejected(m, R_AMBIGUOUS, listing)
         place = best.place
         in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
         if (
@@ -446,6 +458,24 @@ class Resolver:
             return Rejected(m, R_WEAK, listing)
         confidence = round(min(0.99, 0.55 + margin / 10), 2)
         return ResolvedPlace(m, place, confidence)
+
+    def _supplement_guess(
+        self, best: NameHit, rival: NameHit, margin: float, anchors: list[Place]
+    ) -> bool:
+        """A supplement row winning over a namesake in the same country on its weight alone.
+
+        "Aktogay" is a rail junction in Abai region and villages in Karaganda and Pavlodar:
+        the supplement lists the junction, but that says which Aktogay the atlas cares
+        about, not which one a story means. Without a town of the document near it (the
+        "Dostyk - Aktogay" section) or a qualifier, the name is ambiguous.
+        """
+        return (
+            best.place.feature_type in _settlement_types()
+            and not rival.place.feature_type
+            and best.place.country == rival.place.country
+            and margin - _W.supplement < MIN_MARGIN
+            and not self._near_anchor(best.place, anchors)
+        )
 
     def _place_like(self, m: Mention, hits: list[NameHit]) -> bool:
         """Whether a refused mention is worth reporting in ``unresolved.csv``.
