@@ -27,7 +27,10 @@ from etl.findings import (
 from etl.ids import route_feature_id
 from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
+from etl.places.resolve import ResolvedPlace
+from etl.registry import REGISTRY_KEY
 from etl.schema import (
+    FACILITIES,
     LINE_LAYERS,
     PLACES,
     R_AMBIGUOUS,
@@ -147,6 +150,7 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         elif not any(e == entry_id for e, _, _ in found.entries):
             found.entries.append((entry_id, source(start, end), text[start:end]))
 
+    place_at = _place_at(resolved, rejected)
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue
@@ -164,11 +168,11 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             candidates = _section_candidates(chain, sentences, registry_mentions, registry)
             verdict = routes.section(chain, resolver.gazetteer, candidates)
         else:
-            verdict = routes.judge(chain, resolver.gazetteer, continent_of)
+            verdict = routes.judge(chain, place_at, continent_of)
         src = source(chain.start, chain.end)
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))
-        else:
+        elif not verdict.quiet:
             found.unresolved.append(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
             )
@@ -220,8 +224,9 @@ def _described_routes(
     known = [(m.start, m.end) for m in registry_mentions]
     known += [(r.mention.start, r.mention.end) for r in resolved]
     known += _place_spans(found)
+    ends = [*resolved, *_port_ends(registry_mentions, registry)]
     described = routes.find_described(
-        text, sentences.spans, resolved, countries.is_coastal, known=known, refused=refused
+        text, sentences.spans, ends, countries.is_coastal, known=known, refused=refused
     )
     for r in refused:
         found.unresolved.append(
@@ -264,6 +269,46 @@ def _described_routes(
             )
             continue
         found.routes.append((routes.InferredRoute(chain, d.places, geometry), src))
+
+
+def _port_ends(registry_mentions, registry) -> list[ResolvedPlace]:
+    """Registry ports named in the text, as places a route may start or end at.
+
+    "from the port of Turkmenbashi to the port of Alat": Alat is not in the gazetteer
+    (and "Alat" alone is Olot in Uzbekistan), but the registry's port has a sourced point.
+    """
+    out = []
+    for m in registry_mentions:
+        if m.kind != ENTRY:
+            continue
+        entry = registry.entries[m.key]
+        if entry.layer != FACILITIES or entry.type not in routes.PORT_TYPES:
+            continue
+        point = entry.geometry
+        name = entry.waypoints[0].name if entry.waypoints else entry.name
+        place = Place(
+            key=f"{REGISTRY_KEY}{entry.id}",
+            name=name,
+            lat=point.y,
+            lon=point.x,
+            kind=entry.type,
+            country=entry.countries[0] if len(entry.countries) == 1 else "",
+        )
+        out.append(ResolvedPlace(m, place, 0.9))
+    return out
+
+
+def _place_at(resolved, rejected):
+    """What place resolution made of the words at a span: a place, (reason, candidates), or None.
+
+    A route's parts are read by the same rules as every other place of the document.
+    """
+    by_span: dict[tuple[int, int], object] = {}
+    for r in rejected:
+        by_span[(r.mention.start, r.mention.end)] = (r.reason, r.candidates)
+    for r in resolved:
+        by_span[(r.mention.start, r.mention.end)] = r.place
+    return lambda start, end: by_span.get((start, end))
 
 
 def _place_spans(found: _Found) -> list[tuple[int, int]]:

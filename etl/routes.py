@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,7 @@ class Lexicon:
     pair_joiners: tuple[str, ...]
     place_kinds: tuple[str, ...]
     lead_words: frozenset[str]
+    name_words: frozenset[str]
 
 
 @functools.cache
@@ -93,6 +95,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         pair_joiners=tuple(raw["pair_joiners"]),
         place_kinds=tuple(raw["place_kinds"]),
         lead_words=frozenset(raw.get("lead_words") or ()),
+        name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
     )
 
 
@@ -138,6 +141,9 @@ class RefusedRoute:
     chain: Chain
     reason: str
     detail: str
+    #: a name that only looks like a chain ("the South-North Highway", "the Trans-Afghan
+    #: corridor"): not a route of places, so not reported in ``unresolved.csv``
+    quiet: bool = False
 
 
 def find_chains(text: str) -> list[Chain]:
@@ -169,23 +175,56 @@ def find_chains(text: str) -> list[Chain]:
     return out
 
 
+def part_spans(chain: Chain) -> list[tuple[int, int]]:
+    """Where each of the chain's parts stands in the text (offsets of the document)."""
+    spans = []
+    pos = 0
+    for part in chain.parts:
+        at = chain.text.index(part, pos)
+        spans.append((chain.start + at, chain.start + at + len(part)))
+        pos = at + len(part)
+    return spans
+
+
 def judge(
-    chain: Chain, gazetteer: Gazetteer, continent_of: dict[str, str]
+    chain: Chain,
+    place_at: Callable[[int, int], Place | tuple[str, str] | None],
+    continent_of: dict[str, str],
 ) -> InferredRoute | RefusedRoute:
-    """Resolve a chain's parts and decide: an inferred route, or a refusal with the reason."""
+    """Decide from the chain's parts: an inferred route, or a refusal with the reason.
+
+    ``place_at(start, end)`` is what the document's place resolution made of the name at
+    that span: the place, ``(reason, candidates)`` when it was refused (ambiguous, outside
+    a qualifier's area...), or None when the words were not read as a place at all (an
+    adjective, a person, a company). A route's ends obey the same rules as any place: the
+    gazetteer's most populous namesake is never taken behind the resolver's back ("Kazak"
+    is not Gazakh in Azerbaijan), and a part that did not resolve refuses the route.
+    """
     places: list[Place] = []
     parts = list(chain.parts)
+    spans = part_spans(chain)
     i = 0
     while i < len(parts):
         # hyphenated names ("Jalal-Abad") first: the longest run of parts that is a place
+        refusal = None
         for j in range(len(parts), i, -1):
-            place = _best(gazetteer, "-".join(parts[i:j]))
-            if place is not None:
-                places.append(place)
+            verdict = place_at(spans[i][0], spans[j - 1][1])
+            if isinstance(verdict, Place):
+                places.append(verdict)
                 i = j
                 break
+            if verdict is not None and refusal is None:
+                refusal = verdict
         else:
-            return RefusedRoute(chain, R_UNKNOWN, f"{parts[i]!r} is not a known place")
+            if refusal is not None:
+                reason, candidates = refusal
+                detail = f"{parts[i]!r} is not placed with confidence"
+                return RefusedRoute(
+                    chain, reason, f"{detail} ({candidates})" if candidates else detail
+                )
+            quiet = parts[i].split()[0].lower() in lexicon().name_words
+            detail = f"{parts[i]!r} is not read as a place here"
+            return RefusedRoute(chain, R_UNKNOWN, detail, quiet=quiet)
     kinds = {p.kind for p in places}
     if kinds <= {"country"}:
         return RefusedRoute(
@@ -211,32 +250,13 @@ def judge(
     return InferredRoute(chain, tuple(places), geometry)
 
 
-def _best(gazetteer: Gazetteer, name: str) -> Place | None:
-    hits = gazetteer.candidates(name)
-    if not hits:
-        return None
-    # countries and regions by their own names first, then the region of interest by size
-    from etl.places.resolve import ROUTE_COUNTRIES
-    from etl.schema import CORE_COUNTRIES
-
-    def rank(h):
-        p = h.place
-        return (
-            p.kind in {"country", "region", "water_body"} and h.primary,
-            p.country in CORE_COUNTRIES,
-            p.country in ROUTE_COUNTRIES,
-            h.primary,
-            p.population,
-        )
-
-    return max(hits, key=rank).place
-
-
 # --- routes described by their ends: "from A through B and C to D" -----------------------------
 
 #: the words before a place that say what it is in a route (searched in this many characters)
 _WINDOW = 60
-_END_KINDS = frozenset({"city", "border_crossing", "water_body"})
+#: registry facilities a route may start or end at ("from the port of A to the port of B")
+PORT_TYPES = frozenset({"seaport", "dry_port"})
+_END_KINDS = frozenset({"city", "border_crossing", "water_body", *PORT_TYPES})
 
 
 @dataclass(frozen=True)

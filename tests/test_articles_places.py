@@ -77,6 +77,16 @@ def test_unresolved_with_reason(built, case):
         assert want["reason"] in got, f"{want['mention']}: reasons {got}"
 
 
+@pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
+def test_words_are_not_reported_as_places(built, case):
+    """English words and acronyms named only by places far away ("Khorgos Gateway", "the
+    GAC") are words: unresolved.csv lists places nobody could place, not every word."""
+    _, unresolved = built
+    rows = [r["mention"] for r in unresolved if r["doc"] == case["file"]]
+    for word in case.get("not_unresolved") or []:
+        assert word not in rows, f"{word} reported as an unresolved place"
+
+
 def test_person_filter_alone_catches_the_minister_traps(tmp_path, knowledge, monkeypatch):
     """With the person filter switched off the ministers' surnames become towns: the trap
     tests the person filter, not some other rule."""

@@ -115,6 +115,16 @@ def test_routes_not_drawn_are_reported_with_their_reason(built, case):
                     assert not any(want["mention_contains"] in q for q in quotes)
 
 
+@pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
+def test_dashed_names_are_not_reported_as_routes(built, case):
+    """ "the South-North Highway" is a name, not a chain of places: unresolved.csv lists
+    routes that could not be placed, not every dashed name."""
+    _, unresolved = built
+    rows = [r["mention"] for r in unresolved if r["doc"] == case["file"] and r["kind"] == "route"]
+    for name in case.get("not_unresolved") or []:
+        assert not any(name in row for row in rows), f"{name} reported as a route"
+
+
 def test_a_section_follows_its_project_not_a_straight_line(built, knowledge):
     """The section's line is a part of the project's own geometry (its bends kept)."""
     layers, _ = built

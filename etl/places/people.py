@@ -259,6 +259,24 @@ class OrganisationCues:
     role_before: frozenset[str] = frozenset()
     #: legal forms after a name, case-sensitive ("Wilson ASA"; "As" in a headline is no form)
     legal_suffixes: frozenset[str] = frozenset()
+    #: last words that make a capitalised run an event's name, whose place word is its venue
+    #: ("Tashkent International Investment Forum" is held in Tashkent)
+    event_words: frozenset[str] = frozenset()
+    #: words right before a bracketed name that make it part of a company's name
+    #: ("CSG International (Hong Kong)")
+    bracket_after: frozenset[str] = frozenset()
+    #: words glued to a name that make it a company's seat, not a place of the story
+    #: ("a Hong Kong-based company")
+    based_suffixes: tuple[str, ...] = ()
+    #: a word before a capital that makes it the government ("official Tashkent said")
+    metonym_before: frozenset[str] = frozenset()
+    #: words before a ship's name ("the ferry Berkarar", "Ro-Pax Berkarar")
+    vessel_before: tuple[str, ...] = ()
+    #: words after ships' names ("the Berkarar and Bagtyyar ferries")
+    vessel_after: tuple[str, ...] = ()
+    #: words after "<name> ferry" that make the name a place after all ("the Kuryk ferry
+    #: terminal")
+    vessel_place_after: frozenset[str] = frozenset()
 
 
 @cache
@@ -274,6 +292,13 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         currencies=frozenset(str(s).lower() for s in data.get("currencies") or []),
         role_before=frozenset(str(s).lower() for s in data.get("role_before") or []),
         legal_suffixes=frozenset(str(s) for s in data.get("legal_suffixes") or []),
+        event_words=frozenset(str(s).lower() for s in data.get("event_words") or []),
+        bracket_after=frozenset(str(s).lower() for s in data.get("bracket_after") or []),
+        based_suffixes=tuple(str(s).lower() for s in data.get("based_suffixes") or []),
+        metonym_before=frozenset(str(s).lower() for s in data.get("metonym_before") or []),
+        vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
+        vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
+        vessel_place_after=frozenset(str(s).lower() for s in data.get("vessel_place_after") or []),
     )
 
 
@@ -290,7 +315,11 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     - a capitalised run ending in a legal form, as written ("Wilson ASA", "Siemens AG");
     - a capitalised run followed by a lower-case suffix ("Kazinform news agency");
     - a capitalised run right before a currency word ("U.S. dollars");
-    - a capitalised run right after a lower-case role noun ("the cement producer Huaxin").
+    - a capitalised run right after a lower-case role noun ("the cement producer Huaxin");
+    - a name in brackets inside a company's name ("CSG International (Hong Kong) Co.");
+    - a name glued to "-based" ("a Hong Kong-based company");
+    - a capital used for its government ("official Tashkent said");
+    - ships' names ("the ferry Berkarar", "the Berkarar and Bagtyyar ferries").
     """
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
@@ -306,8 +335,10 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         end = _run_end(text, m.start(), words)
         # connectors and a leading "The" are not counted
         n_words = sum(1 for w in words if w not in {"of", "and", "&"}) - (words[0] in {"The"})
+        if words[-1].lower().rstrip(".,") in cues.event_words:
+            continue  # an event's name: its place word is where it is held
         if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
-            spans.append((m.start(), end))
+            spans.append((_after_list(text, m.start(), words, cues), end))
             continue
         legal = _legal_form_end(text, m.start(), words, cues)
         if legal != -1:
@@ -323,6 +354,10 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             for s in cues.lowercase_suffixes
         ) or (tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies):
             spans.append((m.start(), end))
+    spans += _bracketed_in_names(text, cues)
+    spans += _based(text, cues)
+    spans += _metonyms(text, cues)
+    spans += vessel_spans(text, cues)
     return spans
 
 
@@ -341,6 +376,87 @@ def _legal_form_end(text: str, start: int, words: list[str], cues: OrganisationC
         if dotted and w + dotted in cues.legal_suffixes:
             return pos + len(dotted)
     return -1
+
+
+_BRACKETED = re.compile(rf"([\w.]+)\s*\(\s*({_CAP}(?: {_CAP})*)\s*\)(?=\s*(\S*))")
+
+
+def _bracketed_in_names(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "China Southern Power Grid (CSG) International (Hong Kong) Co., Ltd.": the place in
+    brackets is where the company is registered, not a place of the story. It is so when
+    a company word stands right before the bracket or right after it."""
+    out = []
+    for m in _BRACKETED.finditer(text):
+        before = m.group(1).lower().rstrip(".,")
+        after = m.group(3).lower().rstrip(".,;:")
+        if before in cues.bracket_after or before in cues.suffixes or after in cues.suffixes:
+            out.append((m.start(2), m.end(2)))
+    return out
+
+
+def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "a Hong Kong-based company": the seat of a company is not a place of the story.
+
+    Only before a company noun (``role_before``, within two words): "a Zurich-based
+    trader" is a person in a place the story names.
+    """
+    out = []
+    for suffix in cues.based_suffixes:
+        pattern = rf"({_CAP}(?: {_CAP})*)(?i:{re.escape(suffix)})\b((?:\s+[\w-]+){{1,2}})"
+        for m in re.finditer(pattern, text):
+            if any(w.lower() in cues.role_before for w in m.group(2).split()):
+                out.append((m.start(1), m.end(1)))
+    return out
+
+
+def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "Official Tashkent said": a capital standing for its government."""
+    if not cues.metonym_before:
+        return []
+    words = "|".join(re.escape(w) for w in sorted(cues.metonym_before))
+    pattern = re.compile(rf"\b(?i:{words})\s+({_CAP}(?: {_CAP})?)")
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+
+
+def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """Ships named after towns: "the ferry Berkarar", "Ro-Pax Berkarar and Bagtyyar ferries".
+
+    A name before a vessel word is a ship's unless it is part of a chain ("the Aktau-Baku
+    ferry") or the words after make it a place ("the Kuryk ferry terminal").
+    """
+    out: list[tuple[int, int]] = []
+    if cues.vessel_before:
+        before = "|".join(re.escape(w) for w in sorted(cues.vessel_before, key=len, reverse=True))
+        for m in re.finditer(rf"(?<![\w-])(?i:{before})\s+({_CAP})", text):
+            out.append((m.start(1), m.end(1)))
+    if cues.vessel_after:
+        after = "|".join(re.escape(w) for w in sorted(cues.vessel_after, key=len, reverse=True))
+        names = rf"{_CAP}(?:\s*,\s*{_CAP})*(?:,?\s+and\s+{_CAP})?"
+        for m in re.finditer(rf"(?<![\w-])({names})\s+(?:{after})\b(\s+\w+)?", text):
+            if text[max(0, m.start() - 2) : m.start()].strip() in {"-", "\u2013", "\u2014"}:
+                continue
+            tail = (m.group(2) or "").strip().lower()
+            if tail in cues.vessel_place_after:
+                continue
+            out.extend(
+                (m.start(1) + n.start(), m.start(1) + n.end())
+                for n in re.finditer(_CAP, m.group(1))
+                if n.group() != "and"
+            )
+    return out
+
+
+def _after_list(text: str, start: int, words: list[str], cues: OrganisationCues) -> int:
+    """Where the company's name starts in "the ports of Lianyungang and COSCO Shipping": after
+    the last "and" before the suffix word, when a name of two words or more follows it."""
+    first = next(i for i, w in enumerate(words) if i and w.lower().rstrip(".,") in cues.suffixes)
+    cut = max((i for i, w in enumerate(words[:first]) if w in {"and", "&"}), default=-1)
+    if cut < 0 or first - cut < 2:
+        return start
+    pos = start
+    for w in words[: cut + 1]:
+        pos = text.index(w, pos) + len(w)
+    return text.index(words[cut + 1], pos)
 
 
 def _run_end(text: str, start: int, words: list[str]) -> int:

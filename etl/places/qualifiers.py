@@ -73,6 +73,8 @@ class QualifierWords:
     settlement_after: tuple[str, ...]
     #: plural admin words after a list of names ("Sirdarya and Tashkent regions")
     admin_plurals: tuple[str, ...]
+    #: plural admin words before a list of names ("the provinces of Hebei and Henan")
+    admin_plurals_before: tuple[str, ...]
     #: folded admin unit name -> (ISO3, admin1 code)
     units: dict[str, tuple[str, str]]
 
@@ -98,6 +100,7 @@ def load_words(
         capital_radius_km=float(data.get("capital_radius_km", 40)),
         settlement_after=tuple(data.get("settlement_after") or []),
         admin_plurals=tuple(data.get("admin_plurals") or []),
+        admin_plurals_before=tuple(data.get("admin_plurals_before") or []),
         units=units,
     )
 
@@ -123,6 +126,7 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
     demonyms = "|".join(re.escape(w) for w in words.capitals)
     after = "|".join(re.escape(w) for w in words.settlement_after)
     plurals = "|".join(re.escape(w) for w in words.admin_plurals)
+    units_before = "|".join(re.escape(w) for w in words.admin_plurals_before)
     _PATTERNS[id(words)] = out = (
         re.compile(rf"\b(?:{settle})\s+of\s+(?P<names>{_NAMES})"),
         re.compile(rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"),
@@ -141,6 +145,12 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?P<city>[A-Z][\w-]*)['\u2019]s\s+(?P<name>{_CAPNAME})\s+(?:{area})s?\b"),
         # "Sirdarya and Tashkent regions": names of admin units, not of towns
         re.compile(rf"(?P<names>{_NAMES})\s+(?:{plurals})\b"),
+        # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
+        # Andijan, Namangan and Fergana": a list after the plural is of units too
+        re.compile(
+            rf"\b(?:{units_before})\s+(?:of\s+(?=[A-Z])|[^.;:()\n]{{0,50}}?\s[-\u2013\u2014:]\s*)"
+            rf"(?P<names>{_NAMES})"
+        ),
     )
     return out
 
@@ -148,7 +158,7 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
 def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualified]:
     """Every qualified name in ``text``, sentence by sentence."""
     words = load_words()
-    settle, admin, capital, adjacent, settle_after, city_area, unit_list = _patterns(words)
+    settle, admin, capital, adjacent, settle_after, city_area, *unit_lists = _patterns(words)
     out: list[Qualified] = []
     for s, e in sentences:
         sentence = text[s:e]
@@ -207,10 +217,11 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 continue
             area = Area(m.group(), near=(city.lat, city.lon, words.capital_radius_km))
             out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=True))
-        for m in unit_list.finditer(sentence):
-            area = Area(m.group())
-            for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
-                out.append(Qualified(ns, ne, area, explicit=False, unit=True))
+        for unit_list in unit_lists:
+            for m in unit_list.finditer(sentence):
+                area = Area(m.group())
+                for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
+                    out.append(Qualified(ns, ne, area, explicit=False, unit=True))
     return out
 
 

@@ -54,6 +54,7 @@ class Weights:
     unanchored_min_population: int
     unanchored_alternate_min_population: int
     lowercase_min_population: int
+    generic_word_zipf: float
 
 
 @cache
@@ -64,6 +65,16 @@ def load_weights(path: Path = settings.RESOLUTION_YAML) -> Weights:
 
 
 _W = load_weights()
+
+
+@cache
+def _settlement_types(path: Path = settings.RESOLUTION_YAML) -> frozenset[str]:
+    """Supplement kinds that are settlements: their rows do not outweigh a namesake alone."""
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return frozenset(data.get("settlement_feature_types") or ())
+
+
 #: kept as module names for the modules that import them
 COMMON_ZIPF = _W.common_zipf
 SAME_PLACE_KM = _W.same_place_km
@@ -99,7 +110,8 @@ _BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)
 #: a cheap look for qualifier words before the sentence-by-sentence search
 _QUALIFIER_HINT = re.compile(
     r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
-    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b",
+    r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b"
+    r"|\b(?:regional|provincial)\b",
     re.IGNORECASE,
 )
 
@@ -416,7 +428,9 @@ class Resolver:
             if best.place.kind == "city" and not self._credible(
                 best.place, best, qualifier, doc_countries
             ):
-                return Rejected(m, R_WEAK, best.place.name) if self._locative(text, m) else None
+                if not self._locative(text, m) or not self._place_like(m, hits):
+                    return None
+                return Rejected(m, R_WEAK, best.place.name)
             return ResolvedPlace(m, best.place, 0.9)
         scored = sorted(
             ((self._score(h, doc_countries, anchors, qualifier), h.place.key, h) for h in hits),
@@ -432,6 +446,8 @@ class Resolver:
         )
         margin = best_score - rival[0] if rival else 10.0
         if rival and margin < MIN_MARGIN:
+            return Rejected(m, R_AMBIGUOUS, listing) if self._place_like(m, hits) else None
+        if rival and self._supplement_guess(best, rival[1], margin, anchors):
             return Rejected(m, R_AMBIGUOUS, listing)
         place = best.place
         in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
@@ -444,9 +460,45 @@ class Resolver:
             return None
         if place.kind == "city" and not self._credible(place, best, qualifier, doc_countries):
             # a weak match with nothing around it saying "place" is not a place mention
-            return Rejected(m, R_WEAK, listing) if self._locative(text, m) else None
+            if not self._locative(text, m) or not self._place_like(m, hits):
+                return None
+            return Rejected(m, R_WEAK, listing)
         confidence = round(min(0.99, 0.55 + margin / 10), 2)
         return ResolvedPlace(m, place, confidence)
+
+    def _supplement_guess(
+        self, best: NameHit, rival: NameHit, margin: float, anchors: list[Place]
+    ) -> bool:
+        """A supplement row winning over a namesake in the same country on its weight alone.
+
+        "Aktogay" is a rail junction in Abai region and villages in Karaganda and Pavlodar:
+        the supplement lists the junction, but that says which Aktogay the atlas cares
+        about, not which one a story means. Without a town of the document near it (the
+        "Dostyk - Aktogay" section) or a qualifier, the name is ambiguous.
+        """
+        return (
+            best.place.feature_type in _settlement_types()
+            and not rival.place.feature_type
+            and best.place.country == rival.place.country
+            and margin - _W.supplement < MIN_MARGIN
+            and not self._near_anchor(best.place, anchors)
+        )
+
+    def _place_like(self, m: Mention, hits: list[NameHit]) -> bool:
+        """Whether a refused mention is worth reporting in ``unresolved.csv``.
+
+        "Khorgos Gateway", "Atyrau Port", "the GAC": an English word or an acronym that only
+        places far from the region are named after is a word, not a place nobody could
+        place; reporting it would bury the real misses.
+        """
+        if any(
+            h.place.country in CORE_COUNTRIES or h.place.country in ROUTE_COUNTRIES for h in hits
+        ):
+            return True
+        surface = m.surface
+        if len(surface) >= 2 and surface.isupper():
+            return False
+        return self.gazetteer.common.get(fold_name(surface), 0.0) < _W.generic_word_zipf
 
     def _score(
         self,
