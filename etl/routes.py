@@ -9,7 +9,9 @@ continents (garbled text), or countries alone with no registry entry.
 The phrasings: chains ("the A-B-C railway", "the A - B line", "China's C - D railway"),
 routes described by their ends ("the 300 km double-track line from A to B", "the route
 begins in the port of A ... ends in B", "by rail from A to B, then to the port of C"),
-pairs ("a road tying together the towns of A and B") and sections of registry projects
+pairs ("a road tying together the towns of A and B", "the road runs between A and B"),
+chains after their noun ("the motor roads A-B-C and D-E"), stops listed after the ends
+("from A to B through C and D": C and D are waypoints) and sections of registry projects
 ("the A-B section of <project>", drawn along the project's own line). The words are data:
 ``geodata/lexicon/routes.yaml``.
 """
