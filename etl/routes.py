@@ -147,7 +147,9 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
             if parts[0] in lex.lead_words:
                 continue
             start = m.start() if i == 0 else a
-            out.append(Chain(start, b, text[start:b], parts, layer, kind))
+            # the registry names a route "<A-B> <noun>", with any noun of its layer
+            names = tuple(f"{c.group(0)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer)
+            out.append(Chain(start, b, text[start:b], parts, layer, kind, names))
     return out
 
 
@@ -159,6 +161,9 @@ class Chain:
     parts: tuple[str, ...]
     layer: str
     type: str
+    #: the chain as a registry would name it, when its words are in another order:
+    #: "the railroad Angren-Pap" is the registry's "Angren-Pap railway"
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -523,6 +528,11 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
             )
             return None
         a, b = s + m.start(2), s + m.end(2)
+        other = re.match(
+            r"\s+and\s+(?:the\s+)?([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)", sentence[m.end(2) :]
+        )
+        if other is None or (len(m.group(2).split()) == 1 and len(other.group(1).split()) == 2):
+            continue  # no second end, or a shared noun: "between Central and East Asia"
         if not any(ks < b and a < ke for ks, ke in known):
             refused.append(
                 Refusal(
