@@ -154,7 +154,16 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue
-        named = registry.by_alias_key(routes.alias_key(chain.text))
+        named = next(
+            (
+                k
+                for k in (
+                    registry.by_alias_key(routes.alias_key(n)) for n in (chain.text, *chain.names)
+                )
+                if k
+            ),
+            None,
+        )
         if named is not None:  # a registry name written with spaced dashes
             found.entries.append((named, source(chain.start, chain.end), chain.text))
             continue

@@ -9,7 +9,9 @@ continents (garbled text), or countries alone with no registry entry.
 The phrasings: chains ("the A-B-C railway", "the A - B line", "China's C - D railway"),
 routes described by their ends ("the 300 km double-track line from A to B", "the route
 begins in the port of A ... ends in B", "by rail from A to B, then to the port of C"),
-pairs ("a road tying together the towns of A and B") and sections of registry projects
+pairs ("a road tying together the towns of A and B", "the road runs between A and B"),
+chains after their noun ("the motor roads A-B-C and D-E"), stops listed after the ends
+("from A to B through C and D": C and D are waypoints) and sections of registry projects
 ("the A-B section of <project>", drawn along the project's own line). The words are data:
 ``geodata/lexicon/routes.yaml``.
 """
@@ -66,6 +68,7 @@ class Lexicon:
     enter_verbs: tuple[str, ...]
     link_verbs: tuple[str, ...]
     pair_joiners: tuple[str, ...]
+    between_verbs: tuple[str, ...]
     place_kinds: tuple[str, ...]
     lead_words: frozenset[str]
     name_words: frozenset[str]
@@ -93,6 +96,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         enter_verbs=tuple(raw["enter_verbs"]),
         link_verbs=tuple(raw["link_verbs"]),
         pair_joiners=tuple(raw["pair_joiners"]),
+        between_verbs=tuple(raw.get("between_verbs") or ()),
         place_kinds=tuple(raw["place_kinds"]),
         lead_words=frozenset(raw.get("lead_words") or ()),
         name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
@@ -117,6 +121,41 @@ def _chain_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+)\s+((?i:{words}))s?\b")
 
 
+_DASHED = rf"{_NAME}(?:\s?-\s?{_NAME})+"
+
+
+@functools.cache
+def _noun_first_pattern() -> re.Pattern[str]:
+    """ "the motor roads A-B-C and D-E", "the highway A-B": the noun before the chain(s)."""
+    words = _alternation(lexicon().nouns)
+    more = rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+){_DASHED}"
+    return re.compile(rf"\b((?i:{words}))s?\s+({_DASHED}(?:{more})*)(?![\w-])")
+
+
+def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
+    """Chains written after their noun, one or several ("highways A-B and C-D").
+
+    The first chain's text starts at the noun (as "<A-B> <noun>" ends with it); a chain
+    overlapping one written noun-last is that chain and is not read twice.
+    """
+    lex = lexicon()
+    out = []
+    for m in _noun_first_pattern().finditer(text):
+        layer, kind = lex.nouns[" ".join(m.group(1).lower().split())]
+        for i, c in enumerate(re.finditer(_DASHED, m.group(2))):
+            a, b = m.start(2) + c.start(), m.start(2) + c.end()
+            if any(t.start < b and a < t.end for t in taken):
+                continue
+            parts = tuple(p.strip() for p in re.split(r"\s?-\s?", c.group(0)))
+            if parts[0] in lex.lead_words:
+                continue
+            start = m.start() if i == 0 else a
+            # the registry names a route "<A-B> <noun>", with any noun of its layer
+            names = tuple(f"{c.group(0)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer)
+            out.append(Chain(start, b, text[start:b], parts, layer, kind, names))
+    return out
+
+
 @dataclass(frozen=True)
 class Chain:
     start: int
@@ -125,6 +164,9 @@ class Chain:
     parts: tuple[str, ...]
     layer: str
     type: str
+    #: the chain as a registry would name it, when its words are in another order:
+    #: "the railroad Angren-Pap" is the registry's "Angren-Pap railway"
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,7 +214,8 @@ def find_chains(text: str) -> list[Chain]:
         if parts[0] in lex.lead_words or parts[0].endswith("'s"):
             continue
         out.append(Chain(start, m.end(), text[start : m.end()], tuple(parts), layer, kind))
-    return out
+    out += _noun_first_chains(text, out)
+    return sorted(out, key=lambda c: c.start)
 
 
 def part_spans(chain: Chain) -> list[tuple[int, int]]:
@@ -272,6 +315,8 @@ class _Cues:
     lead: re.Pattern[str]
     joiner: re.Pattern[str]
     named: re.Pattern[str]
+    listed: re.Pattern[str]
+    between: re.Pattern[str]
 
 
 @functools.cache
@@ -299,6 +344,14 @@ def _cues() -> _Cues:
         lead=re.compile(rf"^\s*(?:together\s+)?{kind}$", re.IGNORECASE),
         joiner=re.compile(
             rf"^\s*,?\s*(?:{_alternation(lex.pair_joiners)})\s+{kind}$", re.IGNORECASE
+        ),
+        # "through Khorgos and Aktau", "via Dostyk, Almaty and Shymkent": the next of a list
+        listed=re.compile(rf"^\s*(?:,\s*(?:and\s+)?|and\s+){kind}$", re.IGNORECASE),
+        # "the road runs between", "a railway running between", "the line between"
+        between=re.compile(
+            rf"\b((?i:{_alternation([*lex.described_nouns, *lex.line_words])}))s?\s+"
+            rf"(?i:(?:(?:{_alternation(lex.between_verbs)})\s+)?between\s+{kind})"
+            rf"([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)"
         ),
         # a capitalised name right after a cue: a route's place the gazetteer may not know
         named=re.compile(
@@ -369,14 +422,18 @@ def find_described(
     out = []
     for s, e in sentences:
         sentence = text[s:e]
-        noun = cues.noun.search(sentence)
-        if noun is None:
-            continue
-        layer, kind = lex.described_nouns[" ".join(noun.group(1).lower().split())]
         here = sorted(
             (p for p in places if s <= p.mention.start < e and p.place.kind in _END_KINDS),
             key=lambda p: p.mention.start,
         )
+        between = _between(sentence, s, here, cues, known or [], refused)
+        if between is not None:
+            out.append(between)
+            continue
+        noun = cues.noun.search(sentence)
+        if noun is None:
+            continue
+        layer, kind = lex.described_nouns[" ".join(noun.group(1).lower().split())]
         route = _from_to(sentence, s, here, cues, coastal, places) or _pair(sentence, s, here, cues)
         if route is None:
             if refused is not None:
@@ -416,6 +473,16 @@ def _from_to(sentence: str, s: int, here, cues: _Cues, coastal, places=()):
             or (p.mention.start > to.mention.end and _preceded(cues.passing, sentence, s, p))
         )
     ]
+    # the rest of a list of passing points: "through Khorgos and Aktau"
+    for p, q in itertools.pairwise(here):
+        if (
+            p in middle
+            and p.mention.start > to.mention.end
+            and q not in middle
+            and q.place.kind != "water_body"
+            and cues.listed.match(sentence[p.mention.end - s : q.mention.start - s])
+        ):
+            middle.append(q)
     onward = [
         p
         for p in here
@@ -439,6 +506,72 @@ def _from_to(sentence: str, s: int, here, cues: _Cues, coastal, places=()):
     chain += [p.place for p in onward]
     last = max([to, *onward], key=lambda p: p.mention.end).mention.end
     return chain, frm.mention.start, last
+
+
+def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Described | None:
+    """ "the road runs between A and B", "a railway running between A and B": its two ends.
+
+    The noun must stand right before "between" (or its verb): in "trade between A and B"
+    nothing is a route. A bare "line between A and B" says no kind of line, and a name
+    after "between" that is no place cannot be drawn: both go to ``refused`` with why.
+    """
+    lex = lexicon()
+    for m in cues.between.finditer(sentence):
+        noun = " ".join(m.group(1).lower().split())
+        after = [p for p in here if p.mention.start - s >= m.start(2)]
+        ends = None
+        if len(after) >= 2 and after[0].mention.start - s == m.start(2):
+            a, b = after[0], after[1]
+            gap = sentence[a.mention.end - s : b.mention.start - s]
+            if re.match(rf"^\s*and\s+{_kind_words()}$", gap, re.IGNORECASE):
+                ends = (a, b)
+        if ends is not None and noun in lex.described_nouns:
+            layer, kind = lex.described_nouns[noun]
+            a, b = ends
+            if a.place.key == b.place.key:
+                return None
+            return Described(
+                layer, kind, (a.place, b.place), s + m.start(), b.mention.end, m.group(1)
+            )
+        if refused is None:
+            return None
+        if ends is not None:  # "the line between A and B": a line of which kind?
+            why = "a line of which kind? the sentence names no railway, road or pipeline"
+            refused.append(
+                Refusal(
+                    sentence[m.start() : ends[1].mention.end - s],
+                    s + m.start(),
+                    ends[1].mention.end,
+                    R_AMBIGUOUS,
+                    why,
+                )
+            )
+            return None
+        a, b = s + m.start(2), s + m.end(2)
+        other = re.match(
+            r"\s+and\s+(?:the\s+)?([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)", sentence[m.end(2) :]
+        )
+        if other is None or (len(m.group(2).split()) == 1 and len(other.group(1).split()) == 2):
+            continue  # no second end, or a shared noun: "between Central and East Asia"
+        if not any(ks < b and a < ke for ks, ke in known):
+            refused.append(
+                Refusal(
+                    sentence[m.start() : m.end(2)],
+                    s + m.start(),
+                    b,
+                    R_UNKNOWN,
+                    f"{m.group(2)!r} is not a known place",
+                )
+            )
+            return None
+    return None
+
+
+@functools.cache
+def _kind_words() -> str:
+    """The optional "the port of" between a joiner and a name, as a regex."""
+    kinds = _alternation(lexicon().place_kinds)
+    return rf"(?:the\s+)?(?:(?:{kinds})\s+of\s+)?(?:the\s+)?"
 
 
 def _pair(sentence: str, s: int, here, cues: _Cues):
