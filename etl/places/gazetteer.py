@@ -72,6 +72,10 @@ class NameHit:
     primary: bool
 
 
+#: folded names whose sorted candidates are kept between calls
+_CANDIDATE_CACHE = 200_000
+
+
 class Gazetteer:
     """Names to candidate places, and a multi-pattern matcher over the names.
 
@@ -85,6 +89,9 @@ class Gazetteer:
         self._extra_names: dict[str, list[tuple[str, bool]]] = {}
         self._extra_auto: ahocorasick.Automaton | None = None
         self._extra_list: list[str] = []
+        #: candidates per folded name, sorted once: a document asks for the same few names
+        #: again and again (cleared by ``add``)
+        self._candidates: dict[str, tuple[NameHit, ...]] = {}
 
     @property
     def common(self) -> dict[str, float]:
@@ -112,6 +119,7 @@ class Gazetteer:
                 if all(k != place.key for k, _ in hits):
                     hits.append((place.key, i == 0))
         self._extra_auto = None
+        self._candidates.clear()
 
     def get(self, key: str) -> Place:
         if key in self._extra_places:
@@ -131,6 +139,14 @@ class Gazetteer:
         supplement's kind and admin unit.
         """
         folded = fold_name(name)
+        cached = self._candidates.get(folded)
+        if cached is None:
+            if len(self._candidates) >= _CANDIDATE_CACHE:
+                self._candidates.clear()  # bounded memory on a corpus of many distinct names
+            cached = self._candidates[folded] = tuple(self._sorted_candidates(folded))
+        return list(cached)
+
+    def _sorted_candidates(self, folded: str) -> list[NameHit]:
         hits = [NameHit(self._extra_places[k], p) for k, p in self._extra_names.get(folded, [])]
         if self._index is not None:
             for hit in self._index.hits(folded):
