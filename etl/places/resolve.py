@@ -20,7 +20,7 @@ import numpy as np
 import yaml
 
 from etl import settings
-from etl.geo import km, km_to_many
+from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
 from etl.places import people, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
@@ -102,6 +102,10 @@ _QUALIFIER_HINT = re.compile(
     r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b",
     re.IGNORECASE,
 )
+
+
+#: distances this close to zero or to ``anchor_km`` are left to numpy (see ``_near_anchor``)
+_HAIR_KM = 1e-6
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ class Resolver:
         resolved: list[ResolvedPlace] = []
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
+        self._near: dict[tuple[str, float, float], bool] = {}
         for m, hits in kept:
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
@@ -478,10 +483,20 @@ class Resolver:
         """Within ``anchor_km`` of a town the document names without doubt (not itself).
 
         Anchors sit in a grid of 4-degree cells, so a document naming thousands of towns
-        costs a few cells per candidate, not every anchor.
+        costs a few cells per candidate, not every anchor. The answer is kept per place for
+        the document; distances are computed in plain Python (a handful per candidate, where
+        numpy's call overhead dominates), and only a distance within a hair of a threshold
+        is computed again the original way, so every answer is numpy's.
         """
         if not anchors:
             return False
+        memo_key = (place.key, place.lat, place.lon)
+        near = self._near.get(memo_key)
+        if near is None:
+            near = self._near[memo_key] = self._near_anchor_uncached(place, anchors)
+        return near
+
+    def _near_anchor_uncached(self, place: Place, anchors: list[Place]) -> bool:
         if self._anchor_grid is None:
             grid: dict[tuple[int, int], list[Place]] = {}
             for a in anchors:
@@ -497,6 +512,24 @@ class Resolver:
         ]
         if not near:
             return False
+        lat1, lon1 = math.radians(place.lat), math.radians(place.lon)
+        cos1 = math.cos(lat1)
+        limit = _W.anchor_km
+        found = False
+        for a in near:
+            lat2, lon2 = math.radians(a.lat), math.radians(a.lon)
+            h = (
+                math.sin((lat2 - lat1) / 2) ** 2
+                + cos1 * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+            )
+            d = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+            if d < _HAIR_KM or abs(d - limit) < _HAIR_KM:
+                return self._near_numpy(place, near)
+            found = found or d < limit
+        return found
+
+    @staticmethod
+    def _near_numpy(place: Place, near: list[Place]) -> bool:
         d = km_to_many(
             place.lat, place.lon, np.array([a.lat for a in near]), np.array([a.lon for a in near])
         )
