@@ -267,13 +267,13 @@ def extract_facts(
     for s, e in sentences:
         sentence = text[s:e]
         src = Source(doc, doc_date, sentence, s, e)
-        inside = [t for t in things if s <= t.start < e]
         quantities = parse(sentence, units, masks=masks)
         if not quantities:
             # most sentences state no figure: only the kind of money they speak of counts
             found = []
             kind = _context_kind(sentence, vocab)
         else:
+            inside = [t for t in things if s <= t.start < e]
             reader = _Sentence(
                 sentence, s, src, inside, quantities, doc_year, rates, vocab, units, context
             )

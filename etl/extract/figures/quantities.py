@@ -146,6 +146,8 @@ class _Patterns:
     units: dict[str, re.Pattern[str]]
     rate_year: re.Pattern[str]
     rate_other: re.Pattern[str]
+    #: lower-case first letters of the number words ("ten billion dollars")
+    number_word_initials: frozenset[str]
 
 
 @cache
@@ -182,6 +184,7 @@ def _patterns(units: Units) -> _Patterns:
         units=kinds,
         rate_year=re.compile(rf"^\s*(?:{_alternation(units.per_year)})(?![a-z])", re.IGNORECASE),
         rate_other=re.compile(rf"^\s*(?:{_alternation(units.per_other)})(?![a-z])", re.IGNORECASE),
+        number_word_initials=frozenset(w[:1].lower() for w in units.number_words),
     )
 
 
@@ -219,9 +222,16 @@ def parse(
         pos = max(q.end if q is not None else m.end(), m.start() + 1)
     # the other patterns open with "no word character before": they can match only where a
     # run of word characters starts, and the unit patterns only where that run is a number
+    # (a number word's first letter, or any non-ASCII letter a case-blind match could fold)
     word_starts = [w.start() for w in _WORD_RUN.finditer(text)]
     number_starts = [i for i in word_starts if text[i].isdecimal()]
-    for m in _finditer_at(pats.suffix, text, word_starts):
+    initials = pats.number_word_initials
+    amount_starts = [
+        i
+        for i in word_starts
+        if text[i].isdecimal() or not text[i].isascii() or text[i].lower() in initials
+    ]
+    for m in _finditer_at(pats.suffix, text, amount_starts):
         found.append(_money(text, m, units, prefix=False))
     for name, pattern in pats.units.items() if number_starts else ():
         unit, words = units.kinds[name]
