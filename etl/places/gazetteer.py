@@ -26,7 +26,7 @@ import ahocorasick
 
 from etl import settings
 from etl.schema import Place
-from etl.text import ascii_fold, fold_name, is_word_boundary, normalise
+from etl.text import ascii_fold, fold_name, normalise
 
 log = logging.getLogger(__name__)
 
@@ -175,11 +175,17 @@ class Gazetteer:
                 self._extra_list = sorted(self._extra_names)
                 self._extra_auto = _automaton(self._extra_list)
             parts.append((self._extra_auto, self._extra_list))
+        # ``is_word_boundary`` written out: the automaton reports every name inside every
+        # word ("rade" in "trade"), a thousand hits in a short article, most glued to letters
+        last = len(lowered) - 1
         for automaton, names in parts:
             for end, i in automaton.iter(lowered):
-                start = end - len(names[i]) + 1
-                if is_word_boundary(lowered, start, end + 1):
-                    yield start, end + 1, names[i]
+                if end < last and lowered[end + 1].isalnum():
+                    continue
+                name = names[i]
+                start = end - len(name) + 1
+                if start == 0 or not lowered[start - 1].isalnum():
+                    yield start, end + 1, name
 
 
 def _automaton(name_list: list[str]) -> ahocorasick.Automaton:
