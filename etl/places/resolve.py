@@ -15,6 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import yaml
@@ -106,6 +107,15 @@ _QUALIFIER_HINT = re.compile(
 
 #: distances this close to zero or to ``anchor_km`` are left to numpy (see ``_near_anchor``)
 _HAIR_KM = 1e-6
+
+
+class _Anchor(NamedTuple):
+    """An anchor town with its latitude, longitude (radians) and cosine of latitude."""
+
+    place: Place
+    lat: float
+    lon: float
+    cos_lat: float
 
 
 @dataclass(frozen=True)
@@ -222,7 +232,7 @@ class Resolver:
         anchors = self._anchors(kept)
         resolved: list[ResolvedPlace] = []
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
-        self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
+        self._anchor_grid: dict[tuple[int, int], list[_Anchor]] | None = None
         self._near: dict[tuple[str, float, float], bool] = {}
         for m, hits in kept:
             q = _overlapping(qualified, q_starts, m.start, m.end)
@@ -498,35 +508,34 @@ class Resolver:
 
     def _near_anchor_uncached(self, place: Place, anchors: list[Place]) -> bool:
         if self._anchor_grid is None:
-            grid: dict[tuple[int, int], list[Place]] = {}
+            grid: dict[tuple[int, int], list[_Anchor]] = {}
             for a in anchors:
-                grid.setdefault((int(a.lat // 4), int(a.lon // 4)), []).append(a)
+                lat = math.radians(a.lat)
+                cell = grid.setdefault((int(a.lat // 4), int(a.lon // 4)), [])
+                cell.append(_Anchor(a, lat, math.radians(a.lon), math.cos(lat)))
             self._anchor_grid = grid
         row, col = int(place.lat // 4), int(place.lon // 4)
         near = [
-            a
+            anchor
             for dr in (-1, 0, 1)
             for dc in (-2, -1, 0, 1, 2)
-            for a in self._anchor_grid.get((row + dr, col + dc), ())
-            if a.key != place.key
+            for anchor in self._anchor_grid.get((row + dr, col + dc), ())
+            if anchor.place.key != place.key
         ]
         if not near:
             return False
         lat1, lon1 = math.radians(place.lat), math.radians(place.lon)
         cos1 = math.cos(lat1)
         limit = _W.anchor_km
-        found = False
-        for a in near:
-            lat2, lon2 = math.radians(a.lat), math.radians(a.lon)
-            h = (
-                math.sin((lat2 - lat1) / 2) ** 2
-                + cos1 * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-            )
+        close_call = False
+        for _, lat2, lon2, cos2 in near:
+            h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
             d = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
             if d < _HAIR_KM or abs(d - limit) < _HAIR_KM:
-                return self._near_numpy(place, near)
-            found = found or d < limit
-        return found
+                close_call = True
+            elif d < limit:
+                return True  # clearly inside, whatever the last digits of any distance
+        return self._near_numpy(place, [a.place for a in near]) if close_call else False
 
     @staticmethod
     def _near_numpy(place: Place, near: list[Place]) -> bool:
