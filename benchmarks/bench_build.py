@@ -2,12 +2,13 @@
 
 Usage::
 
-    python benchmarks/bench_build.py [--articles 10000] [--seed 7] [--skip-cold]
+    python benchmarks/bench_build.py [--articles 10000] [--seed 7] [--skip-cold] [--profile]
 
 Prints articles/s and MB/s for the extraction of the synthetic corpus (one core, in
 process), the peak memory of that run, the cold build of the seed corpus from the
 command line (gazetteer index creation included, in a fresh cache directory) and the warm
-build (index cached), both as wall time of a real ``atlas build`` process.
+build (index cached), both as wall time of a real ``atlas build`` process. ``--profile``
+also prints the CPU milliseconds per article of each extraction stage (``stages.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 TEMPLATES = [
     "Officials in {a} said the {proj} would link {b} with {c} by {year}.",
@@ -122,6 +124,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument(
+        "--profile", action="store_true", help="CPU time per extraction stage, most costly first"
+    )
     args = ap.parse_args()
 
     from etl import build as build_mod
@@ -149,6 +154,14 @@ def main() -> None:
         for doc in docs:
             merge.add(extract(doc, knowledge))
         extract_s = time.perf_counter() - t
+        if args.profile:
+            from stages import report, timed_stages
+
+            with timed_stages() as totals:
+                cpu = time.process_time()
+                for doc in docs:
+                    extract(doc, knowledge)
+                cpu = time.process_time() - cpu
 
         print(
             f"synthetic corpus: {args.articles} articles, {nbytes / 1e6:.1f} MB (seed {args.seed})"
@@ -159,6 +172,8 @@ def main() -> None:
         )
         print(f"atlas build on it (CLI, wall): {cli_s:.1f} s ({len(docs) / cli_s:,.0f} articles/s)")
         print(f"peak memory of that atlas build (max RSS): {peak_mb:,.0f} MB")
+        if args.profile:
+            print(report(totals, len(docs), cpu))
 
         if not args.skip_cold:
             cold_env = dict(env, ATLAS_CACHE_DIR=str(tmp_path / "cold-cache"))

@@ -380,7 +380,7 @@ def _frozen(found: _Found, countries) -> DocumentFindings:
                 # an inferred route claims the countries of the places it names, not those
                 # a straight line between them clips (found here, in parallel, and cached)
                 countries=tuple(
-                    sorted({c for x, y, *_ in r.geometry.coords for c in countries.of(Point(x, y))})
+                    sorted({c for x, y, *_ in r.geometry.coords for c in countries.of_xy(x, y)})
                 ),
             )
             for r, src in found.routes

@@ -16,6 +16,8 @@ from etl.schema import Place
 #: a point this close to a country (a port on the shore) still counts as in it
 NEAR_KM = 25.0
 _KM_PER_DEGREE = 111.0
+#: points whose countries ``Countries.of_xy`` keeps
+_XY_CACHE = 100_000
 
 
 class Countries:
@@ -33,6 +35,7 @@ class Countries:
         self.tree = shapely.STRtree(self.geoms)
         # for ordering a line's countries only: coarse outlines intersect much faster
         self.coarse = shapely.simplify(self.geoms, 0.02, preserve_topology=True)
+        self._xy_cache: dict[tuple[float, float], tuple[str, ...]] = {}
 
     def of(self, geom: BaseGeometry) -> list[str]:
         """ISO3 codes the geometry lies in or crosses, in the order a line passes them."""
@@ -55,6 +58,17 @@ class Countries:
             pos = line.project(first) if line.geom_type == "LineString" else 0.0
             ordered.append((pos, self.iso3[i]))
         return [iso for _, iso in sorted(ordered)]
+
+    def of_xy(self, lon: float, lat: float) -> tuple[str, ...]:
+        """``of(Point(lon, lat))``, remembered: route vertices are the same towns again and
+        again, and a point and a spatial query cost more than the rest of a route."""
+        key = (lon, lat)
+        codes = self._xy_cache.get(key)
+        if codes is None:
+            if len(self._xy_cache) >= _XY_CACHE:
+                self._xy_cache.clear()
+            codes = self._xy_cache[key] = tuple(self.of(shapely.Point(lon, lat)))
+        return codes
 
     def _of_point(self, point: BaseGeometry) -> list[str]:
         hits = self.tree.query(point, predicate="within")

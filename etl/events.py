@@ -79,6 +79,9 @@ MEETING_OF = re.compile(
     r"\b(?P<name>(?P<noun>meeting|summit|forum|conference)\s+of\s+"
     r"(?:[a-z][\w'-]*\s+){0,3}[a-z][\w'-]*)(?=\s+(?:in|at|on)\b)"
 )
+#: the nouns of ``EVENT``, ``EVENT_LOWER``, ``MEETING_OF`` and ``_LOWER_SUMMIT``, lower-cased:
+#: a sentence with none of them names no event, and needs none of those scans
+_EVENT_NOUNS = ("summit", "forum", "expo", "exhibition", "meeting", "conference", "dialogue")
 _LOWER_SUMMIT = re.compile(r"\b[Tt]he\s+(?P<noun>summit|forum)\b")
 _HELD = re.compile(r"\b(?:in|at|held\s+in|hosted\s+in|host(?:ed)?\s+by)\s+$")
 
@@ -124,6 +127,9 @@ def find_events(
     out = []
     for s, e in sentences:
         sentence = text[s:e]
+        lowered = sentence.lower()
+        if not any(noun in lowered for noun in _EVENT_NOUNS):
+            continue  # every event pattern holds one of these words
         here = [p for p in places if s <= p.mention.start < e]
         if not here:
             continue

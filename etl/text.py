@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import lru_cache
 
 # one character in, one character out: offsets stay valid
 _ONE_TO_ONE = {
@@ -65,8 +66,12 @@ def normalise(text: str) -> str:
     return _CONTROL.sub(" ", text.translate(_TABLE))
 
 
+@lru_cache(maxsize=65_536)
 def fold_name(name: str) -> str:
-    """Key for comparing names: normalised, lower-cased, diacritics kept (see ``ascii_fold``)."""
+    """Key for comparing names: normalised, lower-cased, diacritics kept (see ``ascii_fold``).
+
+    Memoised: resolution folds the same few names many times per document.
+    """
     return " ".join(normalise(name).lower().split())
 
 

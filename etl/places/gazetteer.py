@@ -26,7 +26,7 @@ import ahocorasick
 
 from etl import settings
 from etl.schema import Place
-from etl.text import ascii_fold, fold_name, is_word_boundary, normalise
+from etl.text import ascii_fold, fold_name, normalise
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,10 @@ class NameHit:
     primary: bool
 
 
+#: folded names whose sorted candidates are kept between calls
+_CANDIDATE_CACHE = 200_000
+
+
 class Gazetteer:
     """Names to candidate places, and a multi-pattern matcher over the names.
 
@@ -85,6 +89,9 @@ class Gazetteer:
         self._extra_names: dict[str, list[tuple[str, bool]]] = {}
         self._extra_auto: ahocorasick.Automaton | None = None
         self._extra_list: list[str] = []
+        #: candidates per folded name, sorted once: a document asks for the same few names
+        #: again and again (cleared by ``add``)
+        self._candidates: dict[str, tuple[NameHit, ...]] = {}
 
     @property
     def common(self) -> dict[str, float]:
@@ -112,6 +119,7 @@ class Gazetteer:
                 if all(k != place.key for k, _ in hits):
                     hits.append((place.key, i == 0))
         self._extra_auto = None
+        self._candidates.clear()
 
     def get(self, key: str) -> Place:
         if key in self._extra_places:
@@ -131,6 +139,14 @@ class Gazetteer:
         supplement's kind and admin unit.
         """
         folded = fold_name(name)
+        cached = self._candidates.get(folded)
+        if cached is None:
+            if len(self._candidates) >= _CANDIDATE_CACHE:
+                self._candidates.clear()  # bounded memory on a corpus of many distinct names
+            cached = self._candidates[folded] = tuple(self._sorted_candidates(folded))
+        return list(cached)
+
+    def _sorted_candidates(self, folded: str) -> list[NameHit]:
         hits = [NameHit(self._extra_places[k], p) for k, p in self._extra_names.get(folded, [])]
         if self._index is not None:
             for hit in self._index.hits(folded):
@@ -159,11 +175,17 @@ class Gazetteer:
                 self._extra_list = sorted(self._extra_names)
                 self._extra_auto = _automaton(self._extra_list)
             parts.append((self._extra_auto, self._extra_list))
+        # ``is_word_boundary`` written out: the automaton reports every name inside every
+        # word ("rade" in "trade"), a thousand hits in a short article, most glued to letters
+        last = len(lowered) - 1
         for automaton, names in parts:
             for end, i in automaton.iter(lowered):
-                start = end - len(names[i]) + 1
-                if is_word_boundary(lowered, start, end + 1):
-                    yield start, end + 1, names[i]
+                if end < last and lowered[end + 1].isalnum():
+                    continue
+                name = names[i]
+                start = end - len(name) + 1
+                if start == 0 or not lowered[start - 1].isalnum():
+                    yield start, end + 1, name
 
 
 def _automaton(name_list: list[str]) -> ahocorasick.Automaton:

@@ -15,12 +15,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import yaml
 
 from etl import settings
-from etl.geo import km, km_to_many
+from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
 from etl.places import people, plausibility, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
@@ -114,6 +115,19 @@ _QUALIFIER_HINT = re.compile(
     r"|\b(?:regional|provincial)\b",
     re.IGNORECASE,
 )
+
+
+#: distances this close to zero or to ``anchor_km`` are left to numpy (see ``_near_anchor``)
+_HAIR_KM = 1e-6
+
+
+class _Anchor(NamedTuple):
+    """An anchor town with its latitude, longitude (radians) and cosine of latitude."""
+
+    place: Place
+    lat: float
+    lon: float
+    cos_lat: float
 
 
 @dataclass(frozen=True)
@@ -230,7 +244,8 @@ class Resolver:
         anchors = self._anchors(kept)
         resolved: list[ResolvedPlace] = []
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
-        self._anchor_grid: dict[tuple[int, int], list[Place]] | None = None
+        self._anchor_grid: dict[tuple[int, int], list[_Anchor]] | None = None
+        self._near: dict[tuple[str, float, float], bool] = {}
         for m, hits in kept:
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
@@ -537,25 +552,52 @@ class Resolver:
         """Within ``anchor_km`` of a town the document names without doubt (not itself).
 
         Anchors sit in a grid of 4-degree cells, so a document naming thousands of towns
-        costs a few cells per candidate, not every anchor.
+        costs a few cells per candidate, not every anchor. The answer is kept per place for
+        the document; distances are computed in plain Python (a handful per candidate, where
+        numpy's call overhead dominates), and only a distance within a hair of a threshold
+        is computed again the original way, so every answer is numpy's.
         """
         if not anchors:
             return False
+        memo_key = (place.key, place.lat, place.lon)
+        near = self._near.get(memo_key)
+        if near is None:
+            near = self._near[memo_key] = self._near_anchor_uncached(place, anchors)
+        return near
+
+    def _near_anchor_uncached(self, place: Place, anchors: list[Place]) -> bool:
         if self._anchor_grid is None:
-            grid: dict[tuple[int, int], list[Place]] = {}
+            grid: dict[tuple[int, int], list[_Anchor]] = {}
             for a in anchors:
-                grid.setdefault((int(a.lat // 4), int(a.lon // 4)), []).append(a)
+                lat = math.radians(a.lat)
+                cell = grid.setdefault((int(a.lat // 4), int(a.lon // 4)), [])
+                cell.append(_Anchor(a, lat, math.radians(a.lon), math.cos(lat)))
             self._anchor_grid = grid
         row, col = int(place.lat // 4), int(place.lon // 4)
         near = [
-            a
+            anchor
             for dr in (-1, 0, 1)
             for dc in (-2, -1, 0, 1, 2)
-            for a in self._anchor_grid.get((row + dr, col + dc), ())
-            if a.key != place.key
+            for anchor in self._anchor_grid.get((row + dr, col + dc), ())
+            if anchor.place.key != place.key
         ]
         if not near:
             return False
+        lat1, lon1 = math.radians(place.lat), math.radians(place.lon)
+        cos1 = math.cos(lat1)
+        limit = _W.anchor_km
+        close_call = False
+        for _, lat2, lon2, cos2 in near:
+            h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
+            d = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+            if d < _HAIR_KM or abs(d - limit) < _HAIR_KM:
+                close_call = True
+            elif d < limit:
+                return True  # clearly inside, whatever the last digits of any distance
+        return self._near_numpy(place, [a.place for a in near]) if close_call else False
+
+    @staticmethod
+    def _near_numpy(place: Place, near: list[Place]) -> bool:
         d = km_to_many(
             place.lat, place.lon, np.array([a.lat for a in near]), np.array([a.lon for a in near])
         )

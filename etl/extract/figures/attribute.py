@@ -272,13 +272,18 @@ def extract_facts(
     for s, e in sentences:
         sentence = text[s:e]
         src = Source(doc, doc_date, sentence, s, e)
-        inside = [t for t in things if s <= t.start < e]
         quantities = parse(sentence, units, masks=masks)
-        reader = _Sentence(
-            sentence, s, src, inside, quantities, doc_year, rates, vocab, units, context
-        )
-        found = list(reader.facts())
-        kind = reader.context_kind()
+        if not quantities:
+            # most sentences state no figure: only the kind of money they speak of counts
+            found = []
+            kind = _context_kind(sentence, vocab)
+        else:
+            inside = [t for t in things if s <= t.start < e]
+            reader = _Sentence(
+                sentence, s, src, inside, quantities, doc_year, rates, vocab, units, context
+            )
+            found = list(reader.facts())
+            kind = reader.context_kind()
         context, since = (kind, 0) if kind else (context, since + 1)
         if since > CONTEXT_REACH:
             context = None
@@ -591,13 +596,7 @@ class _Sentence:
 
     def context_kind(self) -> str | None:
         """The kind of money this sentence speaks of, for the unlabelled lines after it."""
-        found = [
-            (m.start(), k.metric)
-            for k in self.v.general
-            if k.tier == 1
-            for m in k.cue.finditer(self.s)
-        ]
-        return max(found)[1] if found else None
+        return _context_kind(self.s, self.v)
 
     def _after_change_verb(self, q: Quantity) -> bool:
         """ "trade increased with Kazakhstan ($2.8 billion)": a verb of change leads to the
@@ -745,6 +744,17 @@ class _Sentence:
                 break
             words.insert(0, token)
         return " ".join([*words[-3:], m.group().split()[0].lower()])
+
+
+def _context_kind(sentence: str, vocab: Vocabulary) -> str | None:
+    """The kind of money a sentence speaks of (its last tier-1 cue), or None."""
+    found = [
+        (m.start(), k.metric)
+        for k in vocab.general
+        if k.tier == 1
+        for m in k.cue.finditer(sentence)
+    ]
+    return max(found)[1] if found else None
 
 
 def _slug(text: str) -> str:

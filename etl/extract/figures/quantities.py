@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -150,6 +151,8 @@ class _Patterns:
     rate_year: re.Pattern[str]
     rate_other: re.Pattern[str]
     scaled: re.Pattern[str] | None
+    #: lower-case first letters of the number words ("ten billion dollars")
+    number_word_initials: frozenset[str]
 
 
 @cache
@@ -198,6 +201,7 @@ def _patterns(units: Units) -> _Patterns:
         rate_year=re.compile(rf"^\s*(?:{_alternation(units.per_year)})(?![a-z])", re.IGNORECASE),
         rate_other=re.compile(rf"^\s*(?:{_alternation(units.per_other)})(?![a-z])", re.IGNORECASE),
         scaled=scaled,
+        number_word_initials=frozenset(w[:1].lower() for w in units.number_words),
     )
 
 
@@ -227,21 +231,31 @@ def parse(
     """
     units = units or load_units()
     pats = _patterns(units)
-    blocked = [(m.start(), m.end()) for p in masks for m in p.finditer(text)]
     found: list[Quantity] = []
     pos = 0
     while (m := pats.prefix.search(text, pos)) is not None:
         q = _money(text, m, units, prefix=True)
         found.append(q)
         pos = max(q.end if q is not None else m.end(), m.start() + 1)
-    for m in pats.suffix.finditer(text):
+    # the other patterns open with "no word character before": they can match only where a
+    # run of word characters starts, and the unit patterns only where that run is a number
+    # (a number word's first letter, or any non-ASCII letter a case-blind match could fold)
+    word_starts = [w.start() for w in _WORD_RUN.finditer(text)]
+    number_starts = [i for i in word_starts if text[i].isdecimal()]
+    initials = pats.number_word_initials
+    amount_starts = [
+        i
+        for i in word_starts
+        if text[i].isdecimal() or not text[i].isascii() or text[i].lower() in initials
+    ]
+    for m in _finditer_at(pats.suffix, text, amount_starts):
         found.append(_money(text, m, units, prefix=False))
     if pats.scaled is not None:
         for m in pats.scaled.finditer(text):
             found.append(_scaled_money(text, m, units))
-    for name, pattern in pats.units.items():
+    for name, pattern in pats.units.items() if number_starts else ():
         unit, words = units.kinds[name]
-        for m in pattern.finditer(text):
+        for m in _finditer_at(pattern, text, number_starts):
             factor = _factor(words, m.group("unit"))
             num = m.group("num")
             value = number(num) * units.scale(m.group("scale")) * factor
@@ -251,7 +265,10 @@ def parse(
             found.append(
                 Quantity(name, value, unit, m.start(), m.end(), m.group(), comma_value=comma)
             )
-    found = [q for q in found if q is not None and not _inside(q, blocked)]
+    found = [q for q in found if q is not None]
+    if found and masks:
+        blocked = [(m.start(), m.end()) for p in masks for m in p.finditer(text)]
+        found = [q for q in found if not _inside(q, blocked)]
     found = _without_overlaps(found)
     found = _merge_asides(text, found)
     found = _without_tickers(text, found)
@@ -266,6 +283,26 @@ def parse(
         else:
             out.append(q)
     return out
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can match only at one of ``starts``.
+
+    The same matches, left to right and non-overlapping, from a few anchored attempts
+    instead of a scan that tries the pattern at every character (the patterns never match
+    the empty string).
+    """
+    pos = 0
+    for i in starts:
+        if i < pos:
+            continue
+        m = pattern.match(text, i)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 
 def _factor(words: dict[str, float], said: str) -> float:
