@@ -248,9 +248,7 @@ class Merge:
         )
         self._mark_conflicts()
         figure_keys: dict[str, set[tuple]] = {}
-        for (data,) in self._db.execute(
-            "SELECT fact FROM facts WHERE applies = 1 ORDER BY doc, i"
-        ).fetchall():
+        for (data,) in self._db.execute("SELECT fact FROM facts WHERE applies = 1 ORDER BY doc, i"):
             self._apply(_fact_from_json(data), features, figure_keys)
         for _doc, _start, _i, entry_id, status, src in sorted(self._statuses, key=lambda t: t[:3]):
             self._apply_status(entry_id, status, src, features, figure_keys)
