@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _corpus import place_names  # noqa: E402
+
 TEMPLATES = [
     "Officials in {a} said the {proj} would link {b} with {c} by {year}.",
     "The {proj} carried {n} million tonnes of freight last year, the operator in {a} said.",
@@ -55,19 +57,8 @@ MONTHS = ["January", "March", "May", "June", "September", "November"]
 
 def synthetic_corpus(directory: Path, n: int, seed: int) -> int:
     """Write ``n`` articles of 8-20 sentences each; returns the total bytes written."""
-    from etl.places.gazetteer import load_cities
-
     rng = random.Random(seed)
-    gaz = load_cities()
-    index = gaz._index
-    rows = [
-        i
-        for i in range(len(index.gid))
-        if index.iso3[3 * i : 3 * i + 3]
-        in {"KAZ", "KGZ", "TJK", "TKM", "UZB", "CHN", "AZE", "GEO", "TUR", "RUS"}
-        and index.pop[i] >= 20_000
-    ]
-    names = sorted({index.city_name[i] for i in rows})
+    names = place_names()
     total = 0
     for k in range(n):
         sentences = []

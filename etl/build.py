@@ -37,8 +37,8 @@ from etl.io import csv_bytes, geometry_dict, write_geopackage, write_layer_style
 from etl.knowledge import code_version
 from etl.merge import Merge
 from etl.progress import Progress
+from etl.publish.parquet import ParquetLayer, manifest_entry
 from etl.publish.parquet import file_name as parquet_file_name
-from etl.publish.parquet import manifest_entry, parquet_bytes
 from etl.run import Job
 from etl.run.cache import FindingsCache, entry_key
 from etl.schema import (
@@ -308,8 +308,12 @@ def _write(
             with _Writer(target / f"{layer}.geojson", digest) as w:
                 w.write(b'{"type":"FeatureCollection","features":[')
                 chunk: list[dict[str, Any]] = []
-                layer_rows: list[dict[str, Any]] = []
                 held = 0  # source sentences in the chunk: what its memory grows with
+                # GeoParquet beside the GeoJSON (etl.publish.parquet), in row groups
+                parquet = ParquetLayer(
+                    target / parquet_file_name(layer),
+                    [geometry_dict(f.geometry) for f, _ in by_layer[layer]],
+                )
                 for i, (feat, acc) in enumerate(by_layer[layer]):
                     feat.sources = merge.sources(acc)
                     held += len(feat.sources)
@@ -323,7 +327,7 @@ def _write(
                         ).encode("utf-8")
                     )
                     chunk.append(fd)
-                    layer_rows.append(fd)
+                    parquet.add(fd, len(fd["properties"][P_SOURCES]))
                     if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
                         write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
                         chunk, held = [], 0
@@ -331,14 +335,13 @@ def _write(
                 if chunk or not by_layer[layer] or not (target / GEOPACKAGE).exists():
                     write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
                 counts[layer] = len(by_layer[layer])
-            # GeoParquet beside the GeoJSON (etl.publish.parquet): one layer held at a time
-            with _Writer(target / parquet_file_name(layer), digest) as w:
-                w.write(parquet_bytes(layer_rows))
+            parquet.close()
+            _add_file(target / parquet_file_name(layer), digest)
         write_layer_styles(target / GEOPACKAGE, list(LAYERS))  # QGIS: one style per layer
-        facts_rows = [f.row() for f in merge.facts]
-        facts_rows.sort(key=lambda r: (r["doc"], r["start"], r["metric"], str(r["original"])))
         with _Writer(target / FACTS_CSV, digest) as w:
-            w.write(csv_bytes(FACT_COLUMNS, facts_rows))
+            w.write(csv_bytes(FACT_COLUMNS, []))
+            for rows in _chunks(merge.fact_rows(), 5000):
+                w.write(csv_bytes(FACT_COLUMNS, rows).split(b"\n", 1)[1])
         with _Writer(target / UNRESOLVED_CSV, digest) as w:
             w.write(csv_bytes(UNRESOLVED_COLUMNS, []))
             for rows in _chunks(merge.unresolved_rows(), 5000):
@@ -348,7 +351,7 @@ def _write(
             skipped,
             counts,
             merge.unresolved_count,
-            len(facts_rows),
+            merge.facts_count,
             knowledge.registry_dir,
         )
         manifest["figures_unclassified"] = merge.unclassified  # money no cue word explains
@@ -365,7 +368,7 @@ def _write(
         skipped=skipped,
         counts=counts,
         unresolved=merge.unresolved_count,
-        facts=len(facts_rows),
+        facts=merge.facts_count,
         seconds=time.perf_counter() - t0,
     )
 
@@ -408,6 +411,14 @@ class _Writer:
                 os.fsync(self.f.fileno())
         finally:
             self.f.close()
+
+
+def _add_file(path: Path, digest) -> None:
+    """A file another library wrote: synced, and read back into the build's digest."""
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+        while block := f.read(1 << 20):
+            digest.update(block)
 
 
 def read_corpus(corpus: Path, *, progress: bool = False) -> tuple[list[Document], list[Skipped]]:

@@ -10,20 +10,23 @@ many, or a cluster.
 Memory stays bounded: the source sentences of every feature and the unresolved mentions
 go to a SQLite file beside the build as they arrive, and are streamed back, sorted, when
 the layers are written. What stays in memory is what a feature needs (names, aliases,
-counts, dates) and the figures, which are few.
+counts, dates). Figures go to the same file and come back a conflict group at a time and,
+sorted, when ``facts.csv`` is written.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shapely.geometry import LineString, Point
 
 from etl import figures, ids
+from etl.extract.figures.conflicts import Figure, group_notes
 from etl.findings import DocInfo, DocumentFindings
 from etl.places.supplement import output_type
 from etl.registry import REGISTRY_KEY, Entry, Registry
@@ -75,6 +78,13 @@ class Merge:
                               PRIMARY KEY (f, doc, start, "end")) WITHOUT ROWID;
             CREATE TABLE unresolved (doc TEXT, start INTEGER, mention TEXT, seq INTEGER,
                                      row TEXT);
+            -- value untyped: an int stays an int, a float a float (their notes differ)
+            CREATE TABLE facts (doc TEXT, i INTEGER, metric TEXT, subject TEXT, year INTEGER,
+                                unit TEXT, value, start INTEGER, original TEXT,
+                                src_start INTEGER, applies INTEGER, fact TEXT,
+                                PRIMARY KEY (doc, i)) WITHOUT ROWID;
+            CREATE TABLE conflicts (doc TEXT, i INTEGER, note TEXT,
+                                    PRIMARY KEY (doc, i)) WITHOUT ROWID;
             """
         )
         self._db.execute("BEGIN")
@@ -82,7 +92,7 @@ class Merge:
         self._places: dict[str, Place] = {}
         self.docs: dict[str, str | None] = {}  # path -> date
         self.doc_infos_count = 0
-        self._facts: list[tuple[str, int, figures.Fact]] = []
+        self.facts_count = 0
         self._statuses: list[tuple[str, int, int, str, str, Source]] = []
         self.unresolved_count = 0
         self.unclassified = 0
@@ -136,8 +146,26 @@ class Merge:
             self._describe(key, (pa.type,))
             notes.append((key, pa.source, pa.surface, pa.confidence))
         self._note(doc, notes)
-        for i, fact in enumerate(found.facts):
-            self._facts.append((doc.path, i, fact))
+        self._db.executemany(
+            "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    doc.path,
+                    i,
+                    f.metric,
+                    f.subject,
+                    f.year,
+                    f.unit,
+                    f.value,
+                    f.start,
+                    f.original,
+                    f.source.start,
+                    _applies(f),
+                    _fact_json(f),
+                )
+                for i, f in enumerate(found.facts)
+            ],
+        )
         for i, st in enumerate(found.statuses):
             self._statuses.append((doc.path, st.source.start, i, st.entry_id, st.status, st.source))
         rows = []
@@ -211,13 +239,17 @@ class Merge:
         for key, acc in self._acc.items():
             feat = self._feature(key, acc, place_ids)
             features[feat.id] = (feat, acc)
-        facts = [f for _, _, f in sorted(self._facts, key=lambda t: (t[0], t[1]))]
         # a figure no cue word explains is counted (the manifest), not kept as a fact
-        self.unclassified = sum(f.metric == figures.UNCLASSIFIED for f in facts)
-        self.facts = figures.mark_conflicts([f for f in facts if f.metric != figures.UNCLASSIFIED])
+        ((self.unclassified,),) = self._db.execute(
+            "SELECT count(*) FROM facts WHERE metric = ?", (figures.UNCLASSIFIED,)
+        )
+        ((self.facts_count,),) = self._db.execute(
+            "SELECT count(*) FROM facts WHERE metric != ?", (figures.UNCLASSIFIED,)
+        )
+        self._mark_conflicts()
         figure_keys: dict[str, set[tuple]] = {}
-        for fact in self.facts:
-            self._apply(fact, features, figure_keys)
+        for (data,) in self._db.execute("SELECT fact FROM facts WHERE applies = 1 ORDER BY doc, i"):
+            self._apply(_fact_from_json(data), features, figure_keys)
         for _doc, _start, _i, entry_id, status, src in sorted(self._statuses, key=lambda t: t[:3]):
             self._apply_status(entry_id, status, src, features, figure_keys)
         out = []
@@ -227,6 +259,47 @@ class Merge:
             feat.confidence = round(acc.confidence, 2)
             out.append((feat, acc))
         return out
+
+    def _mark_conflicts(self) -> None:
+        """Conflict notes, one (metric, subject, year, unit) group at a time, into the spill.
+
+        Only rows of the same group can conflict, so one group is in memory at a time;
+        the rows of a group come in (document, position) order, as ``mark_conflicts`` reads
+        a list, and get the same notes.
+        """
+        rows = self._db.execute(
+            "SELECT metric, subject, year, unit, doc, i, value, start, original FROM facts "
+            "WHERE metric != ? AND subject IS NOT NULL AND subject != '' "
+            "AND year IS NOT NULL AND value IS NOT NULL "
+            "ORDER BY metric, subject, year, unit, doc, i",
+            (figures.UNCLASSIFIED,),
+        )
+        self._db.execute("BEGIN")
+        for _key, group in itertools.groupby(rows, key=lambda r: r[:4]):
+            group = list(group)
+            notes = group_notes(
+                [
+                    Figure(value, doc, start, unit, original)
+                    for _m, _s, _y, unit, doc, _i, value, start, original in group
+                ]
+            )
+            self._db.executemany(
+                "INSERT INTO conflicts VALUES (?,?,?)",
+                [(group[g][4], group[g][5], note) for g, note in notes.items()],
+            )
+        self._db.execute("COMMIT")
+
+    def fact_rows(self) -> Iterator[dict]:
+        """The rows of ``facts.csv``, by document, sentence, metric and words."""
+        for data, note in self._db.execute(
+            "SELECT fact, note FROM facts LEFT JOIN conflicts USING (doc, i) WHERE metric != ? "
+            "ORDER BY doc, src_start, metric, original, i",
+            (figures.UNCLASSIFIED,),
+        ):
+            fact = _fact_from_json(data)
+            if note is not None:
+                fact = replace(fact, conflict=note)
+            yield fact.row()
 
     def _feature(self, key: str, acc: _Acc, place_ids: dict[str, str]) -> Feature:
         if key.startswith("@place\0"):
@@ -371,6 +444,58 @@ class Merge:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _applies(fact: figures.Fact) -> int:
+    """1 when the figure may fill or check a feature's property (``Merge._apply``)."""
+    return int(
+        fact.metric in _PROPERTY_OF_METRIC and bool(fact.features) and fact.value is not None
+    )
+
+
+def _fact_json(f: figures.Fact) -> str:
+    s = f.source
+    return json.dumps(
+        [
+            f.metric,
+            f.subject,
+            f.year,
+            f.value,
+            f.unit,
+            f.original,
+            [s.doc, s.date, s.quote, s.start, s.end],
+            f.start,
+            f.end,
+            f.features,
+            f.conflict,
+            f.part,
+            f.each,
+            f.alt_value,
+        ],
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+
+
+def _fact_from_json(data: str) -> figures.Fact:
+    metric, subject, year, value, unit, original, src, start, end, feats, *rest = json.loads(data)
+    conflict, part, each, alt_value = rest
+    return figures.Fact(
+        metric=metric,
+        subject=subject,
+        year=year,
+        value=value,
+        unit=unit,
+        original=original,
+        source=Source(*src),
+        start=start,
+        end=end,
+        features=tuple(feats),
+        conflict=conflict,
+        part=part,
+        each=each,
+        alt_value=alt_value,
+    )
 
 
 def _figure_entry(fact: figures.Fact, target: str, registry_value, note) -> dict:

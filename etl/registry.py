@@ -43,6 +43,8 @@ _SOURCED_FIELDS = frozenset(
     [*DOSSIER_FIELDS, "cost_usd", "stated_length_km", "capacity", "status", "countries"]
 )
 _LIST_FIELDS = frozenset({"financiers", "contractors"})
+#: the dossier fields that name organisations: extraction reads them (``organisations``)
+ORGANISATION_FIELDS = ("owner", "operator", "financiers", "contractors")
 _ISO3 = re.compile(r"[A-Z]{3}")
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _ENTRY_KEYS = frozenset(
@@ -115,7 +117,7 @@ class Entry:
     def organisations(self) -> tuple[str, ...]:
         """The companies, banks and funds the dossier names (their names are not places)."""
         out: list[str] = []
-        for key in ("owner", "operator", "financiers", "contractors"):
+        for key in ORGANISATION_FIELDS:
             value = self.dossier.get(key)
             for name in [value] if isinstance(value, str) else (value or []):
                 out.append(name)

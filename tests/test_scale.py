@@ -178,21 +178,6 @@ def test_workers_incremental_and_full_builds_give_the_same_bytes(knowledge, tmp_
     _same(inc, run("full2", workers=1, cache=False))
 
 
-def test_registry_edit_invalidates_the_cache(tmp_path):
-    """Another registry is another knowledge version: nothing cached under the old is used."""
-    from etl import settings
-    from etl.knowledge import knowledge_version
-
-    registry = tmp_path / "registry"
-    shutil.copytree(settings.REGISTRY_DIR, registry)
-    index = tmp_path / "no-index"
-    before = knowledge_version(registry, index)
-    assert knowledge_version(registry, index) == before
-    pipelines = registry / "pipelines.yaml"
-    pipelines.write_text(pipelines.read_text(encoding="utf-8") + "\n# edited\n")
-    assert knowledge_version(registry, index) != before
-
-
 # ---- the cache is data, checked before it is trusted ---------------------------------------
 
 

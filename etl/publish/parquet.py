@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from etl.publish.columns import COLUMNS, DATE, FLOAT, INT, JSON, TEXT_LIST
@@ -47,6 +48,45 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
+#: a row group closes at this many features, or source sentences, so that memory stays
+#: bounded on a large layer (a layer within both is one row group, as ``parquet_bytes``)
+ROW_GROUP_FEATURES = 20_000
+ROW_GROUP_SOURCES = 50_000
+
+
+def _geometry_table(geometries: Sequence[dict[str, Any] | None]) -> Any:
+    """The geometry column and its GeoParquet metadata (bbox, types, CRS), from geopandas."""
+    import geopandas as gpd
+    import pyarrow.parquet as pq
+    from shapely.geometry import shape
+
+    geoms = [shape(g) if g else None for g in geometries]
+    buf = io.BytesIO()
+    gpd.GeoDataFrame(geometry=gpd.GeoSeries(geoms, crs="EPSG:4326")).to_parquet(
+        buf, index=False, schema_version=SCHEMA_VERSION
+    )
+    return pq.read_table(io.BytesIO(buf.getvalue()))
+
+
+def _schema(geo: Any) -> Any:
+    import pyarrow as pa
+
+    fields = [pa.field(name, _arrow_type(kind)) for name, kind in COLUMNS]
+    fields.append(geo.schema.field("geometry"))
+    return pa.schema(fields, metadata={b"geo": geo.schema.metadata[b"geo"]})
+
+
+def _table(features: Sequence[dict[str, Any]], geometry: Any, schema: Any) -> Any:
+    import pyarrow as pa
+
+    arrays = [
+        pa.array([_value(kind, f["properties"].get(name)) for f in features], type=field.type)
+        for (name, kind), field in zip(COLUMNS, schema, strict=False)
+    ]
+    arrays.append(geometry)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
 def parquet_bytes(features: Sequence[dict[str, Any]]) -> bytes:
     """A GeoParquet file of ``features`` (EPSG:4326), as bytes; the same input, the same bytes.
 
@@ -55,28 +95,57 @@ def parquet_bytes(features: Sequence[dict[str, Any]]) -> bytes:
     the fixed types beside it (pandas would infer ``null`` for a column of Nones and
     ``list<null>`` for empty lists, and cost more than the file itself).
     """
-    import geopandas as gpd
-    import pyarrow as pa
     import pyarrow.parquet as pq
-    from shapely.geometry import shape
 
-    geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
-    buf = io.BytesIO()
-    gpd.GeoDataFrame(geometry=gpd.GeoSeries(geoms, crs="EPSG:4326")).to_parquet(
-        buf, index=False, schema_version=SCHEMA_VERSION
-    )
-    geo = pq.read_table(io.BytesIO(buf.getvalue()))
-    fields = [pa.field(name, _arrow_type(kind)) for name, kind in COLUMNS]
-    arrays = [
-        pa.array([_value(kind, f["properties"].get(name)) for f in features], type=field.type)
-        for (name, kind), field in zip(COLUMNS, fields, strict=True)
-    ]
-    fields.append(geo.schema.field("geometry"))
-    arrays.append(geo.column("geometry"))
-    schema = pa.schema(fields, metadata={b"geo": geo.schema.metadata[b"geo"]})
+    geo = _geometry_table([f.get("geometry") for f in features])
+    schema = _schema(geo)
     out = io.BytesIO()
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), out, compression="zstd")
+    pq.write_table(_table(features, geo.column("geometry"), schema), out, compression="zstd")
     return out.getvalue()
+
+
+class ParquetLayer:
+    """One layer's GeoParquet file, written a row group at a time as features arrive.
+
+    The geometry column and its metadata come first, from every geometry of the layer
+    (small beside the sources); the properties follow in row groups of at most
+    ``ROW_GROUP_FEATURES`` features or ``ROW_GROUP_SOURCES`` source sentences, so a layer
+    of millions of sources is never held whole. A layer within one row group gives the
+    bytes of ``parquet_bytes``; a larger one the same rows in several row groups.
+    """
+
+    def __init__(self, path: Path, geometries: Sequence[dict[str, Any] | None]) -> None:
+        self.path = path
+        geo = _geometry_table(geometries)
+        self._schema = _schema(geo)
+        self._geo = geo.column("geometry")
+        self._writer: Any = None
+        self._rows: list[dict[str, Any]] = []
+        self._held = 0
+        self._offset = 0
+
+    def add(self, feature: dict[str, Any], sources: int) -> None:
+        """The next feature of the layer (in file order) and its number of source sentences."""
+        self._rows.append(feature)
+        self._held += sources
+        if len(self._rows) >= ROW_GROUP_FEATURES or self._held >= ROW_GROUP_SOURCES:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow.parquet as pq
+
+        n = len(self._rows)
+        table = _table(self._rows, self._geo.slice(self._offset, n), self._schema)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, self._schema, compression="zstd")
+        self._writer.write_table(table)
+        self._offset += n
+        self._rows, self._held = [], 0
+
+    def close(self) -> None:
+        if self._rows or self._writer is None:  # an empty layer: a file with no rows
+            self._flush()
+        self._writer.close()
 
 
 def file_name(layer: str) -> str:

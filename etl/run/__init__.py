@@ -30,11 +30,15 @@ class Job:
 def process(
     rel: str, data: bytes, metadata: dict[str, str] | None, knowledge: Knowledge
 ) -> Outcome:
-    """Decode and extract one document: its findings, or why it was skipped."""
+    """Decode and extract one document: its findings, or why it was skipped.
+
+    Extraction gets the registry without its merge-only fields (``Knowledge.for_extraction``),
+    so what it finds depends on nothing the findings cache key leaves out.
+    """
     doc = documents.parse_document(data, rel, metadata)
     if isinstance(doc, Skipped):
         return doc
-    return extract(doc, knowledge)
+    return extract(doc, knowledge.for_extraction())
 
 
 def process_batch(
