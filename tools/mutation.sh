@@ -58,6 +58,24 @@ if [ "$keep" = 0 ]; then trap 'rm -rf "$work"' EXIT; fi
 # the gazetteer index is read from the checkout's cache rather than rebuilt (20 s)
 export ATLAS_CACHE_DIR="${ATLAS_CACHE_DIR:-$root/geodata/cache}"
 
+# every mutant's test run gets an empty findings cache: the cache is keyed by the code on
+# disk, which is the same file for every mutant (mutmut picks the mutant at run time), so a
+# shared cache would hand each mutant the findings of the unbroken code
+cat >"$work/_mutation_plugin.py" <<'EOF'
+import os
+import tempfile
+from pathlib import Path
+
+
+def pytest_configure(config):
+    from etl import settings
+
+    where = os.environ.get("ATLAS_MUTATION_WORK")
+    settings.FINDINGS_DIR = Path(tempfile.mkdtemp(prefix="findings-", dir=where))
+EOF
+export ATLAS_MUTATION_WORK="$work/findings"
+mkdir -p "$ATLAS_MUTATION_WORK"
+
 if [ "$preload" = 1 ]; then
     # imported by mutmut's fork server before it forks: every mutant inherits the knowledge
     cat >"$work/_mutation_preload.py" <<'EOF'
@@ -84,8 +102,10 @@ section = f"""
 [tool.mutmut]
 source_paths = ["etl", "dashboard"]
 only_mutate = {json.dumps(modules)}
-also_copy = ["geodata", "corpus", ".streamlit", "_mutation_preload.py"]
-pytest_add_cli_args = ["-q", "-x", "-p", "no:cacheprovider", "-m", "not slow and not browser"]
+also_copy = ["geodata", "corpus", ".streamlit", "_mutation_preload.py", "_mutation_plugin.py"]
+pytest_add_cli_args = [
+    "-q", "-x", "-p", "no:cacheprovider", "-p", "_mutation_plugin", "-m", "not slow and not browser"
+]
 pytest_add_cli_args_test_selection = {json.dumps(shlex.split(tests))}
 {warmup}"""
 with open(path, "a", encoding="utf-8") as f:
