@@ -60,7 +60,9 @@ export ATLAS_CACHE_DIR="${ATLAS_CACHE_DIR:-$root/geodata/cache}"
 
 # every mutant's test run gets an empty findings cache: the cache is keyed by the code on
 # disk, which is the same file for every mutant (mutmut picks the mutant at run time), so a
-# shared cache would hand each mutant the findings of the unbroken code
+# shared cache would hand each mutant the findings of the unbroken code. And builds extract
+# in this process: mutmut learns which tests reach a mutant by recording calls in the test
+# process, so calls in a pool of worker processes would leave the mutant with "no tests".
 cat >"$work/_mutation_plugin.py" <<'EOF'
 import os
 import tempfile
@@ -69,9 +71,11 @@ from pathlib import Path
 
 def pytest_configure(config):
     from etl import settings
+    from etl.run import local
 
     where = os.environ.get("ATLAS_MUTATION_WORK")
     settings.FINDINGS_DIR = Path(tempfile.mkdtemp(prefix="findings-", dir=where))
+    local.default_workers = lambda: 1
 EOF
 export ATLAS_MUTATION_WORK="$work/findings"
 mkdir -p "$ATLAS_MUTATION_WORK"
@@ -107,6 +111,8 @@ pytest_add_cli_args = [
     "-q", "-x", "-p", "no:cacheprovider", "-p", "_mutation_plugin", "-m", "not slow and not browser"
 ]
 pytest_add_cli_args_test_selection = {json.dumps(shlex.split(tests))}
+# a mutant that loops is stopped after 4 x 2 x (its tests' CPU time + 1 s), not mutmut's 15 x
+timeout_multiplier = 4.0
 {warmup}"""
 with open(path, "a", encoding="utf-8") as f:
     f.write(section)
