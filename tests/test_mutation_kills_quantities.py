@@ -117,3 +117,15 @@ def test_a_mask_drops_only_the_figures_it_overlaps():
 
 def _read2(text, masks):
     return [(q.kind, q.value, q.unit) for q in parse(text, masks=masks)]
+
+
+def test_two_bare_quotes_in_a_row_are_a_ticker_and_a_later_sum_is_not():
+    assert _read("Rates: USD 480.10 EUR 521.30.") == []
+    assert _read("Rates: USD 480.10 EUR 521.30. The loan was USD 300 million.") == [
+        ("money", 300e6, "USD")
+    ]
+    # words between two coded sums: no ticker, two sums
+    assert _read("It paid USD 480 to EUR 521 holders.") == [
+        ("money", 480.0, "USD"),
+        ("money", 521.0, "EUR"),
+    ]

@@ -57,6 +57,7 @@ def test_an_unknown_name_is_refused_as_unknown(knowledge):
     refused = _judge("the Kashgar-Zzyzzx railway", knowledge)
     assert isinstance(refused, routes.RefusedRoute)
     assert refused.reason == R_UNKNOWN and "Zzyzzx" in refused.detail
+    assert refused.chain.text == "Kashgar-Zzyzzx railway"  # the words unresolved.csv shows
 
 
 def test_countries_alone_are_no_route(knowledge):
