@@ -64,6 +64,7 @@ def test_countries_alone_are_no_route(knowledge):
     refused = _judge("the Kazakhstan-China pipeline", knowledge)
     assert isinstance(refused, routes.RefusedRoute)
     assert refused.reason == R_IMPLAUSIBLE and "only countries" in refused.detail
+    assert refused.chain.text == "Kazakhstan-China pipeline"
 
 
 def test_one_town_and_a_country_is_too_little_to_draw(knowledge):
@@ -86,6 +87,14 @@ def test_a_province_and_a_country_of_another_continent_are_garbled(
     assert isinstance(refused, routes.RefusedRoute)
     assert refused.reason == R_GARBLED
     assert province in refused.detail and country in refused.detail
+    assert refused.chain.text == text.removeprefix("the ")
+
+
+def test_a_town_and_a_far_country_are_too_little_to_draw_not_garbled(knowledge):
+    # the garbled rule is about a province; a town and a country are one place to draw
+    refused = _judge("the Kashgar-Germany railway", knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_IMPLAUSIBLE
 
 
 def test_a_province_and_a_country_of_its_own_continent_are_not_garbled(knowledge):
