@@ -12,6 +12,9 @@
 #              or 'etl.build.x__publish*' (names are module.x_function__mutmut_N); repeatable
 #   -j N       mutants tested at once (default 1: the CPU is shared)
 #   -k         keep the work folder (to `mutmut show NAME` or `mutmut browse` in it)
+#   -T SECONDS CPU seconds a mutant's tests may take beyond their measured time (default 1;
+#              give 20 when the tests build in a module fixture: mutmut does not count
+#              fixture time, and every mutant would "time out", which counts as killed)
 #   -p         load the ETL's knowledge (gazetteer, registry: 7 s) once, before the mutants
 #              fork, instead of once per mutant; not when mutating etl.build.load_knowledge
 #
@@ -26,20 +29,22 @@ tests="tests"
 jobs=1
 keep=0
 preload=0
+extra=1
 only=()
-while getopts "t:o:j:kph" opt; do
+while getopts "t:o:j:T:kph" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         o) only+=("$OPTARG") ;;
         j) jobs=$OPTARG ;;
+        T) extra=$OPTARG ;;
         k) keep=1 ;;
         p) preload=1 ;;
-        *) sed -n '2,22p' "$0"; exit 2 ;;
+        *) sed -n '2,24p' "$0"; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
 if [ $# -eq 0 ]; then
-    sed -n '2,22p' "$0"
+    sed -n '2,24p' "$0"
     exit 2
 fi
 for module in "$@"; do
@@ -58,6 +63,28 @@ if [ "$keep" = 0 ]; then trap 'rm -rf "$work"' EXIT; fi
 # the gazetteer index is read from the checkout's cache rather than rebuilt (20 s)
 export ATLAS_CACHE_DIR="${ATLAS_CACHE_DIR:-$root/geodata/cache}"
 
+# every mutant's test run gets an empty findings cache: the cache is keyed by the code on
+# disk, which is the same file for every mutant (mutmut picks the mutant at run time), so a
+# shared cache would hand each mutant the findings of the unbroken code. And builds extract
+# in this process: mutmut learns which tests reach a mutant by recording calls in the test
+# process, so calls in a pool of worker processes would leave the mutant with "no tests".
+cat >"$work/_mutation_plugin.py" <<'EOF'
+import os
+import tempfile
+from pathlib import Path
+
+
+def pytest_configure(config):
+    from etl import settings
+    from etl.run import local
+
+    where = os.environ.get("ATLAS_MUTATION_WORK")
+    settings.FINDINGS_DIR = Path(tempfile.mkdtemp(prefix="findings-", dir=where))
+    local.default_workers = lambda: 1
+EOF
+export ATLAS_MUTATION_WORK="$work/findings"
+mkdir -p "$ATLAS_MUTATION_WORK"
+
 if [ "$preload" = 1 ]; then
     # imported by mutmut's fork server before it forks: every mutant inherits the knowledge
     cat >"$work/_mutation_preload.py" <<'EOF'
@@ -71,9 +98,10 @@ EOF
     echo "_mutation_preload" >"$work/_mutation_preload.txt"
 fi
 
-python3 - "$work/pyproject.toml" "$preload" "$tests" "$@" <<'EOF'
+python3 - "$work/pyproject.toml" "$preload" "$extra" "$tests" "$@" <<'EOF'
 import json, shlex, sys
-path, preload, tests, modules = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4:]
+path, preload, extra = sys.argv[1], sys.argv[2] == "1", float(sys.argv[3])
+tests, modules = sys.argv[4], sys.argv[5:]
 warmup = (
     'forkserver_warmup = "import"\npreload_modules_file = "_mutation_preload.txt"\n'
     if preload
@@ -84,9 +112,14 @@ section = f"""
 [tool.mutmut]
 source_paths = ["etl", "dashboard"]
 only_mutate = {json.dumps(modules)}
-also_copy = ["geodata", "corpus", ".streamlit", "_mutation_preload.py"]
-pytest_add_cli_args = ["-q", "-x", "-p", "no:cacheprovider", "-m", "not slow and not browser"]
+also_copy = ["geodata", "corpus", ".streamlit", "_mutation_preload.py", "_mutation_plugin.py"]
+pytest_add_cli_args = [
+    "-q", "-x", "-p", "no:cacheprovider", "-p", "_mutation_plugin", "-m", "not slow and not browser"
+]
 pytest_add_cli_args_test_selection = {json.dumps(shlex.split(tests))}
+# a mutant that loops is stopped after 4 x 2 x (its tests' CPU time + extra), not mutmut's 15 x
+timeout_multiplier = 4.0
+timeout_constant = {extra}
 {warmup}"""
 with open(path, "a", encoding="utf-8") as f:
     f.write(section)

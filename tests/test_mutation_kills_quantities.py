@@ -1,0 +1,131 @@
+"""Figures the quantity parser must read, or must not: the cases the mutation run of
+``quantities.py`` found unguarded (see the README's *Development* section).
+
+Every expected value is read off the sentence itself: "19,2 km" is 19.2 km, "Ten billion
+yuan" is 10e9 yuan, "pounds sterling" are GBP; "$2024" alone is a year typed after a dollar
+sign, not a price (the rule ``_money`` states).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from etl.extract.figures.quantities import parse
+
+
+def _read(text):
+    return [(q.kind, q.value, q.unit) for q in parse(text)]
+
+
+def test_a_decimal_comma_with_one_or_two_digits_is_a_decimal_point():
+    assert _read("They dug a 19,2 km tunnel.") == [("length", pytest.approx(19.2), "km")]
+    assert _read("The bypass is 7,25 km long.") == [("length", pytest.approx(7.25), "km")]
+
+
+def test_a_number_word_before_a_scale_is_a_number_whatever_its_case():
+    assert _read("Ten billion yuan was lent.") == [("money", 10e9, "CNY")]
+    assert _read("It lent twenty million euros.") == [("money", 20e6, "EUR")]
+
+
+def test_a_currency_of_two_words_is_that_currency():
+    assert _read("It cost 5 million pounds sterling.") == [("money", 5e6, "GBP")]
+
+
+def test_a_code_and_its_currency_word_are_one_sum():
+    (q,) = parse("It cost KZT 150 billion tenge in all.")
+    assert (q.kind, q.value, q.unit, q.text) == ("money", 150e9, "KZT", "KZT 150 billion tenge")
+
+
+@pytest.mark.parametrize("text", ["The $2024 plan.", "Its US$1995 budget.", "a $2001 target"])
+def test_a_year_after_a_dollar_sign_is_no_price(text):
+    assert [q for q in parse(text) if q.kind == "money"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("It cost $2024 million.", 2024e6, "USD"),  # a scale word: a sum
+        ("A ticket cost $1850.", 1850.0, "USD"),  # not a year of 19xx or 20xx
+        ("A visa cost $3024.", 3024.0, "USD"),
+        ("It cost €2024.", 2024.0, "EUR"),  # the rule is about dollar signs
+        ("It cost $20245.", 20245.0, "USD"),  # five digits: no year
+    ],
+)
+def test_other_four_digit_sums_are_sums(text, value, unit):
+    assert _read(text) == [("money", value, unit)]
+
+
+def test_a_sum_at_the_very_start_of_the_text_is_read():
+    assert _read("$5 million was paid.") == [("money", 5e6, "USD")]
+
+
+def test_a_three_digit_comma_group_keeps_its_decimal_reading_aside():
+    (q,) = parse("a 123,100 km line")
+    assert (q.value, q.text, q.comma_value) == (123100.0, "123,100 km", pytest.approx(123.1))
+    (plain,) = parse("a 300 km line")
+    assert plain.comma_value is None  # no comma, no second reading
+    (scaled,) = parse("a 1,500 thousand km network")  # a scale word settles the comma
+    assert scaled.comma_value is None
+
+
+def test_a_yearly_rate_ends_after_its_words():
+    text = "It carries 55 bcm a year to China."
+    (q,) = parse(text)
+    assert (q.rate, q.rate_end) == ("year", text.index("a year") + len("a year"))
+
+
+def test_a_foreign_sum_keeps_the_dollars_the_text_gives_in_brackets():
+    text = "3.5 billion yuan (about $490 million) was lent."
+    (q,) = parse(text)
+    assert (q.value, q.unit, q.usd) == (3.5e9, "CNY", 490e6)
+    assert (q.start, q.end) == (0, text.index(")") + 1)
+    assert q.text == "3.5 billion yuan (about $490 million)"
+
+
+def test_a_dollar_sum_with_a_dollar_aside_takes_no_second_value():
+    (q,) = parse("It cost $5 million (about $5.2 million).")
+    assert (q.value, q.unit, q.usd) == (5e6, "USD", None)
+
+
+def test_after_an_aside_the_next_figure_is_still_read():
+    text = "A 800 km (497 miles) road and a 600 MW plant."
+    assert _read(text) == [("length", 800.0, "km"), ("power", 600.0, "MW")]
+    assert parse(text)[0].text == "800 km (497 miles)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the bracket closes too far away to be an aside of the figure
+        "3.5 billion yuan (about $490 million at the exchange rate of that spring and summer)",
+        # a bracket inside the bracket: not a plain aside
+        "3.5 billion yuan (about $490 million (2023))",
+    ],
+)
+def test_a_bracket_that_is_no_plain_aside_leaves_two_figures(text):
+    assert _read(text) == [("money", 3.5e9, "CNY"), ("money", 490e6, "USD")]
+
+
+def test_a_mask_drops_only_the_figures_it_overlaps():
+    link = (re.compile(r"\[x\]"),)
+    assert _read2("[x]5 km", link) == [("length", 5.0, "km")]  # the mask ends where it starts
+    assert _read2("5 km[x]", link) == [("length", 5.0, "km")]  # the mask starts where it ends
+    assert _read2("5 km [x] and 7 km", link) == [("length", 5.0, "km"), ("length", 7.0, "km")]
+
+
+def _read2(text, masks):
+    return [(q.kind, q.value, q.unit) for q in parse(text, masks=masks)]
+
+
+def test_two_bare_quotes_in_a_row_are_a_ticker_and_a_later_sum_is_not():
+    assert _read("Rates: USD 480.10 EUR 521.30.") == []
+    assert _read("Rates: USD 480.10 EUR 521.30. The loan was USD 300 million.") == [
+        ("money", 300e6, "USD")
+    ]
+    # words between two coded sums: no ticker, two sums
+    assert _read("It paid USD 480 to EUR 521 holders.") == [
+        ("money", 480.0, "USD"),
+        ("money", 521.0, "EUR"),
+    ]

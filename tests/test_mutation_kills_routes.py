@@ -1,0 +1,113 @@
+"""Chains of place names ("the Kashgar-Osh railway") read, drawn or refused with the right
+reason: the cases the mutation run of ``etl/routes.py`` found unguarded (see the README's
+*Development* section).
+
+These call the route reader directly with the real knowledge (gazetteer, countries), so a
+broken rule shows as the wrong verdict for one sentence, not as a different build.
+Positions are GeoNames' (rounded); distances are the tests' own haversine (``conftest.km``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from etl import routes
+from etl.schema import R_GARBLED, R_IMPLAUSIBLE, R_UNKNOWN
+
+from .conftest import km
+
+KASHGAR = (39.47, 75.99)  # GeoNames 1280849
+OSH = (40.53, 72.80)  # GeoNames 1527534
+JALAL_ABAD = (40.94, 72.99)  # GeoNames 1528249
+
+
+def _judge(text, knowledge):
+    (chain,) = routes.find_chains(text)
+    return routes.judge(chain, knowledge.gazetteer, knowledge.continent_of)
+
+
+def test_a_chain_starts_at_its_first_place_and_keeps_its_noun():
+    (chain,) = routes.find_chains("Work on China's Kashgar-Hotan railway began.")
+    assert chain.text == "Kashgar-Hotan railway"
+    assert chain.parts == ("Kashgar", "Hotan")
+    assert (chain.layer, chain.type) == ("railways", "railway")
+    (section,) = routes.find_chains("The Almaty-Khorgos section opened.")
+    assert (section.parts, section.layer, section.type) == (("Almaty", "Khorgos"), "", "section")
+    (line,) = routes.find_chains("the Kashgar-Osh line")
+    assert (line.layer, line.type) == ("", "line")
+
+
+def test_two_towns_make_a_line_from_the_first_to_the_second(knowledge):
+    route = _judge("the Kashgar-Osh railway", knowledge)
+    assert isinstance(route, routes.InferredRoute)
+    assert [(p.name, p.country) for p in route.places] == [("Kashgar", "CHN"), ("Osh", "KGZ")]
+    (lon1, lat1), (lon2, lat2) = route.geometry.coords
+    assert km((lat1, lon1), KASHGAR) < 3 and km((lat2, lon2), OSH) < 3
+
+
+def test_a_hyphenated_town_is_one_place_of_the_chain(knowledge):
+    route = _judge("the Jalal-Abad-Osh road", knowledge)
+    assert isinstance(route, routes.InferredRoute)
+    assert [p.name for p in route.places] == ["Jalal-Abad", "Osh"]
+    (lon1, lat1), (lon2, lat2) = route.geometry.coords
+    assert km((lat1, lon1), JALAL_ABAD) < 3 and km((lat2, lon2), OSH) < 3
+
+
+def test_an_unknown_name_is_refused_as_unknown(knowledge):
+    refused = _judge("the Kashgar-Zzyzzx railway", knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_UNKNOWN and "Zzyzzx" in refused.detail
+    assert refused.chain.text == "Kashgar-Zzyzzx railway"  # the words unresolved.csv shows
+
+
+def test_countries_alone_are_no_route(knowledge):
+    refused = _judge("the Kazakhstan-China pipeline", knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_IMPLAUSIBLE and "only countries" in refused.detail
+    assert refused.chain.text == "Kazakhstan-China pipeline"
+
+
+def test_one_town_and_a_country_is_too_little_to_draw(knowledge):
+    refused = _judge("the Kashgar-Kyrgyzstan railway", knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_IMPLAUSIBLE and "fewer than two" in refused.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "province", "country"),
+    [
+        ("the Xinjiang-Germany railway", "Xinjiang", "Germany"),
+        ("the Sichuan-France road", "Sichuan", "France"),
+    ],
+)
+def test_a_province_and_a_country_of_another_continent_are_garbled(
+    knowledge, text, province, country
+):
+    refused = _judge(text, knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_GARBLED
+    assert province in refused.detail and country in refused.detail
+    assert refused.chain.text == text.removeprefix("the ")
+
+
+def test_a_town_and_a_far_country_are_too_little_to_draw_not_garbled(knowledge):
+    # the garbled rule is about a province; a town and a country are one place to draw
+    refused = _judge("the Kashgar-Germany railway", knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_IMPLAUSIBLE
+
+
+def test_a_province_and_a_country_of_its_own_continent_are_not_garbled(knowledge):
+    # Xinjiang (Asia) and Kazakhstan (Asia): not garbled, just one place to draw
+    refused = _judge("the Xinjiang-Kazakhstan railway", knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_IMPLAUSIBLE
+
+
+def test_a_hop_across_continents_is_implausible(knowledge):
+    # Lianyungang (34.60, 119.22) to Lisbon (38.72, -9.13): far beyond any such route
+    assert km((34.60, 119.22), (38.72, -9.13)) > routes.MAX_HOP_KM
+    refused = _judge("the Lianyungang-Lisbon railway", knowledge)
+    assert isinstance(refused, routes.RefusedRoute)
+    assert refused.reason == R_IMPLAUSIBLE
+    assert "Lianyungang to Lisbon" in refused.detail and " km" in refused.detail
