@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl import routes
+from etl import assemble, routes
+from etl.mentions import ENTRY, SYSTEM
 from etl.schema import R_GARBLED, R_IMPLAUSIBLE, R_UNKNOWN
 
 from .conftest import km
@@ -22,8 +23,13 @@ JALAL_ABAD = (40.94, 72.99)  # GeoNames 1528249
 
 
 def _judge(text, knowledge):
+    """The verdict on the sentence's one chain, its parts read by the document's own place
+    resolution (as ``etl.assemble`` does)."""
     (chain,) = routes.find_chains(text)
-    return routes.judge(chain, knowledge.gazetteer, knowledge.continent_of)
+    place_mentions, registry_mentions = knowledge.matcher.find(text)
+    spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
+    resolved, rejected = knowledge.resolver.resolve(text, place_mentions, spans)
+    return routes.judge(chain, assemble._place_at(resolved, rejected), knowledge.continent_of)
 
 
 def test_a_chain_starts_at_its_first_place_and_keeps_its_noun():
