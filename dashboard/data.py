@@ -299,7 +299,36 @@ def filtered(
             return _db.filtered(layers, filters, bbox)
         except _db.DatabaseUnavailableError as exc:
             raise BuildUnavailableError(f"{exc}.") from None
-    return {layer: filter_features(build.features[layer], filters) for layer in layers}
+    out = {layer: filter_features(build.features[layer], filters) for layer in layers}
+    if bbox is not None:
+        out = {layer: within(build, layer, fs, bbox) for layer, fs in out.items()}
+    return out
+
+
+def within(
+    build: Build, layer: str, features: list[dict[str, Any]], bbox: _db.BBox
+) -> list[dict[str, Any]]:
+    """The features whose bounding box overlaps ``bbox`` (west, south, east, north): the
+    same test as the database's ``&&`` on its GiST index, so both sources list the same."""
+
+    ids, bounds = _cached_bounds(build.path, build.stamp)[layer]
+    west, south, east, north = bbox
+    inside = (
+        (bounds[:, 0] <= east) & (bounds[:, 2] >= west) & (bounds[:, 1] <= north)
+        & (bounds[:, 3] >= south)
+    )  # fmt: skip
+    keep = {fid for fid, ok in zip(ids, inside.tolist(), strict=True) if ok}
+    return [f for f in features if f["properties"][P_ID] in keep]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _cached_bounds(path: str, stamp: str) -> dict[str, tuple[list[str], Any]]:
+    """Each layer's ids and their (west, south, east, north), NaN without a geometry."""
+    frames = _cached_frames(path, stamp)
+    return {
+        layer: (list(gdf[P_ID]), gdf.geometry.bounds.to_numpy(dtype=float))
+        for layer, gdf in frames.items()
+    }
 
 
 def load_frames(build: Build) -> dict[str, Any]:
@@ -372,7 +401,7 @@ def rebuild(corpus: Path | None = None, out: Path | None = None) -> Any:
     from etl.build import build
 
     result = build(corpus or corpus_dir(), out or build_dir(), knowledge=knowledge())
-    for cached in (_cached_build, _cached_frames, _cached_trade_table):
+    for cached in (_cached_build, _cached_frames, _cached_bounds, _cached_trade_table):
         cached.clear()
     return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,9 @@ MAP_HEIGHT = 720
 _TARGET = "_map_target"
 _TARGET_KEY = "_map_target_key"
 _FLY_TO = "_fly_to"
+#: the map's (west, south, east, north), as the map last reported it
+MAP_BOUNDS = "_map_bounds"
+IN_VIEW_KEY = "w_in_view"
 SEARCH_KEY = "w_find"
 _HITS = "_find_hits"
 _HIT_CHOICE = "w_find_choice"
@@ -119,7 +123,7 @@ def map_page() -> None:
             key=MAP_KEY,
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=["last_active_drawing", "center", "zoom"],
+            returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
             on_change=_on_map_change,
             render=False,  # st_folium renders the map itself once more; twice is twice the time
         )
@@ -130,8 +134,9 @@ def map_page() -> None:
         _trade_notes(year_view, names)
 
     st.markdown("#### Features")
-    _table(shown)
-    _exports(shown, view)
+    listed, bbox = _in_view(build, view, shown)
+    _table(listed)
+    _exports(listed, view, in_view=bbox is not None)
     # last, so the map reaches the browser first; the widgets' state was read above
     state.sidebar(choices, names=names, titles=build.titles)
 
@@ -162,7 +167,9 @@ def _target(
     it (and in the URL), so a rerun for a pan does not move it back.
     """
     ss = st.session_state
-    key = (view.layers, view.filters, view.extra, view.selected, ss.get(_FLY_TO))
+    # the time slider's year is left out: the map holds still while the years play
+    extra = dataclasses.replace(view.extra, time_year=None)
+    key = (view.layers, view.filters, extra, view.selected, ss.get(_FLY_TO))
     old = ss.get(_TARGET_KEY)
     target = ss.get(_TARGET)
     if old is None:  # the session's first run: a shared link's view wins
@@ -255,6 +262,9 @@ def _on_map_change() -> None:
     known = st.session_state.get(_KNOWN_IDS) or frozenset()
     if isinstance(fid, str) and fid in known and fid != st.session_state.get(state.SELECTED):
         state.select(fid)
+    bounds = _bbox_of(value.get("bounds"))
+    if bounds is not None:
+        st.session_state[MAP_BOUNDS] = bounds
     center, zoom = value.get("center"), value.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, (int, float)):
         with contextlib.suppress(KeyError, TypeError, ValueError):
@@ -263,6 +273,35 @@ def _on_map_change() -> None:
                 float(center["lng"]),
                 float(zoom),
             )
+
+
+def _bbox_of(bounds: Any) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the bounds the map component reports, or None."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        box = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return box if all(np.isfinite(box)) else None
+
+
+def _in_view(
+    build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]]
+) -> tuple[dict[str, list[dict[str, Any]]], tuple[float, float, float, float] | None]:
+    """What the table and the downloads list: the filtered features, or, with "only what is
+    in the map view" ticked, those of them whose box overlaps the map's (the database
+    answers that on its spatial index); and the box used."""
+    on = st.checkbox(
+        "Only what is in the map view",
+        key=IN_VIEW_KEY,
+        help="List and export only the features whose extent reaches into the map as it "
+        "is now panned and zoomed",
+    )
+    bbox = st.session_state.get(MAP_BOUNDS) if on else None
+    if bbox is None:
+        return shown, None
+    by_sql = data.filtered(build, list(view.layers), view.filters, bbox)
+    return {layer: filters.filter_extra(fs, view.extra) for layer, fs in by_sql.items()}, bbox
 
 
 def _on_table_select() -> None:
@@ -446,8 +485,10 @@ def _trade_notes(view: trade.YearView, names: dict[str, str]) -> None:
 # --- exports -------------------------------------------------------------------------------------
 
 
-def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
-    """Downloads of exactly the filtered features; the files are made when a button is clicked."""
+def _exports(
+    shown: dict[str, list[dict[str, Any]]], view: ViewState, *, in_view: bool = False
+) -> None:
+    """Downloads of exactly the features listed; the files are made when a button is clicked."""
     st.markdown("#### Export the filtered view")
     offered = {layer: fs for layer, fs in shown.items() if fs}
     if not offered:
@@ -476,4 +517,10 @@ def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
         on_click="ignore",
         type="primary",
     )
-    st.caption(filters.caption(view.filters, view.extra).replace("FORMAT", "|".join(FORMATS)))
+    note = filters.caption(view.filters, view.extra).replace("FORMAT", "|".join(FORMATS))
+    if in_view:
+        note = (
+            "Files hold the features in the map view; the command line has no map view, and "
+            "writes every feature that passes the filters: " + note
+        )
+    st.caption(note)
