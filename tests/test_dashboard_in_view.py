@@ -41,9 +41,7 @@ def test_only_what_is_in_the_map_view(dash_build, downloads):
     at.session_state[map_view.MAP_BOUNDS] = BOX  # what the map reports after a zoom
     at.checkbox(key=map_view.IN_VIEW_KEY).check().run()
     assert not at.exception
-    inside = {
-        f["properties"][P_ID] for fs in layers.values() for f in fs if _overlaps(f, BOX)
-    }
+    inside = {f["properties"][P_ID] for fs in layers.values() for f in fs if _overlaps(f, BOX)}
     assert inside and inside != all_ids(layers)
     assert set(table_ids(at)) == inside
     for layer in LAYERS:

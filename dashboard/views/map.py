@@ -66,7 +66,7 @@ def map_page() -> None:
     basemap = data.load_basemap()
     places = data.load_place_labels()
     trade_table = data.load_trade_table(build)
-    choices = state.choices_of(build.features, build.documents, trade.years(trade_table))
+    choices = data.load_choices(build, tuple(trade.years(trade_table)))
     names = data.country_names()
     view = state.current_view(choices)
     st.session_state[_KNOWN_IDS] = choices.ids
@@ -95,7 +95,8 @@ def map_page() -> None:
         )
 
     year_view = trade.year_view(trade_table, view.trade_year) if view.trade_year else None
-    target = _target(build, view, shown, frames)
+    layers = {layer: _rows(frames[layer], shown[layer]) for layer in view.layers}
+    target = _target(build, view, layers)
     options = mapview.MapOptions(
         basemap=view.basemap,
         capacity=view.capacity,
@@ -113,8 +114,8 @@ def map_page() -> None:
         labels=places,
         # layers as cached static files, not inlined on every rerun (when Streamlit serves them)
         data_url=data.static_url if st.get_option("server.enableStaticServing") else None,
+        cache_key=build.stamp or build.path,
     )
-    layers = {layer: _rows(frames[layer], shown[layer]) for layer in view.layers}
     m = mapview.build_map(layers, basemap=basemap, options=options)
     map_col, panel_col = st.columns([7, 3], gap="small")
     with map_col:
@@ -157,9 +158,7 @@ class _Target:
     fit: tuple[tuple[float, float], tuple[float, float]] | None = None
 
 
-def _target(
-    build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]], frames: Any
-) -> _Target:
+def _target(build: data.Build, view: ViewState, layers: dict[str, Any]) -> _Target:
     """Where the map looks: it moves only when what is shown or selected changes.
 
     A change of filters fits the map to the features they keep; a new selection zooms to
@@ -176,9 +175,9 @@ def _target(
         if view.map_view is not None:
             target = _Target(center=view.map_view[:2], zoom=view.map_view[2])
         elif view.selected:
-            target = _fit(build, view, shown, frames, selected_changed=True)
+            target = _fit(build, view, layers, selected_changed=True)
         else:
-            target = _fit(build, view, shown, frames, selected_changed=True)
+            target = _fit(build, view, layers, selected_changed=True)
     elif old != key:
         fly = ss.get(_FLY_TO)
         if fly is not None and old[4] != fly and fly[1] == "place":
@@ -188,19 +187,19 @@ def _target(
             bounds = mapview.bounds_of_features([feature]) if feature else None
             target = _Target(fit=_box(bounds)) if bounds else target
         else:
-            target = _fit(build, view, shown, frames, selected_changed=old[3] != view.selected)
+            target = _fit(build, view, layers, selected_changed=old[3] != view.selected)
     ss[_TARGET_KEY], ss[_TARGET] = key, target
     return target
 
 
-def _fit(build, view, shown, frames, *, selected_changed: bool) -> _Target:
+def _fit(build, view, layers, *, selected_changed: bool) -> _Target:
     if view.selected and selected_changed:
         feature = build.feature(view.selected)
         if feature is not None:
             return _Target(fit=_box(mapview.bounds_of_features([feature])))
     if view.filters == Filters() and view.extra == Extra() and view.layers == state.LAYERS:
         return _Target()  # everything: the region's default frame
-    bounds = _framed_bounds(shown, frames)
+    bounds = _framed_bounds(layers)
     return _Target(fit=_box(bounds)) if bounds else _Target()
 
 
@@ -209,15 +208,16 @@ def _fit(build, view, shown, frames, *, selected_changed: bool) -> _Target:
 REGION = (25.0, 15.0, 135.0, 60.0)
 
 
-def _framed_bounds(shown: dict[str, list[dict[str, Any]]], frames: Any) -> Any:
+def _framed_bounds(layers: dict[str, Any]) -> Any:
     """What a fit frames: the projects shown (places only when there are none), and of
     those the ones in the region when there are any; [[south, west], [north, east]].
 
-    Vectorised over the layers' GeoDataFrames: a fit to 20,000 features costs milliseconds.
+    Vectorised over the layers' GeoDataFrames (the rows shown): a fit to 20,000 features
+    costs milliseconds.
     """
-    projects = {k: fs for k, fs in shown.items() if k != PLACES and fs}
-    chosen = projects or {k: fs for k, fs in shown.items() if fs}
-    geoms = [_rows(frames[k], fs).geometry.values for k, fs in chosen.items()]
+    projects = {k: g for k, g in layers.items() if k != PLACES and len(g)}
+    chosen = projects or {k: g for k, g in layers.items() if len(g)}
+    geoms = [g.geometry.values for g in chosen.values()]
     if not geoms:
         return None
     arr = np.concatenate([np.asarray(g) for g in geoms])
