@@ -136,7 +136,7 @@ def map_page() -> None:
 
     st.markdown("#### Features")
     listed, bbox = _in_view(build, view, shown)
-    _table(listed)
+    _table(build, listed)
     _exports(listed, view, in_view=bbox is not None)
     # last, so the map reaches the browser first; the widgets' state was read above
     state.sidebar(choices, names=names, titles=build.titles)
@@ -314,11 +314,21 @@ def _on_table_select() -> None:
         state.select(ids[rows[0]])
 
 
-def _table(shown: dict[str, list[dict[str, Any]]]) -> None:
-    # projects first: the places are many and mostly context
-    table = provenance.feature_table(
-        {k: shown[k] for k in sorted(shown, key=lambda k: k == PLACES)}
-    )
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _full_table(path: str, stamp: str, _build: data.Build) -> Any:
+    """Every feature of the build as a table row, in the build's layer order."""
+    return provenance.feature_table(_build.features)
+
+
+def _table(build: data.Build, shown: dict[str, list[dict[str, Any]]]) -> None:
+    # projects first: the places are many and mostly context; the rows are the build's
+    # table (made once per build) picked out, not remade on every rerun
+    full = _full_table(build.path, build.stamp, build)
+    ids = {f["properties"][P_ID] for fs in shown.values() for f in fs}
+    layer_rank = {k: i for i, k in enumerate(sorted(shown, key=lambda k: k == PLACES))}
+    table = full[full[P_ID].isin(ids) & full[P_LAYER].isin(layer_rank)]
+    table = table.sort_values(P_LAYER, key=lambda c: c.map(layer_rank), kind="stable")
+    table = table.reset_index(drop=True)
     st.session_state[_TABLE_IDS] = list(table[P_ID])
     st.caption("Select a row (or click a feature on the map) to read all its sources.")
     st.dataframe(
