@@ -459,7 +459,7 @@ def _time_slider(choices: Choices) -> None:
         key = f"{_TIME_SLIDER}{year}"
         sb.slider(
             "Year", years[0], years[-1], value=year, key=key, disabled=not on,
-            on_change=_slid, args=(key,),
+            on_change=_slid, args=(key, year),
         )  # fmt: skip
     c1, c2 = sb.columns(2)
     c1.button("◀ year", key="time_back", disabled=not on, on_click=_step, args=(years, -1))
@@ -487,9 +487,12 @@ PLAYING = "time_playing"
 PLAY_SECONDS = 2.0
 
 
-def _slid(key: str) -> None:
+def _slid(key: str, drawn: int) -> None:
+    """The slider moved: its year becomes the year shown. A value equal to the year the
+    slider was drawn with is no move (a slider mounted during an interrupted run reports
+    its first value as a change) and must not undo a step made meanwhile."""
     value = st.session_state.get(key)
-    if value is not None:
+    if value is not None and int(value) != drawn:
         st.session_state[W_TIME_YEAR] = int(value)
 
 
