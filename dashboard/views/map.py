@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,9 @@ MAP_HEIGHT = 720
 _TARGET = "_map_target"
 _TARGET_KEY = "_map_target_key"
 _FLY_TO = "_fly_to"
+#: the map's (west, south, east, north), as the map last reported it
+MAP_BOUNDS = "_map_bounds"
+IN_VIEW_KEY = "w_in_view"
 SEARCH_KEY = "w_find"
 _HITS = "_find_hits"
 _HIT_CHOICE = "w_find_choice"
@@ -62,7 +66,7 @@ def map_page() -> None:
     basemap = data.load_basemap()
     places = data.load_place_labels()
     trade_table = data.load_trade_table(build)
-    choices = state.choices_of(build.features, build.documents, trade.years(trade_table))
+    choices = data.load_choices(build, tuple(trade.years(trade_table)))
     names = data.country_names()
     view = state.current_view(choices)
     st.session_state[_KNOWN_IDS] = choices.ids
@@ -91,7 +95,8 @@ def map_page() -> None:
         )
 
     year_view = trade.year_view(trade_table, view.trade_year) if view.trade_year else None
-    target = _target(build, view, shown, frames)
+    layers = {layer: _rows(frames[layer], shown[layer]) for layer in view.layers}
+    target = _target(build, view, layers)
     options = mapview.MapOptions(
         basemap=view.basemap,
         capacity=view.capacity,
@@ -109,8 +114,8 @@ def map_page() -> None:
         labels=places,
         # layers as cached static files, not inlined on every rerun (when Streamlit serves them)
         data_url=data.static_url if st.get_option("server.enableStaticServing") else None,
+        cache_key=build.stamp or build.path,
     )
-    layers = {layer: _rows(frames[layer], shown[layer]) for layer in view.layers}
     m = mapview.build_map(layers, basemap=basemap, options=options)
     map_col, panel_col = st.columns([7, 3], gap="small")
     with map_col:
@@ -119,7 +124,7 @@ def map_page() -> None:
             key=MAP_KEY,
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=["last_active_drawing", "center", "zoom"],
+            returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
             on_change=_on_map_change,
             render=False,  # st_folium renders the map itself once more; twice is twice the time
         )
@@ -130,8 +135,9 @@ def map_page() -> None:
         _trade_notes(year_view, names)
 
     st.markdown("#### Features")
-    _table(shown)
-    _exports(shown, view)
+    listed, bbox = _in_view(build, view, shown)
+    _table(build, listed)
+    _exports(listed, view, in_view=bbox is not None)
     # last, so the map reaches the browser first; the widgets' state was read above
     state.sidebar(choices, names=names, titles=build.titles)
 
@@ -152,9 +158,7 @@ class _Target:
     fit: tuple[tuple[float, float], tuple[float, float]] | None = None
 
 
-def _target(
-    build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]], frames: Any
-) -> _Target:
+def _target(build: data.Build, view: ViewState, layers: dict[str, Any]) -> _Target:
     """Where the map looks: it moves only when what is shown or selected changes.
 
     A change of filters fits the map to the features they keep; a new selection zooms to
@@ -162,16 +166,18 @@ def _target(
     it (and in the URL), so a rerun for a pan does not move it back.
     """
     ss = st.session_state
-    key = (view.layers, view.filters, view.extra, view.selected, ss.get(_FLY_TO))
+    # the time slider's year is left out: the map holds still while the years play
+    extra = dataclasses.replace(view.extra, time_year=None)
+    key = (view.layers, view.filters, extra, view.selected, ss.get(_FLY_TO))
     old = ss.get(_TARGET_KEY)
     target = ss.get(_TARGET)
     if old is None:  # the session's first run: a shared link's view wins
         if view.map_view is not None:
             target = _Target(center=view.map_view[:2], zoom=view.map_view[2])
         elif view.selected:
-            target = _fit(build, view, shown, frames, selected_changed=True)
+            target = _fit(build, view, layers, selected_changed=True)
         else:
-            target = _fit(build, view, shown, frames, selected_changed=True)
+            target = _fit(build, view, layers, selected_changed=True)
     elif old != key:
         fly = ss.get(_FLY_TO)
         if fly is not None and old[4] != fly and fly[1] == "place":
@@ -181,19 +187,19 @@ def _target(
             bounds = mapview.bounds_of_features([feature]) if feature else None
             target = _Target(fit=_box(bounds)) if bounds else target
         else:
-            target = _fit(build, view, shown, frames, selected_changed=old[3] != view.selected)
+            target = _fit(build, view, layers, selected_changed=old[3] != view.selected)
     ss[_TARGET_KEY], ss[_TARGET] = key, target
     return target
 
 
-def _fit(build, view, shown, frames, *, selected_changed: bool) -> _Target:
+def _fit(build, view, layers, *, selected_changed: bool) -> _Target:
     if view.selected and selected_changed:
         feature = build.feature(view.selected)
         if feature is not None:
             return _Target(fit=_box(mapview.bounds_of_features([feature])))
     if view.filters == Filters() and view.extra == Extra() and view.layers == state.LAYERS:
         return _Target()  # everything: the region's default frame
-    bounds = _framed_bounds(shown, frames)
+    bounds = _framed_bounds(layers)
     return _Target(fit=_box(bounds)) if bounds else _Target()
 
 
@@ -202,15 +208,16 @@ def _fit(build, view, shown, frames, *, selected_changed: bool) -> _Target:
 REGION = (25.0, 15.0, 135.0, 60.0)
 
 
-def _framed_bounds(shown: dict[str, list[dict[str, Any]]], frames: Any) -> Any:
+def _framed_bounds(layers: dict[str, Any]) -> Any:
     """What a fit frames: the projects shown (places only when there are none), and of
     those the ones in the region when there are any; [[south, west], [north, east]].
 
-    Vectorised over the layers' GeoDataFrames: a fit to 20,000 features costs milliseconds.
+    Vectorised over the layers' GeoDataFrames (the rows shown): a fit to 20,000 features
+    costs milliseconds.
     """
-    projects = {k: fs for k, fs in shown.items() if k != PLACES and fs}
-    chosen = projects or {k: fs for k, fs in shown.items() if fs}
-    geoms = [_rows(frames[k], fs).geometry.values for k, fs in chosen.items()]
+    projects = {k: g for k, g in layers.items() if k != PLACES and len(g)}
+    chosen = projects or {k: g for k, g in layers.items() if len(g)}
+    geoms = [g.geometry.values for g in chosen.values()]
     if not geoms:
         return None
     arr = np.concatenate([np.asarray(g) for g in geoms])
@@ -255,6 +262,9 @@ def _on_map_change() -> None:
     known = st.session_state.get(_KNOWN_IDS) or frozenset()
     if isinstance(fid, str) and fid in known and fid != st.session_state.get(state.SELECTED):
         state.select(fid)
+    bounds = _bbox_of(value.get("bounds"))
+    if bounds is not None:
+        st.session_state[MAP_BOUNDS] = bounds
     center, zoom = value.get("center"), value.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, (int, float)):
         with contextlib.suppress(KeyError, TypeError, ValueError):
@@ -263,6 +273,35 @@ def _on_map_change() -> None:
                 float(center["lng"]),
                 float(zoom),
             )
+
+
+def _bbox_of(bounds: Any) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the bounds the map component reports, or None."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        box = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return box if all(np.isfinite(box)) else None
+
+
+def _in_view(
+    build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]]
+) -> tuple[dict[str, list[dict[str, Any]]], tuple[float, float, float, float] | None]:
+    """What the table and the downloads list: the filtered features, or, with "only what is
+    in the map view" ticked, those of them whose box overlaps the map's (the database
+    answers that on its spatial index); and the box used."""
+    on = st.checkbox(
+        "Only what is in the map view",
+        key=IN_VIEW_KEY,
+        help="List and export only the features whose extent reaches into the map as it "
+        "is now panned and zoomed",
+    )
+    bbox = st.session_state.get(MAP_BOUNDS) if on else None
+    if bbox is None:
+        return shown, None
+    by_sql = data.filtered(build, list(view.layers), view.filters, bbox)
+    return {layer: filters.filter_extra(fs, view.extra) for layer, fs in by_sql.items()}, bbox
 
 
 def _on_table_select() -> None:
@@ -275,11 +314,21 @@ def _on_table_select() -> None:
         state.select(ids[rows[0]])
 
 
-def _table(shown: dict[str, list[dict[str, Any]]]) -> None:
-    # projects first: the places are many and mostly context
-    table = provenance.feature_table(
-        {k: shown[k] for k in sorted(shown, key=lambda k: k == PLACES)}
-    )
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _full_table(path: str, stamp: str, _build: data.Build) -> Any:
+    """Every feature of the build as a table row, in the build's layer order."""
+    return provenance.feature_table(_build.features)
+
+
+def _table(build: data.Build, shown: dict[str, list[dict[str, Any]]]) -> None:
+    # projects first: the places are many and mostly context; the rows are the build's
+    # table (made once per build) picked out, not remade on every rerun
+    full = _full_table(build.path, build.stamp, build)
+    ids = {f["properties"][P_ID] for fs in shown.values() for f in fs}
+    layer_rank = {k: i for i, k in enumerate(sorted(shown, key=lambda k: k == PLACES))}
+    table = full[full[P_ID].isin(ids) & full[P_LAYER].isin(layer_rank)]
+    table = table.sort_values(P_LAYER, key=lambda c: c.map(layer_rank), kind="stable")
+    table = table.reset_index(drop=True)
     st.session_state[_TABLE_IDS] = list(table[P_ID])
     st.caption("Select a row (or click a feature on the map) to read all its sources.")
     st.dataframe(
@@ -446,8 +495,10 @@ def _trade_notes(view: trade.YearView, names: dict[str, str]) -> None:
 # --- exports -------------------------------------------------------------------------------------
 
 
-def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
-    """Downloads of exactly the filtered features; the files are made when a button is clicked."""
+def _exports(
+    shown: dict[str, list[dict[str, Any]]], view: ViewState, *, in_view: bool = False
+) -> None:
+    """Downloads of exactly the features listed; the files are made when a button is clicked."""
     st.markdown("#### Export the filtered view")
     offered = {layer: fs for layer, fs in shown.items() if fs}
     if not offered:
@@ -476,4 +527,10 @@ def _exports(shown: dict[str, list[dict[str, Any]]], view: ViewState) -> None:
         on_click="ignore",
         type="primary",
     )
-    st.caption(filters.caption(view.filters, view.extra).replace("FORMAT", "|".join(FORMATS)))
+    note = filters.caption(view.filters, view.extra).replace("FORMAT", "|".join(FORMATS))
+    if in_view:
+        note = (
+            "Files hold the features in the map view; the command line has no map view, and "
+            "writes every feature that passes the filters: " + note
+        )
+    st.caption(note)
