@@ -181,6 +181,23 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
             None,
             "Zharkent freight terminal further west",
         ),
+        # a press-release wire after a double dash is a dateline; a heading with one is not
+        ("LONDON--(BUSINESS WIRE)--Acme Gold said so.", "BUSINESS WIRE", "Acme Gold said so."),
+        ("KASHGAR--OSH RAILWAY OPENS\nThe line opened.", None, "KASHGAR--OSH RAILWAY"),
+        # a contacts block goes up to the release's next paragraph, which stays
+        (
+            "Media contacts:\nJane Roe, Dublin Partners\nTel: +44 20 1234 5678\n"
+            "The port of Aktau handled more grain this year, the operator said.",
+            "Dublin Partners",
+            "The port of Aktau handled more grain",
+        ),
+        # a related list indented like the story is not a nested box: the story goes on
+        (
+            "  Related readings:\n  - Storm in Lima\n  The railway from Kashgar will open in "
+            "2030, the ministry said on Monday after a long review.\n" + "x " * 400,
+            "Storm in Lima",
+            "The railway from Kashgar",
+        ),
         # words of a notice inside a long article sentence do not make it a notice
         (
             "The ministry said it would accept cookies and biscuits as samples at the border "

@@ -50,6 +50,7 @@ class Markers:
     """The compiled markers of one lexicon file (see the file for what each one means)."""
 
     list_header: re.Pattern[str]
+    contact_header: re.Pattern[str]
     line: tuple[tuple[str, re.Pattern[str]], ...]
     phrase: tuple[tuple[str, re.Pattern[str]], ...]
     phrase_literals: tuple[str, ...]  # a line holding none of these cannot match ``phrase``
@@ -123,6 +124,7 @@ def load_markers(path: Path = LEXICON) -> Markers:
     sep_lang = r"[\s|/•·,]"
     return Markers(
         list_header=re.compile(rf"(?:{_alternation(data['list_headers'])})\s*:?", flags),
+        contact_header=re.compile(rf"(?:{_alternation(data['contact_headers'])})\s*:?", flags),
         line=tuple(
             (kind, re.compile(_alternation(patterns), flags))
             for kind, patterns in data["line_patterns"].items()
@@ -156,7 +158,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
             # "ASTANA. KAZINFORM - A new ...": an agency in capitals after a full stop
             rf"(?P<place>{caps})(?:\.\s+(?P<wire>[A-Z][A-Z-]{{1,30}})(?=\s*-))?"
             rf"(?:,\s*(?P<country>{country}))?"
-            rf"(?:,?\s*(?P<date>{date}))?(?:,?\s*(?P<agency>{agency}))?"
+            # "LONDON--(BUSINESS WIRE)--": a press-release wire in brackets after a double dash
+            rf"(?:,?\s*(?P<date>{date}))?(?:(?:,?\s*|\s*--\s*(?=\())(?P<agency>{agency}))?"
             rf"(?:\s*-\s*{date})?(?P<sep>{sep})"
         ),
         # a place in title case is a dateline only with a date ("Tashkent, Uzbekistan,
@@ -222,6 +225,12 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
                 spans.append((lead, len(text), "related"))
                 break
             spans.append((lead, lead + len(body), "related"))
+            i = _drop_list(text, lines, i + 1, m, spans, indent=lead - start)
+            continue
+        # a press release's contacts (names, firms, phone numbers): only the list-like
+        # lines after the header go, wherever it stands, since the release often goes on
+        if len(body) <= NOTICE_MAX and m.contact_header.fullmatch(body):
+            spans.append((lead, lead + len(body), "contacts"))
             i = _drop_list(text, lines, i + 1, m, spans)
             continue
         if m.language_line.fullmatch(body):
@@ -442,15 +451,35 @@ def _credit(body: str, m: Markers) -> int | None:
 
 
 def _drop_list(
-    text: str, lines: list[tuple[int, int]], i: int, m: Markers, spans: list[tuple[int, int, str]]
+    text: str,
+    lines: list[tuple[int, int]],
+    i: int,
+    m: Markers,
+    spans: list[tuple[int, int, str]],
+    indent: int | None = None,
 ) -> int:
-    """Blank the list-like lines after a list header; return the first line that is not."""
+    """Blank the list-like lines after a list header; return the first line that is not.
+
+    With ``indent`` (the header's own indentation), a list whose first line is indented
+    deeper than its header is a box of nested items ("- Headline", its date, its summary
+    ending in a full stop): every line indented deeper than the header belongs to it, however
+    it ends, until the first line that is not.
+    """
+    nested = False
+    first = True
     while i < len(lines):
         start, end = lines[i]
         body = text[start:end].strip()
         if body:
+            deeper = (
+                indent is not None and len(text[start:end]) - len(text[start:end].lstrip()) > indent
+            )
+            if first:
+                nested = deeper
+                first = False
             listy = (
-                body.startswith(("-", "*", "+"))
+                (nested and deeper and len(body) <= NOTICE_MAX)
+                or body.startswith(("-", "*", "+"))
                 or (len(body) <= LIST_LINE_MAX and not body.endswith((".", '"', ":")))
                 or m.teaser.search(body) is not None
                 or m.list_item_end.search(body) is not None
