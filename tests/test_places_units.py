@@ -162,6 +162,47 @@ def test_a_town_in_a_plain_sentence_is_no_organisation():
     assert people.organisation_spans("Kazakhstan As A Transit Hub", cues) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Beijing this year offered Bishkek a loan.", ["Beijing"]),
+        ("Beijing has also pledged grants.", ["Beijing"]),
+        ("Moscow and Beijing agreed on it.", ["Moscow", "Beijing"]),
+        ("the boxes go on the \u201cTurkistan\u201d vessel", ["Turkistan"]),
+        ("the vessel 'Aktau' sailed", ["Aktau"]),
+        ("Copyright Beijing Review 2020", ["Beijing"]),
+    ],
+)
+def test_governments_ships_and_magazines_are_not_places(text, names):
+    """A capital as the subject of a commitment verb is its government; a ship's name in
+    quotation marks is still the ship's; a "Review" is a magazine."""
+    cues = people.load_organisation_cues()
+    spans = [text[s:e] for s, e in people.organisation_spans(text, cues)]
+    for name in names:
+        assert any(name in span for span in spans), (name, spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ministers flew to Beijing on Monday.",
+        "Beijing hosted the forum again.",
+        "The deal was signed in Beijing last week.",
+        "Officials in Beijing said the line is ready.",
+        "The Kuryk ferry terminal opened.",
+    ],
+)
+def test_capitals_as_venues_stay_places(text):
+    cues = people.load_organisation_cues()
+    assert people.organisation_spans(text, cues) == []
+
+
+def test_a_possessive_before_a_company_is_its_nationality():
+    cues = people.load_organisation_cues()
+    text = "South Korea's automotive group Daewoo ships parts; Kazakhstan's railway grows."
+    assert [text[s:e] for s, e in people.nationality_spans(text, cues)] == ["South Korea"]
+
+
 def test_qualifier_areas(knowledge):
     text = (
         "Work began in the villages of Terek-Suu and Kara-Suu in At-Bashy district, "

@@ -77,6 +77,9 @@ class PersonCues:
     landform_after: frozenset[str] = frozenset()
     #: phrases before a name that make it a landform ("Strait of Malacca"), lower-cased
     landform_before: tuple[str, ...] = ()
+    #: what after a name makes it an admin unit, never the namesake town ("Ili Kazakh
+    #: autonomous prefecture"); matches at the end of the name
+    unit_after: re.Pattern[str] = re.compile(r"(?!)")
 
     titles_lower: frozenset[str] = frozenset()
 
@@ -105,7 +108,18 @@ def load_person_cues(
         landform_before=tuple(
             sorted({n.lower() for n in data.get("landform_before", [])}, key=len, reverse=True)
         ),
+        unit_after=_unit_after_pattern(data.get("unit_after") or []),
     )
+
+
+def _unit_after_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """ "<name> [up to two capitalised words] <phrase>": "Ili Kazakh autonomous prefecture"."""
+    if not phrases:
+        return re.compile(r"(?!)")
+    words = "|".join(
+        r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True)
+    )
+    return re.compile(rf"(?:\s+[A-Z][\w'-]*){{0,2}}\s+(?i:{words})\b")
 
 
 def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
@@ -301,6 +315,17 @@ class OrganisationCues:
     based_suffixes: tuple[str, ...] = ()
     #: a word before a capital that makes it the government ("official Tashkent said")
     metonym_before: frozenset[str] = frozenset()
+    #: capitals that stand for their government before a speech or commitment verb
+    #: ("Beijing has pledged", "Moscow and Beijing agreed")
+    metonym_capitals: tuple[str, ...] = ()
+    #: those verbs, as written ("offered", "pledged", "agreed", "said")
+    metonym_verbs: frozenset[str] = frozenset()
+    #: lower-case words allowed between the capital and its verb ("Beijing this year
+    #: offered", "Beijing has also pledged")
+    metonym_gap_words: frozenset[str] = frozenset()
+    #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
+    #: company's nationality ("South Korea's automotive group Daewoo"); with role_before
+    nationality_roles: frozenset[str] = frozenset()
     #: words before a ship's name ("the ferry Berkarar", "Ro-Pax Berkarar")
     vessel_before: tuple[str, ...] = ()
     #: words after ships' names ("the Berkarar and Bagtyyar ferries")
@@ -327,6 +352,10 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         bracket_after=frozenset(str(s).lower() for s in data.get("bracket_after") or []),
         based_suffixes=tuple(str(s).lower() for s in data.get("based_suffixes") or []),
         metonym_before=frozenset(str(s).lower() for s in data.get("metonym_before") or []),
+        metonym_capitals=tuple(str(s) for s in data.get("metonym_capitals") or []),
+        metonym_verbs=frozenset(str(s).lower() for s in data.get("metonym_verbs") or []),
+        metonym_gap_words=frozenset(str(s).lower() for s in data.get("metonym_gap_words") or []),
+        nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
         vessel_place_after=frozenset(str(s).lower() for s in data.get("vessel_place_after") or []),
@@ -349,7 +378,8 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     - a capitalised run right after a lower-case role noun ("the cement producer Huaxin");
     - a name in brackets inside a company's name ("CSG International (Hong Kong) Co.");
     - a name glued to "-based" ("a Hong Kong-based company");
-    - a capital used for its government ("official Tashkent said");
+    - a capital used for its government ("official Tashkent said", "Beijing has pledged",
+      "Moscow and Beijing agreed");
     - ships' names ("the ferry Berkarar", "the Berkarar and Bagtyyar ferries").
     """
     spans: list[tuple[int, int]] = []
@@ -445,11 +475,67 @@ def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
         return []
     words = "|".join(re.escape(w) for w in sorted(cues.metonym_before))
     pattern = re.compile(rf"\b(?i:{words})\s+({_CAP}(?: {_CAP})?)")
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)] + _capital_subjects(text, cues)
+
+
+def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "Beijing this year offered Tajikistan grants", "Moscow and Beijing agreed": a capital
+    as the subject of a speech or commitment verb is its government, not a place of the
+    story. Only listed capitals, only listed verbs after at most three listed gap words
+    ("this year", "has also"), and never after a locative ("officials in Beijing said"
+    names where they are): "Beijing hosted the forum" and "signed in Beijing" stay places.
+    """
+    if not cues.metonym_capitals or not cues.metonym_verbs:
+        return []
+    caps = "|".join(re.escape(c) for c in sorted(cues.metonym_capitals, key=len, reverse=True))
+    subject = re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,|and)\s+({caps}))*\b")
+    out = []
+    for m in subject.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        if before and before[-1].lower() in _LOCATIVE_BEFORE:
+            continue
+        after = text[m.end() : m.end() + 60].split()
+        verb = None
+        for w in after[:4]:
+            w = w.rstrip(",.;:").lower()
+            if w in cues.metonym_verbs:
+                verb = w
+                break
+            if w not in cues.metonym_gap_words:
+                break
+        if verb is None:
+            continue
+        out += [(m.start() + n.start(), m.start() + n.end()) for n in re.finditer(caps, m.group())]
+    return out
+
+
+#: a preposition before a capital that makes it where something happens, whatever follows
+_LOCATIVE_BEFORE = frozenset({"in", "at", "to", "from", "via", "near", "into", "through"})
+
+
+def nationality_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "South Korea's automotive group Daewoo": the possessive before a company noun and a
+    company's name gives the company's nationality. The country still tells which country
+    the story deals with, but it is not a place of the story to draw. "Kazakhstan's
+    railway" (no company named after the noun) is the country's own and stays a place.
+    """
+    roles = cues.role_before | cues.nationality_roles
+    if not roles:
+        return []
+    words = "|".join(re.escape(w) for w in sorted(roles, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w-])({_CAP}(?: {_CAP})?)['\u2019]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{words})\s+[A-Z]"
+    )
     return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
 
 
+#: quotation marks around a ship's name ('on the "Turkistan" vessel')
+_QUOTE = "[\"'\u201c\u201d\u2018\u2019\u00ab\u00bb]"
+
+
 def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
-    """Ships named after towns: "the ferry Berkarar", "Ro-Pax Berkarar and Bagtyyar ferries".
+    """Ships named after towns: "the ferry Berkarar", "Ro-Pax Berkarar and Bagtyyar ferries",
+    'the "Turkistan" vessel' (a name in quotation marks is still the ship's).
 
     A name before a vessel word is a ship's unless it is part of a chain ("the Aktau-Baku
     ferry") or the words after make it a place ("the Kuryk ferry terminal").
@@ -457,12 +543,14 @@ def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if cues.vessel_before:
         before = "|".join(re.escape(w) for w in sorted(cues.vessel_before, key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w-])(?i:{before})\s+({_CAP})", text):
+        for m in re.finditer(rf"(?<![\w-])(?i:{before})\s+{_QUOTE}?({_CAP})", text):
             out.append((m.start(1), m.end(1)))
     if cues.vessel_after:
         after = "|".join(re.escape(w) for w in sorted(cues.vessel_after, key=len, reverse=True))
         names = rf"{_CAP}(?:\s*,\s*{_CAP})*(?:,?\s+and\s+{_CAP})?"
-        for m in re.finditer(rf"(?<![\w-])({names})\s+(?:{after})\b(\s+\w+)?", text):
+        for m in re.finditer(
+            rf"(?<![\w-]){_QUOTE}?({names}){_QUOTE}?\s+(?:{after})\b(\s+\w+)?", text
+        ):
             if text[max(0, m.start() - 2) : m.start()].strip() in {"-", "\u2013", "\u2014"}:
                 continue
             tail = (m.group(2) or "").strip().lower()

@@ -209,6 +209,10 @@ class Resolver:
             )
         ]
         org_spans = people.organisation_spans(text, self.org_cues)
+        # "South Korea's automotive group Daewoo": the country counts as the story's
+        # context (which country's towns to prefer) but is not drawn from this mention
+        in_nationality = _SpanSet(people.nationality_spans(text, self.org_cues))
+        context_only: set[int] = set()
         qualified = (
             qualifiers.find(text, sentence_spans(text), self.gazetteer)
             if _QUALIFIER_HINT.search(text)
@@ -239,6 +243,8 @@ class Resolver:
                 continue
             if not hits or not self._plausible_token(text, m, hits):
                 continue
+            if in_nationality.holds(m.start, m.end):
+                context_only.add(m.start)
             kept.append((m, hits))
         doc_countries = self._doc_countries(kept)
         anchors = self._anchors(kept)
@@ -247,6 +253,18 @@ class Resolver:
         self._anchor_grid: dict[tuple[int, int], list[_Anchor]] | None = None
         self._near: dict[tuple[str, float, float], bool] = {}
         for m, hits in kept:
+            if m.start in context_only:
+                continue
+            if all(h.place.kind == "city" for h in hits):
+                unit = self.cues.unit_after.match(text, m.end)
+                if unit:
+                    # "the Ili Kazakh autonomous prefecture": a region, never its namesake town
+                    resolved_or_rejected = self._unit(m, unit.group().strip())
+                    if isinstance(resolved_or_rejected, ResolvedPlace):
+                        resolved.append(resolved_or_rejected)
+                    else:
+                        rejected.append(resolved_or_rejected)
+                    continue
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
@@ -339,7 +357,12 @@ class Resolver:
 
     def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
         """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""
-        for name in (f"{m.surface} region", f"{m.surface} province", m.surface):
+        for name in (
+            f"{m.surface} region",
+            f"{m.surface} province",
+            f"{m.surface} prefecture",
+            m.surface,
+        ):
             for h in self.gazetteer.candidates(name):
                 if h.place.kind == "region":
                     return ResolvedPlace(m, h.place, 0.9)
