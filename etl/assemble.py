@@ -150,6 +150,15 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         elif not any(e == entry_id for e, _, _ in found.entries):
             found.entries.append((entry_id, source(start, end), text[start:end]))
 
+    # "the Papan HPP", "the Kumkol field": a named facility the atlas cannot place is reported
+    taken = [(m.start, m.end) for m in registry_mentions] + [(s, e) for _, s, e in river_named]
+    placed = [(r.mention.start, r.mention.end) for r in resolved]
+    for start, end in projects.named_facilities(text, taken, placed):
+        why = "a named facility that no registry entry or resolved place locates"
+        found.unresolved.append(
+            Unresolved(text[start:end], "facility", f"{R_UNKNOWN}: {why}", source(start, end), "")
+        )
+
     place_at = _place_at(resolved, rejected)
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
