@@ -30,6 +30,7 @@ from etl.mentions import CONTEXT, ENTRY, SYSTEM
 from etl.places.resolve import ResolvedPlace
 from etl.registry import REGISTRY_KEY
 from etl.schema import (
+    CORRIDORS,
     FACILITIES,
     LINE_LAYERS,
     PLACES,
@@ -277,7 +278,22 @@ def _described_routes(
         if known is not None:
             found.entries.append((known.id, src, text[d.start : d.end]))
             continue
-        geometry, why = routes.draw(d, countries.shore_point)
+        why = routes.inland_sea_route(d, countries.is_coastal)
+        geometry, why = (None, why) if why else routes.draw(d, countries.shore_point)
+        if geometry is None:
+            # too long or no sea crossing: the registry's corridor between the ends, if any
+            corridor = next(
+                (
+                    entry
+                    for entry in registry.entries.values()
+                    if entry.layer == CORRIDORS
+                    and all(entry.geometry.distance(pt) < _SAME_ROUTE_DEG for pt in ends)
+                ),
+                None,
+            )
+            if corridor is not None:
+                found.entries.append((corridor.id, src, text[d.start : d.end]))
+                continue
         chain = routes.Chain(
             d.start, d.end, text[d.start : d.end], tuple(p.name for p in d.places), d.layer, d.type
         )

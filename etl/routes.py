@@ -72,6 +72,12 @@ class Lexicon:
     place_kinds: tuple[str, ...]
     lead_words: frozenset[str]
     name_words: frozenset[str]
+    #: a straight line between two named ends with no stop between them is drawn only up
+    #: to this length (km): longer, it crosses deserts and mountains the text never named
+    max_bare_km: float = 3000.0
+    #: types that cross water: both ends must be on a coast ("the ferry from Baku to Xi'an"
+    #: is a multimodal service, not a ferry line across Asia)
+    sea_types: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -100,6 +106,8 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         place_kinds=tuple(raw["place_kinds"]),
         lead_words=frozenset(raw.get("lead_words") or ()),
         name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
+        max_bare_km=float(raw.get("max_bare_km", 3000.0)),
+        sea_types=frozenset(raw.get("sea_types") or ()),
     )
 
 
@@ -289,6 +297,9 @@ def judge(
     for a, b in itertools.pairwise(points):
         if km(a, b) > MAX_HOP_KM:
             return RefusedRoute(chain, R_IMPLAUSIBLE, f"{a.name} to {b.name} is {km(a, b):,.0f} km")
+    bare = bare_line(points)
+    if bare:
+        return RefusedRoute(chain, R_IMPLAUSIBLE, bare)
     geometry = LineString([(p.lon, p.lat) for p in points])
     return InferredRoute(chain, tuple(places), geometry)
 
@@ -624,6 +635,27 @@ def _unknown_ends(sentence: str, s: int, noun, cues: _Cues, known) -> list[Refus
     return out
 
 
+def bare_line(places) -> str | None:
+    """Why two ends with no stop between them are too far apart to join straight, or None."""
+    if len(places) == 2 and km(places[0], places[1]) > lexicon().max_bare_km:
+        a, b = places
+        return (
+            f"{a.name} to {b.name} is {km(a, b):,.0f} km with no stop named between them;"
+            " a straight line would invent its path"
+        )
+    return None
+
+
+def inland_sea_route(route: Described, coastal) -> str | None:
+    """Why a sea crossing (a ferry) cannot run between these ends, or None."""
+    if route.type not in lexicon().sea_types:
+        return None
+    inland = [p.name for p in route.places if p.kind != "water_body" and not coastal(p.lon, p.lat)]
+    if inland:
+        return f"a {route.type} to or from {', '.join(inland)}, which lies inland"
+    return None
+
+
 def draw(route: Described, shore) -> tuple[LineString | None, str | None]:
     """The route's line through its places, ending on a sea's near shore; or why not."""
     coords = []
@@ -642,6 +674,9 @@ def draw(route: Described, shore) -> tuple[LineString | None, str | None]:
     for a, b in zip(route.places, route.places[1:], strict=False):
         if km(a, b) > MAX_HOP_KM:
             return None, f"{a.name} to {b.name} is {km(a, b):,.0f} km"
+    bare = bare_line(route.places)
+    if bare:
+        return None, bare
     return LineString(coords), None
 
 
