@@ -140,6 +140,10 @@ def _noun_first_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b((?i:{words}))s?\s+({_DASHED}(?:{more})*)(?![\w-])")
 
 
+#: "... -Uzbek border": a chain that ends at a country's border, not at a place
+_BORDER_AFTER = re.compile(r"\s+border\b")
+
+
 def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
     """Chains written after their noun, one or several ("highways A-B and C-D").
 
@@ -157,6 +161,11 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
             parts = tuple(p.strip() for p in re.split(r"\s?-\s?", c.group(0)))
             if parts[0] in lex.lead_words:
                 continue
+            border = _BORDER_AFTER.match(text, b)
+            if border and len(parts) > 2 and len(parts[-1].split()) == 1:
+                # "the road Dushanbe-Khujand-Uzbek border": its last end is a border the
+                # text does not place; the road is drawn between the towns it names
+                parts, b = parts[:-1], border.end()
             start = m.start() if i == 0 else a
             # the registry names a route "<A-B> <noun>", with any noun of its layer
             names = tuple(f"{c.group(0)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer)
@@ -330,11 +339,16 @@ class _Cues:
     between: re.Pattern[str]
 
 
+#: a country's adjective before a place kind ("the Chinese city of Kashi"), optional
+_ADJ = r"(?:[A-Z][a-z]+\s+)?"
+
+
 @functools.cache
 def _cues() -> _Cues:
     lex = lexicon()
     # "the port of", "the towns of": what kind of place the name is, between cue and name
-    kind = rf"(?:the\s+)?(?:(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
+    # "the Uzbek city of", "the Kazakh port of": a capitalised word may stand before the kind
+    kind = rf"(?:the\s+)?(?:{_ADJ}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
 
     def before(words) -> re.Pattern[str]:
         return re.compile(rf"\b(?:{_alternation(words)})\s+{kind}$", re.IGNORECASE)
@@ -582,7 +596,7 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
 def _kind_words() -> str:
     """The optional "the port of" between a joiner and a name, as a regex."""
     kinds = _alternation(lexicon().place_kinds)
-    return rf"(?:the\s+)?(?:(?:{kinds})\s+of\s+)?(?:the\s+)?"
+    return rf"(?:the\s+)?(?:{_ADJ}(?:{kinds})\s+of\s+)?(?:the\s+)?"
 
 
 def _pair(sentence: str, s: int, here, cues: _Cues):
