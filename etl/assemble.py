@@ -279,6 +279,8 @@ def _described_routes(
             found.entries.append((known.id, src, text[d.start : d.end]))
             continue
         why = routes.inland_sea_route(d, countries.is_coastal)
+        if why and (leg := routes.sea_leg(d, countries.is_coastal)) is not None:
+            d, why = leg, None  # the ship's leg between two ports; the rest came overland
         geometry, why = (None, why) if why else routes.draw(d, countries.shore_point)
         if geometry is None:
             # too long or no sea crossing: the registry's corridor between the ends, if any

@@ -670,6 +670,26 @@ def inland_sea_route(route: Described, coastal) -> str | None:
     return None
 
 
+def sea_leg(route: Described, coastal) -> Described | None:
+    """The part of a sea route between two coastal places in a row, if any.
+
+    "The train from Xi'an reached the port of Aktau and goes on to the port of Alat by
+    vessel": the ship sails Aktau-Alat; the inland start came by rail, not by sea.
+    """
+    best: list[Place] = []
+    run: list[Place] = []
+    for p in route.places:
+        if p.kind != "water_body" and coastal(p.lon, p.lat):
+            run.append(p)
+            if len(run) > len(best):
+                best = list(run)
+        else:
+            run = []
+    if len(best) < 2:
+        return None
+    return Described(route.layer, route.type, tuple(best), route.start, route.end, route.noun)
+
+
 def draw(route: Described, shore) -> tuple[LineString | None, str | None]:
     """The route's line through its places, ending on a sea's near shore; or why not."""
     coords = []
