@@ -252,12 +252,14 @@ def _described_routes(
             Unresolved(r.text, "route", f"{r.reason}: {r.detail}", source(r.start, r.end), "")
         )
     for d in described:
-        s, e = sentences.around(d.start)
+        s, _ = sentences.around(d.start)
         src = source(d.start, d.end)
         named = [
             m
             for m in registry_mentions
-            if s <= m.start < e
+            # a project named after the route's last place ("... with Kashi, the terminus
+            # of the South Xinjiang Railway") is another line: its ends decide below
+            if s <= m.start < d.end
             and m.kind in (ENTRY, SYSTEM)
             and (m.kind == SYSTEM or registry.entries[m.key].layer == d.layer)
         ]

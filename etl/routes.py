@@ -670,6 +670,10 @@ def inland_sea_route(route: Described, coastal) -> str | None:
     return None
 
 
+#: two stops of a voyage closer than this (km) are one (a town and its port)
+_SAME_SPOT_KM = 30.0
+
+
 def sea_leg(route: Described, coastal) -> Described | None:
     """The part of a sea route between two coastal places in a row, if any.
 
@@ -680,6 +684,8 @@ def sea_leg(route: Described, coastal) -> Described | None:
     run: list[Place] = []
     for p in route.places:
         if p.kind != "water_body" and coastal(p.lon, p.lat):
+            if run and km(run[-1], p) < _SAME_SPOT_KM:
+                continue  # the town and its port ("the port of Aktau", Aktau): one stop
             run.append(p)
             if len(run) > len(best):
                 best = list(run)
