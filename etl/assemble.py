@@ -30,6 +30,7 @@ from etl.mentions import CONTEXT, ENTRY, SYSTEM
 from etl.places.resolve import ResolvedPlace
 from etl.registry import REGISTRY_KEY
 from etl.schema import (
+    CORRIDORS,
     FACILITIES,
     LINE_LAYERS,
     PLACES,
@@ -150,6 +151,15 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         elif not any(e == entry_id for e, _, _ in found.entries):
             found.entries.append((entry_id, source(start, end), text[start:end]))
 
+    # "the Papan HPP", "the Kumkol field": a named facility the atlas cannot place is reported
+    taken = [(m.start, m.end) for m in registry_mentions] + [(s, e) for _, s, e in river_named]
+    placed = [(r.mention.start, r.mention.end) for r in resolved]
+    for start, end in projects.named_facilities(text, taken, placed):
+        why = "a named facility that no registry entry or resolved place locates"
+        found.unresolved.append(
+            Unresolved(text[start:end], "facility", f"{R_UNKNOWN}: {why}", source(start, end), "")
+        )
+
     place_at = _place_at(resolved, rejected)
     for chain in routes.find_chains(text):
         if any(s < chain.end and chain.start < e for s, e in covered):
@@ -242,12 +252,14 @@ def _described_routes(
             Unresolved(r.text, "route", f"{r.reason}: {r.detail}", source(r.start, r.end), "")
         )
     for d in described:
-        s, e = sentences.around(d.start)
+        s, _ = sentences.around(d.start)
         src = source(d.start, d.end)
         named = [
             m
             for m in registry_mentions
-            if s <= m.start < e
+            # a project named after the route's last place ("... with Kashi, the terminus
+            # of the South Xinjiang Railway") is another line: its ends decide below
+            if s <= m.start < d.end
             and m.kind in (ENTRY, SYSTEM)
             and (m.kind == SYSTEM or registry.entries[m.key].layer == d.layer)
         ]
@@ -268,7 +280,24 @@ def _described_routes(
         if known is not None:
             found.entries.append((known.id, src, text[d.start : d.end]))
             continue
-        geometry, why = routes.draw(d, countries.shore_point)
+        why = routes.inland_sea_route(d, countries.is_coastal)
+        if why and (leg := routes.sea_leg(d, countries.is_coastal)) is not None:
+            d, why = leg, None  # the ship's leg between two ports; the rest came overland
+        geometry, why = (None, why) if why else routes.draw(d, countries.shore_point)
+        if geometry is None:
+            # too long or no sea crossing: the registry's corridor between the ends, if any
+            corridor = next(
+                (
+                    entry
+                    for entry in registry.entries.values()
+                    if entry.layer == CORRIDORS
+                    and all(entry.geometry.distance(pt) < _SAME_ROUTE_DEG for pt in ends)
+                ),
+                None,
+            )
+            if corridor is not None:
+                found.entries.append((corridor.id, src, text[d.start : d.end]))
+                continue
         chain = routes.Chain(
             d.start, d.end, text[d.start : d.end], tuple(p.name for p in d.places), d.layer, d.type
         )

@@ -8,8 +8,12 @@ highway") counts with its country in the sentence. Pure functions over one docum
 
 from __future__ import annotations
 
+import functools
 import re
 
+import yaml
+
+from etl import settings
 from etl.mentions import CONTEXT, ENTRY, Mention
 from etl.registry import Registry
 from etl.schema import Place, Source
@@ -246,3 +250,47 @@ def context_surface(text: str, m: Mention) -> str:
     if m.end - m.start == 1:
         return f"Line {m.surface}"
     return m.surface
+
+
+#: where the words of facility names live (see the file's comments)
+FACILITY_LEXICON = "facilities.yaml"
+
+
+@functools.cache
+def _facility_lexicon() -> dict:
+    path = settings.GEODATA / "lexicon" / FACILITY_LEXICON
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _named_facility_pattern() -> re.Pattern[str]:
+    """ "<Name> HPP-2", "<Name> hydropower plant", "<Name> mine": a name, then its noun."""
+    nouns = sorted(_facility_lexicon()["nouns"], key=len, reverse=True)
+    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+    name = r"[A-Z][\w']+(?:-[A-Z]?[\w']+)*"
+    return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
+
+
+def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple[int, int]]):
+    """Facilities named by their own name and a noun ("the Papan HPP", "the Kumkol field").
+
+    ``taken`` are spans already read as registry projects or as facilities named by a river;
+    ``placed`` are spans of names the place resolution drew. A named facility that neither
+    covers is not known to the atlas: yields ``(start, end)`` of the mention so that it goes
+    to ``unresolved.csv`` rather than vanishing (its coordinates are never guessed).
+    """
+    lead = set(_facility_lexicon()["lead_words"])
+    for m in _named_facility_pattern().finditer(text):
+        words = m.group(1).split()
+        start = m.start(1)
+        while words and (words[0] in lead or words[0].endswith("'s")):
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end(1)
+            words = words[1:]
+        if not words:
+            continue
+        end = m.end()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if any(start <= s and e <= m.end(1) for s, e in placed):
+            continue
+        yield start, end

@@ -72,6 +72,12 @@ class Lexicon:
     place_kinds: tuple[str, ...]
     lead_words: frozenset[str]
     name_words: frozenset[str]
+    #: a straight line between two named ends with no stop between them is drawn only up
+    #: to this length (km): longer, it crosses deserts and mountains the text never named
+    max_bare_km: float = 3000.0
+    #: types that cross water: both ends must be on a coast ("the ferry from Baku to Xi'an"
+    #: is a multimodal service, not a ferry line across Asia)
+    sea_types: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -100,6 +106,8 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         place_kinds=tuple(raw["place_kinds"]),
         lead_words=frozenset(raw.get("lead_words") or ()),
         name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
+        max_bare_km=float(raw.get("max_bare_km", 3000.0)),
+        sea_types=frozenset(raw.get("sea_types") or ()),
     )
 
 
@@ -132,6 +140,10 @@ def _noun_first_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b((?i:{words}))s?\s+({_DASHED}(?:{more})*)(?![\w-])")
 
 
+#: "... -Uzbek border": a chain that ends at a country's border, not at a place
+_BORDER_AFTER = re.compile(r"\s+border\b")
+
+
 def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
     """Chains written after their noun, one or several ("highways A-B and C-D").
 
@@ -149,6 +161,11 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
             parts = tuple(p.strip() for p in re.split(r"\s?-\s?", c.group(0)))
             if parts[0] in lex.lead_words:
                 continue
+            border = _BORDER_AFTER.match(text, b)
+            if border and len(parts) > 2 and len(parts[-1].split()) == 1:
+                # "the road Dushanbe-Khujand-Uzbek border": its last end is a border the
+                # text does not place; the road is drawn between the towns it names
+                parts, b = parts[:-1], border.end()
             start = m.start() if i == 0 else a
             # the registry names a route "<A-B> <noun>", with any noun of its layer
             names = tuple(f"{c.group(0)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer)
@@ -289,6 +306,9 @@ def judge(
     for a, b in itertools.pairwise(points):
         if km(a, b) > MAX_HOP_KM:
             return RefusedRoute(chain, R_IMPLAUSIBLE, f"{a.name} to {b.name} is {km(a, b):,.0f} km")
+    bare = bare_line(points)
+    if bare:
+        return RefusedRoute(chain, R_IMPLAUSIBLE, bare)
     geometry = LineString([(p.lon, p.lat) for p in points])
     return InferredRoute(chain, tuple(places), geometry)
 
@@ -319,11 +339,16 @@ class _Cues:
     between: re.Pattern[str]
 
 
+#: a country's adjective before a place kind ("the Chinese city of Kashi"), optional
+_ADJ = r"(?:[A-Z][a-z]+\s+)?"
+
+
 @functools.cache
 def _cues() -> _Cues:
     lex = lexicon()
     # "the port of", "the towns of": what kind of place the name is, between cue and name
-    kind = rf"(?:the\s+)?(?:(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
+    # "the Uzbek city of", "the Kazakh port of": a capitalised word may stand before the kind
+    kind = rf"(?:the\s+)?(?:{_ADJ}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
 
     def before(words) -> re.Pattern[str]:
         return re.compile(rf"\b(?:{_alternation(words)})\s+{kind}$", re.IGNORECASE)
@@ -571,7 +596,7 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
 def _kind_words() -> str:
     """The optional "the port of" between a joiner and a name, as a regex."""
     kinds = _alternation(lexicon().place_kinds)
-    return rf"(?:the\s+)?(?:(?:{kinds})\s+of\s+)?(?:the\s+)?"
+    return rf"(?:the\s+)?(?:{_ADJ}(?:{kinds})\s+of\s+)?(?:the\s+)?"
 
 
 def _pair(sentence: str, s: int, here, cues: _Cues):
@@ -624,6 +649,53 @@ def _unknown_ends(sentence: str, s: int, noun, cues: _Cues, known) -> list[Refus
     return out
 
 
+def bare_line(places) -> str | None:
+    """Why two ends with no stop between them are too far apart to join straight, or None."""
+    if len(places) == 2 and km(places[0], places[1]) > lexicon().max_bare_km:
+        a, b = places
+        return (
+            f"{a.name} to {b.name} is {km(a, b):,.0f} km with no stop named between them;"
+            " a straight line would invent its path"
+        )
+    return None
+
+
+def inland_sea_route(route: Described, coastal) -> str | None:
+    """Why a sea crossing (a ferry) cannot run between these ends, or None."""
+    if route.type not in lexicon().sea_types:
+        return None
+    inland = [p.name for p in route.places if p.kind != "water_body" and not coastal(p.lon, p.lat)]
+    if inland:
+        return f"a {route.type} to or from {', '.join(inland)}, which lies inland"
+    return None
+
+
+#: two stops of a voyage closer than this (km) are one (a town and its port)
+_SAME_SPOT_KM = 30.0
+
+
+def sea_leg(route: Described, coastal) -> Described | None:
+    """The part of a sea route between two coastal places in a row, if any.
+
+    "The train from Xi'an reached the port of Aktau and goes on to the port of Alat by
+    vessel": the ship sails Aktau-Alat; the inland start came by rail, not by sea.
+    """
+    best: list[Place] = []
+    run: list[Place] = []
+    for p in route.places:
+        if p.kind != "water_body" and coastal(p.lon, p.lat):
+            if run and km(run[-1], p) < _SAME_SPOT_KM:
+                continue  # the town and its port ("the port of Aktau", Aktau): one stop
+            run.append(p)
+            if len(run) > len(best):
+                best = list(run)
+        else:
+            run = []
+    if len(best) < 2:
+        return None
+    return Described(route.layer, route.type, tuple(best), route.start, route.end, route.noun)
+
+
 def draw(route: Described, shore) -> tuple[LineString | None, str | None]:
     """The route's line through its places, ending on a sea's near shore; or why not."""
     coords = []
@@ -642,6 +714,9 @@ def draw(route: Described, shore) -> tuple[LineString | None, str | None]:
     for a, b in zip(route.places, route.places[1:], strict=False):
         if km(a, b) > MAX_HOP_KM:
             return None, f"{a.name} to {b.name} is {km(a, b):,.0f} km"
+    bare = bare_line(route.places)
+    if bare:
+        return None, bare
     return LineString(coords), None
 
 

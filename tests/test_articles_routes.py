@@ -80,6 +80,21 @@ def test_routes_are_drawn_with_their_layer_and_type(built, case):
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
+def test_no_line_of_the_document_runs_through_places_it_must_not(built, case):
+    """ "not_on_route": places no line of this document may pass (an inland start of a
+    ship's voyage is not a port)."""
+    layers, _ = built
+    for p in case.get("not_on_route") or []:
+        for layer in LINE_LAYERS:
+            for f in layers[layer]:
+                if any(s["doc"] == case["file"] for s in f["properties"]["sources"]):
+                    geom = shape(f["geometry"])
+                    assert _distance_to_line(geom, p["lat"], p["lon"]) > 25, (
+                        f"{f['properties']['name']} runs through {p['name']}"
+                    )
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
 def test_registry_names_in_new_spellings_are_the_registry_feature(built, case):
     layers, _ = built
     features = {f["properties"]["id"]: f for fs in layers.values() for f in fs}
