@@ -61,13 +61,18 @@ def test_the_news_beside_the_registry_marks_agreement():
                  "agrees": True, "doc": "a.txt"},
                 {"metric": "length", "value": 3666, "unit": "km", "registry_value": 1833,
                  "agrees": False, "doc": "b.txt"},
+                {"metric": "cost", "value": 6000000000.0, "unit": "USD",
+                 "registry_value": 8000000000.0, "agrees": False, "doc": "c.txt"},
             ]
         }
     )  # fmt: skip
     html = popups.figures_html(p)
     rows = html.split("<tr>")[2:]
     assert "55 bcm/y" in rows[0] and "✓ agrees" in rows[0]
-    assert "3666 km" in rows[1] and "1833 km" in rows[1] and "✗ differs" in rows[1]
+    assert "3,666 km" in rows[1] and "1,833 km" in rows[1] and "✗ differs" in rows[1]
+    # sums of money read as the dossier writes them, never as raw digits
+    assert "6.00 bn USD" in rows[2] and "8.00 bn USD" in rows[2]
+    assert "000000" not in html
 
 
 def test_missing_values_never_show_as_nan():

@@ -157,6 +157,23 @@ def dossier_html(props: Mapping[str, Any]) -> str:
     return f'<table class="atlas-dossier">{body}</table>'
 
 
+def figure_text(value: Any, unit: str) -> str:
+    """A figure as a reader takes it in: "6.00 bn USD", "1,500 MW", never "6000000000 USD"."""
+    if missing(value):
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{text(value)} {unit}".strip()
+    if unit == "USD":
+        return format_usd(number)
+    if abs(number) >= 1e9:
+        return f"{number / 1e9:,.2f} bn {unit}".strip()
+    if abs(number) >= 1e6:
+        return f"{number / 1e6:,.1f} M {unit}".strip()
+    return f"{number:,.6g} {unit}".strip()
+
+
 def figures_html(props: Mapping[str, Any]) -> str:
     """What the news says beside what the registry says, agreement marked."""
     figures = [f for f in props.get(P_FIGURES) or [] if isinstance(f, Mapping)]
@@ -165,12 +182,8 @@ def figures_html(props: Mapping[str, Any]) -> str:
     rows = []
     for f in figures:
         unit = text(f.get("unit"))
-        news = f"{text(f.get('value'))} {unit}".strip()
-        reg = (
-            f"{text(f.get('registry_value'))} {unit}".strip()
-            if not missing(f.get("registry_value"))
-            else "—"
-        )
+        news = figure_text(f.get("value"), unit)
+        reg = figure_text(f.get("registry_value"), unit)
         agrees = f.get("agrees")
         mark = (
             '<span class="atlas-agree">✓ agrees</span>'
