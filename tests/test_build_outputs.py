@@ -167,6 +167,25 @@ def test_unusable_arguments_exit_2_with_one_line(tmp_path, capsys):
     assert err[-1].startswith("atlas: error:")
 
 
+@pytest.fixture(scope="module")
+def road_build(tmp_path_factory, knowledge):
+    """One article of ours whose road is drawn from the places its sentence names (inferred):
+    the seed corpus has no inferred line left (its one 3,000 km "route from Urumqi to the
+    Caspian Sea" is refused)."""
+    corpus = tmp_path_factory.mktemp("road-corpus")
+    (corpus / "road.txt").write_text(
+        "Title: Road news\nDate: 2024-05-02\n\n"
+        "Crews finished the Osh-Batken road in May, the ministry said.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path_factory.mktemp("road") / "build"
+    build(corpus, out, knowledge=knowledge)
+    return out, {
+        layer: json.loads((out / f"{layer}.geojson").read_text(encoding="utf-8"))["features"]
+        for layer in ("pipelines", "corridors", "railways", "roads", "places")
+    }
+
+
 @pytest.mark.parametrize(
     ("flags", "filters"),
     [
@@ -184,23 +203,25 @@ def test_unusable_arguments_exit_2_with_one_line(tmp_path, capsys):
     ],
     ids=["capacity", "text", "dates", "doc", "no-inferred"],
 )
-def test_every_export_flag_is_the_dashboards_filter(seed_build, tmp_path, flags, filters):
+def test_every_export_flag_is_the_dashboards_filter(
+    seed_build, road_build, tmp_path, flags, filters
+):
     from etl.export import Filters, filter_features
 
-    out, layers = seed_build
-    for layer in ("pipelines", "corridors"):
-        target = tmp_path / f"{layer}.geojson"
-        assert (
-            main(["export", "--layer", layer, *flags, "--out", str(target), "--build", str(out)])
-            == 0
+    bites = False
+    for n, (out, layers) in enumerate((seed_build, road_build)):
+        for layer in ("pipelines", "corridors", "railways", "roads"):
+            target = tmp_path / f"{n}-{layer}.geojson"
+            args = ["export", "--layer", layer, *flags, "--out", str(target), "--build", str(out)]
+            assert main(args) == 0
+            got = json.loads(target.read_text(encoding="utf-8"))["features"]
+            assert got == filter_features(layers[layer], Filters(**filters))
+        bites = bites or any(
+            filter_features(layers[layer], Filters(**filters)) != layers[layer]
+            for layer in ("pipelines", "corridors", "railways", "roads", "places")
         )
-        got = json.loads(target.read_text(encoding="utf-8"))["features"]
-        assert got == filter_features(layers[layer], Filters(**filters))
-    # and the filter does something on this corpus: not every layer passes unchanged
-    assert any(
-        filter_features(layers[layer], Filters(**filters)) != layers[layer]
-        for layer in ("pipelines", "corridors", "places")
-    )
+    # and the filter does something on these corpora: not every layer passes unchanged
+    assert bites
 
 
 @pytest.mark.parametrize("content", ["[1, 2, 3]", '{"type": "FeatureCollection"', "not json"])
