@@ -252,3 +252,38 @@ def test_a_town_inside_a_registry_project_name_is_still_resolved():
         )
         assert [(r.mention.surface, r.place.key) for r in resolved] == [("Talas", TALAS_KGZ.key)]
         assert isinstance(resolved[0], ResolvedPlace)
+
+
+# --- what the rest of the document says --------------------------------------------------------
+
+MOSCOW = Place("gn:524901", "Moscow", 55.75, 37.62, "city", "RUS", 10_381_222)
+#: the country at its capital's position (GeoNames 323786, Ankara); its size plays no part here
+TURKEY = Place("country:TUR", "Turkey", 39.92, 32.85, "country", "TUR")
+
+
+def test_a_country_the_text_names_decides_between_namesakes():
+    resolved, rejected = _resolve(
+        "Grain from Turkey is loaded at Karasu.", [KARASU_KAZ, KARASU_TUR, TURKEY]
+    )
+    assert not rejected
+    karasu = next(r for r in resolved if r.mention.surface == "Karasu")
+    # Turkey's: 7.99 + 2.5 = 10.49 against Kazakhstan's 8.51, a lead of 1.98
+    assert (karasu.place.key, karasu.confidence) == (KARASU_TUR.key, 0.75)
+
+
+def test_a_qualifier_holds_for_its_own_mention_only():
+    text = "A delegation from Moscow, Idaho flew on to Moscow for talks."
+    resolved, rejected = _resolve(text, [MOSCOW, MOSCOW_IDAHO, MOSCOW_TENNESSEE])
+    assert not rejected
+    # "Moscow, Idaho": Idaho's 6.40 + 8 leads Tennessee's 4.73 + 8 by 1.67 (Russia: 10.52 - 8);
+    # the bare "Moscow": Russia's log10(10381232) + 2 + 1.5 = 10.52 leads Idaho's 6.40 by 4.12
+    assert [(r.mention.start, r.place.key, r.confidence) for r in resolved] == [
+        (text.index("Moscow"), MOSCOW_IDAHO.key, 0.72),
+        (text.rindex("Moscow"), MOSCOW.key, 0.96),
+    ]
+
+
+def test_a_close_call_written_in_capitals_is_a_word_not_a_missed_place():
+    # "SPRINGFIELD" in capitals, only towns far from the region: not worth a row of
+    # unresolved.csv (it reads like an acronym or a heading)
+    assert _resolve("The convoy left SPRINGFIELD at dawn.", SPRINGFIELDS) == ([], [])
