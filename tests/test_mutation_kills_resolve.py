@@ -293,8 +293,8 @@ def test_the_continent_outweighs_a_small_town_of_its_name_abroad():
     # regions.csv's Asia (GeoNames 6255147) against Asia, a town in the Philippines
     # (GeoNames 1730097): 1 + 7 (curated) + 2 = 10 against log10(23556) + 2 = 6.37
     places = [
-        Place("continent:asia", "Asia", 29.84, 89.30, "continent"),
+        Place("region:asia", "Asia", 29.84, 89.30, "continent"),
         Place("gn:1730097", "Asia", 9.55, 122.52, "city", "PHL", 23_546),
     ]
     r = _one_place("Trade across Asia grew.", places)
-    assert (r.place.key, r.confidence) == ("continent:asia", 0.91)
+    assert (r.place.key, r.confidence) == ("region:asia", 0.91)
