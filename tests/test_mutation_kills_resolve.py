@@ -298,3 +298,36 @@ def test_the_continent_outweighs_a_small_town_of_its_name_abroad():
     ]
     r = _one_place("Trade across Asia grew.", places)
     assert (r.place.key, r.confidence) == ("region:asia", 0.91)
+
+
+def test_a_province_outweighs_a_small_town_of_its_name_elsewhere():
+    # regions.csv's Jiangxi (at its seat, Nanchang) against Jiangxi, a town in Gansu
+    # (GeoNames 7373656): 1 + 7 + 2 + 3 = 13 against log10(27108) + 2 + 3 = 9.43
+    places = [
+        Place("region:jiangxi", "Jiangxi", 28.68, 115.85, "region", "CHN"),
+        Place("gn:7373656", "Jiangxi", 34.00, 105.20, "city", "CHN", 27_098),
+    ]
+    r = _one_place("Rare earths from Jiangxi are shipped west.", places)
+    assert (r.place.key, r.confidence) == ("region:jiangxi", 0.91)
+
+
+DAXINGS = [
+    Place("gn:1807544", "Daxing", 39.74, 116.33, "city", "CHN", 104_904),  # Beijing
+    Place("gn:1813299", "Daxing", 27.26, 100.86, "city", "CHN", 52_568),  # Yunnan
+    Place("gn:1904080", "Daxing", 29.56, 106.16, "city", "CHN", 40_068),  # Chongqing
+]
+BEIJING = Place("gn:1816670", "Beijing", 39.91, 116.40, "city", "CHN", 18_960_744)
+
+
+def test_a_district_of_a_named_city_is_the_one_in_that_city():
+    # alone, Beijing's Daxing leads Yunnan's by log10(104914) - log10(52578) = 0.30: too close
+    refusal = _one_refusal("Trucks reached Daxing on Monday.", DAXINGS)
+    assert refusal.reason == R_AMBIGUOUS
+    assert km((39.74, 116.33), (39.91, 116.40)) < 80
+    resolved, rejected = _resolve(
+        "A depot opened in Daxing District, Beijing.", [*DAXINGS, BEIJING]
+    )
+    assert not rejected
+    daxing = next(r for r in resolved if r.mention.surface == "Daxing")
+    # the only candidate within the city: as sure as a single-candidate name
+    assert (daxing.place.key, daxing.confidence) == ("gn:1807544", 0.9)
