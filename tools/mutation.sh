@@ -136,9 +136,16 @@ python3 -m mutmut run --max-children "$jobs" "${only[@]}" >"$work/mutmut-run.log
 python3 -m mutmut results --all true >"$work/results.txt"
 
 python3 - "$work/results.txt" "${only[@]}" <<'EOF'
-import collections, fnmatch, sys
+import collections, fnmatch, re, sys
 results, patterns = sys.argv[1], sys.argv[2:]
 rows = []
+
+
+def module_of(name):
+    """etl.routes.x_judge__mutmut_3 and etl.places.resolve.xǁResolverǁ_score__mutmut_3 (a method)."""
+    return re.split(r"\.x(?:_|ǁ)", name, maxsplit=1)[0]
+
+
 for line in open(results, encoding="utf-8"):
     if ": " not in line:
         continue
@@ -147,14 +154,14 @@ for line in open(results, encoding="utf-8"):
         rows.append((name, status))
 by_module = collections.defaultdict(collections.Counter)
 for name, status in rows:
-    by_module[name.split(".x_")[0]][status] += 1
+    by_module[module_of(name)][status] += 1
 from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
 
 paths = {}
 for name, status in rows:
     if status in ("killed", "timeout"):
         continue
-    module = name.split(".x_")[0]
+    module = module_of(name)
     if module not in paths:
         paths[module] = find_mutant(name).path
     diff = get_diff_for_mutant(name, path=paths[module]).splitlines()[2:]
