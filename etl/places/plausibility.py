@@ -88,10 +88,16 @@ def screen(
             return Screened([], R_OUTSIDE, f"{words.strip()}: {_listing(hits)}")
         hits = near
     own = {h.place.key for h in hits}
-    named = set(doc_countries) | {a.country for a in anchors if a.key not in own and a.country}
-    if qualifier:
-        named |= qualifier
-    kept = [h for h in hits if not _homonym_abroad(h, named, rules)]
+    named = set(doc_countries) | (qualifier or set())
+
+    def is_named(country: str) -> bool:
+        # the document's other places name a country too; looked at only for the rare
+        # alternate-spelling candidate, since a long document has thousands of anchors
+        if country in named:
+            return True
+        return bool(country) and any(a.country == country and a.key not in own for a in anchors)
+
+    kept = [h for h in hits if not (_homonym_abroad(h, rules) and not is_named(h.place.country))]
     if not kept:
         detail = (
             f"only an alternate spelling, in a country the text does not name: {_listing(hits)}"
@@ -100,13 +106,13 @@ def screen(
     return Screened(kept)
 
 
-def _homonym_abroad(hit: NameHit, named: set[str], rules: Rules) -> bool:
+def _homonym_abroad(hit: NameHit, rules: Rules) -> bool:
+    """A small town reached only by an alternate spelling (abroad unless its country is named)."""
     place = hit.place
     return (
         not hit.primary
         and place.kind == "city"
         and not place.feature_type  # a supplement row is chosen for this atlas
-        and place.country not in named
         and place.population < rules.alternate_min_population
     )
 
