@@ -122,3 +122,18 @@ def test_a_listed_partners_sum_takes_the_kind_and_year_said_once_before():
 
 def test_seven_sentences_later_the_kind_of_money_is_forgotten():
     assert _trade_list(7).metric == "unclassified"
+
+
+def test_a_plausible_comma_sum_beside_others_is_left_as_written():
+    # $1,500 billion is 75 times the $20 billion beside it, not 1,000 times: it stays $1.5 trillion
+    text = "The road cost $20 billion in 2023. The port cost $1,500 billion in 2023."
+    _, port = _facts(text, "2024-01-01")
+    assert port.value == pytest.approx(1.5e12)
+
+
+def test_a_sentence_without_figures_sets_the_kind_of_money_of_the_list_after_it():
+    text = "Trade between China and its neighbours grew fast. Kazakhstan: $41 billion."
+    kaz = text.index("Kazakhstan")
+    things = [Mentioned("KAZ", kaz, kaz + 10)]
+    (f,) = extract_facts(text, sentence_spans(text), "d", "2025-01-01", things, load_rates())
+    assert (f.metric, f.subject, f.value) == ("trade_volume", "KAZ", 41e9)
