@@ -137,3 +137,19 @@ def test_a_sentence_without_figures_sets_the_kind_of_money_of_the_list_after_it(
     things = [Mentioned("KAZ", kaz, kaz + 10)]
     (f,) = extract_facts(text, sentence_spans(text), "d", "2025-01-01", things, load_rates())
     assert (f.metric, f.subject, f.value) == ("trade_volume", "KAZ", 41e9)
+
+
+def test_only_trade_figures_without_a_year_take_the_trade_year_said_before():
+    # the bridge keeps its own 2022; the Kazakh line takes 2024 from the trade sentence,
+    # not the bridge's year
+    text = (
+        "In 2024, trade between China and Kyrgyzstan reached $22 billion. "
+        "The bridge cost $1 billion in 2022. Kazakhstan: $41 billion."
+    )
+    kaz = text.index("Kazakhstan")
+    things = [Mentioned("KAZ", kaz, kaz + 10)]
+    _, bridge, line = extract_facts(
+        text, sentence_spans(text), "d", "2025-01-01", things, load_rates()
+    )
+    assert (bridge.metric, bridge.year) == ("cost", 2022)
+    assert (line.metric, line.subject, line.year) == ("trade_volume", "KAZ", 2024)
