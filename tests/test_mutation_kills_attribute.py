@@ -153,3 +153,27 @@ def test_only_trade_figures_without_a_year_take_the_trade_year_said_before():
     )
     assert (bridge.metric, bridge.year) == ("cost", 2022)
     assert (line.metric, line.subject, line.year) == ("trade_volume", "KAZ", 2024)
+
+
+def _trade(text):
+    kaz = text.index("Kazakhstan")
+    things = [Mentioned("KAZ", kaz, kaz + 10)]
+    found = extract_facts(text, sentence_spans(text), "d", "2025-03-01", things, load_rates())
+    return [(f.value, f.year) for f in found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trade with Kazakhstan rose to $45 billion in 2024, up from $41 billion in 2023.",
+        "Trade with Kazakhstan rose to $45 billion in 2024, up from $41 billion a year earlier.",
+    ],
+)
+def test_the_figure_a_comparison_measures_against_takes_its_own_year(text):
+    # the baseline's year: said after it, or "a year earlier" than the main figure's
+    assert _trade(text) == [(45e9, 2024), (41e9, 2023)]
+
+
+def test_a_baseline_a_year_earlier_than_a_main_without_a_year_has_none():
+    text = "Trade with Kazakhstan rose to $45 billion, up from $41 billion a year earlier."
+    assert _trade(text) == [(45e9, None), (41e9, None)]
