@@ -177,3 +177,8 @@ def test_the_figure_a_comparison_measures_against_takes_its_own_year(text):
 def test_a_baseline_a_year_earlier_than_a_main_without_a_year_has_none():
     text = "Trade with Kazakhstan rose to $45 billion, up from $41 billion a year earlier."
     assert _trade(text) == [(45e9, None), (41e9, None)]
+
+
+def test_a_baseline_with_no_year_said_gets_none_not_the_year_before():
+    text = "Trade with Kazakhstan rose to $45 billion in 2024, up from $41 billion."
+    assert _trade(text) == [(45e9, 2024), (41e9, None)]
