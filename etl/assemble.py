@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from shapely.geometry import Point
 
-from etl import events, figures, projects, routes
+from etl import events, projects, routes
+from etl.extract import figures
 from etl.findings import (
     DocInfo,
     DocumentFindings,

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass, fields
 from typing import Any
 
-from etl.figures import Fact
+from etl.extract.figures import Fact
 from etl.schema import Document, Place, Skipped, Source, Unresolved
 
 #: bump when the byte form changes (the code version covers it too; this names it)

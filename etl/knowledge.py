@@ -32,7 +32,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from etl import __version__, countries, registry, settings
-from etl.figures import load_rates
+from etl.extract.figures import load_rates
 from etl.mentions import Matcher
 from etl.places import gazetteer
 from etl.places.resolve import Resolver

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from shapely.geometry import LineString, Point
 
-from etl import figures, ids
+from etl import ids
+from etl.extract import figures
 from etl.extract.figures.conflicts import Figure, group_notes
 from etl.findings import DocInfo, DocumentFindings
 from etl.places.supplement import output_type

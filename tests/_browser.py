@@ -125,6 +125,24 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+@contextlib.contextmanager
+def app_page(app_url: str, *, width: int = 1500, height: int = 1000) -> Iterator:
+    """A fresh Chromium page for the app; when the block ends, it must have fetched nothing
+    from outside the app."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            outside = record_outside_requests(page, app_url)
+            yield page
+            assert not outside, f"the page fetched from outside the app: {outside[:5]}"
+        finally:
+            browser.close()
+
+
 def record_outside_requests(page, app_url: str) -> list[str]:
     """A list that fills with every URL the page requests from anywhere but the app."""
     outside: list[str] = []

@@ -18,7 +18,7 @@ import pytest
 from etl import settings
 from etl.schema import P_COUNTRIES, P_FIRST_SEEN, P_ID
 
-from ._browser import ARTIFACTS, drawn, launch, record_outside_requests, require_browser, serve
+from ._browser import ARTIFACTS, app_page, drawn, require_browser, serve
 
 pytestmark = pytest.mark.browser
 #: the first page after a server start imports the geo stack: slow on a busy machine
@@ -99,19 +99,9 @@ def app(seed_build, tmp_path_factory):
 
 @pytest.fixture
 def page(app):
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            pg = browser.new_page(viewport={"width": 1500, "height": 1000})
-            pg.outside = record_outside_requests(pg, url)
-            yield pg
-            assert not pg.outside, f"the page fetched from outside the app: {pg.outside[:5]}"
-        finally:
-            browser.close()
+    with app_page(url) as pg:
+        yield pg
 
 
 def _map_frame(page, layers):

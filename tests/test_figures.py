@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.figures import Mentioned, extract_facts, mark_conflicts
+from etl.extract.figures import Mentioned, extract_facts, mark_conflicts
 from etl.text import sentence_spans
 
 RATES = {"CNY": {2023: 7.0, 2024: 7.2}, "KZT": {2023: 450.0}, "EUR": {2023: 0.9}}
