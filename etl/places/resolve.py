@@ -23,7 +23,7 @@ import yaml
 from etl import settings
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
-from etl.places import people, plausibility, qualifiers
+from etl.places import compounds, people, plausibility, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
@@ -226,7 +226,19 @@ class Resolver:
         in_person = _SpanSet(people_spans)
         in_org = _SpanSet(org_spans)
         in_project = _SpanSet(list(projects))
+        # "Kosh-Dobo", "Ala-Too": one local name the gazetteer does not know, not two places
+        local = compounds.local_compounds(text, lambda name: bool(self.gazetteer.candidates(name)))
+        in_local = _SpanSet(local)
+        local_hit: set[tuple[int, int]] = set()
         for m in mentions:
+            if local and in_local.holds(m.start, m.end):
+                span = next(
+                    (s, e)
+                    for s, e in local
+                    if s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
+                )
+                local_hit.add(span)
+                continue
             if in_person.holds(m.start, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue
@@ -293,6 +305,10 @@ class Resolver:
                 resolved.append(outcome)
             elif outcome is not None:
                 rejected.append(outcome)
+        for s, e in sorted(local_hit):
+            named_by_mention.append((s, e))
+            mention = Mention(s, e, text[s:e], PLACE, fold_name(text[s:e]))
+            rejected.append(Rejected(mention, R_UNKNOWN, "a local name, not its parts"))
         named_by_mention.sort()
         named_starts = [s for s, _ in named_by_mention]
         for q in qualified:
