@@ -23,7 +23,7 @@ import yaml
 from etl import settings
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
-from etl.places import compounds, people, plausibility, qualifiers
+from etl.places import compounds, fields, people, plausibility, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
@@ -230,6 +230,8 @@ class Resolver:
         local = compounds.local_compounds(text, lambda name: bool(self.gazetteer.candidates(name)))
         in_local = _SpanSet(local)
         local_hit: set[tuple[int, int]] = set()
+        in_field = _SpanSet(fields.field_name_spans(text))
+        field_kinds = fields.load_words().kinds
         for m in mentions:
             if local and in_local.holds(m.start, m.end):
                 span = next(
@@ -255,6 +257,12 @@ class Resolver:
                 continue
             if not hits or not self._plausible_token(text, m, hits):
                 continue
+            if in_field.spans and in_field.holds(m.start, m.end):
+                field = self._field(m, hits, field_kinds, qualified, q_starts)
+                if isinstance(field, Rejected):
+                    rejected.append(field)
+                    continue
+                hits = field
             if in_nationality.holds(m.start, m.end):
                 context_only.add(m.start)
             kept.append((m, hits))
@@ -370,6 +378,21 @@ class Resolver:
             ):
                 return f"a landform, not a town: {text[m.start - len(phrase) - 1 : m.end]}"
         return None
+
+    @staticmethod
+    def _field(
+        m: Mention, hits: list[NameHit], kinds: frozenset[str], qualified, q_starts: list[int]
+    ) -> list[NameHit] | Rejected:
+        """ "the Bereketli gas field": only a field of the supplement places it, never a
+        village of the same name; a name qualified as a settlement stays one."""
+        q = _overlapping(qualified, q_starts, m.start, m.end)
+        if (q is not None and q.explicit) or any(h.place.kind != "city" for h in hits):
+            return hits
+        kept = [h for h in hits if h.place.feature_type in kinds]
+        if kept:
+            return kept
+        listing = "; ".join(f"{h.place.name} ({h.place.country})" for h in hits[:4])
+        return Rejected(m, R_UNKNOWN, f"a field's name, not the town: {listing}")
 
     def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
         """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""
