@@ -54,6 +54,7 @@ class Weights:
     organisation_max_population: int
     unanchored_min_population: int
     unanchored_alternate_min_population: int
+    route_country_min_population: int
     lowercase_min_population: int
     generic_word_zipf: float
 
@@ -503,7 +504,7 @@ class Resolver:
         if len({h.place.key for h in hits}) == 1:
             best = hits[0]
             if best.place.kind == "city" and not self._credible(
-                best.place, best, qualifier, doc_countries
+                best.place, best, qualifier, doc_countries, anchors
             ):
                 if not self._locative(text, m) or not self._place_like(m, hits):
                     return None
@@ -535,7 +536,9 @@ class Resolver:
             and self._names_organisation(text, m)
         ):
             return None
-        if place.kind == "city" and not self._credible(place, best, qualifier, doc_countries):
+        if place.kind == "city" and not self._credible(
+            place, best, qualifier, doc_countries, anchors
+        ):
             # a weak match with nothing around it saying "place" is not a place mention
             if not self._locative(text, m) or not self._place_like(m, hits):
                 return None
@@ -665,13 +668,30 @@ class Resolver:
         )
         return bool(((d > 0) & (d < _W.anchor_km)).any())
 
-    @staticmethod
-    def _credible(place: Place, hit: NameHit, qualifier: set[str] | None, doc: set[str]) -> bool:
-        """A small town far from the region, named by an alternate spelling, is a false friend."""
+    def _credible(
+        self,
+        place: Place,
+        hit: NameHit,
+        qualifier: set[str] | None,
+        doc: set[str],
+        anchors: list[Place],
+    ) -> bool:
+        """A small town far from the region, named by an alternate spelling, is a false friend.
+
+        A village of a country along the routes (Russia, Turkey, Armenia...) is one too
+        unless a town of the story lies near it: "the Bukhara-Ural pipeline" does not run
+        to the Siberian village of Ural, though the story names Russia.
+        """
         if qualifier is not None and place.country in qualifier:
             return True
-        if place.country in CORE_COUNTRIES or place.country in ROUTE_COUNTRIES:
+        if place.country in CORE_COUNTRIES:
             return True
+        if place.country in ROUTE_COUNTRIES:
+            return (
+                bool(place.feature_type)  # a supplement row: curated for the atlas
+                or place.population >= _W.route_country_min_population
+                or self._near_anchor(place, anchors)
+            )
         if place.country in doc:
             return True
         return place.population >= (
