@@ -13,6 +13,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -164,8 +165,8 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
         sentence = text[s:e]
         for m in settle.finditer(sentence):
             after = sentence[m.end("names") : m.end("names") + 140]
-            area = _unit_after(after, admin, words, gazetteer) or Area(
-                m.group(), countries=CORE_COUNTRIES, document_countries=True
+            area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
+                m.group(), sentence, gazetteer
             )
             for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                 out.append(Qualified(ns, ne, area, explicit=True))
@@ -200,8 +201,8 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             if start >= end:
                 continue
             after = sentence[m.end() : m.end() + 140]
-            area = _unit_after(after, admin, words, gazetteer) or Area(
-                m.group(), countries=CORE_COUNTRIES, document_countries=True
+            area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
+                m.group(), sentence, gazetteer
             )
             out.append(Qualified(s + start, s + end, area, explicit=True))
         for m in city_area.finditer(sentence):
@@ -280,6 +281,29 @@ def _unit_after(
             if hit.place.kind == "country" and hit.place.country:
                 return Area(m.group().strip(), countries=frozenset({hit.place.country}))
     return None
+
+
+def _sentence_area(words: str, sentence: str, gazetteer) -> Area:
+    """Where "the village of X" must lie when no unit follows: in the countries its sentence
+    names ("In Kyrgyzstan, the road from Aral village to Kazarman": not Vose in Tajikistan,
+    once called Aral, though the story names Tajikistan elsewhere), otherwise in the region
+    of interest or a country the document names."""
+    countries = set()
+    tokens = list(_CAPITALISED.finditer(sentence))
+    names = [t.group() for t in tokens]
+    # two-word countries ("South Korea", "United States")
+    names += [f"{a.group()} {b.group()}" for a, b in pairwise(tokens) if b.start() == a.end() + 1]
+    for name in names:
+        for hit in gazetteer.candidates(name):
+            if hit.place.kind == "country" and hit.primary and hit.place.country:
+                countries.add(hit.place.country)
+    if countries:
+        return Area(words, countries=frozenset(countries))
+    return Area(words, countries=CORE_COUNTRIES, document_countries=True)
+
+
+#: a capitalised word, the way a country is named in a sentence
+_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z][a-z]+(?![\w'-])")
 
 
 def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:
