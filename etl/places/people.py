@@ -313,6 +313,9 @@ class OrganisationCues:
     #: words glued to a name that make it a company's seat, not a place of the story
     #: ("a Hong Kong-based company")
     based_suffixes: tuple[str, ...] = ()
+    #: phrases before a place that make it a company's seat ("It has its headquarters in
+    #: Dongcheng District, Beijing"), lower-case
+    seat_before: tuple[str, ...] = ()
     #: a word before a capital that makes it the government ("official Tashkent said")
     metonym_before: frozenset[str] = frozenset()
     #: capitals that stand for their government before a speech or commitment verb
@@ -365,6 +368,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_capitals=tuple(str(s) for s in data.get("metonym_capitals") or []),
         metonym_verbs=frozenset(str(s).lower() for s in data.get("metonym_verbs") or []),
         metonym_gap_words=frozenset(str(s).lower() for s in data.get("metonym_gap_words") or []),
+        seat_before=tuple(str(w).lower() for w in data.get("seat_before") or []),
         metonym_possessions=_lower_set(data, "metonym_possessions"),
         metonym_trade_verbs=_lower_set(data, "metonym_trade_verbs"),
         metonym_goods=_lower_set(data, "metonym_goods"),
@@ -434,6 +438,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             spans.append((m.start(), end))
     spans += _bracketed_in_names(text, cues)
     spans += _based(text, cues)
+    spans += _seats(text, cues)
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
     return spans
@@ -485,6 +490,20 @@ def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
             if any(w.lower() in cues.role_before for w in m.group(2).split()):
                 out.append((m.start(1), m.end(1)))
     return out
+
+
+def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "It has its headquarters in Dongcheng District, Beijing": where a company sits is
+    not a place of the story (as with "a Hong Kong-based company")."""
+    if not cues.seat_before:
+        return []
+    phrases = "|".join(
+        r"\s+".join(map(re.escape, p.split()))
+        for p in sorted(cues.seat_before, key=len, reverse=True)
+    )
+    place = rf"{_CAP}(?: {_CAP})*"
+    pattern = re.compile(rf"\b(?i:{phrases})\s+(?:the\s+)?({place}(?:,\s+{place})?)")
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
 
 
 def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
