@@ -13,14 +13,13 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import yaml
 
 from etl import settings
 from etl.geo import km
-from etl.places.people import FUNCTION_WORDS
+from etl.places.people import FUNCTION_WORDS, load_person_cues
 from etl.schema import CORE_COUNTRIES, Place
 from etl.text import ascii_fold, fold_name
 
@@ -166,7 +165,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
         for m in settle.finditer(sentence):
             after = sentence[m.end("names") : m.end("names") + 140]
             area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
-                m.group(), sentence, gazetteer
+                m.group(), sentence, gazetteer, m.start()
             )
             for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                 out.append(Qualified(ns, ne, area, explicit=True))
@@ -202,7 +201,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 continue
             after = sentence[m.end() : m.end() + 140]
             area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
-                m.group(), sentence, gazetteer
+                m.group(), sentence, gazetteer, m.start()
             )
             out.append(Qualified(s + start, s + end, area, explicit=True))
         for m in city_area.finditer(sentence):
@@ -283,27 +282,33 @@ def _unit_after(
     return None
 
 
-def _sentence_area(words: str, sentence: str, gazetteer) -> Area:
-    """Where "the village of X" must lie when no unit follows: in the countries its sentence
-    names ("In Kyrgyzstan, the road from Aral village to Kazarman": not Vose in Tajikistan,
-    once called Aral, though the story names Tajikistan elsewhere), otherwise in the region
-    of interest or a country the document names."""
+def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area:
+    """Where "the village of X" must lie when no unit follows.
+
+    In the country the sentence puts it in ("In Kyrgyzstan, the road from Aral village to
+    Kazarman": not Vose in Tajikistan, once called Aral, though the story names Tajikistan
+    elsewhere). Only "in <Country>" counts, and not when a nationality word stands before
+    the settlement word ("the Georgian town of Akhalkalaki before crossing into Turkey").
+    Otherwise: in the region of interest or a country the document names.
+    """
+    fallback = Area(words, countries=CORE_COUNTRIES, document_countries=True)
+    before = sentence[max(0, start - 40) : start].split()[-3:]
+    demonyms = load_person_cues().demonyms
+    if any(w.lower().strip(",") in demonyms for w in before):
+        return fallback
     countries = set()
-    tokens = list(_CAPITALISED.finditer(sentence))
-    names = [t.group() for t in tokens]
-    # two-word countries ("South Korea", "United States")
-    names += [f"{a.group()} {b.group()}" for a, b in pairwise(tokens) if b.start() == a.end() + 1]
-    for name in names:
-        for hit in gazetteer.candidates(name):
-            if hit.place.kind == "country" and hit.primary and hit.place.country:
-                countries.add(hit.place.country)
+    for m in _IN_COUNTRY.finditer(sentence):
+        for name in (m.group(1), m.group(1).split()[0]):
+            for hit in gazetteer.candidates(name):
+                if hit.place.kind == "country" and hit.primary and hit.place.country:
+                    countries.add(hit.place.country)
     if countries:
         return Area(words, countries=frozenset(countries))
-    return Area(words, countries=CORE_COUNTRIES, document_countries=True)
+    return fallback
 
 
-#: a capitalised word, the way a country is named in a sentence
-_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z][a-z]+(?![\w'-])")
+#: "in Kyrgyzstan", "In South Korea": a country the sentence is set in
+_IN_COUNTRY = re.compile(r"\b[Ii]n\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
 
 
 def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:
