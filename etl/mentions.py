@@ -44,6 +44,10 @@ _ENUMERATION = re.compile(
     r"\b(lines|units|phases|strings)\s+([A-Z])((?:\s*,\s*(?:and\s+)?[A-Z]\b|\s+and\s+[A-Z]\b)+)",
     re.IGNORECASE,
 )
+#: a lower-case word with a capitalised name glued to it ("fromDushanbeto"): scraped text
+_GLUED = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?P<rest>[A-Z][a-z]+)(?![A-Za-z])")
+#: lower-case function words a scrape glues after a name; "" (nothing glued) first
+_GLUED_TAILS = ("", "to", "and", "or", "in", "of", "on", "at", "for", "from", "with", "by")
 _COMMODITY = r"(?:crude\s+oil|natural\s+gas|oil|gas)"
 _COORDINATION = re.compile(
     rf"\b((?:[A-Z][\w']*[- ])*[A-Z][\w']*)\s+({_COMMODITY})\s+and\s+({_COMMODITY})\s+(pipelines)\b"
@@ -101,6 +105,7 @@ class Matcher:
         """(place mentions, registry mentions) in ``text``, each sorted by position."""
         lowered = lower_same_length(text)
         places = [(s, e, PLACE, name) for s, e, name in self.gazetteer.find(lowered)]
+        places.extend(self._glued(text))
         registry = []
         if self._alias_list:
             for end, i in self._auto.iter(lowered):
@@ -111,6 +116,23 @@ class Matcher:
         registry.extend(self._enumerations(text))
         registry.extend(self._coordinations(text))
         return _select(text, places), _select(text, registry)
+
+    def _glued(self, text: str) -> list[tuple[int, int, str, str]]:
+        """ "fromDushanbeto Geran", "ofDushanbeand Khudzhand": a scrape that lost the spaces
+        around a linked name. A capitalised name glued after a lower-case word, and before
+        nothing or a glued function word ("to", "and"), is a mention of its own."""
+        out = []
+        for m in _GLUED.finditer(text):
+            rest = m.group("rest")
+            for tail in _GLUED_TAILS:
+                if tail and not rest.endswith(tail):
+                    continue
+                name = rest[: len(rest) - len(tail)]
+                folded = fold_name(name)
+                if len(name) >= 3 and self.gazetteer.candidates(folded):
+                    out.append((m.start("rest"), m.start("rest") + len(name), PLACE, folded))
+                    break
+        return out
 
     def _enumerations(self, text: str) -> list[tuple[int, int, str, str]]:
         """ "Lines A, B, and C": each letter as its own "Line X" (a context alias)."""

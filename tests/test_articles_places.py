@@ -68,6 +68,32 @@ def test_no_wrong_places(built, case):
         assert not wrong, f"{trap['name']}: drawn as {wrong}"
 
 
+@pytest.mark.parametrize(
+    "case", [c for c in EXPECTED if c.get("lines_not_near")], ids=lambda c: c["file"]
+)
+def test_no_line_through_wrong_places(built, case):
+    """A route named after a homonym ("the Bukhara-Ural pipeline") is not drawn to it."""
+    layers, _ = built
+    for layer, features in layers.items():
+        if layer == "places":
+            continue
+        for f in features:
+            if not any(s["doc"] == case["file"] for s in f["properties"]["sources"]):
+                continue
+            geometry = f["geometry"]
+            lines = (
+                geometry["coordinates"]
+                if geometry["type"] == "MultiLineString"
+                else [geometry["coordinates"]]
+                if geometry["type"] == "LineString"
+                else []
+            )
+            for trap in case["lines_not_near"]:
+                assert not any(
+                    km((y, x), (trap["lat"], trap["lon"])) < 5 for line in lines for x, y in line
+                ), f"{f['properties']['id']} runs through {trap['name']}"
+
+
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
 def test_unresolved_with_reason(built, case):
     _, unresolved = built

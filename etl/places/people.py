@@ -313,6 +313,9 @@ class OrganisationCues:
     #: words glued to a name that make it a company's seat, not a place of the story
     #: ("a Hong Kong-based company")
     based_suffixes: tuple[str, ...] = ()
+    #: phrases before a place that make it a company's seat ("It has its headquarters in
+    #: Dongcheng District, Beijing"), lower-case
+    seat_before: tuple[str, ...] = ()
     #: a word before a capital that makes it the government ("official Tashkent said")
     metonym_before: frozenset[str] = frozenset()
     #: capitals that stand for their government before a speech or commitment verb
@@ -323,6 +326,16 @@ class OrganisationCues:
     #: lower-case words allowed between the capital and its verb ("Beijing this year
     #: offered", "Beijing has also pledged")
     metonym_gap_words: frozenset[str] = frozenset()
+    #: nouns after "<capital>'s" (and up to three lower-case words) that make the capital its
+    #: government ("Beijing's growing clout", "Moscow's influence")
+    metonym_possessions: frozenset[str] = frozenset()
+    #: verbs of buying or receiving goods: a capital as their subject, with one of the
+    #: goods within a few words after, is the country ("through which Beijing receives gas")
+    metonym_trade_verbs: frozenset[str] = frozenset()
+    metonym_goods: frozenset[str] = frozenset()
+    #: verbs whose object, a capital right after them, is its government ("Astana has
+    #: offered Moscow a transit route", "urged Beijing to")
+    metonym_object_verbs: frozenset[str] = frozenset()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
     #: company's nationality ("South Korea's automotive group Daewoo"); with role_before
     nationality_roles: frozenset[str] = frozenset()
@@ -355,11 +368,20 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_capitals=tuple(str(s) for s in data.get("metonym_capitals") or []),
         metonym_verbs=frozenset(str(s).lower() for s in data.get("metonym_verbs") or []),
         metonym_gap_words=frozenset(str(s).lower() for s in data.get("metonym_gap_words") or []),
+        seat_before=tuple(str(w).lower() for w in data.get("seat_before") or []),
+        metonym_possessions=_lower_set(data, "metonym_possessions"),
+        metonym_trade_verbs=_lower_set(data, "metonym_trade_verbs"),
+        metonym_goods=_lower_set(data, "metonym_goods"),
+        metonym_object_verbs=_lower_set(data, "metonym_object_verbs"),
         nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
         vessel_place_after=frozenset(str(s).lower() for s in data.get("vessel_place_after") or []),
     )
+
+
+def _lower_set(data: dict, key: str) -> frozenset[str]:
+    return frozenset(str(s).lower() for s in data.get(key) or [])
 
 
 _CAP = r"[A-Z](?:(?:\.[A-Z])+\.|[\w'-]*)"
@@ -416,6 +438,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             spans.append((m.start(), end))
     spans += _bracketed_in_names(text, cues)
     spans += _based(text, cues)
+    spans += _seats(text, cues)
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
     return spans
@@ -469,6 +492,20 @@ def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     return out
 
 
+def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "It has its headquarters in Dongcheng District, Beijing": where a company sits is
+    not a place of the story (as with "a Hong Kong-based company")."""
+    if not cues.seat_before:
+        return []
+    phrases = "|".join(
+        r"\s+".join(map(re.escape, p.split()))
+        for p in sorted(cues.seat_before, key=len, reverse=True)
+    )
+    place = rf"{_CAP}(?: {_CAP})*"
+    pattern = re.compile(rf"\b(?i:{phrases})\s+(?:the\s+)?({place}(?:,\s+{place})?)")
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+
+
 def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "Official Tashkent said": a capital standing for its government."""
     if not cues.metonym_before:
@@ -494,19 +531,58 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
         before = text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1].lower() in _LOCATIVE_BEFORE:
             continue
-        after = text[m.end() : m.end() + 60].split()
-        verb = None
-        for w in after[:4]:
-            w = w.rstrip(",.;:").lower()
-            if w in cues.metonym_verbs:
-                verb = w
-                break
-            if w not in cues.metonym_gap_words:
-                break
-        if verb is None:
+        after = text[m.end() : m.end() + 80].split()
+        if not (
+            _followed_by_verb(after, cues)
+            or _possessed(text, m.end(), cues)
+            or _object_of_verb(text[max(0, m.start() - 25) : m.start()].split(), cues)
+        ):
             continue
         out += [(m.start() + n.start(), m.start() + n.end()) for n in re.finditer(caps, m.group())]
     return out
+
+
+def _followed_by_verb(after: list[str], cues: OrganisationCues) -> bool:
+    """ "Beijing has pledged", "through which Beijing receives gas": a speech or commitment
+    verb after at most three gap words, or a verb of buying followed by goods."""
+    for i, w in enumerate(after[:4]):
+        w = w.rstrip(",.;:").lower()
+        if w in cues.metonym_verbs:
+            return True
+        if w in cues.metonym_trade_verbs:
+            goods = (g.strip(",.;:()").lower() for g in after[i + 1 : i + 6])
+            return any(g in cues.metonym_goods for g in goods)
+        if w not in cues.metonym_gap_words:
+            return False
+    return False
+
+
+#: "Beijing's growing economic clout": the possessive and up to three lower-case words
+_POSSESSIVE = re.compile(r"['\u2019]s((?:\s+[a-z][\w-]*){1,4})\b")
+
+
+def _possessed(text: str, end: int, cues: OrganisationCues) -> bool:
+    """ "Beijing's growing clout", "Moscow's influence": a capital owning power, policy or
+    money is its government; "Beijing's airport" and "Astana's suburbs" are places."""
+    m = _POSSESSIVE.match(text, end)
+    if m is None or not cues.metonym_possessions:
+        return False
+    for w in m.group(1).split():
+        if w in cues.metonym_possessions:
+            return True
+        if w in _CONNECTORS:
+            return False
+    return False
+
+
+#: words that end the noun phrase after a possessive ("Beijing's airport and ...")
+_CONNECTORS = frozenset({"and", "or", "of", "in", "to", "with", "for", "on", "at", "by"})
+
+
+def _object_of_verb(before: list[str], cues: OrganisationCues) -> bool:
+    """ "Astana has offered Moscow a transit route": a capital right after a verb of offering
+    or urging is the government it is offered to."""
+    return bool(before) and before[-1].lower() in cues.metonym_object_verbs
 
 
 #: a preposition before a capital that makes it where something happens, whatever follows

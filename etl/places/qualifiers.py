@@ -19,7 +19,7 @@ import yaml
 
 from etl import settings
 from etl.geo import km
-from etl.places.people import FUNCTION_WORDS
+from etl.places.people import FUNCTION_WORDS, load_person_cues
 from etl.schema import CORE_COUNTRIES, Place
 from etl.text import ascii_fold, fold_name
 
@@ -164,8 +164,8 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
         sentence = text[s:e]
         for m in settle.finditer(sentence):
             after = sentence[m.end("names") : m.end("names") + 140]
-            area = _unit_after(after, admin, words, gazetteer) or Area(
-                m.group(), countries=CORE_COUNTRIES, document_countries=True
+            area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
+                m.group(), sentence, gazetteer, m.start()
             )
             for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                 out.append(Qualified(ns, ne, area, explicit=True))
@@ -200,8 +200,8 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             if start >= end:
                 continue
             after = sentence[m.end() : m.end() + 140]
-            area = _unit_after(after, admin, words, gazetteer) or Area(
-                m.group(), countries=CORE_COUNTRIES, document_countries=True
+            area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
+                m.group(), sentence, gazetteer, m.start()
             )
             out.append(Qualified(s + start, s + end, area, explicit=True))
         for m in city_area.finditer(sentence):
@@ -280,6 +280,35 @@ def _unit_after(
             if hit.place.kind == "country" and hit.place.country:
                 return Area(m.group().strip(), countries=frozenset({hit.place.country}))
     return None
+
+
+def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area:
+    """Where "the village of X" must lie when no unit follows.
+
+    In the country the sentence puts it in ("In Kyrgyzstan, the road from Aral village to
+    Kazarman": not Vose in Tajikistan, once called Aral, though the story names Tajikistan
+    elsewhere). Only "in <Country>" counts, and not when a nationality word stands before
+    the settlement word ("the Georgian town of Akhalkalaki before crossing into Turkey").
+    Otherwise: in the region of interest or a country the document names.
+    """
+    fallback = Area(words, countries=CORE_COUNTRIES, document_countries=True)
+    before = sentence[max(0, start - 40) : start].split()[-3:]
+    demonyms = load_person_cues().demonyms
+    if any(w.lower().strip(",") in demonyms for w in before):
+        return fallback
+    countries = set()
+    for m in _IN_COUNTRY.finditer(sentence):
+        for name in (m.group(1), m.group(1).split()[0]):
+            for hit in gazetteer.candidates(name):
+                if hit.place.kind == "country" and hit.primary and hit.place.country:
+                    countries.add(hit.place.country)
+    if countries:
+        return Area(words, countries=frozenset(countries))
+    return fallback
+
+
+#: "in Kyrgyzstan", "In South Korea": a country the sentence is set in
+_IN_COUNTRY = re.compile(r"\b[Ii]n\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
 
 
 def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:

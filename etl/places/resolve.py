@@ -23,7 +23,7 @@ import yaml
 from etl import settings
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
-from etl.places import people, plausibility, qualifiers
+from etl.places import compounds, fields, people, plausibility, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
@@ -54,6 +54,7 @@ class Weights:
     organisation_max_population: int
     unanchored_min_population: int
     unanchored_alternate_min_population: int
+    route_country_min_population: int
     lowercase_min_population: int
     generic_word_zipf: float
 
@@ -226,7 +227,21 @@ class Resolver:
         in_person = _SpanSet(people_spans)
         in_org = _SpanSet(org_spans)
         in_project = _SpanSet(list(projects))
+        # "Kosh-Dobo", "Ala-Too": one local name the gazetteer does not know, not two places
+        local = compounds.local_compounds(text, lambda name: bool(self.gazetteer.candidates(name)))
+        in_local = _SpanSet(local)
+        local_hit: set[tuple[int, int]] = set()
+        in_field = _SpanSet(fields.field_name_spans(text))
+        field_kinds = fields.load_words().kinds
         for m in mentions:
+            if local and in_local.holds(m.start, m.end):
+                span = next(
+                    (s, e)
+                    for s, e in local
+                    if s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
+                )
+                local_hit.add(span)
+                continue
             if in_person.holds(m.start, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue
@@ -243,6 +258,12 @@ class Resolver:
                 continue
             if not hits or not self._plausible_token(text, m, hits):
                 continue
+            if in_field.spans and in_field.holds(m.start, m.end):
+                field = self._field(m, hits, field_kinds, qualified, q_starts)
+                if isinstance(field, Rejected):
+                    rejected.append(field)
+                    continue
+                hits = field
             if in_nationality.holds(m.start, m.end):
                 context_only.add(m.start)
             kept.append((m, hits))
@@ -293,6 +314,10 @@ class Resolver:
                 resolved.append(outcome)
             elif outcome is not None:
                 rejected.append(outcome)
+        for s, e in sorted(local_hit):
+            named_by_mention.append((s, e))
+            mention = Mention(s, e, text[s:e], PLACE, fold_name(text[s:e]))
+            rejected.append(Rejected(mention, R_UNKNOWN, "a local name, not its parts"))
         named_by_mention.sort()
         named_starts = [s for s, _ in named_by_mention]
         for q in qualified:
@@ -354,6 +379,21 @@ class Resolver:
             ):
                 return f"a landform, not a town: {text[m.start - len(phrase) - 1 : m.end]}"
         return None
+
+    @staticmethod
+    def _field(
+        m: Mention, hits: list[NameHit], kinds: frozenset[str], qualified, q_starts: list[int]
+    ) -> list[NameHit] | Rejected:
+        """ "the Bereketli gas field": only a field of the supplement places it, never a
+        village of the same name; a name qualified as a settlement stays one."""
+        q = _overlapping(qualified, q_starts, m.start, m.end)
+        if (q is not None and q.explicit) or any(h.place.kind != "city" for h in hits):
+            return hits
+        kept = [h for h in hits if h.place.feature_type in kinds]
+        if kept:
+            return kept
+        listing = "; ".join(f"{h.place.name} ({h.place.country})" for h in hits[:4])
+        return Rejected(m, R_UNKNOWN, f"a field's name, not the town: {listing}")
 
     def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
         """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""
@@ -464,7 +504,7 @@ class Resolver:
         if len({h.place.key for h in hits}) == 1:
             best = hits[0]
             if best.place.kind == "city" and not self._credible(
-                best.place, best, qualifier, doc_countries
+                best.place, best, qualifier, doc_countries, anchors
             ):
                 if not self._locative(text, m) or not self._place_like(m, hits):
                     return None
@@ -496,7 +536,9 @@ class Resolver:
             and self._names_organisation(text, m)
         ):
             return None
-        if place.kind == "city" and not self._credible(place, best, qualifier, doc_countries):
+        if place.kind == "city" and not self._credible(
+            place, best, qualifier, doc_countries, anchors
+        ):
             # a weak match with nothing around it saying "place" is not a place mention
             if not self._locative(text, m) or not self._place_like(m, hits):
                 return None
@@ -626,13 +668,30 @@ class Resolver:
         )
         return bool(((d > 0) & (d < _W.anchor_km)).any())
 
-    @staticmethod
-    def _credible(place: Place, hit: NameHit, qualifier: set[str] | None, doc: set[str]) -> bool:
-        """A small town far from the region, named by an alternate spelling, is a false friend."""
+    def _credible(
+        self,
+        place: Place,
+        hit: NameHit,
+        qualifier: set[str] | None,
+        doc: set[str],
+        anchors: list[Place],
+    ) -> bool:
+        """A small town far from the region, named by an alternate spelling, is a false friend.
+
+        A village of a country along the routes (Russia, Turkey, Armenia...) is one too
+        unless a town of the story lies near it: "the Bukhara-Ural pipeline" does not run
+        to the Siberian village of Ural, though the story names Russia.
+        """
         if qualifier is not None and place.country in qualifier:
             return True
-        if place.country in CORE_COUNTRIES or place.country in ROUTE_COUNTRIES:
+        if place.country in CORE_COUNTRIES:
             return True
+        if place.country in ROUTE_COUNTRIES:
+            return (
+                bool(place.feature_type)  # a supplement row: curated for the atlas
+                or place.population >= _W.route_country_min_population
+                or self._near_anchor(place, anchors)
+            )
         if place.country in doc:
             return True
         return place.population >= (

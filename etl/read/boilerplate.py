@@ -113,7 +113,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
     agency = r"(?:\([^()\n]{1,60}\)|/[A-Z][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$)"
     # no "." inside a word: "ASTANA. KAZINFORM -" is a city and an agency, not one name
-    caps = r"(?:(?:ST|MT|FT)\.\s)?[A-Z][A-Z']+(?:[ -][A-Z][A-Z']+){0,3}"
+    caps_one = r"(?:(?:ST|MT|FT)\.\s)?[A-Z][A-Z']+(?:[ -][A-Z][A-Z']+){0,3}"
+    # "MOSCOW/ASTANA (TASS) -": a story filed from two offices
+    caps = rf"{caps_one}(?:/{caps_one})?"
     title = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
     country = rf"(?!(?i:{months})\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
     # longest first, so that "Қазақша" is not read as "Қазақ" and a leftover
@@ -159,7 +161,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
             rf"(?P<place>{caps})(?:\.\s+(?P<wire>[A-Z][A-Z-]{{1,30}})(?=\s*-))?"
             rf"(?:,\s*(?P<country>{country}))?"
             # "LONDON--(BUSINESS WIRE)--": a press-release wire in brackets after a double dash
-            rf"(?:,?\s*(?P<date>{date}))?(?:(?:,?\s*|\s*--\s*(?=\())(?P<agency>{agency}))?"
+            # "MOSCOW. Jan 12 (Interfax) -", "MOSCOW, March 5. /TASS/. Kazakhstan ...": a full
+            # stop may stand before the date and between the date and the agency
+            rf"(?:[,.]?\s*(?P<date>{date}))?(?:(?:[,.]?\s*|\s*--\s*(?=\())(?P<agency>{agency}))?"
             rf"(?:\s*-\s*{date})?(?P<sep>{sep})"
         ),
         # a place in title case is a dateline only with a date ("Tashkent, Uzbekistan,

@@ -1,0 +1,64 @@
+"""Hyphenated local names: "Kosh-Dobo", "Ala-Too", "Korgon-Tash" are one name, not two places.
+
+The region's villages, substations and ranges are often named by two common words joined
+by a hyphen, and GeoNames has towns abroad named like a part (Kosh in Armenia, Dobo in
+Indonesia). A hyphen also joins a route's ends ("the Dostyk-Moyinty line"), so a compound
+counts as one name only when the words say so (``geodata/lexicon/compounds.yaml``): a
+generic term after the first part ("-Too", "-Tash", "-Bulak"), a leading adjective ("Ala-",
+"Ak-", "Kara-"), or a site noun after it ("Kosh-Dobo substation").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+
+COMPOUNDS_YAML = settings.LEXICON / "compounds.yaml"
+
+#: capitalised words joined by hyphens without spaces ("Kosh-Dobo", "Ak-Tala")
+_COMPOUND = re.compile(r"(?<![\w'-])[A-Z][\w']*(?:-[A-Z][\w']*)+(?![\w-])")
+
+
+@dataclass(frozen=True)
+class CompoundWords:
+    generic_terms: frozenset[str]
+    leading_words: frozenset[str]
+    site_nouns: frozenset[str]
+
+
+@cache
+def load_words(path: Path = COMPOUNDS_YAML) -> CompoundWords:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data.get(key) or [])
+
+    return CompoundWords(words("generic_terms"), words("leading_words"), words("site_nouns"))
+
+
+def local_compounds(text: str, known, words: CompoundWords | None = None) -> list[tuple[int, int]]:
+    """Spans of hyphenated names that are one local name of the story.
+
+    ``known(name)`` tells whether the gazetteer (or the registry) knows the whole compound:
+    such a name is matched whole elsewhere and is left alone here.
+    """
+    words = words or load_words()
+    out = []
+    for m in _COMPOUND.finditer(text):
+        parts = [p.lower() for p in m.group().split("-")]
+        after = re.match(r"\s+([A-Za-z]+)", text[m.end() : m.end() + 30])
+        one_name = (
+            parts[0] in words.leading_words
+            or any(p in words.generic_terms for p in parts[1:])
+            or (after is not None and after.group(1).lower() in words.site_nouns)
+        )
+        if one_name and not known(m.group()):
+            out.append((m.start(), m.end()))
+    return out

@@ -1,0 +1,71 @@
+"""Oil and gas fields named like villages: "the Bereketli gas field" is not a village.
+
+A field's name is often a village's elsewhere (Bereketli in Turkey, the Altyn Asyr village
+330 km from the Altyn Asyr field). A name before a field noun, or in a list before a plural
+one, names the field; the words are data (``geodata/lexicon/fields.yaml``). Only a field
+the regional supplement knows places it. The same name elsewhere in the story is the field
+too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from etl import settings
+from etl.places.people import FUNCTION_WORDS
+
+FIELDS_YAML = settings.LEXICON / "fields.yaml"
+
+_NAME = r"[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}"
+#: "X, Y and Z" with an optional gloss in brackets after a name ("Altyn Asyr (Golden Age)")
+_GLOSS = r"(?:\s*\([^()\n]{1,40}\))?"
+#: a list needs its "and": "Near Mary, Bereketli gas field" names one field, not Mary;
+#: at most ten names, so that a document of endless comma lists stays linear
+_LIST = rf"{_NAME}{_GLOSS}(?:(?:\s*,\s*{_NAME}{_GLOSS}){{0,8}},?\s+and\s+{_NAME}{_GLOSS})?"
+
+
+#: a cheap look for any field noun before the list pattern runs
+_HINT = re.compile(r"field|deposit", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FieldWords:
+    pattern: re.Pattern[str]
+    kinds: frozenset[str]
+
+
+@cache
+def load_words(path: Path = FIELDS_YAML) -> FieldWords:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    nouns = sorted((str(n) for n in data.get("field_nouns") or []), key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
+    pattern = re.compile(rf"(?P<names>{_LIST})\s+(?i:{alternatives})\b")
+    return FieldWords(pattern, frozenset(str(k) for k in data.get("field_kinds") or []))
+
+
+def field_name_spans(text: str, words: FieldWords | None = None) -> list[tuple[int, int]]:
+    """Spans of every mention of a field's name in ``text``: where a field noun follows it,
+    and every other standalone occurrence of the same name."""
+    words = words or load_words()
+    if not _HINT.search(text):
+        return []
+    names: set[str] = set()
+    for m in words.pattern.finditer(text):
+        listed = re.sub(r"\([^()]*\)", lambda b: " " * len(b.group()), m.group("names"))
+        for n in re.finditer(_NAME, listed):
+            parts = n.group().split(" ")
+            while parts and parts[0] in FUNCTION_WORDS:
+                parts = parts[1:]
+            if parts and parts != ["and"]:
+                names.add(" ".join(parts))
+    spans: list[tuple[int, int]] = []
+    for name in sorted(names):
+        for occurrence in re.finditer(rf"(?<![\w'-]){re.escape(name)}(?![\w-])", text):
+            spans.append((occurrence.start(), occurrence.end()))
+    return spans
