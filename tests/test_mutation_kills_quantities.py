@@ -129,3 +129,68 @@ def test_two_bare_quotes_in_a_row_are_a_ticker_and_a_later_sum_is_not():
         ("money", 480.0, "USD"),
         ("money", 521.0, "EUR"),
     ]
+
+
+# --- the second round: the whole module, cached loaders included ----------------------------
+
+
+def test_a_comma_sum_in_millions_keeps_its_decimal_reading_aside():
+    # "18,342 million" may be 18 342 million or, with a decimal comma, 18.342 million:
+    # 18.342 x 1 000 000 = 18 342 000
+    (q,) = parse("The debt stood at $18,342 million.")
+    assert (q.value, q.unit, q.comma_value) == (18_342e6, "USD", pytest.approx(18_342_000))
+    (us,) = parse("The debt stood at US 18,342 million.")
+    assert (us.value, us.unit, us.comma_value) == (18_342e6, "USD", pytest.approx(18_342_000))
+
+
+def test_a_comma_sum_in_thousands_has_no_decimal_reading():
+    # the decimal-comma doubt is kept for sums of millions and more only
+    for text in ["A fee of $18,342 thousand.", "A fee of US 18,342 thousand."]:
+        (q,) = parse(text)
+        assert (q.value, q.comma_value) == (18_342_000.0, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "sums"),
+    [
+        # a scale word makes a coded sum a sum, not a quote
+        ("Loans: USD 5 million, EUR 6 million.", [(5e6, "USD"), (6e6, "EUR")]),
+        # currency signs are no codes
+        ("Prices: $480, €521.", [(480.0, "USD"), (521.0, "EUR")]),
+        # currency words before the number are no codes either
+        ("Fares: tenge 480, yuan 521.", [(480.0, "KZT"), (521.0, "CNY")]),
+        # a code after the number
+        ("It paid 480 usd, 521 eur.", [(480.0, "USD"), (521.0, "EUR")]),
+    ],
+)
+def test_two_sums_in_a_row_that_are_no_bare_coded_quotes_are_no_ticker(text, sums):
+    assert [(q.value, q.unit) for q in parse(text)] == sums
+
+
+def test_a_ticker_after_a_lone_coded_sum_is_dropped_and_the_sum_kept():
+    # the sum and the first quote are apart (words between): the ticker starts again there
+    text = "It paid USD 480 to holders. Rates: EUR 521.30 RUB 5.12."
+    assert _read(text) == [("money", 480.0, "USD")]
+
+
+def test_money_wins_over_a_unit_of_the_same_length_on_one_number():
+    # "US$5" and "5 km" are four characters each and share the 5: the sum is what is said
+    assert _read("It set a toll of US$5 km.") == [("money", 5.0, "USD")]
+
+
+def test_an_aside_of_forty_characters_is_still_an_aside():
+    note = ", at the rate on the day the loan closed"
+    assert len(note) == 40
+    text = f"3.5 billion yuan (about $490 million{note}) was lent."
+    (q,) = parse(text)
+    assert (q.value, q.unit, q.usd) == (3.5e9, "CNY", 490e6)
+    assert q.end == text.index(")") + 1
+    # one character more (a full stop) and the bracket is too far to be the figure's aside
+    longer = f"3.5 billion yuan (about $490 million{note}.) was lent."
+    assert _read(longer) == [("money", 3.5e9, "CNY"), ("money", 490e6, "USD")]
+
+
+def test_an_aside_closes_at_the_bracket_after_it_not_an_earlier_one():
+    text = "Route (b): 800 km (497 miles) long."
+    (q,) = parse(text)
+    assert (q.value, q.text) == (800.0, "800 km (497 miles)")
