@@ -141,6 +141,7 @@ def test_a_comma_sum_in_millions_keeps_its_decimal_reading_aside():
     assert (q.value, q.unit, q.comma_value) == (18_342e6, "USD", pytest.approx(18_342_000))
     (us,) = parse("The debt stood at US 18,342 million.")
     assert (us.value, us.unit, us.comma_value) == (18_342e6, "USD", pytest.approx(18_342_000))
+    assert us.text == "US 18,342 million"
 
 
 def test_a_comma_sum_in_thousands_has_no_decimal_reading():
@@ -194,3 +195,102 @@ def test_an_aside_closes_at_the_bracket_after_it_not_an_earlier_one():
     text = "Route (b): 800 km (497 miles) long."
     (q,) = parse(text)
     assert (q.value, q.text) == (800.0, "800 km (497 miles)")
+
+
+# --- the vocabulary is data: a copy of geodata's files, with one currency more -------------------
+
+
+@pytest.fixture
+def units_plus_lari(tmp_path):
+    """The parser's vocabulary read afresh from copies of ``geodata``'s files, where the
+    currencies file gains the Georgian lari (ISO 4217 GEL) before or after a number."""
+    from etl.extract.figures.quantities import CURRENCIES_CSV, UNITS_YAML, load_units
+
+    units_path = tmp_path / "units.yaml"
+    units_path.write_text(UNITS_YAML.read_text(encoding="utf-8"), encoding="utf-8")
+    currencies_path = tmp_path / "currencies.csv"
+    currencies_path.write_text(
+        CURRENCIES_CSV.read_text(encoding="utf-8").rstrip("\n") + "\nLari ,gel,both,\n",
+        encoding="utf-8",
+    )
+    return load_units(units_path, currencies_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The loan was 5 million lari.", [("money", 5e6, "GEL")]),
+        ("The loan was LARI 5 million.", [("money", 5e6, "GEL")]),
+        ("It cost US$2.3b.", [("money", 2.3e9, "USD")]),  # a scale letter glued on
+        ("It cost tenge 150 billion.", [("money", 150e9, "KZT")]),
+        ("It cost 2 crore rupees.", []),  # no rupee in the files
+        ("It cost US 95 billion.", [("money", 95e9, "USD")]),  # country letters alone
+        ("Twenty million euros were lent.", [("money", 20e6, "EUR")]),
+        ("A 1.5 GW plant.", [("power", 1500.0, "MW")]),
+        ("The site lists 5 mw of panels.", []),  # "MW" counts in capitals only
+        ("A 10 miles road.", [("length", pytest.approx(16.09344), "km")]),
+        ("It moves 2 billion cubic metres.", [("gas", 2.0, "bcm")]),
+    ],
+)
+def test_a_word_added_to_the_data_files_is_known_with_all_the_others(
+    units_plus_lari, text, expected
+):
+    assert [(q.kind, q.value, q.unit) for q in parse(text, units_plus_lari)] == expected
+
+
+def test_rates_come_from_the_data_files_too(units_plus_lari):
+    (gas,) = parse("It carries 55 bcm per annum.", units_plus_lari)
+    assert gas.rate == "year"
+    (oil,) = parse("Oil sold at $80 per barrel.", units_plus_lari)
+    assert oil.rate == "other"
+
+
+# --- more of the same round: the dollar by its country letters, asides, tickers --------------
+
+
+def test_the_dollar_by_its_country_letters_reads_like_any_dollar_sum():
+    (q,) = parse("It raised US 450m from banks.")
+    assert (q.value, q.unit, q.text) == (450e6, "USD", "US 450m")
+    (big,) = parse("It raised US 95 billion.")  # no comma: no second reading
+    assert (big.value, big.text, big.comma_value) == (95e9, "US 95 billion", None)
+
+
+def test_a_comma_length_in_miles_keeps_its_decimal_reading_in_kilometres():
+    # 123.1 miles x 1.609344 km = 198.1102464 km
+    (q,) = parse("a 123,100 miles line")
+    assert q.comma_value == pytest.approx(198.1102464)
+
+
+def test_a_figure_after_a_comma_number_is_still_read():
+    # "1,500" starts two runs of digits; the second lies inside the first figure
+    assert _read("A 1,500 km road and a 600 MW plant.") == [
+        ("length", 1500.0, "km"),
+        ("power", 600.0, "MW"),
+    ]
+
+
+def test_an_aside_after_another_figure_is_merged_and_the_next_figure_kept():
+    text = "A 600 MW plant, a 800 km (497 miles) road and 5 km of track."
+    assert _read(text) == [("power", 600.0, "MW"), ("length", 800.0, "km"), ("length", 5.0, "km")]
+    assert parse(text)[1].text == "800 km (497 miles)"
+
+
+def test_an_aside_ends_at_its_own_bracket_not_a_later_one():
+    (q, _) = parse("A 800 km (497 miles) road opens (see the map) with 5 km of track.")
+    assert q.text == "800 km (497 miles)"
+
+
+def test_an_unclosed_bracket_leaves_two_figures():
+    assert _read("The road is 800 km (497 miles long.") == [
+        ("length", 800.0, "km"),
+        ("length", pytest.approx(497 * 1.609344), "km"),
+    ]
+
+
+def test_other_figures_between_coded_sums_break_a_ticker():
+    assert _read("It paid USD 480 for 5 km, EUR 521 for 6 km.") == [
+        ("money", 480.0, "USD"),
+        ("length", 5.0, "km"),
+        ("money", 521.0, "EUR"),
+        ("length", 6.0, "km"),
+    ]
