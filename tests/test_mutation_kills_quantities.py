@@ -294,3 +294,13 @@ def test_other_figures_between_coded_sums_break_a_ticker():
         ("money", 521.0, "EUR"),
         ("length", 6.0, "km"),
     ]
+
+
+def test_a_ticker_with_percent_changes_is_no_figure():
+    # the quotes' changes ("+0.5%") sit between the quotes: still a ticker, changes and all
+    assert _read("Rates today: USD 480.10 +0.5% EUR 521.30 -1.2% RUB 5.12 +0.1%") == []
+    # a change after a lone coded sum is a figure of its own
+    assert _read("It paid USD 480, up 5% on the year.") == [
+        ("money", 480.0, "USD"),
+        ("percent", 5.0, "%"),
+    ]
