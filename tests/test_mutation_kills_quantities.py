@@ -31,6 +31,9 @@ def test_a_number_word_before_a_scale_is_a_number_whatever_its_case():
 
 def test_a_currency_of_two_words_is_that_currency():
     assert _read("It cost 5 million pounds sterling.") == [("money", 5e6, "GBP")]
+    # the longer currency word wins over the shorter one it starts with
+    (q,) = parse("It cost 5 million pounds sterling.")
+    assert q.text == "5 million pounds sterling"
 
 
 def test_a_code_and_its_currency_word_are_one_sum():
