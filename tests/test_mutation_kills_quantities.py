@@ -302,6 +302,15 @@ def test_other_figures_between_coded_sums_break_a_ticker():
 def test_a_ticker_with_percent_changes_is_no_figure():
     # the quotes' changes ("+0.5%") sit between the quotes: still a ticker, changes and all
     assert _read("Rates today: USD 480.10 +0.5% EUR 521.30 -1.2% RUB 5.12 +0.1%") == []
+    # the same ticker, with a sum after it: the sum is kept, the ticker's changes are not
+    assert _read("USD 480.10 +0.5% EUR 521.30 -1.2%. The loan was USD 300 million.") == [
+        ("money", 300e6, "USD")
+    ]
+    # percentages before a ticker are the story's, not the ticker's
+    assert _read("Inflation was 8.1%, 7.9% a year ago. Rates: USD 480.10 EUR 521.30.") == [
+        ("percent", 8.1, "%"),
+        ("percent", 7.9, "%"),
+    ]
     # a change after a lone coded sum is a figure of its own
     assert _read("It paid USD 480, up 5% on the year.") == [
         ("money", 480.0, "USD"),
