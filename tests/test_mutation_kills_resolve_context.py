@@ -241,3 +241,30 @@ def test_a_village_the_gazetteer_lacks_is_reported_with_its_province():
     resolved, rejected = _with_atlas_words(text)
     assert ("Naryn", NARYN.key, 0.9) in resolved
     assert rejected == [("Kumbel", R_UNKNOWN, "Naryn province")]
+
+
+# --- seas: a water body is a place whatever the words of its name ---------------------------------
+
+#: regions.csv's rows, under the keys load_regions gives them
+BLACK_SEA = Place("region:black-sea", "Black Sea", 44.0, 35.0, "water_body")
+CASPIAN_SEA = Place("region:caspian-sea", "Caspian Sea", 41.667, 50.667, "water_body")
+
+
+class _SeaWords(Gazetteer):
+    """ "Black Sea" as the real gazetteer scores it: both words frequent, the rarer "sea"
+    (Zipf 5.06) its frequency; "caspian" is no frequent word, so "Caspian Sea" is none."""
+
+    @property
+    def common(self):
+        return {"black sea": 5.06}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tankers crossed the Black Sea.", [("Black Sea", BLACK_SEA.key)]),
+        ("tankers crossed the caspian sea.", [("caspian sea", CASPIAN_SEA.key)]),
+    ],
+)
+def test_a_sea_is_a_place_even_in_common_words_or_lower_case(text, expected):
+    assert _resolve_on(_SeaWords.from_places([BLACK_SEA, CASPIAN_SEA]), text) == expected
