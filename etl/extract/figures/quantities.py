@@ -32,6 +32,7 @@ CURRENCIES_CSV = settings.GEODATA / "currencies.csv"
 UNITS_YAML = settings.GEODATA / "units.yaml"
 
 MONEY = "money"
+_PERCENT = "percent"  # the kind of "+0.5%" (geodata/units.yaml)
 #: a number: "1,234,567.89", "18,342", "2.5", "300"
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![,\d])|\d+,\d{1,2}(?![,\d])|\d+(?:\.\d+)?"
 #: a decimal comma beyond doubt: one or two digits after it ("a 19,2 km tunnel")
@@ -402,18 +403,31 @@ _TICKER_GAP = re.compile(r"^[\s,;|/·•]*(?:[+-−]?\d+(?:\.\d+)?%?[\s,;|/·•
 
 
 def _without_tickers(text: str, found: list[Quantity]) -> list[Quantity]:
-    """A run of bare currency quotes ("USD 480.10 EUR 521.30 RUB 5.12") is a ticker."""
+    """A run of bare currency quotes ("USD 480.10 EUR 521.30 RUB 5.12") is a ticker.
+
+    The quotes' changes between them ("USD 480.10 +0.5% EUR 521.30") are the ticker's too:
+    read as percentages they would otherwise break the run and stay as figures.
+    """
     drop: set[int] = set()
     run: list[int] = []
+    changes: list[int] = []
+    last_end = 0
     for i, q in enumerate(found):
-        if q.code_prefix and (not run or _TICKER_GAP.match(text[found[run[-1]].end : q.start])):
+        if q.code_prefix and (not run or _TICKER_GAP.match(text[last_end : q.start])):
             run.append(i)
+            last_end = q.end
+            continue
+        if run and q.kind == _PERCENT and _TICKER_GAP.match(text[last_end : q.end]):
+            changes.append(i)
+            last_end = q.end
             continue
         if len(run) >= 2:
-            drop.update(run)
+            drop.update(run, changes)
         run = [i] if q.code_prefix else []
+        changes = []
+        last_end = q.end
     if len(run) >= 2:
-        drop.update(run)
+        drop.update(run, changes)
     return [q for i, q in enumerate(found) if i not in drop]
 
 
