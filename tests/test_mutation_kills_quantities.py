@@ -316,3 +316,9 @@ def test_a_ticker_with_percent_changes_is_no_figure():
         ("money", 480.0, "USD"),
         ("percent", 5.0, "%"),
     ]
+
+
+def test_only_a_signed_number_between_quotes_joins_a_ticker():
+    # a sign is "+", "-" or "−"; a letter before the number ("A5") is not one, so the two
+    # coded sums either side of it are figures, not a ticker's quotes
+    assert _read("Bids: USD 480 A5 EUR 521.") == [("money", 480.0, "USD"), ("money", 521.0, "EUR")]

@@ -399,7 +399,7 @@ def _merge_asides(text: str, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
-_TICKER_GAP = re.compile(r"^[\s,;|/·•]*(?:[+-−]?\d+(?:\.\d+)?%?[\s,;|/·•]*)?$")
+_TICKER_GAP = re.compile(r"^[\s,;|/·•]*(?:[+\-−]?\d+(?:\.\d+)?%?[\s,;|/·•]*)?$")
 
 
 def _without_tickers(text: str, found: list[Quantity]) -> list[Quantity]:
