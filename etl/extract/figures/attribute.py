@@ -679,7 +679,7 @@ class _Sentence:
         named += [
             (m.end(), CHINA_CENTRAL_ASIA)
             for m in self.v.central_asia.finditer(self.s, 0, q.start)
-            if not self.v.locative.search(self.s, max(0, m.start() - 12), m.start())
+            if not self._as_place(m)
         ]
         sums = [o.end for o in self.qs if o.kind == MONEY and o.end <= q.start]
         lead = [
@@ -691,10 +691,7 @@ class _Sentence:
         ]
         if lead:
             return max(lead)[1]
-        if any(
-            not self.v.locative.search(self.s, max(0, m.start() - 12), m.start())
-            for m in self.v.central_asia.finditer(self.s)
-        ):
+        if any(not self._as_place(m) for m in self.v.central_asia.finditer(self.s)):
             return CHINA_CENTRAL_ASIA
         if metric == "growth_pct" and not self.v.trade_or_investment.search(self.s):
             return None  # "maintenance costs rose 5 percent" is nobody's trade
@@ -713,6 +710,14 @@ class _Sentence:
         if before:
             return max(before, key=lambda t: t.end).key
         return None
+
+    def _as_place(self, region: re.Match[str]) -> bool:
+        """ "among China's partners in Central Asia": the region as a place, not a partner.
+
+        The locative pattern ends at the region's name, so it is searched in all the words
+        before it (a window of a fixed width would cut "throughout the" short).
+        """
+        return bool(self.v.locative.search(self.s, 0, region.start()))
 
     def _said_of_each(self, q: Quantity) -> bool:
         """ "Lines A, B and C, each about 1,833 km long": "each" in the figure's own phrase."""
