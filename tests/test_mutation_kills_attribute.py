@@ -182,3 +182,70 @@ def test_a_baseline_a_year_earlier_than_a_main_without_a_year_has_none():
 def test_a_baseline_with_no_year_said_gets_none_not_the_year_before():
     text = "Trade with Kazakhstan rose to $45 billion in 2024, up from $41 billion."
     assert _trade(text) == [(45e9, 2024), (41e9, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trade with Kazakhstan rose from $41 billion in 2023 to $45 billion in 2024.",
+        # the same comparison said the other way round
+        "Trade with Kazakhstan rose to $45 billion in 2024 from $41 billion in 2023.",
+    ],
+)
+def test_from_y_to_x_compares_in_either_order(text):
+    assert sorted(_trade(text)) == [(41e9, 2023), (45e9, 2024)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trade with Kazakhstan rose from $41 billion to $45 billion in 2024.",
+        "Trade with Kazakhstan rose to $45 billion in 2024 from $41 billion.",
+    ],
+)
+def test_the_figure_after_from_does_not_take_the_main_figures_year(text):
+    # no year said for $41 billion, and no "a year earlier": it gets none, not 2024
+    assert sorted(_trade(text)) == [(41e9, None), (45e9, 2024)]
+
+
+def test_a_sum_after_from_without_a_to_figure_is_no_baseline():
+    # "drawn from $10 billion of reserves" compares nothing: it is a figure of 2024
+    facts = _facts(
+        "The bank lent $2 billion in 2024, drawn from $10 billion of reserves.", "2025-01-01"
+    )
+    assert [(f.value, f.year) for f in facts] == [(2e9, 2024), (10e9, 2024)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2024 the court ruled against $2 million of claims.",
+        # a length is no sum to compare a sum with
+        "In 2024 the 120 km road won a ruling against $2 million of claims.",
+    ],
+)
+def test_a_comparison_word_before_the_only_sum_makes_no_baseline(text):
+    (money,) = [f for f in _facts(text, "2025-01-01") if f.unit == "USD"]
+    assert (money.value, money.year) == (2e6, 2024)
+
+
+def test_a_baseline_does_not_take_the_main_figures_year_said_before_the_comparison_word():
+    # "2024 versus " are the 12 characters before $41 billion: 2024 is the main figure's
+    text = "Trade with Kazakhstan reached $45 billion in 2024 versus $41 billion."
+    assert _trade(text) == [(45e9, 2024), (41e9, None)]
+
+
+def test_a_comma_yuan_sum_without_a_year_is_converted_at_the_documents_years_rate():
+    # 7,084 billion yuan beside a $1 million figure is 7.084 billion yuan; no year said, so
+    # the 2023 article's rate, 7.0840: $1 billion (not 2025's 7.1898: $985 million)
+    text = "The gate cost $1 million. The bridge cost 7,084 billion yuan."
+    _, bridge = _facts(text, "2023-06-01")
+    assert (bridge.metric, bridge.year) == ("cost", None)
+    assert bridge.value == pytest.approx(1e9)
+
+
+def test_a_length_is_no_money_figure_to_judge_a_comma_sum_by():
+    # $20,000 billion is less than the world's GDP and no other sum stands beside it: it
+    # stays as written, however long the road (20 km is no sum)
+    _, port = _facts("The road is 20 km long. The port cost $20,000 billion in 2023.", "2024-01-01")
+    assert port.value == pytest.approx(20e12)
