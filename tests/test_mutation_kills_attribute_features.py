@@ -206,3 +206,21 @@ def test_a_countrys_foreign_trade_or_surplus_is_the_country_named_before_it(
 def test_trade_with_china_is_the_central_asian_partners_not_chinas():
     sentence = "Kazakhstan's trade with China reached $44 billion in 2024."
     assert _about(sentence, COUNTRIES) == [("trade_volume", "KAZ", (), "", False)]
+
+
+# ---- said of each line, or of all together --------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "each"),
+    [
+        ("Line A, Line B and Line C are each 1,833 km long.", True),
+        # "each" in another phrase (between other commas), or in another clause
+        ("Line A, Line B and Line C, each with new pumps, run 1,833 km.", False),
+        ("Line A, Line B and Line C run 1,833 km together, each with new pumps.", False),
+        ("Line A, Line B and Line C each carry gas; the three run 1,833 km.", False),
+        ("Line A, Line B and Line C run 1,833 km; each has new pumps.", False),
+    ],
+)
+def test_a_length_is_each_lines_only_when_each_stands_in_its_own_phrase(sentence, each):
+    ids = ("pipelines/line-a", "pipelines/line-b", "pipelines/line-c")
+    (f,) = _facts(sentence, [LINE_A, LINE_B, LINE_C])
+    assert (f.subject, f.features, f.value, f.each) == ("+".join(ids), ids, 1833, each)

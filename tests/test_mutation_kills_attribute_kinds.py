@@ -158,3 +158,104 @@ def test_a_baseline_after_a_change_verb_is_a_level():
 )
 def test_trade_over_part_of_a_year_is_partial(text, metric):
     assert _kinds(text)[0][0] == metric
+
+
+def test_a_baseline_after_a_change_without_a_level_word_is_still_a_level():
+    # "grew by $4 billion ..., against $41 billion in 2023": $41 billion is 2023's level
+    text = "Trade with Kazakhstan grew by $4 billion in 2024, against $41 billion in 2023."
+    assert _kinds(text) == [("turnover_change", 4e9), ("trade_volume", 41e9)]
+
+
+def test_a_change_verb_after_the_figure_does_not_make_it_a_change():
+    assert _kind("Trade with Kazakhstan reached $45 billion and then grew further.") == (
+        "trade_volume"
+    )
+
+
+def test_a_sum_opening_a_sentence_is_read_with_its_own_clause():
+    # the cost word of its own clause, not the trade word of the next one
+    assert _kind("$20 million came from the state budget; trade was strong.") == "cost"
+
+
+def _all(text, date="2025-03-01"):
+    return extract_facts(text, sentence_spans(text), "d", date, [], load_rates())
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value", "unit", "original", "year"),
+    [
+        (
+            "The line carries 25 billion cubic metres a year.",
+            "capacity",
+            25,
+            "bcm/y",
+            "25 billion cubic metres a year",
+            None,
+        ),
+        (
+            "The terminal has a capacity of 10 million tonnes.",
+            "capacity",
+            10,
+            "Mt/y",
+            "10 million tonnes",
+            None,
+        ),
+        ("The port handled 372,000 TEU in 2024.", "volume", 372000, "TEU", "372,000 TEU", 2024),
+        (
+            "The line has delivered 400 billion cubic metres so far.",
+            "cumulative_volume",
+            400,
+            "bcm",
+            "400 billion cubic metres",
+            None,
+        ),
+    ],
+)
+def test_a_volume_is_a_capacity_a_total_so_far_or_a_years_volume(
+    text, metric, value, unit, original, year
+):
+    (f,) = _all(text)
+    assert (f.metric, f.value, f.unit, f.original, f.year) == (metric, value, unit, original, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # an article of 2025: last year is 2024, and the year before that 2023
+        ("Exports hit $45 billion last year, after $41 billion the previous year.", [2024, 2023]),
+        ("Exports hit $41 billion the previous year.", [2024]),
+        # the nearest of two years said in words
+        ("Trade fell last year but will reach $50 billion next year.", [2026]),
+    ],
+)
+def test_years_said_in_words_count_from_the_documents_date(text, years):
+    assert [f.year for f in _all(text, "2025-03-01")] == years
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value"),
+    [
+        # "higher" right after the figure is nearer than "fell" before it
+        ("Costs fell in 2023 but trade was 5 percent higher in 2024.", "growth_pct", 5),
+        # no word of change: a share
+        ("Kazakhstan has 40 percent of the trade.", "share_pct", 40),
+    ],
+)
+def test_a_percentage_is_growth_with_the_sign_of_the_nearest_verb_or_a_share(text, metric, value):
+    (f,) = _all(text)
+    assert (f.metric, f.value) == (metric, value)
+
+
+def test_words_added_to_the_lexicon_file_are_read_without_code_changes(tmp_path):
+    # the promise of geodata/lexicon/figures.yaml: a new cue word is data, matched in any case
+    from etl.extract.figures.attribute import LEXICON_YAML, load_vocabulary
+
+    lexicon = LEXICON_YAML.read_text(encoding="utf-8")
+    edited = lexicon.replace("cue: '\\baid\\b|", "cue: '\\bsubvention\\b|\\baid\\b|", 1)
+    assert edited != lexicon
+    path = tmp_path / "figures.yaml"
+    path.write_text(edited, encoding="utf-8")
+    vocab = load_vocabulary(path)
+    text = "A Subvention of $20 million arrived. Trade reached $5 billion."
+    found = extract_facts(text, sentence_spans(text), "d", None, [], load_rates(), vocabulary=vocab)
+    assert [f.metric for f in found] == ["aid", "trade_volume"]

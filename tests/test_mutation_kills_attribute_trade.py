@@ -162,3 +162,30 @@ def test_a_partner_90_characters_before_its_sum_is_in_reach_and_91_is_not():
 
     assert _subjects(text(90))[0][1] == "KGZ"
     assert _subjects(text(91))[0][1] == "CHN-CENTRAL_ASIA"
+
+
+TRADE_NEWS = "Trade between China and its neighbours grew fast in 2024. "
+
+
+@pytest.mark.parametrize(
+    ("line", "metric", "subject"),
+    [
+        # under a sentence about trade, a sum after the region's name is that trade
+        ("The Central Asian states: $95 billion.", "trade_volume", "CHN-CENTRAL_ASIA"),
+        # ... but not a sum with the partner named after it
+        ("A further $41 billion went to Kazakhstan.", "unclassified", None),
+        ("The sum of $95 billion went to the Central Asian states.", "unclassified", None),
+        # ... nor one with the partner named more than 90 characters before it
+        (
+            "Kazakhstan, whose customs office published its annual figures late on Monday "
+            "after weeks of delay, counted $41 billion.",
+            "unclassified",
+            None,
+        ),
+    ],
+)
+def test_an_unlabelled_sum_takes_the_kind_of_money_before_it_only_after_a_partner(
+    line, metric, subject
+):
+    (f,) = _facts(TRADE_NEWS + line)
+    assert (f.metric, f.subject if f.metric != "unclassified" else None) == (metric, subject)
