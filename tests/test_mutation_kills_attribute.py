@@ -249,3 +249,22 @@ def test_a_length_is_no_money_figure_to_judge_a_comma_sum_by():
     # stays as written, however long the road (20 km is no sum)
     _, port = _facts("The road is 20 km long. The port cost $20,000 billion in 2023.", "2024-01-01")
     assert port.value == pytest.approx(20e12)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # the year a comparison measures against is no figure's year
+        ("Trade with Kazakhstan reached $45 billion, 10 percent more than in 2023.", [None, None]),
+        ("Compared with 2023, trade with Kazakhstan reached $45 billion in 2024.", [2024]),
+        # nor is the year something started, or a year of a range
+        ("The line has carried 400 billion cubic metres since 2009.", [None]),
+        ("Since 2009 the road has been planned; it cost $2 billion in 2024.", [2024]),
+        ("The road, built in 2019-2021, cost $2 billion.", [None]),
+        ("The road, built in 2019-2021, cost $2 billion in 2022.", [2022]),
+        # nor the figure's own number
+        ("The port handled 2024 TEU.", [None]),
+    ],
+)
+def test_the_years_a_figure_cannot_take(text, years):
+    assert [f.year for f in _facts(text, "2025-06-01")] == years
