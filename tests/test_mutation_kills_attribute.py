@@ -268,3 +268,13 @@ def test_a_length_is_no_money_figure_to_judge_a_comma_sum_by():
 )
 def test_the_years_a_figure_cannot_take(text, years):
     assert [f.year for f in _facts(text, "2025-06-01")] == years
+
+
+def test_a_year_earlier_counts_back_from_the_main_sum_not_from_a_percentage():
+    # the growth is 2024's, the $45 billion 2025's: "a year earlier" than the sum is 2024
+    text = (
+        "Trade with Kazakhstan grew 10 percent in 2024 and reached $45 billion in 2025, "
+        "up from $41 billion a year earlier."
+    )
+    found = [f for f in _facts(text, "2026-01-01") if f.unit == "USD"]
+    assert [(f.value, f.year) for f in found] == [(45e9, 2025), (41e9, 2024)]
