@@ -215,7 +215,10 @@ def test_trade_with_china_is_the_central_asian_partners_not_chinas():
         ("Line A, Line B and Line C are each 1,833 km long.", True),
         # "each" in another phrase (between other commas), or in another clause
         ("Line A, Line B and Line C, each with new pumps, run 1,833 km.", False),
-        ("Line A, Line B and Line C run 1,833 km together, each with new pumps.", False),
+        (
+            "Line A, Line B and Line C run 1,833 km together, each with new pumps, in the desert.",
+            False,
+        ),
         ("Line A, Line B and Line C each carry gas; the three run 1,833 km.", False),
         ("Line A, Line B and Line C run 1,833 km; each has new pumps.", False),
     ],
