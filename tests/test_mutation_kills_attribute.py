@@ -278,3 +278,9 @@ def test_a_year_earlier_counts_back_from_the_main_sum_not_from_a_percentage():
     )
     found = [f for f in _facts(text, "2026-01-01") if f.unit == "USD"]
     assert [(f.value, f.year) for f in found] == [(45e9, 2025), (41e9, 2024)]
+
+
+def test_a_figure_takes_the_year_said_nearest_to_it():
+    # 2023 is the plan's, said first; the cost is 2024's
+    (f,) = _facts("In 2023 the plan was drafted; the road cost $2 billion in 2024.", "2025-06-01")
+    assert (f.metric, f.year) == ("cost", 2024)
