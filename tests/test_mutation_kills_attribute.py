@@ -284,3 +284,19 @@ def test_a_figure_takes_the_year_said_nearest_to_it():
     # 2023 is the plan's, said first; the cost is 2024's
     (f,) = _facts("In 2023 the plan was drafted; the road cost $2 billion in 2024.", "2025-06-01")
     assert (f.metric, f.year) == ("cost", 2024)
+
+
+@pytest.mark.parametrize(
+    ("text", "lengths"),
+    [
+        # 123,100 km is three times round the Earth (40,075 km): a decimal comma, and so is
+        # the other comma length of the sentence
+        ("The network totals 123,100 km, including 19,100 km of tunnels.", [123.1, 19.1]),
+        # 12,300 km is a length a network can have: both as written
+        ("The network totals 12,300 km, including 1,900 km of tunnels.", [12300, 1900]),
+    ],
+)
+def test_a_length_longer_than_the_equator_has_a_decimal_comma(text, lengths):
+    facts = _facts(text, "2025-06-01")
+    assert [(f.metric, f.unit) for f in facts] == [("length", "km")] * 2
+    assert [f.value for f in facts] == [pytest.approx(v) for v in lengths]
