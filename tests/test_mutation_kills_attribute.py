@@ -300,3 +300,9 @@ def test_a_length_longer_than_the_equator_has_a_decimal_comma(text, lengths):
     facts = _facts(text, "2025-06-01")
     assert [(f.metric, f.unit) for f in facts] == [("length", "km")] * 2
     assert [f.value for f in facts] == [pytest.approx(v) for v in lengths]
+
+
+def test_a_sum_without_a_comma_reading_keeps_its_value_however_large():
+    # $2 billion is 2,000 times the $1 million beside it, but has no other reading
+    facts = _facts("The gate cost $1 million. The port cost $2 billion.", "2025-06-01")
+    assert [f.value for f in facts] == [1e6, 2e9]
