@@ -259,3 +259,15 @@ def test_words_added_to_the_lexicon_file_are_read_without_code_changes(tmp_path)
     text = "A Subvention of $20 million arrived. Trade reached $5 billion."
     found = extract_facts(text, sentence_spans(text), "d", None, [], load_rates(), vocabulary=vocab)
     assert [f.metric for f in found] == ["aid", "trade_volume"]
+
+
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        ("In 2024 the plant reached 600 MW.", ("capacity", 600, "MW", 2024)),
+        ("Trade grew 12 percent in 2024.", ("growth_pct", 12, "%", 2024)),
+    ],
+)
+def test_a_power_capacity_and_a_percentage_take_their_unit_and_year(text, row):
+    (f,) = _all(text)
+    assert (f.metric, f.value, f.unit, f.year) == row
