@@ -182,3 +182,127 @@ def test_a_baseline_a_year_earlier_than_a_main_without_a_year_has_none():
 def test_a_baseline_with_no_year_said_gets_none_not_the_year_before():
     text = "Trade with Kazakhstan rose to $45 billion in 2024, up from $41 billion."
     assert _trade(text) == [(45e9, 2024), (41e9, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trade with Kazakhstan rose from $41 billion in 2023 to $45 billion in 2024.",
+        # the same comparison said the other way round
+        "Trade with Kazakhstan rose to $45 billion in 2024 from $41 billion in 2023.",
+    ],
+)
+def test_from_y_to_x_compares_in_either_order(text):
+    assert sorted(_trade(text)) == [(41e9, 2023), (45e9, 2024)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trade with Kazakhstan rose from $41 billion to $45 billion in 2024.",
+        "Trade with Kazakhstan rose to $45 billion in 2024 from $41 billion.",
+    ],
+)
+def test_the_figure_after_from_does_not_take_the_main_figures_year(text):
+    # no year said for $41 billion, and no "a year earlier": it gets none, not 2024
+    assert sorted(_trade(text)) == [(41e9, None), (45e9, 2024)]
+
+
+def test_a_sum_after_from_without_a_to_figure_is_no_baseline():
+    # "drawn from $10 billion of reserves" compares nothing: it is a figure of 2024
+    facts = _facts(
+        "The bank lent $2 billion in 2024, drawn from $10 billion of reserves.", "2025-01-01"
+    )
+    assert [(f.value, f.year) for f in facts] == [(2e9, 2024), (10e9, 2024)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2024 the court ruled against $2 million of claims.",
+        # a length is no sum to compare a sum with
+        "In 2024 the 120 km road won a ruling against $2 million of claims.",
+    ],
+)
+def test_a_comparison_word_before_the_only_sum_makes_no_baseline(text):
+    (money,) = [f for f in _facts(text, "2025-01-01") if f.unit == "USD"]
+    assert (money.value, money.year) == (2e6, 2024)
+
+
+def test_a_baseline_does_not_take_the_main_figures_year_said_before_the_comparison_word():
+    # "2024 versus " are the 12 characters before $41 billion: 2024 is the main figure's
+    text = "Trade with Kazakhstan reached $45 billion in 2024 versus $41 billion."
+    assert _trade(text) == [(45e9, 2024), (41e9, None)]
+
+
+def test_a_comma_yuan_sum_without_a_year_is_converted_at_the_documents_years_rate():
+    # 7,084 billion yuan beside a $1 million figure is 7.084 billion yuan; no year said, so
+    # the 2023 article's rate, 7.0840: $1 billion (not 2025's 7.1898: $985 million)
+    text = "The gate cost $1 million. The bridge cost 7,084 billion yuan."
+    _, bridge = _facts(text, "2023-06-01")
+    assert (bridge.metric, bridge.year) == ("cost", None)
+    assert bridge.value == pytest.approx(1e9)
+
+
+def test_a_length_is_no_money_figure_to_judge_a_comma_sum_by():
+    # $20,000 billion is less than the world's GDP and no other sum stands beside it: it
+    # stays as written, however long the road (20 km is no sum)
+    _, port = _facts("The road is 20 km long. The port cost $20,000 billion in 2023.", "2024-01-01")
+    assert port.value == pytest.approx(20e12)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # the year a comparison measures against is no figure's year
+        ("Trade with Kazakhstan reached $45 billion, 10 percent more than in 2023.", [None, None]),
+        ("Compared with 2023, trade with Kazakhstan reached $45 billion in 2024.", [2024]),
+        # nor is the year something started, or a year of a range
+        ("The line has carried 400 billion cubic metres since 2009.", [None]),
+        ("Since 2009 the road has been planned; it cost $2 billion in 2024.", [2024]),
+        ("The road, built in 2019-2021, cost $2 billion.", [None]),
+        ("The road, built in 2019-2021, cost $2 billion in 2022.", [2022]),
+        # nor the figure's own number
+        ("The port handled 2024 TEU.", [None]),
+    ],
+)
+def test_the_years_a_figure_cannot_take(text, years):
+    assert [f.year for f in _facts(text, "2025-06-01")] == years
+
+
+def test_a_year_earlier_counts_back_from_the_main_sum_not_from_a_percentage():
+    # the growth is 2024's, the $45 billion 2025's: "a year earlier" than the sum is 2024
+    text = (
+        "Trade with Kazakhstan grew 10 percent in 2024 and reached $45 billion in 2025, "
+        "up from $41 billion a year earlier."
+    )
+    found = [f for f in _facts(text, "2026-01-01") if f.unit == "USD"]
+    assert [(f.value, f.year) for f in found] == [(45e9, 2025), (41e9, 2024)]
+
+
+def test_a_figure_takes_the_year_said_nearest_to_it():
+    # 2023 is the plan's, said first; the cost is 2024's
+    (f,) = _facts("In 2023 the plan was drafted; the road cost $2 billion in 2024.", "2025-06-01")
+    assert (f.metric, f.year) == ("cost", 2024)
+
+
+@pytest.mark.parametrize(
+    ("text", "lengths"),
+    [
+        # 123,100 km is three times round the Earth (40,075 km): a decimal comma, and so is
+        # the other comma length of the sentence
+        ("The network totals 123,100 km, including 19,100 km of tunnels.", [123.1, 19.1]),
+        # 12,300 km is a length a network can have: both as written
+        ("The network totals 12,300 km, including 1,900 km of tunnels.", [12300, 1900]),
+    ],
+)
+def test_a_length_longer_than_the_equator_has_a_decimal_comma(text, lengths):
+    facts = _facts(text, "2025-06-01")
+    assert [(f.metric, f.unit) for f in facts] == [("length", "km")] * 2
+    assert [f.value for f in facts] == [pytest.approx(v) for v in lengths]
+
+
+def test_a_sum_without_a_comma_reading_keeps_its_value_however_large():
+    # $2 billion is 2,000 times the $1 million beside it, but has no other reading
+    facts = _facts("The gate cost $1 million. The port cost $2 billion.", "2025-06-01")
+    assert [f.value for f in facts] == [1e6, 2e9]

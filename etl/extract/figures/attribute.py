@@ -8,9 +8,10 @@ live in ``geodata/lexicon/figures.yaml``. A figure of no known kind is kept as
 The rules, in the order a sentence is read:
 
 - **Comparisons.** In "rose to $X in 2024, up from $Y in 2023" (also "compared with",
-  "against", "versus", "from $Y to $X") the figure after the comparison word is the
-  *baseline*: it takes the year said right after it, or the year before the main figure's
-  when the text says "a year earlier", or none. The main figure never takes a baseline's year.
+  "against", "versus", "from $Y to $X", "to $X from $Y") the figure after the comparison
+  word is the *baseline*: it takes the year said right after it, or the year before the main
+  figure's when the text says "a year earlier", or none. The main figure never takes a
+  baseline's year, nor a baseline the main figure's.
 - **Lists.** "..., with Kazakhstan accounting for $A, Uzbekistan $B" gives each figure the
   partner (or the five states) named last before it in its clause, with no other sum between.
 - **Said once.** A trade figure with no year takes the year of the document's last dated
@@ -380,16 +381,16 @@ class _Sentence:
             if not same:
                 continue
             if re.match(r"from\b", m.group(), re.IGNORECASE):
-                # "from $Y to $X": a baseline only when a later figure follows "to"
-                later = [
+                # "from $Y to $X", "to $X from $Y": a baseline only when another figure
+                # follows "to" ("drawn from $10 billion of reserves" compares nothing)
+                to = [
                     j
                     for j in same
-                    if j > i
-                    and self.v.baseline_to.search(
+                    if self.v.baseline_to.search(
                         self.s, max(0, self.qs[j].start - 30), self.qs[j].start
                     )
                 ]
-                if not later:
+                if not to:
                     continue
             out.add(i)
         return out
@@ -450,9 +451,6 @@ class _Sentence:
         said = _YEAR.search(self.s, a, b)
         if said:
             return int(said.group())
-        before = _YEAR.search(self.s[max(0, q.start - 12) : q.start])  # "2023's $Y"
-        if before:
-            return int(before.group())
         mains = [j for j, o in enumerate(self.qs) if o.kind == q.kind and j not in self.baseline]
         if mains and self.v.previous_year.search(self.s):
             main = self.main_year(self.qs[mains[0]].start)
@@ -679,7 +677,7 @@ class _Sentence:
         named += [
             (m.end(), CHINA_CENTRAL_ASIA)
             for m in self.v.central_asia.finditer(self.s, 0, q.start)
-            if not self.v.locative.search(self.s, max(0, m.start() - 12), m.start())
+            if not self._as_place(m)
         ]
         sums = [o.end for o in self.qs if o.kind == MONEY and o.end <= q.start]
         lead = [
@@ -691,10 +689,7 @@ class _Sentence:
         ]
         if lead:
             return max(lead)[1]
-        if any(
-            not self.v.locative.search(self.s, max(0, m.start() - 12), m.start())
-            for m in self.v.central_asia.finditer(self.s)
-        ):
+        if any(not self._as_place(m) for m in self.v.central_asia.finditer(self.s)):
             return CHINA_CENTRAL_ASIA
         if metric == "growth_pct" and not self.v.trade_or_investment.search(self.s):
             return None  # "maintenance costs rose 5 percent" is nobody's trade
@@ -713,6 +708,14 @@ class _Sentence:
         if before:
             return max(before, key=lambda t: t.end).key
         return None
+
+    def _as_place(self, region: re.Match[str]) -> bool:
+        """ "among China's partners in Central Asia": the region as a place, not a partner.
+
+        The locative pattern ends at the region's name, so it is searched in all the words
+        before it (a window of a fixed width would cut "throughout the" short).
+        """
+        return bool(self.v.locative.search(self.s, 0, region.start()))
 
     def _said_of_each(self, q: Quantity) -> bool:
         """ "Lines A, B and C, each about 1,833 km long": "each" in the figure's own phrase."""
