@@ -235,3 +235,14 @@ def test_an_output_that_is_a_plain_folder_is_kept_beside_the_builds_until_two_mo
     )
     build(_corpus(tmp_path / "c2", "Tuesday"), out, knowledge=knowledge)
     assert kept not in _builds(out)  # replaced twice: pruned like any older build
+
+
+def test_builds_leave_nothing_beside_the_output_but_its_link_lock_and_builds(tmp_path, knowledge):
+    """Every build is written inside ``.builds`` (git-ignored, pruned): nothing else piles up
+    beside ``--out``, not even from a build that dies half-way."""
+    parent = tmp_path / "geodata"
+    parent.mkdir()
+    out = parent / "build"
+    for i, day in enumerate(("Monday", "Tuesday")):
+        build(_corpus(tmp_path / f"c{i}", day), out, knowledge=knowledge)
+    assert sorted(p.name for p in parent.iterdir()) == [".build.lock", ".builds", "build"]
