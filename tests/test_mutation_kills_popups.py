@@ -157,3 +157,15 @@ def test_a_figure_reads_as_a_reader_takes_it_in(value, unit, shown):
 )
 def test_plain_text_of_a_value(value, shown):
     assert popups.text(value) == shown
+
+
+def test_the_popup_says_a_known_status_once_as_a_reader_writes_it():
+    """The status is a popup row and a dossier field: said once, "under construction"."""
+    html = popups.popup_html({P_NAME: "Line D", P_STATUS: "under_construction"})
+    assert html.count("<th>status</th>") == 1
+    assert "<tr><th>status</th><td>under construction</td></tr>" in html
+
+
+@pytest.mark.parametrize(("value", "shown"), [(["KAZ"], "KAZ"), ("x", "x"), (("y",), "y")])
+def test_a_value_of_one_item_or_letter_is_shown(value, shown):
+    assert popups.text(value) == shown
