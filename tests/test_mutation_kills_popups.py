@@ -122,6 +122,7 @@ def test_the_figures_table_sets_the_news_beside_the_registry():
     ("value", "unit", "shown"),
     [
         (6e9, "USD", "6.00 bn USD"),
+        (950.4, "USD", "950 USD"),  # dollars are whole dollars
         (2.5e9, "t", "2.50 bn t"),
         (1e9, "m3", "1.00 bn m3"),  # a billion is read in billions
         (-2e9, "t", "-2.00 bn t"),
