@@ -246,3 +246,23 @@ def test_builds_leave_nothing_beside_the_output_but_its_link_lock_and_builds(tmp
     for i, day in enumerate(("Monday", "Tuesday")):
         build(_corpus(tmp_path / f"c{i}", day), out, knowledge=knowledge)
     assert sorted(p.name for p in parent.iterdir()) == [".build.lock", ".builds", "build"]
+
+
+def test_a_swap_that_fails_leaves_the_old_build_and_no_new_one_and_says_why(
+    tmp_path, knowledge, monkeypatch
+):
+    """The new build is complete in ``.builds`` when making its link fails (a full disk):
+    the error is the disk's, ``out`` still shows the old build, and the new one is gone."""
+    out = tmp_path / "build"
+    build(_corpus(tmp_path / "c1", "Monday"), out, knowledge=knowledge)
+    before, builds = state(out), _builds(out)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "symlink", disk_full)
+    with pytest.raises(OSError, match="No space left on device"):
+        build(_corpus(tmp_path / "c2", "Tuesday"), out, knowledge=knowledge)
+    monkeypatch.undo()
+    assert state(out) == before
+    assert _builds(out) == builds, (_builds(out), builds)
