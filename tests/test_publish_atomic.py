@@ -235,3 +235,34 @@ def test_an_output_that_is_a_plain_folder_is_kept_beside_the_builds_until_two_mo
     )
     build(_corpus(tmp_path / "c2", "Tuesday"), out, knowledge=knowledge)
     assert kept not in _builds(out)  # replaced twice: pruned like any older build
+
+
+def test_builds_leave_nothing_beside_the_output_but_its_link_lock_and_builds(tmp_path, knowledge):
+    """Every build is written inside ``.builds`` (git-ignored, pruned): nothing else piles up
+    beside ``--out``, not even from a build that dies half-way."""
+    parent = tmp_path / "geodata"
+    parent.mkdir()
+    out = parent / "build"
+    for i, day in enumerate(("Monday", "Tuesday")):
+        build(_corpus(tmp_path / f"c{i}", day), out, knowledge=knowledge)
+    assert sorted(p.name for p in parent.iterdir()) == [".build.lock", ".builds", "build"]
+
+
+def test_a_swap_that_fails_leaves_the_old_build_and_no_new_one_and_says_why(
+    tmp_path, knowledge, monkeypatch
+):
+    """The new build is complete in ``.builds`` when making its link fails (a full disk):
+    the error is the disk's, ``out`` still shows the old build, and the new one is gone."""
+    out = tmp_path / "build"
+    build(_corpus(tmp_path / "c1", "Monday"), out, knowledge=knowledge)
+    before, builds = state(out), _builds(out)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "symlink", disk_full)
+    with pytest.raises(OSError, match="No space left on device"):
+        build(_corpus(tmp_path / "c2", "Tuesday"), out, knowledge=knowledge)
+    monkeypatch.undo()
+    assert state(out) == before
+    assert _builds(out) == builds, (_builds(out), builds)

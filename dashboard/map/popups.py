@@ -214,7 +214,7 @@ def popup_html(
     rows = [
         ("type", styles.label(props.get(P_TYPE))),
         ("layer", props.get(P_LAYER)),
-        ("status", props.get(P_STATUS) or "unknown"),
+        ("status", styles.label(props.get(P_STATUS))),  # "under construction", or "unknown"
         ("countries", text(props.get(P_COUNTRIES)) or None),
         ("capacity", capacity_text(props)),
         ("length", length_text(props)),
