@@ -42,6 +42,7 @@ TASHKENT = (41.26, 69.22)  # 1512569
 MAKHACHKALA = (42.98, 47.50)  # 532096
 TURKMENBASHI = (40.02, 52.96)  # 601594
 ASHGABAT = (37.95, 58.38)  # 162183
+AKTAU = (43.66, 51.17)  # 610612
 AKTOGAY = (46.95, 79.68)  # 1526268 (Aqtoghay, the rail junction)
 BALKHASH = (46.85, 74.98)  # 1525798 (Balqash)
 #: a waypoint of the registry's Dostyk-Moyynty railway (GeoNames 1519463, Sayaq)
@@ -227,6 +228,39 @@ def test_a_ship_from_an_inland_start_is_drawn_only_between_its_ports(knowledge):
     )
     assert (route.layer, route.type) == ("corridors", "ferry")
     _runs_through(route, MAKHACHKALA, TURKMENBASHI)
+    # the source words are the sentence's whole route, as written
+    assert route.text == "cargo ship will carry goods from Almaty via Makhachkala to Turkmenbashi"
+
+
+def test_a_ship_to_an_inland_end_is_drawn_only_between_its_ports(knowledge):
+    route = _only_route(
+        _read(
+            knowledge,
+            "A cargo ship will carry goods from Makhachkala via Turkmenbashi to Ashgabat.",
+        )
+    )
+    assert (route.layer, route.type) == ("corridors", "ferry")
+    _runs_through(route, MAKHACHKALA, TURKMENBASHI)
+
+
+def test_a_town_and_its_port_are_one_stop_of_a_voyage(knowledge):
+    route = _only_route(
+        _read(
+            knowledge,
+            "A cargo ship will carry grain from Almaty via Aktau and the port of Aktau"
+            " to Makhachkala.",
+        )
+    )
+    assert (route.layer, route.type) == ("corridors", "ferry")
+    _runs_through(route, AKTAU, MAKHACHKALA)
+
+
+def test_a_route_to_a_sea_at_a_named_port_ends_at_the_port(knowledge):
+    route = _only_route(
+        _read(knowledge, "A railway from Ashgabat to the Caspian Sea at Turkmenbashi is planned.")
+    )
+    assert route.text == "railway from Ashgabat to the Caspian Sea at Turkmenbashi"
+    _runs_through(route, ASHGABAT, TURKMENBASHI)
 
 
 # --- chains written after their noun ------------------------------------------------------
