@@ -25,6 +25,16 @@ KARA_BALTA = (42.81, 73.85)  # GeoNames 1528182
 KARA_SUU = (40.70, 72.87)  # GeoNames 1528091 (Kara Suu)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _patterns_of_this_code():
+    """The route patterns are compiled once per process and cached; a runner that forks
+    test processes from one that already read routes (mutmut's fork server) would hand
+    them the patterns of the code it read first. Build them again from the code as it is."""
+    for cached in (routes._chain_pattern, routes._noun_first_pattern, routes._cues):
+        cached.cache_clear()
+    routes._kind_words.cache_clear()
+
+
 def _judge(text, knowledge):
     """The verdict on the sentence's one chain, its parts read by the document's own place
     resolution (as ``etl.assemble`` does)."""
