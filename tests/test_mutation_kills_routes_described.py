@@ -45,6 +45,7 @@ ASHGABAT = (37.95, 58.38)  # 162183
 AKTAU = (43.66, 51.17)  # 610612
 AKTOGAY = (46.95, 79.68)  # 1526268 (Aqtoghay, the rail junction)
 BALKHASH = (46.85, 74.98)  # 1525798 (Balqash)
+DOSTYK = (45.25, 82.48)  # 1524537 (Druzhba)
 #: a waypoint of the registry's Dostyk-Moyynty railway (GeoNames 1519463, Sayaq)
 SAYAK = (47.0, 77.267)
 
@@ -320,6 +321,18 @@ def test_a_section_runs_along_its_project_in_the_order_written(knowledge):
     (lon, lat), *_ = back.coords
     *_, (lon2, lat2) = back.coords
     assert km((lat, lon), BALKHASH) < 3 and km((lat2, lon2), AKTOGAY) < 3
+    assert min(km((y, x), SAYAK) for x, y in back.coords) < 5  # the same bend, backwards
+
+
+def test_a_section_of_a_railway_under_a_corridor_is_the_railway(knowledge):
+    # Dostyk-Aktogay lies on the railway and on the corridors drawn over it: a section is
+    # of built infrastructure, so it is the railway's
+    route = _only_route(_read(knowledge, "The Dostyk-Aktogay section was finished."))
+    assert (route.layer, route.type) == ("railways", "section")
+    assert route.section_of == "railways/dostyk-moyynty-railway"
+    (lon, lat), *_ = route.coords
+    *_, (lon2, lat2) = route.coords
+    assert km((lat, lon), DOSTYK) < 5 and km((lat2, lon2), AKTOGAY) < 5
 
 
 @pytest.mark.parametrize(
@@ -366,3 +379,47 @@ def test_a_section_on_several_projects_names_them(knowledge):
     reason = found.unresolved[0].reason
     for project in ("roads/almaty-khorgos-highway", "pipelines/central-asia-china-gas-line-a"):
         assert project in reason
+
+
+def test_refusals_cite_their_own_sentence(knowledge):
+    found = _read(
+        knowledge,
+        "Officials met in Bishkek. The line between Naryn and Balykchy was surveyed."
+        " A road that runs between Zzyzzx and Naryn is planned."
+        " A railway from Zzyzzx to Qwertabad is planned.",
+    )
+    rows = [(u.mention, u.source.quote) for u in found.unresolved if u.kind == "route"]
+    assert rows == [
+        ("line between Naryn and Balykchy", "The line between Naryn and Balykchy was surveyed."),
+        (
+            "road that runs between Zzyzzx",
+            "A road that runs between Zzyzzx and Naryn is planned.",
+        ),
+        ("railway from Zzyzzx", "A railway from Zzyzzx to Qwertabad is planned."),
+        ("railway from Zzyzzx to Qwertabad", "A railway from Zzyzzx to Qwertabad is planned."),
+    ]
+    reasons = [u.reason for u in found.unresolved if u.kind == "route"]
+    assert "a line of which kind?" in reasons[0]
+    assert "'Zzyzzx' is not a known place" in reasons[2]
+    assert "'Qwertabad' is not a known place" in reasons[3]
+
+
+def test_a_route_with_only_an_end_is_not_reported(knowledge):
+    # "to X" alone is no route-like sentence (no start, no linking verb): nothing to report
+    found = _read(knowledge, "The railway to Qwertabad is planned.")
+    assert not found.routes and not _route_rows(found)
+
+
+def test_a_chain_after_a_lead_word_starts_at_its_own_first_place(knowledge):
+    # "Naryn" stands earlier in the text too: the chain starts at its own
+    found = _read(knowledge, "Traders in Naryn cheered. The Naryn-Balykchy road opened.")
+    route = _only_route(found)
+    assert route.text == "Naryn-Balykchy road"
+    _runs_through(route, NARYN, BALYKCHY)
+
+
+def test_a_chain_after_its_noun_is_the_registry_route_of_another_noun(knowledge):
+    # the registry names it "Angren-Pap railway"; the text says "the railroad Angren-Pap"
+    found = _read(knowledge, "The railroad Angren-Pap was electrified.")
+    assert not found.routes and not _route_rows(found)
+    assert [e.entry_id for e in found.entries] == ["railways/angren-pap-railway"]
