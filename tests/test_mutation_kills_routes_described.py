@@ -423,3 +423,14 @@ def test_a_chain_after_its_noun_is_the_registry_route_of_another_noun(knowledge)
     found = _read(knowledge, "The railroad Angren-Pap was electrified.")
     assert not found.routes and not _route_rows(found)
     assert [e.entry_id for e in found.entries] == ["railways/angren-pap-railway"]
+
+
+def test_a_sentence_may_begin_with_the_route_s_start(knowledge):
+    route = _only_route(
+        _read(
+            knowledge,
+            "From Shymkent to Aralsk, a new railway will run through Turkistan and Kyzylorda.",
+        )
+    )
+    assert (route.layer, route.type) == ("railways", "railway")
+    _runs_through(route, SHYMKENT, TURKISTAN, KYZYLORDA, ARALSK)
