@@ -9,6 +9,11 @@ use: module-level ``test_*`` functions, ``pytest.mark.parametrize`` and the ``kn
 fixture. Before each mutant the module's ``functools.cache`` results are cleared (patterns
 compiled from the mutated code, not reused from an earlier one); a CPU timer (ITIMER_PROF)
 stops a mutant that loops, counted as a timeout (killed, as mutmut counts it).
+One difference from a fresh process: what another module computed with the module's code
+before the mutants (the registry's alias keys, made by ``etl.routes.alias_key`` on first
+use) stays as the unmutated code made it, so a mutant that a fresh process would apply to
+both sides alike can be counted as killed; check such kills with pytest and
+MUTANT_UNDER_TEST=<name> in ``mutants/``.
 
 Usage, from a work folder made by ``tools/mutation.sh -k`` (its ``mutants/`` holds the
 mutated code; copy the test files to judge with into ``mutants/tests/`` first):
