@@ -59,6 +59,35 @@ def local_compounds(text: str, known, words: CompoundWords | None = None) -> lis
             or any(p in words.generic_terms for p in parts[1:])
             or (after is not None and after.group(1).lower() in words.site_nouns)
         )
-        if one_name and not known(m.group()):
+        if one_name and not known(m.group()) and not _chain_of_names(m.group(), known, words):
             out.append((m.start(), m.end()))
     return out
+
+
+def _chain_of_names(compound: str, known, words: CompoundWords) -> bool:
+    """Whether the hyphens join names the atlas knows ("Bishkek-Kara-Balta-Kara-Suu").
+
+    Each piece must be a known name, and a one-word piece must not be one of the compound
+    words themselves: "Kosh" and "Dobo" are towns abroad, but as words of a local name they
+    are what makes "Kosh-Dobo" one name.
+    """
+    parts = compound.split("-")
+    vocabulary = words.generic_terms | words.leading_words
+
+    def pieces(i: int) -> int:
+        """The fewest known pieces parts[i:] splits into (0 when none)."""
+        if i == len(parts):
+            return 0
+        best = 0
+        for j in range(i + 1, len(parts) + 1):
+            piece = "-".join(parts[i:j])
+            if j == i + 1 and piece.lower() in vocabulary:
+                continue
+            if not known(piece):
+                continue
+            rest = 0 if j == len(parts) else pieces(j)
+            if j == len(parts) or rest:
+                best = 1 + rest if not best else min(best, 1 + rest)
+        return best
+
+    return pieces(0) >= 2
