@@ -572,23 +572,25 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
                 )
             )
             return None
-        a, b = s + m.start(2), s + m.end(2)
+        first = (s + m.start(2), s + m.end(2))
         other = re.match(
             r"\s+and\s+(?:the\s+)?([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)", sentence[m.end(2) :]
         )
         if other is None or (len(m.group(2).split()) == 1 and len(other.group(1).split()) == 2):
             continue  # no second end, or a shared noun: "between Central and East Asia"
-        if not any(ks < b and a < ke for ks, ke in known):
-            refused.append(
-                Refusal(
-                    sentence[m.start() : m.end(2)],
-                    s + m.start(),
-                    b,
-                    R_UNKNOWN,
-                    f"{m.group(2)!r} is not a known place",
+        second = (s + m.end(2) + other.start(1), s + m.end(2) + other.end(1))
+        for name, (a, b) in ((m.group(2), first), (other.group(1), second)):
+            if not any(ks < b and a < ke for ks, ke in known):
+                refused.append(
+                    Refusal(
+                        sentence[m.start() : b - s],
+                        s + m.start(),
+                        b,
+                        R_UNKNOWN,
+                        f"{name!r} is not a known place",
+                    )
                 )
-            )
-            return None
+                return None
     return None
 
 

@@ -164,6 +164,14 @@ def test_a_route_between_an_unknown_name_and_a_town_reports_the_name(knowledge):
     assert "'Zzyzzx' is not a known place" in found.unresolved[0].reason
 
 
+def test_a_route_between_a_town_and_an_unknown_name_reports_the_name(knowledge):
+    # the unknown name second: the road is not drawn, and the report says which name failed
+    found = _read(knowledge, "A railway running between Naryn and Zzyzzx will open in 2027.")
+    assert not found.routes
+    assert _route_rows(found) == [("railway running between Naryn and Zzyzzx", R_UNKNOWN)]
+    assert "'Zzyzzx' is not a known place" in found.unresolved[0].reason
+
+
 def test_trade_between_two_countries_is_no_route(knowledge):
     found = _read(knowledge, "Trade between Kazakhstan and China grew last year.")
     assert not found.routes and not _route_rows(found)
