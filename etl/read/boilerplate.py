@@ -27,7 +27,8 @@ from etl.text import normalise
 
 #: the marker file; a newcomer adds a marker there, not here
 LEXICON = settings.GEODATA / "lexicon" / "boilerplate.yaml"
-#: a dateline opens the story: only lines starting this close to the top are looked at
+#: a dateline opens the story: only lines with fewer characters of article text (boilerplate
+#: blanked above them not counted) before them are looked at
 DATELINE_WINDOW = 800
 #: after a list header in the first half of a page, a line this short without a final stop
 #: is read as one more headline of the list
@@ -215,6 +216,7 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
     seen: set[str] = set()
     dateline: str | None = None
     half = len(text) / 2
+    blank = counted = 0  # characters blanked above the current line, spans counted so far
     i = 0
     while i < len(lines):
         start, end = lines[i]
@@ -260,7 +262,12 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
             body_end = credit
         else:
             body_end = len(body)
-        if start < DATELINE_WINDOW:
+        # the window counts the article's own characters: a long menu or list of other
+        # stories above the story does not push its dateline out of reach
+        for a, b, _ in spans[counted:]:
+            blank += max(0, min(b, start) - a)
+        counted = len(spans)
+        if start - blank < DATELINE_WINDOW:
             found = _dateline(body[:body_end], m)
             if found is not None:
                 cut, place = found
