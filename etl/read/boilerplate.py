@@ -44,6 +44,9 @@ TAIL_LINE_MAX = 60
 HEADLINE_MAX = 160
 #: a line ending like this is prose that ended (the article's last paragraph)
 PROSE_END = (".", "!", "?", '"', "'", ")")
+#: a line this short without a final stop, among closing headlines, is page furniture (a
+#: link such as "All news" or a log-in prompt) and does not end the list
+FURNITURE_MAX = 30
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,7 @@ def _closing_headlines(
     covered = _covered_by(spans)
     half = len(text) / 2
     run: list[tuple[int, str]] = []
+    headlines = 0
     above = None
     for line in reversed(lines):
         lead, body = _body(text, line)
@@ -383,15 +387,18 @@ def _closing_headlines(
             and not body.endswith((".", ":", ";", ","))
             and (body[:1].isupper() or body[:1].isdigit() or body[:1] in "\"'")
         )
-        if line[0] < half or not (headline or cut):
+        # a link or two of page furniture among them ("All news", "Log in, please")
+        furniture = len(body) <= FURNITURE_MAX and not body.endswith(PROSE_END)
+        if line[0] < half or not (headline or cut or furniture):
             above = body
             break
         run.append((lead, body))
+        headlines += not furniture or headline
     # a paragraph ends with a stop, or is far longer than a headline (a page cut mid-sentence)
     paragraph = above is not None and (
         above.endswith(PROSE_END) or (len(above) > 2 * HEADLINE_MAX and not above.endswith(":"))
     )
-    if not paragraph or len(run) < m.headline_run_min_lines:
+    if not paragraph or headlines < m.headline_run_min_lines:
         return
     spans.extend((lead, lead + len(body), "related") for lead, body in run)
 
