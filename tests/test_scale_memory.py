@@ -6,6 +6,7 @@ layer; and the parts it writes must say exactly what the whole would have said.
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import tracemalloc
@@ -237,12 +238,17 @@ def _write_peak(knowledge, tmp_path, monkeypatch, n: int) -> int:
         return write_layer_styles(*args, **kwargs)
 
     monkeypatch.setattr(build, "write_layer_styles", layers_done)
+    # what earlier tests left is set aside, so that the collector runs as in a fresh
+    # process (a large old heap delays the collections that free pandas' cycles)
+    gc.collect()
+    gc.freeze()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
         result = build._write(tmp_path / f"out{n}", tmp_path, knowledge, merge, [], [], 0.0)
     finally:
         tracemalloc.stop()
+        gc.unfreeze()
         merge.close()
     assert result.counts[RAILWAYS] == n
     return peaks[0] - base
