@@ -295,48 +295,12 @@ def _write(
     t0: float,
 ) -> BuildResult:
     """The layers, CSVs and manifest, streamed into a fresh directory, then published."""
-    merged = merge.finish(knowledge.gazetteer)
-    cs = knowledge.countries
+    merge.finish(knowledge.gazetteer)
     target, digest = _new_target(out)
     try:
         counts = {layer: 0 for layer in LAYERS}
-        by_layer: dict[str, list] = {layer: [] for layer in LAYERS}
-        for feat, acc in merged:
-            by_layer[feat.layer].append((feat, acc))
-        point_countries = _point_countries(cs, [feat for feat, _ in merged])
         for layer in LAYERS:
-            with _Writer(target / f"{layer}.geojson", digest) as w:
-                w.write(b'{"type":"FeatureCollection","features":[')
-                chunk: list[dict[str, Any]] = []
-                held = 0  # source sentences in the chunk: what its memory grows with
-                # GeoParquet beside the GeoJSON (etl.publish.parquet), in row groups
-                parquet = ParquetLayer(
-                    target / parquet_file_name(layer),
-                    [geometry_dict(f.geometry) for f, _ in by_layer[layer]],
-                )
-                for i, (feat, acc) in enumerate(by_layer[layer]):
-                    feat.sources = merge.sources(acc)
-                    held += len(feat.sources)
-                    iso = point_countries.get(feat.id) or merge.countries(acc)
-                    fd = _feature_dict(feat, acc.mentions, cs, acc.first_seen, iso)
-                    feat.sources = []
-                    w.write(b"\n" if i == 0 else b",\n")
-                    w.write(
-                        json.dumps(
-                            fd, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-                        ).encode("utf-8")
-                    )
-                    chunk.append(fd)
-                    parquet.add(fd, len(fd["properties"][P_SOURCES]))
-                    if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
-                        write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
-                        chunk, held = [], 0
-                w.write(b"\n]}\n" if by_layer[layer] else b"]}\n")
-                if chunk or not by_layer[layer] or not (target / GEOPACKAGE).exists():
-                    write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
-                counts[layer] = len(by_layer[layer])
-            parquet.close()
-            _add_file(target / parquet_file_name(layer), digest)
+            counts[layer] = _write_layer(target, layer, merge, knowledge.countries, digest)
         write_layer_styles(target / GEOPACKAGE, list(LAYERS))  # QGIS: one style per layer
         with _Writer(target / FACTS_CSV, digest) as w:
             w.write(csv_bytes(FACT_COLUMNS, []))
@@ -357,7 +321,7 @@ def _write(
         manifest["figures_unclassified"] = merge.unclassified  # money no cue word explains
         manifest["parquet"] = manifest_entry(LAYERS)
         with _Writer(target / MANIFEST, digest) as w:
-            w.write((json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+            _write_manifest(w, manifest, infos)
         _publish(out, target, digest.hexdigest()[:12])
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
@@ -376,10 +340,58 @@ def _write(
 #: features, or source sentences, per GeoPackage write (memory stays bounded on a large layer)
 _GPKG_CHUNK = 2000
 _GPKG_CHUNK_SOURCES = 20_000
+#: features built at a time (their point countries are found in one spatial query)
+_BATCH = 500
 
 
-def _chunks(rows: Iterator[dict], n: int) -> Iterator[list[dict]]:
-    chunk: list[dict] = []
+def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries, digest) -> int:
+    """One layer's GeoJSON, GeoParquet and GeoPackage table, written as its features are built.
+
+    The merge builds the layer's features in id order, a batch at a time; each is
+    written to the three files and dropped, so what is held is a batch of features, the
+    GeoPackage chunk and the GeoParquet row group (and the layer's geometries, for the
+    GeoParquet metadata), never the whole layer or build. Returns the features written.
+    """
+    # GeoParquet beside the GeoJSON (etl.publish.parquet), in row groups
+    parquet = ParquetLayer(
+        target / parquet_file_name(layer), (geometry_dict(g) for g in merge.geometries(layer))
+    )
+    n = 0
+    with _Writer(target / f"{layer}.geojson", digest) as w:
+        w.write(b'{"type":"FeatureCollection","features":[')
+        chunk: list[dict[str, Any]] = []
+        held = 0  # source sentences in the chunk: what its memory grows with
+        for batch in _chunks(merge.features(layer), _BATCH):
+            point_countries = _point_countries(cs, [feat for feat, _ in batch])
+            for feat, acc in batch:
+                feat.sources = merge.sources(acc)
+                held += len(feat.sources)
+                iso = point_countries.get(feat.id) or merge.countries(acc)
+                fd = _feature_dict(feat, acc.mentions, cs, acc.first_seen, iso)
+                feat.sources = []
+                w.write(b"\n" if n == 0 else b",\n")
+                w.write(
+                    json.dumps(
+                        fd, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                    ).encode("utf-8")
+                )
+                n += 1
+                chunk.append(fd)
+                parquet.add(fd, len(fd["properties"][P_SOURCES]))
+                if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
+                    write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
+                    chunk, held = [], 0
+            batch.clear()
+        w.write(b"\n]}\n" if n else b"]}\n")
+        if chunk or not n or not (target / GEOPACKAGE).exists():
+            write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
+    parquet.close()
+    _add_file(target / parquet_file_name(layer), digest)
+    return n
+
+
+def _chunks(rows: Iterator, n: int) -> Iterator[list]:
+    chunk: list = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= n:
@@ -524,28 +536,44 @@ def _manifest(infos, skipped, counts, n_unresolved, n_facts, reg_dir) -> dict[st
     return {
         "tool": "ca-atlas",
         "version": __version__,
-        "documents": [
-            {
-                "path": d.path,
-                "sha256": d.sha256,
-                "encoding": d.encoding,
-                "title": d.title,
-                "date": d.date,
-                "date_precision": d.date_precision,
-                "source": d.source,
-                "url": d.url,
-                "characters": d.characters,
-                "boilerplate_chars_dropped": d.boilerplate_chars,
-                "dateline": d.dateline,
-            }
-            for d in infos
-        ],
+        "documents": [],  # written one at a time (_write_manifest)
         "skipped": [{"path": s.path, "reason": s.reason, "sha256": s.sha256} for s in skipped],
         "counts": dict(counts),
         "unresolved": n_unresolved,
         "facts": n_facts,
         "registry": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in reg_files},
     }
+
+
+def _document_entry(d: DocInfo) -> dict[str, Any]:
+    return {
+        "path": d.path,
+        "sha256": d.sha256,
+        "encoding": d.encoding,
+        "title": d.title,
+        "date": d.date,
+        "date_precision": d.date_precision,
+        "source": d.source,
+        "url": d.url,
+        "characters": d.characters,
+        "boilerplate_chars_dropped": d.boilerplate_chars,
+        "dateline": d.dateline,
+    }
+
+
+def _write_manifest(w: _Writer, manifest: dict[str, Any], infos: list[DocInfo]) -> None:
+    """``json.dumps(manifest, indent=2)`` with its documents filled in, one at a time.
+
+    The same bytes as dumping the whole manifest with every document's entry in it,
+    without holding a hundred thousand entries and their text at once.
+    """
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    head, tail = text.split('\n  "documents": []', 1)
+    w.write((head + '\n  "documents": [').encode())
+    for i, d in enumerate(infos):
+        entry = json.dumps(_document_entry(d), ensure_ascii=False, indent=2).split("\n")
+        w.write(((",\n" if i else "\n") + "\n".join("    " + x for x in entry)).encode())
+    w.write((("\n  ]" if infos else "]") + tail).encode())
 
 
 def _new_target(out: Path):

@@ -7,11 +7,13 @@ state are applied at the end in the order of (document, position). So the featur
 ids and the output bytes are the same whatever order documents arrive in: one process,
 many, or a cluster.
 
-Memory stays bounded: the source sentences of every feature and the unresolved mentions
-go to a SQLite file beside the build as they arrive, and are streamed back, sorted, when
-the layers are written. What stays in memory is what a feature needs (names, aliases,
-counts, dates). Figures go to the same file and come back a conflict group at a time and,
-sorted, when ``facts.csv`` is written.
+Memory stays bounded: the source sentences of every feature, the unresolved mentions,
+figures and statuses go to a SQLite file beside the build as they arrive, and are streamed
+back, sorted, when the layers are written. What stays in memory is what a feature needs
+(names, aliases, counts, dates). Figures come back a conflict group at a time and, sorted,
+when ``facts.csv`` is written. At the end, features are built one at a time, layer by
+layer in id order (``features``): the figures each one lists wait in the file, not in
+memory, until it is written.
 """
 
 from __future__ import annotations
@@ -58,6 +60,22 @@ class _Acc:
     dates: tuple | None = None  # events: (start, end), the most precise, then the earliest
 
 
+@dataclass(slots=True)
+class _State:
+    """What figures and statuses read and change of a feature, while they are applied."""
+
+    id: str
+    status: str | None
+    capacity: float | None
+    capacity_unit: str | None
+    stated_length_km: float | None
+    cost_usd: float | None
+
+
+#: the properties of a feature that figures and statuses fill (``_State``)
+_STATED = ("status", "capacity", "capacity_unit", "stated_length_km", "cost_usd")
+
+
 class Merge:
     """A fold of ``DocumentFindings`` into features; ``add`` them in any order.
 
@@ -86,6 +104,14 @@ class Merge:
                                 PRIMARY KEY (doc, i)) WITHOUT ROWID;
             CREATE TABLE conflicts (doc TEXT, i INTEGER, note TEXT,
                                     PRIMARY KEY (doc, i)) WITHOUT ROWID;
+            CREATE TABLE statuses (doc TEXT, start INTEGER, i INTEGER, entry TEXT,
+                                   status TEXT, src TEXT,
+                                   PRIMARY KEY (doc, start, i)) WITHOUT ROWID;
+            -- every feature's id, layer and number n in the spill, filled by finish
+            CREATE TABLE features (id TEXT PRIMARY KEY, layer TEXT, n INTEGER) WITHOUT ROWID;
+            -- what figures and statuses say of a feature, in the order they were applied
+            CREATE TABLE figures (f TEXT, seq INTEGER, entry TEXT,
+                                  PRIMARY KEY (f, seq)) WITHOUT ROWID;
             """
         )
         self._db.execute("BEGIN")
@@ -94,9 +120,12 @@ class Merge:
         self.docs: dict[str, str | None] = {}  # path -> date
         self.doc_infos_count = 0
         self.facts_count = 0
-        self._statuses: list[tuple[str, int, int, str, str, Source]] = []
         self.unresolved_count = 0
         self.unclassified = 0
+        self._keys: list[str] = []  # n -> key (finish)
+        self._place_ids: dict[str, str] = {}
+        self._stated: dict[str, _State] = {}  # features figures or statuses are about
+        self._seq = 0
 
     # ---- adding --------------------------------------------------------------------------
 
@@ -167,8 +196,13 @@ class Merge:
                 for i, f in enumerate(found.facts)
             ],
         )
-        for i, st in enumerate(found.statuses):
-            self._statuses.append((doc.path, st.source.start, i, st.entry_id, st.status, st.source))
+        self._db.executemany(
+            "INSERT INTO statuses VALUES (?,?,?,?,?,?)",
+            [
+                (doc.path, st.source.start, i, st.entry_id, st.status, _source_json(st.source))
+                for i, st in enumerate(found.statuses)
+            ],
+        )
         rows = []
         for i, u in enumerate(found.unresolved):
             row = {
@@ -227,19 +261,20 @@ class Merge:
 
     # ---- finishing ----------------------------------------------------------------------
 
-    def finish(self, gazetteer=None) -> list[tuple[Feature, _Acc]]:
-        """The features sorted by id, each with what the merge kept of it (``_Acc``).
+    def finish(self, gazetteer=None) -> Iterator[tuple[Feature, _Acc]]:
+        """Ready the features; returns them sorted by id, each with its ``_Acc`` (``features``).
 
         Figures stated about a feature fill its empty properties or confirm them; a
-        disagreement with the registry is recorded in ``figures``, never overwritten.
+        disagreement with the registry is recorded in ``figures``, never overwritten. They
+        are applied here, in (document, position) order, to the few features they are about
+        (a figure said of several lines reads every one's value); what each adds to a
+        feature's ``figures`` waits in the spill until that feature is built.
         """
         self._db.execute("COMMIT")
         self._db.execute("CREATE INDEX unresolved_order ON unresolved (doc, start, mention, seq)")
-        place_ids = ids.place_ids(self._places.values(), gazetteer)
-        features: dict[str, tuple[Feature, _Acc]] = {}
-        for key, acc in self._acc.items():
-            feat = self._feature(key, acc, place_ids)
-            features[feat.id] = (feat, acc)
+        self._place_ids = ids.place_ids(self._places.values(), gazetteer)
+        self._keys = list(self._acc)  # a key's place in it is its acc.n
+        self._index_features()
         # a figure no cue word explains is counted (the manifest), not kept as a fact
         ((self.unclassified,),) = self._db.execute(
             "SELECT count(*) FROM facts WHERE metric = ?", (figures.UNCLASSIFIED,)
@@ -248,17 +283,96 @@ class Merge:
             "SELECT count(*) FROM facts WHERE metric != ?", (figures.UNCLASSIFIED,)
         )
         self._mark_conflicts()
-        figure_keys: dict[str, set[tuple]] = {}
+        self._db.execute("BEGIN")
         for (data,) in self._db.execute("SELECT fact FROM facts WHERE applies = 1 ORDER BY doc, i"):
-            self._apply(_fact_from_json(data), features, figure_keys)
-        for _doc, _start, _i, entry_id, status, src in sorted(self._statuses, key=lambda t: t[:3]):
-            self._apply_status(entry_id, status, src, features, figure_keys)
-        out = []
-        for fid in sorted(features):
-            feat, acc = features[fid]
+            self._apply(_fact_from_json(data))
+        for entry_id, status, src in self._db.execute(
+            "SELECT entry, status, src FROM statuses ORDER BY doc, start, i"
+        ):
+            self._apply_status(entry_id, status, _source_from_json(src))
+        self._db.execute("COMMIT")
+        return self.features()
+
+    def _index_features(self) -> None:
+        """Every feature's layer and id, into the spill: the order layers are written in.
+
+        Two keys that make the same id are one feature, the one added last (as a dict of
+        features by id would keep it).
+        """
+        self._db.execute("BEGIN")
+        rows = []
+        for key, acc in self._acc.items():
+            feat = self._feature(key, acc)
+            rows.append((feat.id, feat.layer, acc.n))
+            if len(rows) >= 10_000:
+                self._db.executemany("INSERT OR REPLACE INTO features VALUES (?,?,?)", rows)
+                rows = []
+        self._db.executemany("INSERT OR REPLACE INTO features VALUES (?,?,?)", rows)
+        self._db.execute("CREATE INDEX features_order ON features (layer, id)")
+        self._db.execute("COMMIT")
+
+    def features(self, layer: str | None = None) -> Iterator[tuple[Feature, _Acc]]:
+        """The features (of one layer, or all), sorted by id, built one at a time."""
+        if layer is None:
+            rows = self._db.execute("SELECT id, n FROM features ORDER BY id")
+        else:
+            rows = self._db.execute(
+                "SELECT id, n FROM features WHERE layer = ? ORDER BY id", (layer,)
+            )
+        for fid, n in rows:
+            acc = self._acc[self._keys[n]]
+            feat = self._feature(self._keys[n], acc)
+            state = self._stated.get(fid)
+            if state is not None:
+                for name in _STATED:
+                    setattr(feat, name, getattr(state, name))
+                feat.figures = self._figures_of(fid)
             feat.aliases = {s for s in acc.surfaces if s.lower() != feat.name.lower()}
             feat.confidence = round(acc.confidence, 2)
-            out.append((feat, acc))
+            yield feat, acc
+
+    def geometries(self, layer: str) -> Iterator:
+        """The geometries of a layer's features, in the order of ``features(layer)``."""
+        for (n,) in self._db.execute(
+            "SELECT n FROM features WHERE layer = ? ORDER BY id", (layer,)
+        ):
+            yield self._feature(self._keys[n], self._acc[self._keys[n]]).geometry
+
+    def _target(self, fid: str) -> _State | None:
+        """The feature of id ``fid`` as figures and statuses have changed it so far.
+
+        Only the properties they read and fill are kept (``_State``), not the feature:
+        figures may be about every feature of a layer.
+        """
+        state = self._stated.get(fid)
+        if state is None:
+            row = self._db.execute("SELECT n FROM features WHERE id = ?", (fid,)).fetchone()
+            if row is None:
+                return None
+            key = self._keys[row[0]]
+            feat = self._feature(key, self._acc[key])
+            state = self._stated[fid] = _State(fid, *(getattr(feat, name) for name in _STATED))
+        return state
+
+    def _add_figure(self, feat: _State, entry: dict) -> None:
+        self._seq += 1
+        self._db.execute(
+            "INSERT INTO figures VALUES (?,?,?)",
+            (feat.id, self._seq, json.dumps(entry, ensure_ascii=False, allow_nan=False)),
+        )
+
+    def _figures_of(self, fid: str) -> list[dict]:
+        """A feature's figures, in the order applied; each stated figure once."""
+        out = []
+        seen: set[tuple] = set()
+        for (data,) in self._db.execute(
+            "SELECT entry FROM figures WHERE f = ? ORDER BY seq", (fid,)
+        ):
+            entry = json.loads(data)
+            key = (entry["metric"], entry["value"], entry["doc"], entry["start"])
+            if key not in seen:
+                seen.add(key)
+                out.append(entry)
         return out
 
     def _mark_conflicts(self) -> None:
@@ -302,7 +416,8 @@ class Merge:
                 fact = replace(fact, conflict=note)
             yield fact.row()
 
-    def _feature(self, key: str, acc: _Acc, place_ids: dict[str, str]) -> Feature:
+    def _feature(self, key: str, acc: _Acc) -> Feature:
+        place_ids = self._place_ids
         if key.startswith("@place\0"):
             place = self._places[key.split("\0", 1)[1]]
             return _place_feature(place_ids[place.key], place)
@@ -355,7 +470,7 @@ class Merge:
             endpoints=list(endpoints),
         )
 
-    def _apply(self, fact, features, figure_keys) -> None:
+    def _apply(self, fact: figures.Fact) -> None:
         """A figure stated about features: fill an empty property, or compare.
 
         A section's figure ("the 390 km Tajik section") is recorded for its part and
@@ -363,7 +478,7 @@ class Merge:
         each line's own value; a figure for several lines together with their sum.
         """
         prop = _PROPERTY_OF_METRIC.get(fact.metric)
-        members = [features[f][0] for f in fact.features if f in features]
+        members = [m for m in map(self._target, fact.features) if m is not None]
         if prop is None or not members or fact.value is None:
             return
         unit = fact.unit
@@ -371,9 +486,7 @@ class Merge:
             return
         if fact.part:
             for m in members:
-                _add_figure(
-                    m, _figure_entry(fact, f"{m.id} ({fact.part})", None, None), figure_keys
-                )
+                self._add_figure(m, _figure_entry(fact, f"{m.id} ({fact.part})", None, None))
             return
         groups = [[m] for m in members] if fact.each else [members]
         for group in groups:
@@ -394,13 +507,13 @@ class Merge:
             target = "+".join(m.id for m in group) if len(group) > 1 else group[0].id
             entry = _figure_entry(fact, target, registry_value, note)
             for m in group:
-                _add_figure(m, entry, figure_keys)
+                self._add_figure(m, entry)
 
-    def _apply_status(self, entry_id, status, src, features, figure_keys) -> None:
+    def _apply_status(self, entry_id: str, status: str, src: Source) -> None:
         """A status the text states fills an unknown one, or confirms or contradicts it."""
-        if entry_id not in features:
+        feat = self._target(entry_id)
+        if feat is None:
             return
-        feat = features[entry_id][0]
         known = feat.status
         if known is None:
             feat.status = status
@@ -416,7 +529,7 @@ class Merge:
             "start": src.start,
             "end": src.end,
         }
-        _add_figure(feat, entry, figure_keys)
+        self._add_figure(feat, entry)
 
     # ---- reading back -------------------------------------------------------------------
 
@@ -478,6 +591,14 @@ def _fact_json(f: figures.Fact) -> str:
     )
 
 
+def _source_json(s: Source) -> str:
+    return json.dumps([s.doc, s.date, s.quote, s.start, s.end], ensure_ascii=False)
+
+
+def _source_from_json(data: str) -> Source:
+    return Source(*json.loads(data))
+
+
 def _fact_from_json(data: str) -> figures.Fact:
     metric, subject, year, value, unit, original, src, start, end, feats, *rest = json.loads(data)
     conflict, part, each, alt_value = rest
@@ -516,15 +637,6 @@ def _figure_entry(fact: figures.Fact, target: str, registry_value, note) -> dict
     if note:
         entry["note"] = note
     return entry
-
-
-def _add_figure(feat: Feature, entry: dict, figure_keys: dict[str, set[tuple]]) -> None:
-    """Each stated figure once per feature (a set of keys, not a scan of the list)."""
-    key = (entry["metric"], entry["value"], entry["doc"], entry["start"])
-    seen = figure_keys.setdefault(feat.id, set())
-    if key not in seen:
-        seen.add(key)
-        feat.figures.append(entry)
 
 
 def _place_feature(fid: str, place: Place) -> Feature:

@@ -6,17 +6,20 @@ layer; and the parts it writes must say exactly what the whole would have said.
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import tracemalloc
 
 import pyarrow.parquet as pq
 
+from etl import ids
 from etl.extract.figures import CONFLICT_LISTED, Fact, differs, mark_conflicts
-from etl.findings import DocInfo, DocumentFindings
+from etl.findings import DocInfo, DocumentFindings, RouteFinding
+from etl.io import write_layer_styles
 from etl.merge import Merge
 from etl.publish import parquet
-from etl.schema import Source
+from etl.schema import RAILWAYS, Place, Source
 
 
 def _reference_notes(facts: list[Fact]) -> list[str]:
@@ -190,3 +193,82 @@ def test_a_layer_in_row_groups_reads_back_as_the_whole(tmp_path, monkeypatch):
     empty = parquet.ParquetLayer(tmp_path / "empty.parquet", [])
     empty.close()
     assert (tmp_path / "empty.parquet").read_bytes() == parquet.parquet_bytes([])
+
+
+def _route_doc(k: int, quote: str) -> DocumentFindings:
+    """A document that draws a railway of its own and states its length, in 1 KB sentences."""
+    path = f"r{k:05d}.txt"
+    info = DocInfo(path, "0" * 64, "utf-8", None, "2024-01-01", "day", None, None, 5_000)
+    a = Place(f"t:{k}a", f"Town {k} A", 43.0 + k / 10_000, 70.0, "city", "KAZ", 1_000)
+    b = Place(f"t:{k}b", f"Town {k} B", 44.0 + k / 10_000, 71.0, "city", "KAZ", 1_000)
+    src = Source(path, "2024-01-01", f"{quote} ({k})", 0, 1000)
+    route = RouteFinding(
+        layer=RAILWAYS,
+        type="railway",
+        parts=(a.name, b.name),
+        text=f"{a.name}–{b.name} railway",
+        places=(a, b),
+        coords=((a.lon, a.lat), (b.lon, b.lat)),
+        source=src,
+        countries=("KAZ",),
+    )
+    fid = ids.route_feature_id(RAILWAYS, route.parts, None)
+    length = Fact(
+        "length", fid, None, 100.0 + k, "km", f"{100 + k} km", src, 10, 16, features=(fid,)
+    )
+    return DocumentFindings(doc=info, routes=(route,), facts=(length,))
+
+
+def _write_peak(knowledge, tmp_path, monkeypatch, n: int) -> int:
+    """Bytes the build allocates at its peak (tracemalloc) until the layers are written.
+
+    The peak is read when the layers are done (the GeoPackage styles come next): the CSVs
+    after them are written in chunks of thousands of rows, which here would be all of them.
+    """
+    from etl import build
+
+    quote = "A new railway will link the two towns across the steppe. " * 18  # about 1 KB
+    merge = Merge(knowledge.registry, spill=tmp_path / f"spill{n}.sqlite")
+    for k in range(n):
+        merge.add(_route_doc(k, quote))
+    peaks = []
+
+    def layers_done(*args, **kwargs):
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        return write_layer_styles(*args, **kwargs)
+
+    monkeypatch.setattr(build, "write_layer_styles", layers_done)
+    # what earlier tests left is set aside, so that the collector runs as in a fresh
+    # process (a large old heap delays the collections that free pandas' cycles)
+    gc.collect()
+    gc.freeze()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        result = build._write(tmp_path / f"out{n}", tmp_path, knowledge, merge, [], [], 0.0)
+    finally:
+        tracemalloc.stop()
+        gc.unfreeze()
+        merge.close()
+    assert result.counts[RAILWAYS] == n
+    return peaks[0] - base
+
+
+def test_the_write_does_not_hold_every_feature(knowledge, tmp_path, monkeypatch):
+    """The write's peak grows little from 500 to 2,000 features, each with a 1 KB figure.
+
+    The GeoPackage chunks and the GeoParquet row groups are made small, so that only what
+    grows with the layer shows. Before, every feature was built (and its figures listed)
+    before the first was written: about 2 KB more per feature; now a feature is built when
+    it is written, and what the write keeps of each is a few pointers.
+    """
+    from etl import build
+
+    monkeypatch.setattr(build, "_GPKG_CHUNK", 100)
+    monkeypatch.setattr(parquet, "ROW_GROUP_FEATURES", 100)
+    _write_peak(knowledge, tmp_path, monkeypatch, 20)  # imports and first allocations
+    small = _write_peak(knowledge, tmp_path, monkeypatch, 500)
+    large = _write_peak(knowledge, tmp_path, monkeypatch, 2000)
+    per_feature = (large - small) / 1500
+    print(f"layers' peak {small / 2**20:.1f} MB at 500, {large / 2**20:.1f} MB at 2,000")
+    assert per_feature < 500, f"{per_feature:.0f} bytes more per feature"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ ROW_GROUP_FEATURES = 20_000
 ROW_GROUP_SOURCES = 50_000
 
 
-def _geometry_table(geometries: Sequence[dict[str, Any] | None]) -> Any:
+def _geometry_table(geometries: Iterable[dict[str, Any] | None]) -> Any:
     """The geometry column and its GeoParquet metadata (bbox, types, CRS), from geopandas."""
     import geopandas as gpd
     import pyarrow.parquet as pq
@@ -77,11 +77,18 @@ def _schema(geo: Any) -> Any:
 
 
 def _table(features: Sequence[dict[str, Any]], geometry: Any, schema: Any) -> Any:
+    columns = [
+        [_value(kind, f["properties"].get(name)) for f in features] for name, kind in COLUMNS
+    ]
+    return _columns_table(columns, geometry, schema)
+
+
+def _columns_table(columns: Sequence[list[Any]], geometry: Any, schema: Any) -> Any:
+    """The table of the property columns' values (``_value``) and the geometry column."""
     import pyarrow as pa
 
     arrays = [
-        pa.array([_value(kind, f["properties"].get(name)) for f in features], type=field.type)
-        for (name, kind), field in zip(COLUMNS, schema, strict=False)
+        pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=False)
     ]
     arrays.append(geometry)
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -108,39 +115,46 @@ class ParquetLayer:
     """One layer's GeoParquet file, written a row group at a time as features arrive.
 
     The geometry column and its metadata come first, from every geometry of the layer
-    (small beside the sources); the properties follow in row groups of at most
-    ``ROW_GROUP_FEATURES`` features or ``ROW_GROUP_SOURCES`` source sentences, so a layer
-    of millions of sources is never held whole. A layer within one row group gives the
-    bytes of ``parquet_bytes``; a larger one the same rows in several row groups.
+    (small beside the sources; an iterator of them is read one at a time); the properties
+    follow in row groups of at most ``ROW_GROUP_FEATURES`` features or
+    ``ROW_GROUP_SOURCES`` source sentences, so a layer of millions of sources is never
+    held whole. A row group waiting to be written is held as its column values (lists of
+    objects already JSON text), not as feature dicts. A layer within one row group gives
+    the bytes of ``parquet_bytes``; a larger one the same rows in several row groups.
     """
 
-    def __init__(self, path: Path, geometries: Sequence[dict[str, Any] | None]) -> None:
+    def __init__(self, path: Path, geometries: Iterable[dict[str, Any] | None]) -> None:
         self.path = path
         geo = _geometry_table(geometries)
         self._schema = _schema(geo)
         self._geo = geo.column("geometry")
         self._writer: Any = None
-        self._rows: list[dict[str, Any]] = []
+        self._columns: list[list[Any]] = [[] for _ in COLUMNS]
+        self._rows = 0
         self._held = 0
         self._offset = 0
 
     def add(self, feature: dict[str, Any], sources: int) -> None:
         """The next feature of the layer (in file order) and its number of source sentences."""
-        self._rows.append(feature)
+        props = feature["properties"]
+        for values, (name, kind) in zip(self._columns, COLUMNS, strict=True):
+            values.append(_value(kind, props.get(name)))
+        self._rows += 1
         self._held += sources
-        if len(self._rows) >= ROW_GROUP_FEATURES or self._held >= ROW_GROUP_SOURCES:
+        if self._rows >= ROW_GROUP_FEATURES or self._held >= ROW_GROUP_SOURCES:
             self._flush()
 
     def _flush(self) -> None:
         import pyarrow.parquet as pq
 
-        n = len(self._rows)
-        table = _table(self._rows, self._geo.slice(self._offset, n), self._schema)
+        n = self._rows
+        table = _columns_table(self._columns, self._geo.slice(self._offset, n), self._schema)
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.path, self._schema, compression="zstd")
         self._writer.write_table(table)
         self._offset += n
-        self._rows, self._held = [], 0
+        self._columns = [[] for _ in COLUMNS]
+        self._rows, self._held = 0, 0
 
     def close(self) -> None:
         if self._rows or self._writer is None:  # an empty layer: a file with no rows
