@@ -120,6 +120,15 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
             "Storm in Lima",
             "The railway from Kashgar",
         ),
+        # a project's fields at the end of a page are the story's, not links after a list
+        (
+            "The plant was built by a Chinese firm near the capital. "
+            * 5
+            + "\nProject Details\nSponsor: State power company\nDeveloper: A Chinese firm\n"
+            "Location: Dushanbe, Tajikistan\nStatus: Operating\nCapacity: 400 MW in two units",
+            None,
+            "Status: Operating\nCapacity: 400 MW in two units",
+        ),
         # a bar of links and a tag line go; the story stays
         (
             "News | Business | Almaty | Contact\nTags: Tbilisi, rail\nThe Aktau port grew.",

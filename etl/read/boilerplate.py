@@ -388,7 +388,8 @@ def _closing_headlines(
             and (body[:1].isupper() or body[:1].isdigit() or body[:1] in "\"'")
         )
         # a link or two of page furniture among them ("All news", "Log in, please")
-        furniture = len(body) <= FURNITURE_MAX and not body.endswith(PROSE_END)
+        # a line with a colon is a field of the story ("Status: Operating"), not a link
+        furniture = len(body) <= FURNITURE_MAX and not body.endswith(PROSE_END) and ":" not in body
         if line[0] < half or not (headline or cut or furniture):
             above = body
             break
