@@ -65,7 +65,7 @@ def local_compounds(text: str, known, words: CompoundWords | None = None) -> lis
 
 
 def _chain_of_names(compound: str, known, words: CompoundWords) -> bool:
-    """Whether the hyphens join names the atlas knows ("Bishkek-Kara-Balta-Kara-Suu").
+    """Whether the hyphens join two or more names the atlas knows ("Bishkek-Kara-Balta").
 
     Each piece must be a known name, and a one-word piece must not be one of the compound
     words themselves: "Kosh" and "Dobo" are towns abroad, but as words of a local name they
@@ -74,20 +74,14 @@ def _chain_of_names(compound: str, known, words: CompoundWords) -> bool:
     parts = compound.split("-")
     vocabulary = words.generic_terms | words.leading_words
 
-    def pieces(i: int) -> int:
-        """The fewest known pieces parts[i:] splits into (0 when none)."""
-        if i == len(parts):
-            return 0
-        best = 0
-        for j in range(i + 1, len(parts) + 1):
-            piece = "-".join(parts[i:j])
-            if j == i + 1 and piece.lower() in vocabulary:
-                continue
-            if not known(piece):
-                continue
-            rest = 0 if j == len(parts) else pieces(j)
-            if j == len(parts) or rest:
-                best = 1 + rest if not best else min(best, 1 + rest)
-        return best
+    def splits(i: int) -> bool:
+        """Whether parts[i:] splits into known pieces (never the whole compound as one)."""
+        return i == len(parts) or any(
+            (i, j) != (0, len(parts))
+            and not (j == i + 1 and parts[i].lower() in vocabulary)
+            and known("-".join(parts[i:j]))
+            and splits(j)
+            for j in range(i + 1, len(parts) + 1)
+        )
 
-    return pieces(0) >= 2
+    return splits(0)
