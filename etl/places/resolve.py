@@ -145,6 +145,11 @@ class Rejected:
     candidates: str
 
 
+def _listing(hits: list[NameHit]) -> str:
+    """The first candidates of a refusal, for the reader of unresolved.csv: "Aral (KAZ); ..."."""
+    return "; ".join(f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4])
+
+
 class _SpanSet:
     """Spans, asked in O(log n) whether one of them holds a mention."""
 
@@ -300,10 +305,7 @@ class Resolver:
             if area is not None:
                 inside = [h for h in hits if area.admits(h.place, doc_countries)]
                 if not inside:
-                    listing = "; ".join(
-                        f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4]
-                    )
-                    rejected.append(Rejected(m, R_OUTSIDE, f"{area.words}: {listing}"))
+                    rejected.append(Rejected(m, R_OUTSIDE, f"{area.words}: {_listing(hits)}"))
                     continue
                 if len({h.place.key for h in inside}) == 1:
                     resolved.append(ResolvedPlace(m, inside[0].place, 0.9))
@@ -392,8 +394,7 @@ class Resolver:
         kept = [h for h in hits if h.place.feature_type in kinds]
         if kept:
             return kept
-        listing = "; ".join(f"{h.place.name} ({h.place.country})" for h in hits[:4])
-        return Rejected(m, R_UNKNOWN, f"a field's name, not the town: {listing}")
+        return Rejected(m, R_UNKNOWN, f"a field's name, not the town: {_listing(hits)}")
 
     def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
         """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""
@@ -490,9 +491,8 @@ class Resolver:
             qualifier = bracketed
             inside = [h for h in hits if h.place.country in bracketed]
             if not inside and all(h.place.kind == "city" for h in hits):
-                listing = "; ".join(f"{h.place.name} ({h.place.country})" for h in hits[:4])
                 words = _BRACKET_QUALIFIER.match(text, m.end).group().strip()
-                return Rejected(m, R_OUTSIDE, f"{words}: {listing}")
+                return Rejected(m, R_OUTSIDE, f"{words}: {_listing(hits)}")
             hits = inside or hits
         # a district of another city, or a homonym abroad by an alternate spelling: never
         screened = plausibility.screen(
