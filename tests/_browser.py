@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -118,6 +119,17 @@ def serve(build: Path, corpus: Path, log_dir: Path) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@contextlib.contextmanager
+def serve_seed_copy(seed_build, tmp_path_factory, name: str) -> Iterator[str]:
+    """The dashboard over a copy of the seed build (a test may change its copy); its URL."""
+    require_browser()
+    out, _ = seed_build
+    build = tmp_path_factory.mktemp(name) / "build"
+    shutil.copytree(out, build)
+    with serve(build, settings.DEFAULT_CORPUS, tmp_path_factory.mktemp(f"{name}-log")) as url:
+        yield url
 
 
 def launch(playwright):

@@ -7,25 +7,18 @@ screenshots go to ``tests/artifacts/``.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from etl import settings
 from etl.schema import P_ID
 
-from ._browser import ARTIFACTS, drawn, launch, record_outside_requests, require_browser, serve
+from ._browser import ARTIFACTS, drawn, launch, record_outside_requests, serve_seed_copy
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def app_url(seed_build, tmp_path_factory):
-    require_browser()
-    out, _ = seed_build
-    build = tmp_path_factory.mktemp("browser") / "build"
-    shutil.copytree(out, build)
-    with serve(build, settings.DEFAULT_CORPUS, tmp_path_factory.mktemp("browser-log")) as url:
+    with serve_seed_copy(seed_build, tmp_path_factory, "browser") as url:
         yield url
 
 

@@ -7,16 +7,14 @@ picks that one country, and the upload page states one size limit.
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import pytest
 
-from etl import settings
 from etl.documents import MAX_BYTES
 from etl.schema import P_FIRST_SEEN, P_ID
 
-from ._browser import ARTIFACTS, app_page, drawn, require_browser, serve
+from ._browser import ARTIFACTS, app_page, drawn, serve_seed_copy
 
 pytestmark = pytest.mark.browser
 #: the first page after a server start imports the geo stack: slow on a busy machine
@@ -25,12 +23,8 @@ BROWSER_TIMEOUT_S = 150
 
 @pytest.fixture(scope="module")
 def app(seed_build, tmp_path_factory):
-    require_browser()
-    out, layers = seed_build
-    build = tmp_path_factory.mktemp("controls-browser") / "build"
-    shutil.copytree(out, build)
-    with serve(build, settings.DEFAULT_CORPUS, tmp_path_factory.mktemp("controls-log")) as url:
-        yield url, layers
+    with serve_seed_copy(seed_build, tmp_path_factory, "controls-browser") as url:
+        yield url, seed_build[1]
 
 
 @pytest.fixture

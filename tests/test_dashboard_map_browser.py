@@ -9,16 +9,14 @@ countries and cities are named, offline; nothing is fetched from outside 127.0.0
 from __future__ import annotations
 
 import itertools
-import shutil
 import time
 import urllib.parse
 
 import pytest
 
-from etl import settings
 from etl.schema import P_COUNTRIES, P_FIRST_SEEN, P_ID
 
-from ._browser import ARTIFACTS, app_page, drawn, require_browser, serve
+from ._browser import ARTIFACTS, app_page, drawn, serve_seed_copy
 
 pytestmark = pytest.mark.browser
 #: the first page after a server start imports the geo stack: slow on a busy machine
@@ -89,12 +87,8 @@ LABELS = """() => [...document.querySelectorAll('.leaflet-atlasLabels-pane .atla
 
 @pytest.fixture(scope="module")
 def app(seed_build, tmp_path_factory):
-    require_browser()
-    out, layers = seed_build
-    build = tmp_path_factory.mktemp("map-browser") / "build"
-    shutil.copytree(out, build)
-    with serve(build, settings.DEFAULT_CORPUS, tmp_path_factory.mktemp("map-browser-log")) as url:
-        yield url, layers
+    with serve_seed_copy(seed_build, tmp_path_factory, "map-browser") as url:
+        yield url, seed_build[1]
 
 
 @pytest.fixture
