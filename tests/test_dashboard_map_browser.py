@@ -123,6 +123,20 @@ def _frames_until(page, script: str, arg, timeout_s: float = BROWSER_TIMEOUT_S):
     raise AssertionError(f"no map frame where {script} holds")
 
 
+def _view_where(page, script: str, arg, timeout_s: float = BROWSER_TIMEOUT_S) -> dict:
+    """The view of the map frame where ``script`` holds; a frame a rerun replaces between the
+    two reads (streamlit-folium reloads its iframe) is looked for again."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if _safe(frame, script, arg):
+                view = _safe(frame, VIEW, None)
+                if view:
+                    return view
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no map frame where {script} holds")
+
+
 def _wait_url(page, text: str, timeout_ms: int = 90_000) -> None:
     page.wait_for_function(
         f"() => decodeURIComponent(location.search).includes({text!r})", timeout=timeout_ms
@@ -213,8 +227,7 @@ def test_a_search_and_a_country_filter_move_the_map(app, page):
         " return f.contentWindow.map && f.contentWindow.map.getZoom() >= 8 } catch (e) {} })",
         timeout=90_000,
     )
-    frame = next(f for f in page.frames if _safe(f, ZOOMED, 8))
-    view = frame.evaluate(VIEW)
+    view = _view_where(page, ZOOMED, 8)
     # Almaty is at 43.25 N, 76.95 E (GeoNames 1526384)
     assert abs(view["center"]["lat"] - 43.25) < 0.3 and abs(view["center"]["lng"] - 76.95) < 0.3
     _wait_url(page, "view=43.2")  # the view is part of the link
