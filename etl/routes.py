@@ -240,9 +240,14 @@ def part_spans(chain: Chain) -> list[tuple[int, int]]:
     spans = []
     pos = 0
     for part in chain.parts:
-        at = chain.text.index(part, pos)
-        spans.append((chain.start + at, chain.start + at + len(part)))
-        pos = at + len(part)
+        # a part's words may stand apart by a line break or several spaces in the text
+        # ("News\nKazakhstan-China"), while the part itself was joined with one space
+        found = re.compile(r"\s+".join(map(re.escape, part.split()))).search(chain.text, pos)
+        if found is None:
+            msg = f"part {part!r} of the chain {chain.text!r} is not in its text"
+            raise ValueError(msg)
+        spans.append((chain.start + found.start(), chain.start + found.end()))
+        pos = found.end()
     return spans
 
 

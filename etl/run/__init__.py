@@ -38,7 +38,13 @@ def process(
     doc = documents.parse_document(data, rel, metadata)
     if isinstance(doc, Skipped):
         return doc
-    return extract(doc, knowledge.for_extraction())
+    try:
+        return extract(doc, knowledge.for_extraction())
+    except Exception as exc:
+        # A fault of the atlas on one document (a text it cannot yet read) costs that
+        # document, not the build: it is skipped, and the manifest says why in one line
+        # the user can report. Deterministic, so its cached outcome stays true.
+        return Skipped(rel, f"extraction failed, please report it: {type(exc).__name__}: {exc}")
 
 
 def process_batch(
