@@ -31,7 +31,7 @@ from etl.text import ascii_fold, fold_name, normalise
 log = logging.getLogger(__name__)
 
 #: bump when the index layout or the name filters change
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")

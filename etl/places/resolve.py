@@ -150,6 +150,30 @@ def _listing(hits: list[NameHit]) -> str:
     return "; ".join(f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4])
 
 
+def _one_sense(
+    resolved: list[ResolvedPlace], rejected: list[Rejected], by_area: set[int]
+) -> list[ResolvedPlace]:
+    """One name, one place in a document, when the document says where that place is.
+
+    "A copper mill near Aktogai village in Abai region" refuses the gazetteer's Aktogays
+    (none lies in Abai region); a later bare "Aktogai mining plant" in the same story is
+    that village too, so it may not take a namesake in another region either. It goes to
+    ``unresolved.csv`` with the area the document gave. A mention placed inside a
+    qualifier's own area keeps its place.
+    """
+    elsewhere = {r.mention.key: r for r in rejected if r.reason == R_OUTSIDE}
+    if not elsewhere:
+        return resolved
+    kept = []
+    for rp in resolved:
+        refusal = elsewhere.get(rp.mention.key)
+        if refusal is None or rp.mention.start in by_area:
+            kept.append(rp)
+        else:
+            rejected.append(Rejected(rp.mention, R_OUTSIDE, refusal.candidates))
+    return kept
+
+
 class _SpanSet:
     """Spans, asked in O(log n) whether one of them holds a mention."""
 
@@ -275,6 +299,7 @@ class Resolver:
         doc_countries = self._doc_countries(kept)
         anchors = self._anchors(kept)
         resolved: list[ResolvedPlace] = []
+        by_area: set[int] = set()  # mentions placed inside a qualifier's area
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[_Anchor]] | None = None
         self._near: dict[tuple[str, float, float], bool] = {}
@@ -307,6 +332,7 @@ class Resolver:
                 if not inside:
                     rejected.append(Rejected(m, R_OUTSIDE, f"{area.words}: {_listing(hits)}"))
                     continue
+                by_area.add(m.start)
                 if len({h.place.key for h in inside}) == 1:
                     resolved.append(ResolvedPlace(m, inside[0].place, 0.9))
                     continue
@@ -316,6 +342,7 @@ class Resolver:
                 resolved.append(outcome)
             elif outcome is not None:
                 rejected.append(outcome)
+        resolved = _one_sense(resolved, rejected, by_area)
         for s, e in sorted(local_hit):
             named_by_mention.append((s, e))
             mention = Mention(s, e, text[s:e], PLACE, fold_name(text[s:e]))
