@@ -46,7 +46,7 @@ import yaml
 
 from etl import settings
 from etl.extract.figures.quantities import MONEY, Quantity, Units, load_units, parse
-from etl.schema import CENTRAL_ASIA, CHINA_CENTRAL_ASIA, Source
+from etl.schema import CENTRAL_ASIA, CHINA_CENTRAL_ASIA, LINE_LAYERS, PARTNERSHIPS, Source
 
 LEXICON_YAML = settings.GEODATA / "lexicon" / "figures.yaml"
 #: the metric of a money figure no cue word explains; never written to facts.csv
@@ -87,6 +87,8 @@ _CHANGE = {"trade_volume": "turnover_change", "investment": "investment_change"}
 _CARRY_YEAR = frozenset({"trade_volume", "trade_volume_partial", "turnover_change"})
 _OF_A_PROJECT = frozenset({"cost", "length", "capacity", "volume", "cumulative_volume"})
 _OF_A_PROJECT |= {"loan", "aid", "contribution"}
+#: the layers a length may belong to (not partnerships: a sister-city pair has no length)
+_LINES = LINE_LAYERS - {PARTNERSHIPS}
 
 
 @dataclass(frozen=True)
@@ -654,6 +656,10 @@ class _Sentence:
             ]
             key = max(before, key=lambda t: t.end).key if before else None
             return key, (), "", False
+        if metric == "length":
+            # a length is a line's: "the 962 km pipeline ... to the Alataw Pass" is not the
+            # border crossing's length, whatever stands nearest the figure
+            features = [f for f in features if f.key.split("/", 1)[0] in _LINES]
         if not features or metric not in _OF_A_PROJECT:
             return None, (), "", False
         each = self._said_of_each(q)
