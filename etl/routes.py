@@ -78,6 +78,8 @@ class Lexicon:
     #: types that cross water: both ends must be on a coast ("the ferry from Baku to Xi'an"
     #: is a multimodal service, not a ferry line across Asia)
     sea_types: frozenset[str] = frozenset()
+    #: (pattern, spelling) pairs applied in order to names compared with registry aliases
+    spelling_folds: tuple[tuple[str, str], ...] = ()
 
 
 @functools.cache
@@ -108,6 +110,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
         max_bare_km=float(raw.get("max_bare_km", 3000.0)),
         sea_types=frozenset(raw.get("sea_types") or ()),
+        spelling_folds=tuple((f["from"], f["to"]) for f in raw.get("spelling_folds") or ()),
     )
 
 
@@ -167,8 +170,11 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
                 # text does not place; the road is drawn between the towns it names
                 parts, b = parts[:-1], border.end()
             start = m.start() if i == 0 else a
-            # the registry names a route "<A-B> <noun>", with any noun of its layer
-            names = tuple(f"{c.group(0)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer)
+            # the registry names a route "<A-B> <noun>", with any noun of its layer, by the
+            # places it names ("the road A-B-Uzbek border" is its "A-B road")
+            names = tuple(
+                f"{'-'.join(parts)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer
+            )
             out.append(Chain(start, b, text[start:b], parts, layer, kind, names))
     return out
 
@@ -777,12 +783,22 @@ def section(
 
 
 def alias_key(name: str) -> str:
-    """A name as registry aliases and chains are compared: lower case, dashes unspaced.
+    """A name as registry aliases and chains are compared: lower case, dashes unspaced,
+    one spelling for the sounds reporters romanise several ways.
 
     "Bishkek — Kara-Balta road" (an em dash, folded to "-", with spaces) is the registry's
-    "Bishkek-Kara-Balta road".
+    "Bishkek-Kara-Balta road"; "Dushanbe-Khudjand-Chanak road" is its
+    "Dushanbe-Khujand-Chanak road" (``spelling_folds`` in the route lexicon).
     """
-    return re.sub(r"\s*-\s*", "-", " ".join(name.lower().split()))
+    key = re.sub(r"\s*-\s*", "-", " ".join(name.lower().split()))
+    for pattern, spelling in _spelling_folds():
+        key = pattern.sub(spelling, key)
+    return key
+
+
+@functools.cache
+def _spelling_folds() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(a), b) for a, b in lexicon().spelling_folds)
 
 
 def _nearest_km(line: LineString, place: Place) -> float:
