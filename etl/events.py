@@ -251,18 +251,20 @@ def find_partnerships(
                 kind = "agreement"
         if kind is None:
             continue
-        here = [p for p in places if s <= p.mention.start < e and p.place.kind in _PARTNER_KINDS]
+        here = sorted(
+            (p for p in places if s <= p.mention.start < e and p.place.kind in _PARTNER_KINDS),
+            key=lambda p: p.mention.start,
+        )
         distinct: list[ResolvedPlace] = []
-        for p in sorted(here, key=lambda p: p.mention.start):
+        for p in here:
             if all(p.place.key != d.place.key for d in distinct):
                 distinct.append(p)
         # "between Shanghai and Almaty": the pair after "between" wins; provinces too, when
         # "and" joins them ("sister-city relations between Osh oblast and Guangdong province"),
         # not a province that says where a city lies ("between Urumqi, capital of Xinjiang,")
-        cities = [p for p in distinct if p.place.kind == "city"]
-        pair = _after_between(sentence, s, distinct, joined=True) or _after_between(
-            sentence, s, cities
-        )
+        # (every mention counts: the pair's first may be named earlier in the sentence too)
+        cities = [p for p in here if p.place.kind == "city"]
+        pair = _after_between(sentence, s, here, joined=True) or _after_between(sentence, s, cities)
         if pair is None:
             # no "between": a sister-city sentence pairs its cities, unless it twins provinces
             regional = kind == "agreement" or _REGIONAL_PARTNERS.search(m.group(0))
@@ -280,10 +282,15 @@ def find_partnerships(
 def _after_between(
     sentence: str, s: int, places: list[ResolvedPlace], *, joined: bool = False
 ) -> list[ResolvedPlace] | None:
-    """The two places right after "between", or None; ``joined``: only when "and" joins them."""
-    for i, p in enumerate(places[:-1]):
+    """The two places right after "between", or None; ``joined``: only when "and" joins them.
+
+    ``places`` are the sentence's mentions in order; the second is the next other place.
+    """
+    for i, p in enumerate(places):
         if _BETWEEN.search(sentence[: p.mention.start - s]):
-            q = places[i + 1]
+            q = next((q for q in places[i + 1 :] if q.place.key != p.place.key), None)
+            if q is None:
+                return None
             if joined and not _AND.search(sentence[p.mention.end - s : q.mention.start - s]):
                 return None
             return [p, q]
