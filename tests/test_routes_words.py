@@ -8,6 +8,7 @@ and is no route to draw or to report.
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 from etl.build import build
@@ -46,3 +47,16 @@ def test_spelling_folds_make_no_two_registry_names_one(knowledge):
     merged = {k: v for k, v in entries_of.items() if len(v) > 1}
     already = {frozenset(v) for v in plain_of.values() if len(v) > 1}
     assert all(frozenset(v) in already for v in merged.values()), merged
+
+
+def test_a_bare_line_with_no_route_noun_before_it_is_not_drawn(knowledge, tmp_path):
+    """ "The line would start in A and run to B" says no kind of line (rail? power?) unless
+    a route noun stands in the sentences just before it: alone it draws nothing."""
+    body = (
+        "Officials met lenders on Tuesday.\n\nThe weather was fine.\n\n"
+        "The line would start in Bishkek and run along the lake to Karakol."
+    )
+    _route_rows(knowledge, tmp_path, body)
+    for layer in ("railways", "roads", "pipelines", "power_lines", "corridors"):
+        with (tmp_path / "out" / f"{layer}.geojson").open(encoding="utf-8") as f:
+            assert json.load(f)["features"] == [], layer
