@@ -130,8 +130,11 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             for member in registry.systems[m.key].members:
                 found.entries.append((member, src, m.surface))
         elif m.kind == CONTEXT:
+            # the country may be named in the sentence before ("... roads in the Kyrgyz
+            # Republic. The loan will build the new North-South road.")
+            before = sentences.around(src.start - 1)[0] if src.start else src.start
             if registry.system_of(m.key) in systems_named or projects.country_in_sentence(
-                m.key, src, resolved, registry
+                m.key, src, resolved, registry, since=before
             ):
                 found.entries.append((m.key, src, projects.context_surface(text, m)))
             else:
