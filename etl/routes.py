@@ -11,9 +11,10 @@ routes described by their ends ("the 300 km double-track line from A to B", "the
 begins in the port of A ... ends in B", "by rail from A to B, then to the port of C"),
 pairs ("a road tying together the towns of A and B", "the road runs between A and B"),
 chains after their noun ("the motor roads A-B-C and D-E"), stops listed after the ends
-("from A to B through C and D": C and D are waypoints) and sections of registry projects
-("the A-B section of <project>", drawn along the project's own line). The words are data:
-``geodata/lexicon/routes.yaml``.
+("from A to B through C and D": C and D are waypoints), a bare "the line" that takes its
+kind from a route noun just before it ("This rail link ... The line would start in A") and
+sections of registry projects ("the A-B section of <project>", drawn along the project's own
+line). The words are data: ``geodata/lexicon/routes.yaml``.
 """
 
 from __future__ import annotations
