@@ -130,8 +130,11 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             for member in registry.systems[m.key].members:
                 found.entries.append((member, src, m.surface))
         elif m.kind == CONTEXT:
+            # the country may be named in the sentence before ("... roads in the Kyrgyz
+            # Republic. The loan will build the new North-South road.")
+            before = sentences.around(src.start - 1)[0] if src.start else src.start
             if registry.system_of(m.key) in systems_named or projects.country_in_sentence(
-                m.key, src, resolved, registry
+                m.key, src, resolved, registry, since=before
             ):
                 found.entries.append((m.key, src, projects.context_surface(text, m)))
             else:
@@ -269,15 +272,7 @@ def _described_routes(
         if any(r.chain.start < d.end and d.start < r.chain.end for r, _ in found.routes):
             continue
         ends = [Point(d.places[0].lon, d.places[0].lat), Point(d.places[-1].lon, d.places[-1].lat)]
-        known = next(
-            (
-                entry
-                for entry in registry.entries.values()
-                if entry.layer == d.layer
-                and all(entry.geometry.distance(pt) < _SAME_ROUTE_DEG for pt in ends)
-            ),
-            None,
-        )
+        known = _registry_line(registry, d.layer, ends)
         if known is not None:
             found.entries.append((known.id, src, text[d.start : d.end]))
             continue
@@ -287,15 +282,7 @@ def _described_routes(
         geometry, why = (None, why) if why else routes.draw(d, countries.shore_point)
         if geometry is None:
             # too long or no sea crossing: the registry's corridor between the ends, if any
-            corridor = next(
-                (
-                    entry
-                    for entry in registry.entries.values()
-                    if entry.layer == CORRIDORS
-                    and all(entry.geometry.distance(pt) < _SAME_ROUTE_DEG for pt in ends)
-                ),
-                None,
-            )
+            corridor = _registry_line(registry, CORRIDORS, ends)
             if corridor is not None:
                 found.entries.append((corridor.id, src, text[d.start : d.end]))
                 continue
@@ -308,6 +295,31 @@ def _described_routes(
             )
             continue
         found.routes.append((routes.InferredRoute(chain, d.places, geometry), src))
+
+
+def _registry_line(registry, layer: str, ends: list[Point]):
+    """The first registry line of the layer that runs by both ends of a described route.
+
+    A scheduled service (``service: true``) is named by its terminals: it counts only when
+    the route's ends are those terminals ("the service from Baku to Xi'an"), not two of the
+    stations it passes ("a service from Baku to Lanzhou" is not the Xi'an train).
+    """
+    for entry in registry.entries.values():
+        if entry.layer != layer:
+            continue
+        if entry.service:
+            coords = entry.geometry.coords
+            first, last = Point(coords[0]), Point(coords[-1])
+            a, b = ends
+
+            def near(p: Point, q: Point) -> bool:
+                return p.distance(q) < _SAME_ROUTE_DEG
+
+            if (near(a, first) and near(b, last)) or (near(a, last) and near(b, first)):
+                return entry
+        elif all(entry.geometry.distance(pt) < _SAME_ROUTE_DEG for pt in ends):
+            return entry
+    return None
 
 
 def _port_ends(registry_mentions, registry) -> list[ResolvedPlace]:

@@ -95,6 +95,11 @@ REGIONAL_AGREEMENT = re.compile(
     r"\bagreement\s+between\s+the\s+(?:regions|provinces|oblasts|cities)\s+of\b", re.IGNORECASE
 )
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_AND = re.compile(r"\band\b")
+#: the places a partnership may join; which of them count is decided per sentence
+_PARTNER_KINDS = frozenset({"city", "region"})
+#: a twinning of provinces, not of cities ("sister provinces", "friendly provinces")
+_REGIONAL_PARTNERS = re.compile(r"provinces?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -246,19 +251,47 @@ def find_partnerships(
                 kind = "agreement"
         if kind is None:
             continue
-        wanted = {"city"} if kind == "sister_cities" else {"city", "region"}
-        here = [p for p in places if s <= p.mention.start < e and p.place.kind in wanted]
+        here = sorted(
+            (p for p in places if s <= p.mention.start < e and p.place.kind in _PARTNER_KINDS),
+            key=lambda p: p.mention.start,
+        )
         distinct: list[ResolvedPlace] = []
-        for p in sorted(here, key=lambda p: p.mention.start):
+        for p in here:
             if all(p.place.key != d.place.key for d in distinct):
                 distinct.append(p)
-        # "between Shanghai and Almaty": the pair after "between" wins
-        for i, p in enumerate(distinct[:-1]):
-            if _BETWEEN.search(sentence[: p.mention.start - s]):
-                distinct = distinct[i : i + 2]
-                break
+        # "between Shanghai and Almaty": the pair after "between" wins; provinces too, when
+        # "and" joins them ("sister-city relations between Osh oblast and Guangdong province"),
+        # not a province that says where a city lies ("between Urumqi, capital of Xinjiang,")
+        # (every mention counts: the pair's first may be named earlier in the sentence too)
+        cities = [p for p in here if p.place.kind == "city"]
+        pair = _after_between(sentence, s, here, joined=True) or _after_between(sentence, s, cities)
+        if pair is None:
+            # no "between": a sister-city sentence pairs its cities, unless it twins provinces
+            regional = kind == "agreement" or _REGIONAL_PARTNERS.search(m.group(0))
+            pair = distinct if regional else cities
+        if kind == "sister_cities" and any(p.place.kind == "region" for p in pair[:2]):
+            kind = "agreement"  # provinces twinned: the schema's sister_cities are cities
+        distinct = pair
         if len(distinct) >= 2:
             out.append(
                 Partnership(kind, (distinct[0], distinct[1]), (s + m.start(), s + m.end()), (s, e))
             )
     return out
+
+
+def _after_between(
+    sentence: str, s: int, places: list[ResolvedPlace], *, joined: bool = False
+) -> list[ResolvedPlace] | None:
+    """The two places right after "between", or None; ``joined``: only when "and" joins them.
+
+    ``places`` are the sentence's mentions in order; the second is the next other place.
+    """
+    for i, p in enumerate(places):
+        if _BETWEEN.search(sentence[: p.mention.start - s]):
+            q = next((q for q in places[i + 1 :] if q.place.key != p.place.key), None)
+            if q is None:
+                return None
+            if joined and not _AND.search(sentence[p.mention.end - s : q.mention.start - s]):
+                return None
+            return [p, q]
+    return None

@@ -227,10 +227,15 @@ def fits_enclosing_entry(r, registry_mentions: list[Mention], registry: Registry
     return True
 
 
-def country_in_sentence(entry_id: str, src: Source, resolved, registry: Registry) -> bool:
+def country_in_sentence(
+    entry_id: str, src: Source, resolved, registry: Registry, *, since: int | None = None
+) -> bool:
     """ "Kyrgyzstan has opened its North-South highway": a generic name, placed by the country.
 
-    Only for entries outside a system: a system's line letters need the system named.
+    The country counts from ``since`` (the sentence before, when given: "Chinese banks lend
+    for roads in the Kyrgyz Republic. The loan will build the North-South road.") to the end
+    of the name's sentence. Only for entries outside a system: a system's line letters need
+    the system named.
     """
     if registry.system_of(entry_id) is not None:
         return False
@@ -240,7 +245,7 @@ def country_in_sentence(entry_id: str, src: Source, resolved, registry: Registry
     return any(
         r.place.kind == "country"
         and r.place.country in inside
-        and src.start <= r.mention.start < src.end
+        and (src.start if since is None else since) <= r.mention.start < src.end
         for r in resolved
     )
 

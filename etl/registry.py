@@ -69,6 +69,7 @@ _ENTRY_KEYS = frozenset(
         "layer",
         "countries",
         "section_of",
+        "service",
         *DOSSIER_FIELDS,
         "dossier_sources",
     ]
@@ -109,6 +110,10 @@ class Entry:
     countries: tuple[str, ...] = ()
     #: a registry entry that is a part of another (a highway's section): the whole's id
     section_of: str | None = None
+    #: a scheduled service named by its two terminals (the Xi'an-Baku container train): a
+    #: route a text describes by its ends is this service only when those ends are its own
+    #: terminals, not any two stations it passes
+    service: bool = False
     #: owner, operator, financiers, contractors, start_year, completion_year, status_date
     dossier: dict[str, object] = field(default_factory=dict)
     #: per field, the URLs that state it
@@ -299,6 +304,7 @@ def _entry(raw: dict, path: Path, gazetteer: Gazetteer) -> Entry:
         notes=raw.get("notes"),
         countries=_countries(raw, path, entry_id),
         section_of=raw.get("section_of"),
+        service=bool(raw.get("service", False)),
         **_dossier(raw, path, entry_id, sources),
     )
 

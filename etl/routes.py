@@ -11,9 +11,10 @@ routes described by their ends ("the 300 km double-track line from A to B", "the
 begins in the port of A ... ends in B", "by rail from A to B, then to the port of C"),
 pairs ("a road tying together the towns of A and B", "the road runs between A and B"),
 chains after their noun ("the motor roads A-B-C and D-E"), stops listed after the ends
-("from A to B through C and D": C and D are waypoints) and sections of registry projects
-("the A-B section of <project>", drawn along the project's own line). The words are data:
-``geodata/lexicon/routes.yaml``.
+("from A to B through C and D": C and D are waypoints), a bare "the line" that takes its
+kind from a route noun just before it ("This rail link ... The line would start in A") and
+sections of registry projects ("the A-B section of <project>", drawn along the project's own
+line). The words are data: ``geodata/lexicon/routes.yaml``.
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ class Lexicon:
     #: types that cross water: both ends must be on a coast ("the ferry from Baku to Xi'an"
     #: is a multimodal service, not a ferry line across Asia)
     sea_types: frozenset[str] = frozenset()
+    #: (pattern, spelling) pairs applied in order to names compared with registry aliases
+    spelling_folds: tuple[tuple[str, str], ...] = ()
+    #: words of position before a place kind ("the eastern town of")
+    place_adjectives: tuple[str, ...] = ()
+    #: "The line would start in A": a bare noun that takes its kind from a route noun of
+    #: the sentences just before (at most ``anaphora_window`` back)
+    anaphora_words: tuple[str, ...] = ()
+    anaphora_window: int = 0
 
 
 @functools.cache
@@ -108,6 +117,10 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
         max_bare_km=float(raw.get("max_bare_km", 3000.0)),
         sea_types=frozenset(raw.get("sea_types") or ()),
+        spelling_folds=tuple((f["from"], f["to"]) for f in raw.get("spelling_folds") or ()),
+        place_adjectives=tuple(raw.get("place_adjectives") or ()),
+        anaphora_words=tuple((raw.get("anaphora") or {}).get("words") or ()),
+        anaphora_window=int((raw.get("anaphora") or {}).get("window", 0)),
     )
 
 
@@ -167,8 +180,11 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
                 # text does not place; the road is drawn between the towns it names
                 parts, b = parts[:-1], border.end()
             start = m.start() if i == 0 else a
-            # the registry names a route "<A-B> <noun>", with any noun of its layer
-            names = tuple(f"{c.group(0)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer)
+            # the registry names a route "<A-B> <noun>", with any noun of its layer, by the
+            # places it names ("the road A-B-Uzbek border" is its "A-B road")
+            names = tuple(
+                f"{'-'.join(parts)} {n}" for n, (lay, _) in lex.nouns.items() if lay == layer
+            )
             out.append(Chain(start, b, text[start:b], parts, layer, kind, names))
     return out
 
@@ -332,6 +348,7 @@ class _Cues:
     """The lexicon's cue words as patterns that end where a place name begins."""
 
     noun: re.Pattern[str]
+    anaphor: re.Pattern[str]
     frm: re.Pattern[str]
     to: re.Pattern[str]
     then: re.Pattern[str]
@@ -344,8 +361,12 @@ class _Cues:
     between: re.Pattern[str]
 
 
-#: a country's adjective before a place kind ("the Chinese city of Kashi"), optional
-_ADJ = r"(?:[A-Z][a-z]+\s+)?"
+@functools.cache
+def _adj() -> str:
+    """What may stand before a place kind: a country's adjective or possessive and a word
+    of position ("the Chinese city of Kashi", "Uzbekistan's eastern town of Pap")."""
+    position = _alternation(lexicon().place_adjectives)
+    return rf"(?:[A-Z][a-z]+(?:['’]s)?\s+)?(?:(?i:{position})\s+)?"
 
 
 @functools.cache
@@ -353,7 +374,7 @@ def _cues() -> _Cues:
     lex = lexicon()
     # "the port of", "the towns of": what kind of place the name is, between cue and name
     # "the Uzbek city of", "the Kazakh port of": a capitalised word may stand before the kind
-    kind = rf"(?:the\s+)?(?:{_ADJ}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
+    kind = rf"(?:the\s+)?(?:{_adj()}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
 
     def before(words) -> re.Pattern[str]:
         return re.compile(rf"\b(?:{_alternation(words)})\s+{kind}$", re.IGNORECASE)
@@ -362,6 +383,11 @@ def _cues() -> _Cues:
     cue_words = [*lex.from_cues, *lex.to_cues, *lex.then_cues, *lex.via_cues]
     return _Cues(
         noun=re.compile(rf"\b({_alternation(lex.described_nouns)})s?\b", re.IGNORECASE),
+        # "The line would start in A": "the" or "this" and the bare noun, the sentence's subject
+        anaphor=re.compile(
+            rf"(?:^|[.;:]\s+)\s*(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:new\s+|planned\s+|proposed\s+)?"
+            rf"({_alternation(lex.anaphora_words) or '(?!)'})\b"
+        ),
         frm=before(lex.from_cues),
         to=before(lex.to_cues),
         then=before(lex.then_cues),
@@ -450,7 +476,9 @@ def find_described(
     cues = _cues()
     lex = lexicon()
     out = []
-    for s, e in sentences:
+    #: the last route noun of a kind (sentence index, layer, type): what "the line" is
+    earlier: tuple[int, str, str] | None = None
+    for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
         here = sorted(
             (p for p in places if s <= p.mention.start < e and p.place.kind in _END_KINDS),
@@ -461,9 +489,17 @@ def find_described(
             out.append(between)
             continue
         noun = cues.noun.search(sentence)
-        if noun is None:
-            continue
-        layer, kind = lex.described_nouns[" ".join(noun.group(1).lower().split())]
+        if noun is not None:
+            word = " ".join(noun.group(1).lower().split())
+            layer, kind = lex.described_nouns[word]
+            if word in lex.nouns:
+                earlier = (i, layer, kind)
+        else:
+            # "This rail link ... The line would start in A": the line is that rail link
+            noun = cues.anaphor.search(sentence)
+            if noun is None or earlier is None or i - earlier[0] > lex.anaphora_window:
+                continue
+            _, layer, kind = earlier
         route = _from_to(sentence, s, here, cues, coastal, places) or _pair(sentence, s, here, cues)
         if route is None:
             if refused is not None:
@@ -603,7 +639,7 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
 def _kind_words() -> str:
     """The optional "the port of" between a joiner and a name, as a regex."""
     kinds = _alternation(lexicon().place_kinds)
-    return rf"(?:the\s+)?(?:{_ADJ}(?:{kinds})\s+of\s+)?(?:the\s+)?"
+    return rf"(?:the\s+)?(?:{_adj()}(?:{kinds})\s+of\s+)?(?:the\s+)?"
 
 
 def _pair(sentence: str, s: int, here, cues: _Cues):
@@ -782,12 +818,22 @@ def section(
 
 
 def alias_key(name: str) -> str:
-    """A name as registry aliases and chains are compared: lower case, dashes unspaced.
+    """A name as registry aliases and chains are compared: lower case, dashes unspaced,
+    one spelling for the sounds reporters romanise several ways.
 
     "Bishkek — Kara-Balta road" (an em dash, folded to "-", with spaces) is the registry's
-    "Bishkek-Kara-Balta road".
+    "Bishkek-Kara-Balta road"; "Dushanbe-Khudjand-Chanak road" is its
+    "Dushanbe-Khujand-Chanak road" (``spelling_folds`` in the route lexicon).
     """
-    return re.sub(r"\s*-\s*", "-", " ".join(name.lower().split()))
+    key = re.sub(r"\s*-\s*", "-", " ".join(name.lower().split()))
+    for pattern, spelling in _spelling_folds():
+        key = pattern.sub(spelling, key)
+    return key
+
+
+@functools.cache
+def _spelling_folds() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(a), b) for a, b in lexicon().spelling_folds)
 
 
 def _nearest_km(line: LineString, place: Place) -> float:

@@ -80,6 +80,32 @@ def test_routes_are_drawn_with_their_layer_and_type(built, case):
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
+def test_partnerships_join_the_two_places_named(built, case):
+    """ "sister-city ties between <A> oblast and <B> province": a line between the two
+    provinces (each end within its ``tolerance_km``), of the expected type."""
+    layers, _ = built
+    found = [
+        f
+        for f in layers["partnerships"]
+        if any(s["doc"] == case["file"] for s in f["properties"]["sources"])
+    ]
+    for want in case.get("partnerships") or []:
+        a, b = want["places"]
+
+        def near(p, end):
+            return km(end, (p["lat"], p["lon"])) < p["tolerance_km"]
+
+        hits = [
+            f
+            for f in found
+            if (ends := [(y, x) for x, y in f["geometry"]["coordinates"]])
+            and any(near(a, x) and near(b, y) for x, y in (ends, ends[::-1]))
+        ]
+        assert hits, f"no partnership {a['name']} - {b['name']}"
+        assert hits[0]["properties"]["type"] == want["type"]
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])
 def test_no_line_of_the_document_runs_through_places_it_must_not(built, case):
     """ "not_on_route": places no line of this document may pass (an inland start of a
     ship's voyage is not a port)."""
