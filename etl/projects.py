@@ -271,6 +271,29 @@ def _named_facility_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
 
 
+@functools.cache
+def _describes():
+    """A test of whether a word describes a facility instead of naming it ("Chinese-owned").
+
+    "a Chinese gold mine" names no mine: a nationality, alone or with an ending such as
+    "-owned" (``description_endings`` in facilities.yaml), says whose it is.
+    """
+    from etl.places.people import load_person_cues
+
+    demonyms = load_person_cues().demonyms
+    endings = tuple(e.lower() for e in _facility_lexicon().get("description_endings") or ())
+
+    def described(word: str) -> bool:
+        low = word.lower()
+        for ending in endings:
+            if low.endswith(ending):
+                low = low[: -len(ending)]
+                break
+        return low in demonyms
+
+    return described
+
+
 def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple[int, int]]):
     """Facilities named by their own name and a noun ("the Papan HPP", "the Kumkol field").
 
@@ -280,10 +303,11 @@ def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple
     to ``unresolved.csv`` rather than vanishing (its coordinates are never guessed).
     """
     lead = set(_facility_lexicon()["lead_words"])
+    described = _describes()
     for m in _named_facility_pattern().finditer(text):
         words = m.group(1).split()
         start = m.start(1)
-        while words and (words[0] in lead or words[0].endswith("'s")):
+        while words and (words[0] in lead or words[0].endswith("'s") or described(words[0])):
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end(1)
             words = words[1:]
         if not words:
