@@ -271,6 +271,11 @@ def _named_facility_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
 
 
+#: quotation marks around a facility's name ("the 'Liberty' Tunnel")
+_OPENING_QUOTES = frozenset("'\"\u2018\u201c")
+_CLOSING_QUOTES = frozenset("'\u2019")
+
+
 @functools.cache
 def _describes():
     """A test of whether a word describes a facility instead of naming it ("Chinese-owned").
@@ -312,6 +317,8 @@ def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple
             words = words[1:]
         if not words:
             continue
+        if m.group(1)[-1] in _CLOSING_QUOTES and text[start - 1 : start] in _OPENING_QUOTES:
+            start -= 1  # "Tajikistan opens 'Liberty' Tunnel": the name with both its quotes
         end = m.end()
         if any(s < end and start < e for s, e in taken):
             continue
