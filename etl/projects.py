@@ -271,6 +271,8 @@ def _named_facility_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
 
 
+#: a capitalised word right after the noun: a longer name ("China Railway Tunnel Group")
+_NAME_GOES_ON = re.compile(r" [A-Z]")
 #: quotation marks around a facility's name ("the 'Liberty' Tunnel")
 _OPENING_QUOTES = frozenset("'\"\u2018\u201c")
 _CLOSING_QUOTES = frozenset("'\u2019")
@@ -320,6 +322,8 @@ def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple
         if m.group(1)[-1] in _CLOSING_QUOTES and text[start - 1 : start] in _OPENING_QUOTES:
             start -= 1  # "Tajikistan opens 'Liberty' Tunnel": the name with both its quotes
         end = m.end()
+        if _NAME_GOES_ON.match(text, end):
+            continue  # "China Railway Tunnel Group": the noun is inside a longer name
         if any(s < end and start < e for s, e in taken):
             continue
         if any(start <= s and e <= m.end(1) for s, e in placed):
