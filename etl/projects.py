@@ -262,12 +262,16 @@ def _facility_lexicon() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+#: one capitalised word of a facility's name ("Kambarata", "Kara-Keche", "Kattaqo'rg'on")
+_NAME = r"[A-Z][\w']+(?:-[A-Z]?[\w']+)*"
+
+
 @functools.cache
 def _named_facility_pattern() -> re.Pattern[str]:
     """ "<Name> HPP-2", "<Name> hydropower plant", "<Name> mine": a name, then its noun."""
     nouns = sorted(_facility_lexicon()["nouns"], key=len, reverse=True)
     words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
-    name = r"[A-Z][\w']+(?:-[A-Z]?[\w']+)*"
+    name = _NAME
     return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
 
 
@@ -276,6 +280,43 @@ _NAME_GOES_ON = re.compile(r" [A-Z]")
 #: quotation marks around a facility's name ("the 'Liberty' Tunnel")
 _OPENING_QUOTES = frozenset("'\"\u2018\u201c")
 _CLOSING_QUOTES = frozenset("'\u2019")
+
+
+@functools.cache
+def _listed_facility_pattern() -> re.Pattern[str]:
+    """ "the Kenkiyak and Zhanazhol fields": two or more names sharing a plural noun."""
+    nouns = sorted(_facility_lexicon().get("plural_nouns") or {}, key=len, reverse=True)
+    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+    one = rf"{_NAME}(?:\s{_NAME})?"
+    return re.compile(rf"\b({one}(?:\s*,\s*{one})*,?\s+and\s+{one})\s+((?i:{words}))\b")
+
+
+def listed_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple[int, int]]):
+    """Each name of a list before a plural facility noun, with the name it stands for.
+
+    "the Kenkiyak and Zhanazhol fields" names the Kenkiyak field and the Zhanazhol field:
+    yields ``(start, end, "Kenkiyak field")`` for each name that no registry mention or
+    drawn place covers, so the caller can look the singular name up in the registry or
+    report it, instead of the list vanishing.
+    """
+    if not _facility_lexicon().get("plural_nouns"):
+        return
+    singular = {k.lower(): v for k, v in _facility_lexicon()["plural_nouns"].items()}
+    lead = set(_facility_lexicon()["lead_words"])
+    described = _describes()
+    one = re.compile(rf"{_NAME}(?:\s{_NAME})?")
+    for m in _listed_facility_pattern().finditer(text):
+        noun = singular.get(" ".join(m.group(2).lower().split()))
+        for n in one.finditer(m.group(1)):
+            start, end = m.start(1) + n.start(), m.start(1) + n.end()
+            first = n.group().split()[0]
+            if first in lead or described(first) or first.endswith("'s"):
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if any(start <= s and e <= end for s, e in placed):
+                continue
+            yield start, end, f"{n.group()} {noun}"
 
 
 @functools.cache
