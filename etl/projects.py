@@ -275,8 +275,25 @@ def _named_facility_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
 
 
-#: a capitalised word right after the noun: a longer name ("China Railway Tunnel Group")
-_NAME_GOES_ON = re.compile(r" [A-Z]")
+#: the capitalised word right after a facility noun
+_NEXT_WORD = re.compile(r" ([A-Z][\w.]*)")
+
+
+def _in_company_name(text: str, end: int) -> bool:
+    """ "China Railway Tunnel Group": an organisation word (organisations.yaml ``suffixes``,
+    ``legal_suffixes``) right after the noun makes it part of a company's name. Any other
+    capitalised word does not: a Title Case headline goes on ("Opens 'Liberty' Tunnel
+    Partly Financed By China")."""
+    from etl.places.people import load_organisation_cues
+
+    m = _NEXT_WORD.match(text, end)
+    if m is None:
+        return False
+    cues = load_organisation_cues()
+    word = m.group(1)
+    return word.lower().rstrip(".") in cues.suffixes or word in cues.legal_suffixes
+
+
 #: quotation marks around a facility's name ("the 'Liberty' Tunnel")
 _OPENING_QUOTES = frozenset("'\"\u2018\u201c")
 _CLOSING_QUOTES = frozenset("'\u2019")
@@ -363,8 +380,8 @@ def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple
         if m.group(1)[-1] in _CLOSING_QUOTES and text[start - 1 : start] in _OPENING_QUOTES:
             start -= 1  # "Tajikistan opens 'Liberty' Tunnel": the name with both its quotes
         end = m.end()
-        if _NAME_GOES_ON.match(text, end):
-            continue  # "China Railway Tunnel Group": the noun is inside a longer name
+        if _in_company_name(text, end):
+            continue  # "China Railway Tunnel Group": the noun is inside a company's name
         if any(s < end and start < e for s, e in taken):
             continue
         if any(start <= s and e <= m.end(1) for s, e in placed):
