@@ -201,7 +201,11 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
         for m in _district(words).finditer(sentence):
             # "a site in the Furqat district": a district of the story, even with no unit
             # after it; a name the gazetteer does not know there is reported
+            if re.search(r"['\u2019]s\b", m.group("name")):
+                continue  # "in Dushanbe's Ismoili Somoni district": an area of a city
             start, end = _trim(sentence, m.start("name"), m.end("name"))
+            # "in the Bobojon Ghafurov district": the known name at its end is the district's
+            start = _known_tail(sentence, start, end, gazetteer)
             if start >= end or any(q.start <= s + start and s + end <= q.end for q in out):
                 continue
             area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
@@ -246,7 +250,7 @@ def _district_pattern(district_words: tuple[str, ...]) -> re.Pattern[str]:
     district = "|".join(re.escape(w) for w in district_words) or r"(?!)"
     return re.compile(
         rf"\b(?:in|near|at|from|to|via|across)\s+(?:the\s+)?(?P<name>{_CAPNAME})"
-        rf"\s+(?i:{district})\b"
+        rf"\s+(?i:{district})\b(?!\s*,\s*[A-Z]|\s+(?:of|in)\s)"  # "District, Beijing": a city's
     )
 
 
