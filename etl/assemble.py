@@ -163,6 +163,17 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         found.unresolved.append(
             Unresolved(text[start:end], "facility", f"{R_UNKNOWN}: {why}", source(start, end), "")
         )
+    # "the Kenkiyak and Zhanazhol fields": the Kenkiyak field and the Zhanazhol field
+    for start, end, name in projects.listed_facilities(text, taken, placed):
+        entry_id = registry.by_alias_key(routes.alias_key(name))
+        if entry_id is None:
+            why = "a named facility that no registry entry or resolved place locates"
+            src = source(start, end)
+            found.unresolved.append(
+                Unresolved(text[start:end], "facility", f"{R_UNKNOWN}: {why}", src, name)
+            )
+        elif not any(e == entry_id for e, _, _ in found.entries):
+            found.entries.append((entry_id, source(start, end), text[start:end]))
 
     place_at = _place_at(resolved, rejected)
     for chain in routes.find_chains(text):

@@ -267,13 +267,101 @@ def _facility_lexicon() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+#: one capitalised word of a facility's name ("Kambarata", "Kara-Keche", "Kattaqo'rg'on")
+_NAME = r"[A-Z][\w']+(?:-[A-Z]?[\w']+)*"
+
+
 @functools.cache
 def _named_facility_pattern() -> re.Pattern[str]:
     """ "<Name> HPP-2", "<Name> hydropower plant", "<Name> mine": a name, then its noun."""
     nouns = sorted(_facility_lexicon()["nouns"], key=len, reverse=True)
     words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
-    name = r"[A-Z][\w']+(?:-[A-Z]?[\w']+)*"
+    name = _NAME
     return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
+
+
+#: the capitalised word right after a facility noun
+_NEXT_WORD = re.compile(r" ([A-Z][\w.]*)")
+
+
+def _in_company_name(text: str, end: int) -> bool:
+    """ "China Railway Tunnel Group": an organisation word (organisations.yaml ``suffixes``,
+    ``legal_suffixes``) right after the noun makes it part of a company's name. Any other
+    capitalised word does not: a Title Case headline goes on ("Opens 'Liberty' Tunnel
+    Partly Financed By China")."""
+    from etl.places.people import load_organisation_cues
+
+    m = _NEXT_WORD.match(text, end)
+    if m is None:
+        return False
+    cues = load_organisation_cues()
+    word = m.group(1)
+    return word.lower().rstrip(".") in cues.suffixes or word in cues.legal_suffixes
+
+
+#: quotation marks around a facility's name ("the 'Liberty' Tunnel")
+_OPENING_QUOTES = frozenset("'\"\u2018\u201c")
+_CLOSING_QUOTES = frozenset("'\u2019")
+
+
+@functools.cache
+def _listed_facility_pattern() -> re.Pattern[str]:
+    """ "the Kenkiyak and Zhanazhol fields": two or more names sharing a plural noun."""
+    nouns = sorted(_facility_lexicon().get("plural_nouns") or {}, key=len, reverse=True)
+    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+    one = rf"{_NAME}(?:\s{_NAME})?"
+    return re.compile(rf"\b({one}(?:\s*,\s*{one})*,?\s+and\s+{one})\s+((?i:{words}))\b")
+
+
+def listed_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple[int, int]]):
+    """Each name of a list before a plural facility noun, with the name it stands for.
+
+    "the Kenkiyak and Zhanazhol fields" names the Kenkiyak field and the Zhanazhol field:
+    yields ``(start, end, "Kenkiyak field")`` for each name that no registry mention or
+    drawn place covers, so the caller can look the singular name up in the registry or
+    report it, instead of the list vanishing.
+    """
+    if not _facility_lexicon().get("plural_nouns"):
+        return
+    singular = {k.lower(): v for k, v in _facility_lexicon()["plural_nouns"].items()}
+    lead = set(_facility_lexicon()["lead_words"])
+    described = _describes()
+    one = re.compile(rf"{_NAME}(?:\s{_NAME})?")
+    for m in _listed_facility_pattern().finditer(text):
+        noun = singular.get(" ".join(m.group(2).lower().split()))
+        for n in one.finditer(m.group(1)):
+            start, end = m.start(1) + n.start(), m.start(1) + n.end()
+            first = n.group().split()[0]
+            if first in lead or described(first) or first.endswith("'s"):
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if any(start <= s and e <= end for s, e in placed):
+                continue
+            yield start, end, f"{n.group()} {noun}"
+
+
+@functools.cache
+def _describes():
+    """A test of whether a word describes a facility instead of naming it ("Chinese-owned").
+
+    "a Chinese gold mine" names no mine: a nationality, alone or with an ending such as
+    "-owned" (``description_endings`` in facilities.yaml), says whose it is.
+    """
+    from etl.places.people import load_person_cues
+
+    demonyms = load_person_cues().demonyms
+    endings = tuple(e.lower() for e in _facility_lexicon().get("description_endings") or ())
+
+    def described(word: str) -> bool:
+        low = word.lower()
+        for ending in endings:
+            if low.endswith(ending):
+                low = low[: -len(ending)]
+                break
+        return low in demonyms
+
+    return described
 
 
 def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple[int, int]]):
@@ -285,15 +373,20 @@ def named_facilities(text: str, taken: list[tuple[int, int]], placed: list[tuple
     to ``unresolved.csv`` rather than vanishing (its coordinates are never guessed).
     """
     lead = set(_facility_lexicon()["lead_words"])
+    described = _describes()
     for m in _named_facility_pattern().finditer(text):
         words = m.group(1).split()
         start = m.start(1)
-        while words and (words[0] in lead or words[0].endswith("'s")):
+        while words and (words[0] in lead or words[0].endswith("'s") or described(words[0])):
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end(1)
             words = words[1:]
         if not words:
             continue
+        if m.group(1)[-1] in _CLOSING_QUOTES and text[start - 1 : start] in _OPENING_QUOTES:
+            start -= 1  # "Tajikistan opens 'Liberty' Tunnel": the name with both its quotes
         end = m.end()
+        if _in_company_name(text, end):
+            continue  # "China Railway Tunnel Group": the noun is inside a company's name
         if any(s < end and start < e for s, e in taken):
             continue
         if any(start <= s and e <= m.end(1) for s, e in placed):

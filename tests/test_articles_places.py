@@ -113,6 +113,21 @@ def test_words_are_not_reported_as_places(built, case):
         assert word not in rows, f"{word} reported as an unresolved place"
 
 
+@pytest.mark.parametrize(
+    "case", [c for c in EXPECTED if c.get("facilities")], ids=lambda c: c["file"]
+)
+def test_registry_facilities_drawn(built, case):
+    """ "the Kenkiyak and Zhanazhol fields": each listed name is looked up as "X field"."""
+    layers, _ = built
+    drawn = {
+        f["properties"]["id"]
+        for f in layers["facilities"]
+        if any(s["doc"] == case["file"] for s in f["properties"]["sources"])
+    }
+    for want in case["facilities"]:
+        assert want in drawn, f"{want} not drawn from {case['file']}: {sorted(drawn)}"
+
+
 def test_person_filter_alone_catches_the_minister_traps(tmp_path, knowledge, monkeypatch):
     """With the person filter switched off the ministers' surnames become towns: the trap
     tests the person filter, not some other rule."""

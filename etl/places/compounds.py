@@ -30,6 +30,8 @@ class CompoundWords:
     generic_terms: frozenset[str]
     leading_words: frozenset[str]
     site_nouns: frozenset[str]
+    #: pinyin abbreviations of Chinese provinces ("Shaan-Jing"): pieces of a line's name
+    abbreviations: frozenset[str] = frozenset()
 
 
 @cache
@@ -40,7 +42,9 @@ def load_words(path: Path = COMPOUNDS_YAML) -> CompoundWords:
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in data.get(key) or [])
 
-    return CompoundWords(words("generic_terms"), words("leading_words"), words("site_nouns"))
+    return CompoundWords(
+        words("generic_terms"), words("leading_words"), words("site_nouns"), words("abbreviations")
+    )
 
 
 def local_compounds(text: str, known, words: CompoundWords | None = None) -> list[tuple[int, int]]:
@@ -57,6 +61,7 @@ def local_compounds(text: str, known, words: CompoundWords | None = None) -> lis
         one_name = (
             parts[0] in words.leading_words
             or any(p in words.generic_terms for p in parts[1:])
+            or any(p in words.abbreviations for p in parts)
             or (after is not None and after.group(1).lower() in words.site_nouns)
         )
         if one_name and not known(m.group()) and not _chain_of_names(m.group(), known, words):
@@ -72,7 +77,7 @@ def _chain_of_names(compound: str, known, words: CompoundWords) -> bool:
     are what makes "Kosh-Dobo" one name.
     """
     parts = compound.split("-")
-    vocabulary = words.generic_terms | words.leading_words
+    vocabulary = words.generic_terms | words.leading_words | words.abbreviations
 
     def splits(i: int) -> bool:
         """Whether parts[i:] splits into known pieces (never the whole compound as one)."""

@@ -30,8 +30,8 @@ from etl.text import ascii_fold, fold_name, normalise
 
 log = logging.getLogger(__name__)
 
-#: bump when the index layout or the name filters change
-INDEX_VERSION = 9
+#: bump when the index layout, the name filters or the spelling rules change
+INDEX_VERSION = 10
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
@@ -311,6 +311,7 @@ def _write_index(path: Path) -> None:
     with (data_dir / "countries.json").open(encoding="utf-8") as f:
         iso3_of = {c["iso"]: c["iso3"] for c in json.load(f).values()}
     gids = sorted(cities, key=int)
+    affixes = _settlement_affixes()
     names: dict[str, dict[int, bool]] = {}
     iso3 = []
     for row, gid in enumerate(gids):
@@ -322,7 +323,10 @@ def _write_index(path: Path) -> None:
         if pop < FULL_ALTERNATES_POPULATION and country not in REGION_COUNTRIES:
             alternates = []
         short_ok = country in SHORT_ALTERNATE_COUNTRIES
-        for name in _usable_names(city["name"], alternates, pop, short_ok=short_ok):
+        usable = _usable_names(city["name"], alternates, pop, short_ok=short_ok)
+        if short_ok:
+            usable += _bare_names(usable, affixes)
+        for name in usable:
             primary = name == city["name"]
             for variant in {fold_name(name), fold_name(ascii_fold(name))}:
                 if len(variant) < (MIN_PRIMARY_LEN if primary or short_ok else MIN_ALTERNATE_LEN):
@@ -392,6 +396,35 @@ def _add_spellings(
     for variant, rows in made.items():
         if len(rows) == 1 and variant not in names and len(variant) >= MIN_PRIMARY_LEN:
             names[variant] = {next(iter(rows)): False}
+
+
+def _settlement_affixes() -> tuple[frozenset[str], frozenset[str]]:
+    """Suffix and prefix words of a town's GeoNames name that reporters drop ("Shahri")."""
+    import yaml
+
+    with settings.TRANSLITERATION_YAML.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return (
+        frozenset(str(w).lower() for w in data.get("settlement_suffixes") or ()),
+        frozenset(str(w).lower() for w in data.get("settlement_prefixes") or ()),
+    )
+
+
+def _bare_names(names: list[str], affixes: tuple[frozenset[str], frozenset[str]]) -> list[str]:
+    """ "Olot Shahri" -> "Olot", "Gorod Kitab" -> "Kitab": the name a story uses for the town
+    GeoNames lists with the word for "town" (``settlement_suffixes`` and ``_prefixes`` in
+    transliteration.yaml). Added as alternates, so the town's own name still ranks first."""
+    suffixes, prefixes = affixes
+    out = []
+    for name in names:
+        words = name.split()
+        if len(words) < 2:
+            continue
+        if words[-1].lower() in suffixes:
+            out.append(" ".join(words[:-1]))
+        elif words[0].lower() in prefixes:
+            out.append(" ".join(words[1:]))
+    return [n for n in out if n not in names]
 
 
 def _usable_names(

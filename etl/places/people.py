@@ -346,6 +346,9 @@ class OrganisationCues:
     #: words after "<name> ferry" that make the name a place after all ("the Kuryk ferry
     #: terminal")
     vessel_place_after: frozenset[str] = frozenset()
+    #: lower-case nouns right after a place that make it where a group of people comes
+    #: from ("the Fergana delegation"): the region or the town? Context, not a point
+    origin_groups: frozenset[str] = frozenset()
 
 
 @cache
@@ -377,6 +380,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
         vessel_place_after=frozenset(str(s).lower() for s in data.get("vessel_place_after") or []),
+        origin_groups=_lower_set(data, "origin_groups"),
     )
 
 
@@ -595,13 +599,25 @@ def nationality_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]
     the story deals with, but it is not a place of the story to draw. "Kazakhstan's
     railway" (no company named after the noun) is the country's own and stays a place.
     """
+    out = _origin_spans(text, cues)
     roles = cues.role_before | cues.nationality_roles
     if not roles:
-        return []
+        return out
     words = "|".join(re.escape(w) for w in sorted(roles, key=len, reverse=True))
     pattern = re.compile(
         rf"(?<![\w-])({_CAP}(?: {_CAP})?)['\u2019]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{words})\s+[A-Z]"
     )
+    return out + [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+
+
+def _origin_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "During the Fergana delegation's visit": the place a group comes from. The name may
+    mean the region or its namesake town, and the group is not at home, so the place counts
+    as the story's context (which country's towns to prefer) and is not drawn."""
+    if not cues.origin_groups:
+        return []
+    words = "|".join(re.escape(w) for w in sorted(cues.origin_groups, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])({_CAP}(?: {_CAP})?)\s+(?:{words})\b")
     return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
 
 

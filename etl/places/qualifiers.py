@@ -77,6 +77,8 @@ class QualifierWords:
     admin_plurals_before: tuple[str, ...]
     #: folded admin unit name -> (ISO3, admin1 code)
     units: dict[str, tuple[str, str]]
+    #: sub-regional unit words: "in the Furqat district" is a district of the story
+    district_words: tuple[str, ...] = ()
 
 
 @cache
@@ -102,6 +104,7 @@ def load_words(
         admin_plurals=tuple(data.get("admin_plurals") or []),
         admin_plurals_before=tuple(data.get("admin_plurals_before") or []),
         units=units,
+        district_words=tuple(data.get("district_words") or []),
     )
 
 
@@ -195,6 +198,18 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             else:
                 continue
             out.append(Qualified(s + start, s + end, area, explicit=explicit))
+        for m in _district(words).finditer(sentence):
+            # "a site in the Furqat district": a district of the story, even with no unit
+            # after it; a name the gazetteer does not know there is reported
+            if re.search(r"['\u2019]s\b", m.group("name")):
+                continue  # "in Dushanbe's Ismoili Somoni district": an area of a city
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
+            # "in the Bobojon Ghafurov district": the known name at its end is the district's
+            start = _known_tail(sentence, start, end, gazetteer)
+            if start >= end or any(q.start <= s + start and s + end <= q.end for q in out):
+                continue
+            area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
+            out.append(Qualified(s + start, s + end, area, explicit=True))
         for m in settle_after.finditer(sentence):
             start, end = _trim(sentence, m.start("name"), m.end("name"))
             if start >= end:
@@ -223,6 +238,20 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                     out.append(Qualified(ns, ne, area, explicit=False, unit=True))
     return out
+
+
+def _district(words: QualifierWords) -> re.Pattern[str]:
+    """ "in the Furqat district", "near the Asaka district": a locative, then a district."""
+    return _district_pattern(words.district_words)
+
+
+@cache
+def _district_pattern(district_words: tuple[str, ...]) -> re.Pattern[str]:
+    district = "|".join(re.escape(w) for w in district_words) or r"(?!)"
+    return re.compile(
+        rf"\b(?:in|near|at|from|to|via|across)\s+(?:the\s+)?(?P<name>{_CAPNAME})"
+        rf"\s+(?i:{district})\b(?!\s*,\s*[A-Z]|\s+(?:of|in)\s)"  # "District, Beijing": a city's
+    )
 
 
 #: "from Moiynta in the Karaganda region": after these a qualified name is a place of the story

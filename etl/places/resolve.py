@@ -118,6 +118,18 @@ _QUALIFIER_HINT = re.compile(
 )
 
 
+@cache
+def _facility_after(path: Path = settings.LEXICON / "facilities.yaml") -> re.Pattern[str]:
+    """More capitalised words, then a facility noun: "Fergana| New Opportunities Special
+    Industrial Zone". A name shared by a region and its seat that opens such a name says
+    neither where the facility is nor which of the two is meant, so it is not drawn; the
+    facility goes to unresolved.csv (``etl.projects.named_facilities``)."""
+    with path.open(encoding="utf-8") as f:
+        nouns = sorted((yaml.safe_load(f) or {}).get("nouns") or (), key=len, reverse=True)
+    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+    return re.compile(rf"(?:\s+[A-Z][\w'-]*){{1,4}}\s+(?i:{words})\b")
+
+
 #: distances this close to zero or to ``anchor_km`` are left to numpy (see ``_near_anchor``)
 _HAIR_KM = 1e-6
 
@@ -320,6 +332,8 @@ class Resolver:
                     else:
                         rejected.append(resolved_or_rejected)
                     continue
+                if _facility_after().match(text, m.end) and self._shares_region(m):
+                    continue  # "the Fergana New Opportunities ... Zone": region or town?
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
@@ -455,6 +469,12 @@ class Resolver:
         if kept:
             return kept
         return Rejected(m, R_UNKNOWN, f"a field's name, not the town: {_listing(hits)}")
+
+    def _shares_region(self, m: Mention) -> bool:
+        """Whether an admin region bears the town's name ("Fergana" and Fergana region)."""
+        return any(
+            h.place.kind == "region" for h in self.gazetteer.candidates(f"{m.surface} region")
+        )
 
     def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
         """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""

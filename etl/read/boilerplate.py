@@ -44,6 +44,9 @@ TAIL_LINE_MAX = 60
 HEADLINE_MAX = 160
 #: a line ending like this is prose that ended (the article's last paragraph)
 PROSE_END = (".", "!", "?", '"', "'", ")")
+#: a line this long that ends like prose and lies outside every dropped block is article
+#: text; a page with no such line beside its captions is a photo story
+PROSE_LINE_MIN = 100
 #: a line this short without a final stop, among closing headlines, is page furniture (a
 #: link such as "All news" or a log-in prompt) and does not end the list
 FURNITURE_MAX = 30
@@ -279,9 +282,34 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
                 spans.append((lead, lead + (body_end if whole else cut), "dateline"))
                 dateline = dateline or place
         i += 1
+    _keep_photo_story(text, lines, spans, m)
     _sweep_tail(text, lines, spans)
     _closing_headlines(text, lines, m, spans)
     return _apply(text, spans, dateline)
+
+
+def _keep_photo_story(
+    text: str, lines: list[tuple[int, int]], spans: list[tuple[int, int, str]], m: Markers
+) -> None:
+    """A wire photo story is its captions ("Travelers enter the ... in Horgos, April 19.
+    (Xinhua/...)"): when no line of prose is left beside them, each caption loses only its
+    credit, as a caption that is the whole story does, instead of the whole story vanishing.
+    """
+    if not any(kind == "caption" for _, _, kind in spans):
+        return
+    covered = _covered_by(spans)
+    for line in lines:
+        lead, body = _body(text, line)
+        if (
+            len(body) >= PROSE_LINE_MIN
+            and body.endswith(PROSE_END)
+            and not covered(lead, lead + len(body))
+        ):
+            return
+    for i, (a, b, kind) in enumerate(spans):
+        credit = _credit(text[a:b], m) if kind == "caption" else None
+        if credit:
+            spans[i] = (a + credit, b, kind)
 
 
 def _covered_by(spans: list[tuple[int, int, str]]):
