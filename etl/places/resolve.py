@@ -162,10 +162,6 @@ def _listing(hits: list[NameHit]) -> str:
     return "; ".join(f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4])
 
 
-#: the owner before a name: "Turkmenistan's " of "Turkmenistan's Galkynysh"
-_POSSESSOR = re.compile(r"[^\s'\u2019]+(?:\s[^\s'\u2019]+)*['\u2019]s\s+")
-
-
 def _one_sense(
     resolved: list[ResolvedPlace], rejected: list[Rejected], by_area: set[int]
 ) -> list[ResolvedPlace]:
@@ -367,7 +363,6 @@ class Resolver:
             rejected.append(Rejected(mention, R_UNKNOWN, "a local name, not its parts"))
         named_by_mention.sort()
         named_starts = [s for s, _ in named_by_mention]
-        rejected += self._unknown_fields(text, in_field.spans, named_by_mention, named_starts)
         for q in qualified:
             i = bisect_right(named_starts, q.start) - 1
             if q.explicit and not (i >= 0 and named_by_mention[i][1] >= q.end):
@@ -408,34 +403,6 @@ class Resolver:
             h.place.country in CORE_COUNTRIES or h.place.country in ROUTE_COUNTRIES for h in hits
         )
         return self._locative(text, m) and in_region
-
-    def _unknown_fields(
-        self,
-        text: str,
-        field_spans: list[tuple[int, int]],
-        named: list[tuple[int, int]],
-        named_starts: list[int],
-    ) -> list[Rejected]:
-        """Field names no gazetteer or supplement knows ("at the West Joramergen, Gokmiyar and
-        Dashrabat fields"): a place of the story the atlas cannot draw, so it is reported in
-        ``unresolved.csv`` rather than dropped without a word. A name that was a mention as
-        a whole went through the field rule already ("West" alone may be one: the name
-        "West Joramergen" is still reported); a demonym ("the Turkmen gas fields") is an
-        adjective."""
-        out = []
-        for s, e in field_spans:
-            owner = _POSSESSOR.match(text, s, e)  # "Turkmenistan's Galkynysh gas field"
-            if owner:
-                s = owner.end()
-            i = bisect_right(named_starts, s) - 1
-            if i >= 0 and named[i][1] >= e:
-                continue  # the whole name was a mention: the field rule has judged it
-            surface = text[s:e]
-            if fold_name(surface) in self.cues.demonyms or self.gazetteer.candidates(surface):
-                continue
-            mention = Mention(s, e, surface, PLACE, fold_name(surface))
-            out.append(Rejected(mention, R_UNKNOWN, "a field's name no gazetteer knows"))
-        return out
 
     def _landform(self, text: str, m: Mention, hits: list[NameHit]) -> str | None:
         """ "the Kurama Range", "the Strait of Malacca": a town's name used for a landform.
