@@ -85,6 +85,11 @@ FALLBACK_COLOUR = "#555555"
 INACTIVE_STATUSES = frozenset({"shelved", "cancelled", "idle", "mothballed", "retired"})
 INFERRED = "inferred"
 
+#: points that stand for an area (contract ``precision``), and how they are drawn
+AREA_PRECISIONS = frozenset({"region", "country"})
+AREA_RADIUS = 11.0
+AREA_DASH = "3 3"
+
 LINE_WEIGHT = 3.0
 PLANNED_DASH = "8 6"
 INFERRED_DASH = "2 6"
@@ -110,6 +115,11 @@ def is_planned(props: Mapping[str, Any]) -> bool:
 
 def is_inferred(props: Mapping[str, Any]) -> bool:
     return props.get(P_PRECISION) == INFERRED
+
+
+def is_area(props: Mapping[str, Any]) -> bool:
+    """A region or a country, drawn as a point at its seat or centre (contract precision)."""
+    return props.get(P_PRECISION) in AREA_PRECISIONS
 
 
 def capacity_scale(
@@ -190,6 +200,10 @@ def point_style(
         style.update(weight=2.5, fillColor="#ffffff", fillOpacity=0.9)
     if props.get(P_STATUS) in INACTIVE_STATUSES:
         style.update(opacity=0.45, fillOpacity=0.3)
+    if is_area(props):
+        # "Naryn region" is drawn at its seat: a faint dashed ring, so that it never reads
+        # as the town of that name
+        style.update(radius=max(radius, AREA_RADIUS), fillOpacity=0.12, dashArray=AREA_DASH)
     return style
 
 
@@ -226,11 +240,12 @@ def _swatch(e: LegendEntry) -> str:
             f'background:{c};opacity:{e.opacity:g};border:0.5px solid #666"></span></span>'
         )
     d = 2 * min(e.radius, 14.0)
-    fill = "#ffffff" if e.hollow else c
+    fill = "#ffffff" if e.hollow or e.dash else c
+    border = "dashed" if e.dash else "solid"
     return (
         f'<span style="{box};min-height:{d + 4:g}px"><span style="display:inline-block;'
         f"width:{d:g}px;height:{d:g}px;border-radius:50%;background:{fill};"
-        f'border:1.5px solid {c};opacity:{e.opacity:g}"></span></span>'
+        f'border:1.5px {border} {c};opacity:{e.opacity:g}"></span></span>'
     )
 
 
@@ -244,7 +259,9 @@ def type_entries(types: Iterable[str], *, lines: set[str]) -> list[LegendEntry]:
     return out
 
 
-def status_entries(*, lines: bool, points: bool, inferred: bool) -> list[LegendEntry]:
+def status_entries(
+    *, lines: bool, points: bool, inferred: bool, areas: bool = False
+) -> list[LegendEntry]:
     """How status and precision change a feature's look, for the geometry kinds shown."""
     grey = "#444444"
     out = []
@@ -266,6 +283,16 @@ def status_entries(*, lines: bool, points: bool, inferred: bool) -> list[LegendE
         out.append(LegendEntry("point", "operating or unknown status", grey, radius=5))
         out.append(
             LegendEntry("point", "proposed or under construction", grey, radius=5, hollow=True)
+        )
+    if areas:
+        out.append(
+            LegendEntry(
+                "point",
+                "a region or country, at its seat or centre",
+                grey,
+                radius=8,
+                dash=AREA_DASH,
+            )
         )
     return out
 

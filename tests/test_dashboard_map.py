@@ -259,3 +259,33 @@ def test_static_layer_files_are_named_by_content_and_pruned(tmp_path, monkeypatc
     data.static_url(b'{"b":2}')
     data.static_url(b'{"c":3}')
     assert len(list(tmp_path.glob("*.json"))) == 2
+
+
+def test_a_region_drawn_at_its_seat_never_looks_like_the_town():
+    """ "Naryn Region" stands at Naryn town's coordinates: it is drawn as a faint dashed ring,
+    larger than a town's dot, and the legend says what the ring means."""
+    from shapely.geometry import Point
+
+    rows = [
+        feature("places/naryn", "places", "city", Point(76.0, 41.43), precision="exact"),
+        feature("places/naryn-region", "places", "region", Point(76.0, 41.43), precision="region"),
+    ]
+    frames = {
+        "places": gpd.GeoDataFrame(
+            [r["properties"] for r in rows], geometry=[Point(76.0, 41.43)] * 2, crs="EPSG:4326"
+        )
+    }
+    html = map_html(build_map(frames))
+    styles = {
+        fid: json.loads(style)
+        for fid, style in re.findall(
+            rf'"{K_ID}":"(places/[a-z-]+)".*?"{K_STYLE}":(\{{[^}}]*\}})', html
+        )
+    }
+    town, region = styles["places/naryn"], styles["places/naryn-region"]
+    assert "dashArray" not in town
+    assert region["dashArray"] and region["radius"] > town["radius"]
+    assert region["fillOpacity"] < 0.5 <= town["fillOpacity"]
+    from dashboard.map import legend
+
+    assert "a region or country" in legend.map_legend(frames, options=MapOptions())

@@ -53,7 +53,7 @@ def map_legend(
     opts = options
     types: set[str] = set()
     line_types: set[str] = set()
-    has_lines = has_points = inferred = False
+    has_lines = has_points = inferred = areas = False
     unit_kinds: dict[str, set[str]] = {}
     for gdf in layers.values():
         if gdf is None or not len(gdf):
@@ -69,6 +69,10 @@ def map_legend(
             precise = gdf[P_PRECISION].tolist()
             inferred = inferred or any(
                 line and p == styles.INFERRED for p, line in zip(precise, is_line, strict=True)
+            )
+            areas = areas or any(
+                not line and p in styles.AREA_PRECISIONS
+                for p, line in zip(precise, is_line, strict=True)
             )
         if P_CAPACITY in gdf.columns and P_CAPACITY_UNIT in gdf.columns:
             for cap, unit, kind in zip(
@@ -86,7 +90,9 @@ def map_legend(
         ),
         (
             "Status and precision",
-            styles.status_entries(lines=has_lines, points=has_points, inferred=inferred),
+            styles.status_entries(
+                lines=has_lines, points=has_points, inferred=inferred, areas=areas
+            ),
             columns or 2,
         ),
     ]

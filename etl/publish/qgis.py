@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from dashboard.styles import (
+    AREA_PRECISIONS,
     FALLBACK_COLOUR,
     INACTIVE_STATUSES,
     INFERRED,
@@ -177,17 +178,30 @@ def _line_rules(layer: str) -> list[Rule]:
 
 def _point_rules(layer: str) -> list[Rule]:
     rules = []
+    areas = _sql_list(sorted(AREA_PRECISIONS))
     for type_ in _types(layer):
-        for group in (_OTHER, _PLANNED, _INACTIVE):
-            style = point_style(_representative(type_, group, inferred=False), layer)
-            rules.append(
-                Rule(
-                    key=f"{layer}:{type_}:{group}",
-                    label=f"{_type_label(type_)} · {_GROUP_LABELS[group]}",
-                    expression=f"{_type_filter(layer, type_)} AND {_status_filter(group)}",
-                    symbol=_marker_symbol(style),
-                )
+        for area in (False, True):
+            precision = (
+                f'"{P_PRECISION}" IN ({areas})'
+                if area
+                else f"coalesce(\"{P_PRECISION}\", '') NOT IN ({areas})"
             )
+            for group in (_OTHER, _PLANNED, _INACTIVE):
+                props = _representative(type_, group, inferred=False)
+                if area:  # a region or country drawn at its seat or centre
+                    props[P_PRECISION] = "region"
+                style = point_style(props, layer)
+                text = f"{_type_label(type_)} · {_GROUP_LABELS[group]}"
+                rules.append(
+                    Rule(
+                        key=f"{layer}:{type_}:{group}" + (":area" if area else ""),
+                        label=text + (" · an area, at its seat or centre" if area else ""),
+                        expression=" AND ".join(
+                            (_type_filter(layer, type_), precision, _status_filter(group))
+                        ),
+                        symbol=_marker_symbol(style),
+                    )
+                )
     return rules
 
 
@@ -220,7 +234,7 @@ def _marker_symbol(style: Mapping[str, Any]) -> str:
         "name": "circle",
         "color": _rgba(style.get("fillColor") or style["color"], fill_opacity),
         "outline_color": _rgba(style["color"], opacity),
-        "outline_style": "solid",
+        "outline_style": "dash" if style.get("dashArray") else "solid",
         "outline_width": f"{float(style.get('weight', 1.0)):g}",
         "outline_width_unit": "Pixel",
         "size": f"{2 * float(style['radius']):g}",
