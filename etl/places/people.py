@@ -400,7 +400,8 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
       ("Xinjiang Tebian Electric", "The Astana Times", "Kazakhstan Railways");
     - a capitalised run ending in a legal form, as written ("Wilson ASA", "Siemens AG");
     - a capitalised run followed by a lower-case suffix ("Kazinform news agency");
-    - a capitalised run right before a currency word ("U.S. dollars");
+    - a capitalised run right before a currency word ("U.S. dollars"), or ending in one
+      ("Xian Yuan", a cement firm);
     - a capitalised run right after a lower-case role noun ("the cement producer Huaxin");
     - a name in brackets inside a company's name ("CSG International (Hong Kong) Co.");
     - a name glued to "-based" ("a Hong Kong-based company");
@@ -439,6 +440,10 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             tail.startswith(s) and not tail[len(s) : len(s) + 1].isalnum()
             for s in cues.lowercase_suffixes
         ) or (tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies):
+            spans.append((m.start(), end))
+        elif n_words >= 2 and words[-1].lower().rstrip(".,;") in cues.currencies:
+            # "Hong Kong Dollar", and a Chinese firm's name such as "Xian Yuan": a name that
+            # ends in a currency word is no place, whatever its first word names
             spans.append((m.start(), end))
     spans += _bracketed_in_names(text, cues)
     spans += _based(text, cues)
