@@ -206,8 +206,9 @@ def _person_in_run(
     if not run:
         return None
     end = run[-1][1]
+    lows = [w.lower().removesuffix("'s") for _, _, w in run]  # once per run, not per start
     for i in range(len(run)):
-        low = [w.lower().removesuffix("'s") for _, _, w in run[i:]]
+        low = lows[i:]
         if low[0] in cues.titles_lower:
             continue
         if (
@@ -246,8 +247,12 @@ def _preceded_by_title(lowered: str, text: str, start: int, cues: PersonCues) ->
     return any(" ".join(words[-n:]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n)
 
 
+#: the lower-case word after a name, read from a 30-character slice ("..., said")
+_WORD_NEXT = re.compile(r"\s*,?\s*([a-z]+)")
+
+
 def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
-    m = re.match(r"\s*,?\s*([a-z]+)", text[end : end + 30])
+    m = _WORD_NEXT.match(text[end : end + 30])
     return bool(m and m.group(1) in cues.speech_verbs)
 
 
