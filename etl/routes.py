@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -476,14 +477,19 @@ def find_described(
     cues = _cues()
     lex = lexicon()
     out = []
+    # the places in text order once (a stable sort: equal starts keep their order), so each
+    # sentence takes its own by bisection instead of a pass over the document's places
+    ordered = sorted(places, key=lambda p: p.mention.start)
+    starts = [p.mention.start for p in ordered]
     #: the last route noun of a kind (sentence index, layer, type): what "the line" is
     earlier: tuple[int, str, str] | None = None
     for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
-        here = sorted(
-            (p for p in places if s <= p.mention.start < e and p.place.kind in _END_KINDS),
-            key=lambda p: p.mention.start,
-        )
+        here = [
+            p
+            for p in ordered[bisect_left(starts, s) : bisect_left(starts, e)]
+            if p.place.kind in _END_KINDS
+        ]
         between = _between(sentence, s, here, cues, known or [], refused)
         if between is not None:
             out.append(between)

@@ -104,6 +104,26 @@ def ascii_fold(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+#: "İ", "ı", "ſ" and the Kelvin sign: the only characters beyond ASCII that a case-blind
+#: pattern matches to ASCII letters, and the only ones ("İ", the Kelvin sign) whose
+#: ``str.lower`` holds an ASCII letter
+_FOLDS_TO_ASCII = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def caseless_ascii(text: str) -> str:
+    """``text`` lower-cased as a case-blind pattern sees ASCII letters, for quick ``in`` tests.
+
+    An ASCII word ``w`` is in the result exactly when ``re.search("(?i:" + re.escape(w) +
+    ")", text)`` finds it: the four characters beyond ASCII that such a pattern matches to
+    ASCII letters become those letters first, and no other character lower-cases to one.
+    Offsets do not carry over (``str.lower`` may lengthen other characters).
+    """
+    for odd, letter in _FOLDS_TO_ASCII:
+        if odd in text:
+            text = text.replace(odd, letter)
+    return text.lower()
+
+
 def lower_same_length(text: str) -> str:
     """Lower-case ``text`` without changing its length (``İ`` lower-cases to two chars)."""
     low = text.lower()

@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 from etl import settings
+from etl.text import caseless_ascii
 
 #: capitalised at a sentence start, but never part of a name
 FUNCTION_WORDS = frozenset(
@@ -204,8 +206,9 @@ def _person_in_run(
     if not run:
         return None
     end = run[-1][1]
+    lows = [w.lower().removesuffix("'s") for _, _, w in run]  # once per run, not per start
     for i in range(len(run)):
-        low = [w.lower().removesuffix("'s") for _, _, w in run[i:]]
+        low = lows[i:]
         if low[0] in cues.titles_lower:
             continue
         if (
@@ -244,8 +247,12 @@ def _preceded_by_title(lowered: str, text: str, start: int, cues: PersonCues) ->
     return any(" ".join(words[-n:]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n)
 
 
+#: the lower-case word after a name, read from a 30-character slice ("..., said")
+_WORD_NEXT = re.compile(r"\s*,?\s*([a-z]+)")
+
+
 def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
-    m = re.match(r"\s*,?\s*([a-z]+)", text[end : end + 30])
+    m = _WORD_NEXT.match(text[end : end + 30])
     return bool(m and m.group(1) in cues.speech_verbs)
 
 
@@ -384,6 +391,114 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
     )
 
 
+class _Hinted(NamedTuple):
+    """A pattern and a cheap one that every match of it contains a match of.
+
+    The hint is searched first: most documents hold no ferry, no "-based" and no
+    possessive before a company noun, and a pattern that opens with a look-behind or a
+    character class is tried at every position of the text, a literal only where it is.
+    ``words`` are words every match holds one of (lower-cased when the pattern ignores
+    case): looking for them with ``in`` (in ``caseless_ascii`` of the text for a case-blind
+    pattern) says the same as the hint, many times faster.
+    """
+
+    hint: re.Pattern[str]
+    pattern: re.Pattern[str]
+    words: tuple[str, ...] = ()
+    lower: bool = True
+
+    def may_match(self, text: str) -> bool:
+        if not self.words:
+            return self.hint.search(text) is not None
+        haystack = caseless_ascii(text) if self.lower else text
+        return any(w in haystack for w in self.words)
+
+
+@dataclass(frozen=True)
+class _OrgPatterns:
+    """The organisation cues' patterns, compiled once per set of cues (not per document)."""
+
+    based: tuple[_Hinted, ...]
+    seats: _Hinted | None
+    metonyms: _Hinted | None
+    capital_subjects: _Hinted | None  # its hint is the capitals' names alone
+    nationality: _Hinted | None
+    vessel_before: _Hinted | None
+    vessel_after: _Hinted | None
+
+
+@cache
+def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
+    based = tuple(
+        _Hinted(
+            re.compile(rf"(?i:{re.escape(suffix)})"),
+            re.compile(rf"({_CAP}(?: {_CAP})*)(?i:{re.escape(suffix)})\b((?:\s+[\w-]+){{1,2}})"),
+        )
+        for suffix in cues.based_suffixes
+    )
+    seats = None
+    if cues.seat_before:
+        phrases = "|".join(
+            r"\s+".join(map(re.escape, p.split()))
+            for p in sorted(cues.seat_before, key=len, reverse=True)
+        )
+        place = rf"{_CAP}(?: {_CAP})*"
+        seats = _Hinted(
+            re.compile(rf"(?i:{phrases})\s"),
+            re.compile(rf"\b(?i:{phrases})\s+(?:the\s+)?({place}(?:,\s+{place})?)"),
+            _first_words(cues.seat_before),
+        )
+    metonyms = None
+    if cues.metonym_before:
+        words = "|".join(re.escape(w) for w in sorted(cues.metonym_before))
+        metonyms = _Hinted(
+            re.compile(rf"(?i:{words})\s"),
+            re.compile(rf"\b(?i:{words})\s+({_CAP}(?: {_CAP})?)"),
+            _first_words(cues.metonym_before),
+        )
+    subjects = None
+    if cues.metonym_capitals and cues.metonym_verbs:
+        caps = "|".join(re.escape(c) for c in sorted(cues.metonym_capitals, key=len, reverse=True))
+        subjects = _Hinted(
+            re.compile(caps), re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,|and)\s+({caps}))*\b")
+        )
+    nationality = None
+    roles = cues.role_before | cues.nationality_roles
+    if roles:
+        words = "|".join(re.escape(w) for w in sorted(roles, key=len, reverse=True))
+        nationality = _Hinted(
+            re.compile(r"['\u2019]s\s"),
+            re.compile(
+                rf"(?<![\w-])({_CAP}(?: {_CAP})?)['\u2019]s\s+(?:[a-z][\w-]*\s+){{0,2}}"
+                rf"(?:{words})\s+[A-Z]"
+            ),
+        )
+    vessel_before = vessel_after = None
+    if cues.vessel_before:
+        before = "|".join(re.escape(w) for w in sorted(cues.vessel_before, key=len, reverse=True))
+        vessel_before = _Hinted(
+            re.compile(rf"(?i:{before})\s"),
+            re.compile(rf"(?<![\w-])(?i:{before})\s+{_QUOTE}?({_CAP})"),
+            _first_words(cues.vessel_before),
+        )
+    if cues.vessel_after:
+        after = "|".join(re.escape(w) for w in sorted(cues.vessel_after, key=len, reverse=True))
+        names = rf"{_CAP}(?:\s*,\s*{_CAP})*(?:,?\s+and\s+{_CAP})?"
+        vessel_after = _Hinted(
+            re.compile(rf"\s(?:{after})\b"),
+            re.compile(rf"(?<![\w-]){_QUOTE}?({names}){_QUOTE}?\s+(?:{after})\b(\s+\w+)?"),
+            _first_words(cues.vessel_after, lower=False),
+            lower=False,
+        )
+    return _OrgPatterns(based, seats, metonyms, subjects, nationality, vessel_before, vessel_after)
+
+
+def _first_words(phrases, *, lower: bool = True) -> tuple[str, ...]:
+    """The first word of each phrase (the patterns join a phrase's words by any blanks)."""
+    firsts = {p.split()[0].lower() if lower else p.split()[0] for p in phrases if p.split()}
+    return tuple(sorted(firsts))
+
+
 def _lower_set(data: dict, key: str) -> frozenset[str]:
     return frozenset(str(s).lower() for s in data.get(key) or [])
 
@@ -462,13 +577,16 @@ def _legal_form_end(text: str, start: int, words: list[str], cues: OrganisationC
         pos = text.index(w, pos) + len(w)
         if i == 0 or w in {"of", "and", "&"}:
             continue
-        dotted = re.match(r"\.?(?:[A-Z]\.)*", text[pos : pos + 8]).group()
+        dotted = _DOTTED.match(text[pos : pos + 8]).group()
         if w in cues.legal_suffixes:
             return pos
         if dotted and w + dotted in cues.legal_suffixes:
             return pos + len(dotted)
     return -1
 
+
+#: the dots of a legal form written "S.A." or "Ltd.", read from an 8-character slice
+_DOTTED = re.compile(r"\.?(?:[A-Z]\.)*")
 
 _BRACKETED = re.compile(rf"([\w.]+)\s*\(\s*({_CAP}(?: {_CAP})*)\s*\)(?=\s*(\S*))")
 
@@ -478,6 +596,8 @@ def _bracketed_in_names(text: str, cues: OrganisationCues) -> list[tuple[int, in
     brackets is where the company is registered, not a place of the story. It is so when
     a company word stands right before the bracket or right after it."""
     out = []
+    if "(" not in text:
+        return out  # the pattern needs an opening bracket
     for m in _BRACKETED.finditer(text):
         before = m.group(1).lower().rstrip(".,")
         after = m.group(3).lower().rstrip(".,;:")
@@ -493,9 +613,11 @@ def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     trader" is a person in a place the story names.
     """
     out = []
-    for suffix in cues.based_suffixes:
-        pattern = rf"({_CAP}(?: {_CAP})*)(?i:{re.escape(suffix)})\b((?:\s+[\w-]+){{1,2}})"
-        for m in re.finditer(pattern, text):
+    for hint in _org_patterns(cues).based:
+        pattern = hint.pattern
+        if not hint.may_match(text):
+            continue  # the suffix is nowhere: the pattern cannot match
+        for m in pattern.finditer(text):
             if any(w.lower() in cues.role_before for w in m.group(2).split()):
                 out.append((m.start(1), m.end(1)))
     return out
@@ -504,24 +626,23 @@ def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
 def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "It has its headquarters in Dongcheng District, Beijing": where a company sits is
     not a place of the story (as with "a Hong Kong-based company")."""
-    if not cues.seat_before:
+    seats = _org_patterns(cues).seats
+    if seats is None or not seats.may_match(text):
         return []
-    phrases = "|".join(
-        r"\s+".join(map(re.escape, p.split()))
-        for p in sorted(cues.seat_before, key=len, reverse=True)
-    )
-    place = rf"{_CAP}(?: {_CAP})*"
-    pattern = re.compile(rf"\b(?i:{phrases})\s+(?:the\s+)?({place}(?:,\s+{place})?)")
-    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+    return [(m.start(1), m.end(1)) for m in seats.pattern.finditer(text)]
 
 
 def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "Official Tashkent said": a capital standing for its government."""
-    if not cues.metonym_before:
+    metonyms = _org_patterns(cues).metonyms
+    if metonyms is None:
         return []
-    words = "|".join(re.escape(w) for w in sorted(cues.metonym_before))
-    pattern = re.compile(rf"\b(?i:{words})\s+({_CAP}(?: {_CAP})?)")
-    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)] + _capital_subjects(text, cues)
+    found = (
+        [(m.start(1), m.end(1)) for m in metonyms.pattern.finditer(text)]
+        if metonyms.may_match(text)
+        else []
+    )
+    return found + _capital_subjects(text, cues)
 
 
 def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
@@ -531,12 +652,12 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
     ("this year", "has also"), and never after a locative ("officials in Beijing said"
     names where they are): "Beijing hosted the forum" and "signed in Beijing" stay places.
     """
-    if not cues.metonym_capitals or not cues.metonym_verbs:
+    subjects = _org_patterns(cues).capital_subjects
+    if subjects is None or not subjects.hint.search(text):
         return []
-    caps = "|".join(re.escape(c) for c in sorted(cues.metonym_capitals, key=len, reverse=True))
-    subject = re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,|and)\s+({caps}))*\b")
+    caps = subjects.hint
     out = []
-    for m in subject.finditer(text):
+    for m in subjects.pattern.finditer(text):
         before = text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1].lower() in _LOCATIVE_BEFORE:
             continue
@@ -547,7 +668,7 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
             or _object_of_verb(text[max(0, m.start() - 25) : m.start()].split(), cues)
         ):
             continue
-        out += [(m.start() + n.start(), m.start() + n.end()) for n in re.finditer(caps, m.group())]
+        out += [(m.start() + n.start(), m.start() + n.end()) for n in caps.finditer(m.group())]
     return out
 
 
@@ -605,14 +726,10 @@ def nationality_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]
     railway" (no company named after the noun) is the country's own and stays a place.
     """
     out = _origin_spans(text, cues)
-    roles = cues.role_before | cues.nationality_roles
-    if not roles:
+    nationality = _org_patterns(cues).nationality
+    if nationality is None or not nationality.hint.search(text):
         return out
-    words = "|".join(re.escape(w) for w in sorted(roles, key=len, reverse=True))
-    pattern = re.compile(
-        rf"(?<![\w-])({_CAP}(?: {_CAP})?)['\u2019]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{words})\s+[A-Z]"
-    )
-    return out + [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+    return out + [(m.start(1), m.end(1)) for m in nationality.pattern.finditer(text)]
 
 
 def _origin_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
@@ -638,16 +755,12 @@ def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     ferry") or the words after make it a place ("the Kuryk ferry terminal").
     """
     out: list[tuple[int, int]] = []
-    if cues.vessel_before:
-        before = "|".join(re.escape(w) for w in sorted(cues.vessel_before, key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w-])(?i:{before})\s+{_QUOTE}?({_CAP})", text):
+    pats = _org_patterns(cues)
+    if pats.vessel_before is not None and pats.vessel_before.may_match(text):
+        for m in pats.vessel_before.pattern.finditer(text):
             out.append((m.start(1), m.end(1)))
-    if cues.vessel_after:
-        after = "|".join(re.escape(w) for w in sorted(cues.vessel_after, key=len, reverse=True))
-        names = rf"{_CAP}(?:\s*,\s*{_CAP})*(?:,?\s+and\s+{_CAP})?"
-        for m in re.finditer(
-            rf"(?<![\w-]){_QUOTE}?({names}){_QUOTE}?\s+(?:{after})\b(\s+\w+)?", text
-        ):
+    if pats.vessel_after is not None and pats.vessel_after.may_match(text):
+        for m in pats.vessel_after.pattern.finditer(text):
             if text[max(0, m.start() - 2) : m.start()].strip() in {"-", "\u2013", "\u2014"}:
                 continue
             tail = (m.group(2) or "").strip().lower()

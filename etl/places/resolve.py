@@ -130,6 +130,11 @@ def _facility_after(path: Path = settings.LEXICON / "facilities.yaml") -> re.Pat
     return re.compile(rf"(?:\s+[A-Z][\w'-]*){{1,4}}\s+(?i:{words})\b")
 
 
+#: the word after a name ("the Kurama Range"), read from a 30-character slice
+_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)\b")
+#: up to four capitalised words after a name ("Atameken National Entrepreneurs Association")
+_CAPITALS_AFTER = re.compile(r"[\"']?((?:\s[A-Z][\w-]*){1,4})")
+
 #: distances this close to zero or to ``anchor_km`` are left to numpy (see ``_near_anchor``)
 _HAIR_KM = 1e-6
 
@@ -412,10 +417,12 @@ class Resolver:
         """
         if not hits or any(h.place.kind != "city" for h in hits):
             return None
-        after = re.match(r"\s+([A-Za-z]+)\b", text[m.end : m.end + 30])
+        after = _WORD_AFTER.match(text[m.end : m.end + 30])
         if after and after.group(1).lower() in self.cues.landform_after:
             return f"a landform, not a town: {m.surface} {after.group(1)}"
         before = text[max(0, m.start - 20) : m.start].lower().rstrip()
+        if not before.endswith(self.cues.landform_before):
+            return None  # one test for every phrase; most names follow none of them
         for phrase in self.cues.landform_before:
             if before.endswith(phrase) and (
                 len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()
@@ -464,7 +471,7 @@ class Resolver:
 
     def _names_organisation(self, text: str, m: Mention) -> bool:
         """ "Atameken National Entrepreneurs Association": the name of a body, not a town."""
-        after = re.match(r"[\"']?((?:\s[A-Z][\w-]*){1,4})", text[m.end : m.end + 60])
+        after = _CAPITALS_AFTER.match(text[m.end : m.end + 60])
         if not after:
             return False
         return any(w.lower() in self.cues.organisation_words for w in after.group(1).split())
@@ -562,18 +569,23 @@ class Resolver:
             key=lambda t: (-t[0], t[1]),
         )
         best_score, _, best = scored[0]
-        listing = "; ".join(
-            f"{h.place.name} ({h.place.country or h.place.kind}) {s:.1f}" for s, _, h in scored[:4]
-        )
+
+        def listing() -> str:
+            """The first candidates with their scores; written only for a refusal."""
+            return "; ".join(
+                f"{h.place.name} ({h.place.country or h.place.kind}) {s:.1f}"
+                for s, _, h in scored[:4]
+            )
+
         rival = next(
             ((s, h) for s, _, h in scored[1:] if km(h.place, best.place) > SAME_PLACE_KM),
             None,
         )
         margin = best_score - rival[0] if rival else 10.0
         if rival and margin < MIN_MARGIN:
-            return Rejected(m, R_AMBIGUOUS, listing) if self._place_like(m, hits) else None
+            return Rejected(m, R_AMBIGUOUS, listing()) if self._place_like(m, hits) else None
         if rival and self._supplement_guess(best, rival[1], margin, anchors):
-            return Rejected(m, R_AMBIGUOUS, listing)
+            return Rejected(m, R_AMBIGUOUS, listing())
         place = best.place
         in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
         if (
@@ -589,7 +601,7 @@ class Resolver:
             # a weak match with nothing around it saying "place" is not a place mention
             if not self._locative(text, m) or not self._place_like(m, hits):
                 return None
-            return Rejected(m, R_WEAK, listing)
+            return Rejected(m, R_WEAK, listing())
         confidence = round(min(0.99, 0.55 + margin / 10), 2)
         return ResolvedPlace(m, place, confidence)
 
@@ -685,28 +697,44 @@ class Resolver:
                 cell = grid.setdefault((int(a.lat // 4), int(a.lon // 4)), [])
                 cell.append(_Anchor(a, lat, math.radians(a.lon), math.cos(lat)))
             self._anchor_grid = grid
-        row, col = int(place.lat // 4), int(place.lon // 4)
-        near = [
-            anchor
-            for dr in (-1, 0, 1)
-            for dc in (-2, -1, 0, 1, 2)
-            for anchor in self._anchor_grid.get((row + dr, col + dc), ())
-            if anchor.place.key != place.key
-        ]
-        if not near:
-            return False
+            self._around: dict[tuple[int, int], list[_Anchor]] = {}
+        # the anchors of the 15 cells around a cell, gathered once per cell and document
+        cell = (int(place.lat // 4), int(place.lon // 4))
+        around = self._around.get(cell)
+        if around is None:
+            row, col = cell
+            around = self._around[cell] = [
+                anchor
+                for dr in (-1, 0, 1)
+                for dc in (-2, -1, 0, 1, 2)
+                for anchor in self._anchor_grid.get((row + dr, col + dc), ())
+            ]
         lat1, lon1 = math.radians(place.lat), math.radians(place.lon)
         cos1 = math.cos(lat1)
         limit = _W.anchor_km
+        # the distance is at least the latitude gap (haversine): an anchor farther in latitude
+        # than the limit and a kilometre is neither inside nor a close call
+        max_gap = (limit + 1.0) / _EARTH_KM
         close_call = False
-        for _, lat2, lon2, cos2 in near:
-            h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
+        key = place.key
+        for anchor in around:
+            if anchor.place.key == key:
+                continue
+            lat2 = anchor.lat
+            if abs(lat2 - lat1) > max_gap:
+                continue
+            h = (
+                math.sin((lat2 - lat1) / 2) ** 2
+                + cos1 * anchor.cos_lat * math.sin((anchor.lon - lon1) / 2) ** 2
+            )
             d = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
             if d < _HAIR_KM or abs(d - limit) < _HAIR_KM:
                 close_call = True
             elif d < limit:
                 return True  # clearly inside, whatever the last digits of any distance
-        return self._near_numpy(place, [a.place for a in near]) if close_call else False
+        if not close_call:
+            return False
+        return self._near_numpy(place, [a.place for a in around if a.place.key != key])
 
     @staticmethod
     def _near_numpy(place: Place, near: list[Place]) -> bool:

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from etl import settings
+from etl.text import caseless_ascii
 
 CURRENCIES_CSV = settings.GEODATA / "currencies.csv"
 UNITS_YAML = settings.GEODATA / "units.yaml"
@@ -154,6 +155,8 @@ class _Patterns:
     scaled: re.Pattern[str] | None
     #: lower-case first letters of the number words ("ten billion dollars")
     number_word_initials: frozenset[str]
+    #: the scale words' first words, lower-cased: a number word counts only before one
+    scale_words: tuple[str, ...] = ()
 
 
 @cache
@@ -203,6 +206,7 @@ def _patterns(units: Units) -> _Patterns:
         rate_other=re.compile(rf"^\s*(?:{_alternation(units.per_other)})(?![a-z])", re.IGNORECASE),
         scaled=scaled,
         number_word_initials=frozenset(w[:1].lower() for w in units.number_words),
+        scale_words=tuple(sorted({w.split()[0].lower() for w in units.scales if w.split()})),
     )
 
 
@@ -232,6 +236,12 @@ def parse(
     """
     units = units or load_units()
     pats = _patterns(units)
+    if not _ANY_DIGIT.search(text):
+        # every pattern reads a number: digits, or a number word before a scale word
+        # ("ten billion dollars"); most sentences have neither
+        folded = caseless_ascii(text)
+        if not any(w in folded for w in pats.scale_words):
+            return []
     found: list[Quantity] = []
     pos = 0
     while (m := pats.prefix.search(text, pos)) is not None:
@@ -287,6 +297,8 @@ def parse(
 
 
 _WORD_RUN = re.compile(r"\w+")
+#: any decimal digit, as ``NUM``'s ``\d`` reads one
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
