@@ -556,7 +556,11 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             for s in cues.lowercase_suffixes
         ) or (tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies):
             spans.append((m.start(), end))
-        elif n_words >= 2 and words[-1].lower().rstrip(".,;") in cues.currencies:
+        elif (
+            n_words >= 2
+            and words[-1].lower().rstrip(".,;") in cues.currencies
+            and not _unit_after(text, end)  # "Dushanbe's Ismoili Somoni district"
+        ):
             # "Hong Kong Dollar", and a Chinese firm's name such as "Xian Yuan": a name that
             # ends in a currency word is no place, whatever its first word names
             spans.append((m.start(), end))
