@@ -514,8 +514,11 @@ def _exports(
     if not offered:
         st.caption("No feature to export: choose a layer, or loosen the filters.")
         return
+    # in a popover, whose buttons are drawn only when it opens: nine rows of buttons are
+    # not drawn on the page's first paint, beside the map (benchmarks/bench_browser.py)
+    files = st.popover(f"Files per layer ({_count(len(offered), 'layer')})", width="stretch")
     for layer, features in offered.items():
-        cols = st.columns([3, 2, 2])
+        cols = files.columns([3, 2, 2])
         cols[0].markdown(
             f"**{mapview.LAYER_TITLES.get(layer, layer)}** · {_count(len(features), 'feature')}"
         )
