@@ -11,11 +11,13 @@ import re
 
 import folium
 import geopandas as gpd
+import pytest
 from shapely.geometry import LineString, box
 
+from dashboard.data import frames_of
 from dashboard.map import _folium, labels, overlays, popups
 from dashboard.map.basemap import CORE_FILL, OTHER_FILL
-from dashboard.map.build import K_ID, K_STYLE, MapOptions, build_map, map_html
+from dashboard.map.build import K_ID, K_STYLE, MapOptions, build_map, build_parts, map_html
 from dashboard.search import SearchIndex, fold
 from etl.schema import P_FIGURES, P_NAME
 from tests.test_dashboard_mapview import feature
@@ -243,6 +245,56 @@ def test_folium_patch_loads_a_layer_from_its_url_with_fetch():
     html = m.get_root().render()
     assert 'fetch("/app/static/cache/abc.json")' in html
     assert "secret-name" not in html and "$.ajax" not in html
+
+
+def test_js_string_keeps_markup_readable_and_cannot_end_the_script():
+    assert _folium.js_string('<div class="a">it\'s</div>') == "'<div class=\"a\">it\\'s</div>'"
+    assert _folium.js_string("a\\b\nc\u2028") == "'a\\\\b\\nc\\u2028'"
+    for bad in ("</script><script>alert(1)//", "</SCRIPT >", "<!-- <script>"):
+        out = _folium.js_string(bad)
+        assert "</script" not in out.lower() and "<!--" not in out
+    # the escape is a JavaScript escape of "<": the string means what it said
+    assert _folium.js_string("</script>") == "'\\x3c/script>'"
+
+
+@pytest.fixture
+def tiny_frames():
+    from shapely.geometry import Point
+
+    return frames_of(
+        {
+            "pipelines": [
+                feature("pipelines/gas", "pipelines", "gas_pipeline",
+                        LineString([(60, 40), (70, 42)]), capacity=30.0, unit="bcm/y"),
+            ],
+            "facilities": [
+                feature("facilities/port", "facilities", "dry_port", Point(80.4, 44.2)),
+            ],
+        }
+    )  # fmt: skip
+
+
+def test_the_base_map_is_the_same_whatever_is_shown(tiny_frames):
+    """streamlit-folium keys its iframe by the map's script: the base map must not change
+    with filters, selection, overlays or the view, or each change reloads the map."""
+    import streamlit_folium
+
+    def base_key(frames, **options):
+        parts = build_parts(frames, options=MapOptions(**options))
+        parts.base.render()
+        script = streamlit_folium._get_map_string(parts.base)
+        return streamlit_folium.generate_js_hash(script, "atlas_map", False)
+
+    every = base_key(tiny_frames)
+    assert base_key({"pipelines": tiny_frames["pipelines"]}) == every
+    assert base_key(tiny_frames, selected="pipelines/gas", capacity=True, view_key="2") == every
+    assert base_key(tiny_frames, center=(41.0, 67.0), zoom=7.0, view_key="3") == every
+    assert base_key(tiny_frames, fit=((40.0, 60.0), (42.0, 70.0))) == every
+    # the view is in the groups, which the page swaps
+    parts = build_parts(tiny_frames, options=MapOptions(center=(41.0, 67.0), zoom=7.0))
+    html = map_html(build_map(tiny_frames, options=MapOptions(center=(41.0, 67.0), zoom=7.0)))
+    assert "setView([41.0,67.0],7.0" in html.replace(" ", "")
+    assert all(isinstance(g, folium.FeatureGroup) for g in parts.groups)
 
 
 def test_static_layer_files_are_named_by_content_and_pruned(tmp_path, monkeypatch):

@@ -160,7 +160,8 @@ def _walk(element):
 
 
 def _overlays(m: folium.Map) -> list[str]:
-    return [c.layer_name for c in _walk(m) if isinstance(c, folium.FeatureGroup)]
+    """The groups the layer control lists (not the halo's, the names' and the legend's)."""
+    return [c.layer_name for c in _walk(m) if isinstance(c, folium.FeatureGroup) and c.control]
 
 
 def test_one_toggleable_group_per_layer_and_a_layer_control(tiny):

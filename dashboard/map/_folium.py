@@ -8,6 +8,11 @@ installed folium (``tests/test_dashboard_folium.py``).
   map does not load), styled and put into its cluster once it arrives: large layers are
   served as cached static files instead of being inlined in the page on every rerun
   (styled as each feature is added: a style set after drawing would skip the line offsets).
+
+And two helpers for the map's own elements: ``js_string`` (text as a JavaScript string
+literal that is safe inside a ``<script>``) and ``FOLLOW_OWNER`` (an element that lives and
+dies with the feature group it belongs to, so the page can swap the groups without
+reloading the map).
 """
 
 from __future__ import annotations
@@ -104,6 +109,39 @@ class Tooltip(folium.Tooltip):
         {% endmacro %}
         """
     )
+
+
+#: JavaScript, inside an element's script after ``var owner = <its parent>`` and a
+#: ``function start(map)`` that draws the element and returns a function that removes it:
+#: on the map itself it starts once; in a feature group it starts when the group is added to
+#: the map and stops when the group is removed (streamlit-folium swaps the groups of a
+#: filter change that way, without reloading the map)
+FOLLOW_OWNER = """
+    if (owner instanceof L.Map) { start(owner); return; }
+    var stop = null;
+    owner.on('add', function () { if (stop) stop(); stop = start(owner._map); });
+    owner.on('remove', function () { if (stop) stop(); stop = null; });
+    if (owner._map) stop = start(owner._map);
+"""
+
+_JS_ESCAPES = {
+    "\\": "\\\\",
+    "'": "\\'",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_JS_SPECIAL = re.compile(r"[\\'\n\r\u2028\u2029]|<(?=/script|!--)", re.IGNORECASE)
+
+
+def js_string(text: str) -> str:
+    """``text`` as a single-quoted JavaScript string literal, safe inside a ``<script>``.
+
+    Unlike ``json.dumps`` it leaves double quotes and tags as they are (the legend's HTML
+    stays readable in the page); a ``</script`` or ``<!--`` cannot end or derail the script.
+    """
+    return "'" + _JS_SPECIAL.sub(lambda m: _JS_ESCAPES.get(m.group(), "\\x3c"), text) + "'"
 
 
 def bounds_of(geoms: Iterable[Any]) -> list[list[float]]:

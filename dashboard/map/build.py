@@ -30,6 +30,7 @@ from dashboard.map import labels as labels_mod
 from dashboard.map._folium import GeoJson, bounds_of
 from dashboard.map.legend import LINE_TYPE_IDS, Css, Legend, capacity_scale_of, map_legend
 from dashboard.map.popups import missing, popup_html, tooltip_html
+from dashboard.map.view import View
 from dashboard.trade import YearView
 from etl.schema import (
     LAYERS,
@@ -148,6 +149,25 @@ class MapOptions:
     #: drawn form (tooltip, popup, style, rounded geometry) is made once and remembered, so
     #: a rerun after a filter change only picks the features out
     cache_key: str | None = None
+    #: names the view (``center`` and ``zoom``, or ``fit``): a map that keeps its page
+    #: across reruns moves only when this changes, so a redraw for the time slider or an
+    #: overlay leaves it where the user put it
+    view_key: str = ""
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A map in two parts. ``base`` is the same whatever the filters (the map, its offline
+    basemap, the place names, the style sheet): the page draws it once. ``groups`` and
+    ``control`` hold the features and everything that follows them (the selected feature's
+    halo, the overlays, the features' names, the legend, where the map looks): the page
+    swaps them when the filters change, without reloading the map
+    (``st_folium(base, feature_group_to_add=groups, layer_control=control)``).
+    """
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    control: folium.LayerControl
 
 
 def build_map(
@@ -156,7 +176,22 @@ def build_map(
     basemap: Any | None = None,
     options: MapOptions | None = None,
 ) -> folium.Map:
-    """A folium map of ``layers`` (layer name -> GeoDataFrame of contract properties).
+    """A folium map of ``layers`` (layer name -> GeoDataFrame of contract properties): the
+    two parts of ``build_parts`` in one map (a page of its own, e.g. for ``map_html``)."""
+    parts = build_parts(layers, basemap=basemap, options=options)
+    for group in parts.groups:
+        group.add_to(parts.base)
+    parts.control.add_to(parts.base)
+    return parts.base
+
+
+def build_parts(
+    layers: Mapping[str, Any],
+    *,
+    basemap: Any | None = None,
+    options: MapOptions | None = None,
+) -> MapParts:
+    """The map of ``layers`` as a base that filters never change and groups that they do.
 
     Each layer becomes one toggleable group in the layer control (collapsed), in the
     contract's order, lines drawn under points. ``basemap`` is a GeoDataFrame with
@@ -164,27 +199,7 @@ def build_map(
     outlines, which the trade choropleth also colours.
     """
     opts = options or MapOptions()
-    center = opts.center or (43.5, 71.0)
-    m = folium.Map(
-        location=list(center),
-        zoom_start=opts.zoom if opts.zoom is not None else 5,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-    )
-    # folium passes its min/max zoom to tiles only; the map needs them (the cluster plugin
-    # fails without a top zoom)
-    m.options.update(min_zoom=2, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
-    # the instance's links replace folium's CDN list: only Leaflet is needed, from ``assets``
-    m.default_js = [("leaflet", opts.assets.js)]
-    m.default_css = [("leaflet_css", opts.assets.css)]
-    Css().add_to(m)
-    overlays.LineOffset().add_to(m)
-    basemap_mod.add_tiles(m, opts.basemap)
-    if basemap is not None and len(basemap):
-        basemap_mod.add_basemap(
-            m, basemap, tinted=opts.basemap in basemap_mod.TILES, data_url=opts.data_url
-        )
+    m = _base(basemap, opts)
 
     total = sum(len(gdf) for gdf in layers.values() if gdf is not None)
     large = total > LARGE_VIEW
@@ -194,9 +209,9 @@ def build_map(
     n_sources = opts.popup_sources if popups else None
     scale = capacity_scale_of(layers, opts)
 
+    groups: list[folium.FeatureGroup] = []
     trade_groups = overlays.trade_groups(opts.trade, basemap) if opts.trade is not None else []
-    for group in trade_groups[:1]:  # the choropleth under the features
-        group.add_to(m)
+    groups += trade_groups[:1]  # the choropleth under the features
 
     known = [name for name in LAYERS if name in layers] + [n for n in layers if n not in LAYERS]
     order = sorted(known, key=lambda name: name not in LINE_LAYERS)  # stable: lines first
@@ -208,7 +223,8 @@ def build_map(
         _set_offsets(collections)
     halo = _selected(collections, opts.selected)
     if halo is not None:
-        halo.add_to(m)
+        groups.append(folium.FeatureGroup(name="selected", control=False))
+        halo.add_to(groups[-1])
     names: list[Any] = []  # the features' own names (places: ``opts.labels``)
     for layer in order:
         group = folium.FeatureGroup(
@@ -256,21 +272,63 @@ def build_map(
                     ((f["properties"], g) for f, g in zip(data["features"], geoms, strict=True)),
                     K_NAME,
                 )
-        group.add_to(m)
+        groups.append(group)
+    groups += trade_groups[1:]  # the flows over the features
 
-    for group in trade_groups[1:]:  # the flows over the features
-        group.add_to(m)
-    if names or opts.labels:
+    # what follows the features but is no layer of its own: their names, the legend, the view
+    extras = folium.FeatureGroup(name="atlas", control=False)
+    if names:
+        labels_mod.Labels(names).add_to(extras)
+    if opts.legend_inside:
+        Legend(map_legend(layers, basemap=basemap is not None, options=opts)).add_to(extras)
+    _view(opts).add_to(extras)
+    groups.append(extras)
+    return MapParts(m, groups, folium.LayerControl(collapsed=True, position="topright"))
+
+
+def _base(basemap: Any | None, opts: MapOptions) -> folium.Map:
+    """The part of the map no filter changes: nothing in it depends on the features."""
+    m = folium.Map(
+        location=[43.5, 71.0],
+        zoom_start=5,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+    )
+    # folium passes its min/max zoom to tiles only; the map needs them (the cluster plugin
+    # fails without a top zoom)
+    m.options.update(min_zoom=2, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
+    # the instance's links replace folium's CDN list: only Leaflet is needed, from
+    # ``assets``, and the cluster plugin, loaded with the map even when the first view has
+    # no points (the page loads scripts only once, with the map)
+    m.default_js = [("leaflet", opts.assets.js)]
+    m.default_css = [("leaflet_css", opts.assets.css)]
+    if opts.cluster and opts.assets.cluster_js:
+        m.default_js.append(("markerclusterjs", opts.assets.cluster_js))
+        m.default_css += [
+            (f"markerclustercss{i}", u) for i, u in enumerate(opts.assets.cluster_css)
+        ]
+    Css().add_to(m)
+    overlays.LineOffset().add_to(m)
+    basemap_mod.add_tiles(m, opts.basemap)
+    if basemap is not None and len(basemap):
+        basemap_mod.add_basemap(
+            m, basemap, tinted=opts.basemap in basemap_mod.TILES, data_url=opts.data_url
+        )
+    if opts.labels:
         rows, body = labels_mod.rows_of(opts.labels)
         url = opts.data_url(body) if opts.data_url and rows else None
-        labels_mod.Labels(names, rows=rows, url=url).add_to(m)
-    if opts.legend_inside:
-        Legend(map_legend(layers, basemap=basemap is not None, options=opts)).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    if opts.center is None or opts.zoom is None:
-        bounds = opts.fit or DEFAULT_BOUNDS
-        m.fit_bounds([list(b) for b in bounds], max_zoom=MAX_FIT_ZOOM)
+        labels_mod.Labels(rows=rows, url=url).add_to(m)
+    # every map opens on the region, the groups' view element then moves it; not with
+    # folium's animated fit_bounds: a zoom still animating would end on the region again
+    View(key="opening", fit=DEFAULT_BOUNDS, max_zoom=MAX_FIT_ZOOM).add_to(m)
     return m
+
+
+def _view(opts: MapOptions) -> View:
+    if opts.center is not None and opts.zoom is not None:
+        return View(key=opts.view_key, center=opts.center, zoom=opts.zoom)
+    return View(key=opts.view_key, fit=opts.fit or DEFAULT_BOUNDS, max_zoom=MAX_FIT_ZOOM)
 
 
 def geojson_bytes(data: Mapping[str, Any]) -> bytes:

@@ -19,6 +19,8 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.map._folium import FOLLOW_OWNER
+
 #: cities the map can name: the region and its neighbours (west, south, east, north)
 CITY_BBOX = (40.0, 30.0, 105.0, 56.0)
 #: (least population, zoom from which the city is named); capitals from ``CAPITAL_ZOOM``
@@ -128,49 +130,59 @@ class Labels(MacroElement):
 
     ``labels`` are drawn from the page; ``rows`` (from ``rows_of``) too, or, given ``url``,
     fetched from there: the 7,800 places of the basemap are the same on every rerun, so
-    they travel once as a file the browser caches.
+    they travel once as a file the browser caches. On the map itself the labels stay; in a
+    feature group (the features' names) they come and go with the group.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }};
-            if (!map.getPane('atlasLabels')) {
-                var pane = map.createPane('atlasLabels');
-                pane.style.zIndex = 450;
-                pane.style.pointerEvents = 'none';
+            var owner = {{ this._parent.get_name() }};
+            function start(map) {
+                if (!map.getPane('atlasLabels')) {
+                    var pane = map.createPane('atlasLabels');
+                    pane.style.zIndex = 450;
+                    pane.style.pointerEvents = 'none';
+                }
+                var data = [], markers = [], live = true;
+                var group = L.layerGroup().addTo(map);
+                function update() {
+                    var z = map.getZoom();
+                    markers.forEach(function (m, i) {
+                        var on = z >= data[i][3] && z <= data[i][4];
+                        if (on && !group.hasLayer(m)) group.addLayer(m);
+                        else if (!on && group.hasLayer(m)) group.removeLayer(m);
+                    });
+                }
+                function add(rows) {
+                    if (!live) return;
+                    rows.forEach(function (d) {
+                        data.push(d);
+                        markers.push(L.marker([d[1], d[2]], {
+                            icon: L.divIcon({className: 'atlas-label atlas-label-' + d[5],
+                                             html: '<span>' + d[0] + '</span>', iconSize: null}),
+                            interactive: false, keyboard: false, pane: 'atlasLabels'
+                        }));
+                    });
+                    if (map._loaded) update();
+                }
+                add({{ this.rows|tojson }});
+                {% if this.url %}
+                fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(add);
+                {% endif %}
+                map.on('zoomend', update);
+                map.whenReady(update);
+                return function () {
+                    live = false;
+                    map.off('zoomend', update);
+                    map.removeLayer(group);
+                };
             }
-            var data = [], markers = [];
-            var group = L.layerGroup().addTo(map);
-            function update() {
-                var z = map.getZoom();
-                markers.forEach(function (m, i) {
-                    var on = z >= data[i][3] && z <= data[i][4];
-                    if (on && !group.hasLayer(m)) group.addLayer(m);
-                    else if (!on && group.hasLayer(m)) group.removeLayer(m);
-                });
-            }
-            function add(rows) {
-                rows.forEach(function (d) {
-                    data.push(d);
-                    markers.push(L.marker([d[1], d[2]], {
-                        icon: L.divIcon({className: 'atlas-label atlas-label-' + d[5],
-                                         html: '<span>' + d[0] + '</span>', iconSize: null}),
-                        interactive: false, keyboard: false, pane: 'atlasLabels'
-                    }));
-                });
-                if (map._loaded) update();
-            }
-            add({{ this.rows|tojson }});
-            {% if this.url %}
-            fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(add);
-            {% endif %}
-            map.on('zoomend', update);
-            map.whenReady(update);
+            FOLLOW_OWNER
         })();
         {% endmacro %}
-        """
+        """.replace("FOLLOW_OWNER", FOLLOW_OWNER)
     )
 
     def __init__(

@@ -12,6 +12,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard import styles
+from dashboard.map._folium import FOLLOW_OWNER, js_string
 from dashboard.map.basemap import SEA
 from dashboard.map.labels import LABEL_CSS
 from dashboard.map.overlays import CONFLICT_COLOUR, TRADE_CLASSES, TRADE_FLOW_COLOUR, TRADE_OPACITY
@@ -136,19 +137,41 @@ LEGEND_CSS = """
 
 class Legend(MacroElement):
     """The legend over the map's lower left corner, folded by a click on its title
-    (``styles.legend_html`` makes it a ``<details>``; its HTML is built and escaped there)."""
+    (``styles.legend_html`` makes it a ``<details>``; its HTML is built and escaped there).
+
+    Drawn by a script, so that in a feature group it comes and goes with the features it
+    describes; folded or open, it stays as the user left it when the filters change.
+    """
 
     _template = Template(
-        '{% macro html(this, kwargs) %}<div class="atlas-legend-float">{{ this.body }}</div>'
-        "{% endmacro %}"
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var owner = {{ this._parent.get_name() }};
+            function start(map) {
+                var div = document.createElement('div');
+                div.className = 'atlas-legend-float';
+                div.innerHTML = {{ this.body_js }};
+                var details = div.querySelector('details');
+                if (details && map._atlasLegendOpen) details.open = true;
+                if (details) details.addEventListener('toggle', function () {
+                    map._atlasLegendOpen = details.open;
+                });
+                document.body.appendChild(div);
+                return function () { div.remove(); };
+            }
+            FOLLOW_OWNER
+        })();
+        {% endmacro %}
+        """.replace("FOLLOW_OWNER", FOLLOW_OWNER)
     )
 
     def __init__(self, body: str) -> None:
         super().__init__()
         self._name = "Legend"
         # folded at first over the map (a click on "Legend" opens it); open beside a map
-        self.body = body.replace(
-            '<details class="atlas-legend" open>', '<details class="atlas-legend">', 1
+        self.body_js = js_string(
+            body.replace('<details class="atlas-legend" open>', '<details class="atlas-legend">', 1)
         )
 
 
