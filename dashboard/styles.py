@@ -87,6 +87,7 @@ INFERRED = "inferred"
 
 #: points that stand for an area (contract ``precision``), and how they are drawn
 AREA_PRECISIONS = frozenset({"region", "country"})
+AREA_TYPES = frozenset({"region", "country"})
 AREA_RADIUS = 11.0
 AREA_DASH = "3 3"
 
@@ -255,7 +256,9 @@ def type_entries(types: Iterable[str], *, lines: set[str]) -> list[LegendEntry]:
     order = {layer: i for i, layer in enumerate(LAYERS)}
     for t in sorted(set(types), key=lambda t: (order.get(LAYER_OF_TYPE.get(t, ""), 99), t)):
         kind = "line" if t in lines else "point"
-        out.append(LegendEntry(kind, label(t), colour(t)))
+        # regions and countries are drawn as rings at their seat or centre (``point_style``)
+        dash = AREA_DASH if kind == "point" and t in AREA_TYPES else None
+        out.append(LegendEntry(kind, label(t), colour(t), dash=dash))
     return out
 
 

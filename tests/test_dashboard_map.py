@@ -340,4 +340,8 @@ def test_a_region_drawn_at_its_seat_never_looks_like_the_town():
     assert region["fillOpacity"] < 0.5 <= town["fillOpacity"]
     from dashboard.map import legend
 
-    assert "a region or country" in legend.map_legend(frames, options=MapOptions())
+    legend_html = legend.map_legend(frames, options=MapOptions())
+    assert "a region or country" in legend_html
+    # the type's own swatch is a dashed ring too, not the filled dot of a town
+    region_row = legend_html[: legend_html.index(">region<")].rsplit("<span", 2)[-2]
+    assert "dashed" in region_row
