@@ -22,7 +22,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from shapely.geometry import LineString, Point
@@ -51,18 +51,34 @@ class _Acc:
     """What the merge keeps of one feature while documents arrive.
 
     One per feature, hundreds of thousands at 100,000 articles: slots rather than a
-    ``__dict__``, and the events' set of names only where there are names (an empty set
-    is 216 bytes).
+    ``__dict__``; the words the texts call it by as one string until there are two (most
+    routes have one, and a set is 216 bytes); the events' set of names only for events.
     """
 
     n: int  # its number in the spill file
-    surfaces: set[str] = field(default_factory=set)
+    surfaces: str | set[str] | None = None  # every wording (``add_surface``, ``surface_set``)
     confidence: float = 0.0
     mentions: int = 0
     first_seen: str | None = None
     base: tuple | None = None  # the feature's own description, the least by a fixed order
     names: set[str] | None = None  # events: every name the texts give
     dates: tuple | None = None  # events: (start, end), the most precise, then the earliest
+
+    def add_surface(self, surface: str) -> None:
+        held = self.surfaces
+        if held is None:
+            self.surfaces = surface
+        elif isinstance(held, str):
+            if held != surface:
+                self.surfaces = {held, surface}
+        else:
+            held.add(surface)
+
+    def surface_set(self) -> set[str]:
+        held = self.surfaces
+        if held is None:
+            return set()
+        return {held} if isinstance(held, str) else held
 
 
 @dataclass(slots=True)
@@ -253,7 +269,7 @@ class Merge:
             acc = self._get(key)
             mentions.setdefault(key, set()).add((src.start, surface))
             if surface is not None:
-                acc.surfaces.add(" ".join(surface.split()))
+                acc.add_surface(" ".join(surface.split()))
             if conf > acc.confidence:
                 acc.confidence = conf
             if doc.date and (acc.first_seen is None or doc.date < acc.first_seen):
@@ -334,7 +350,7 @@ class Merge:
                 for name in _STATED:
                     setattr(feat, name, getattr(state, name))
                 feat.figures = self._figures_of(fid)
-            feat.aliases = {s for s in acc.surfaces if s.lower() != feat.name.lower()}
+            feat.aliases = {s for s in acc.surface_set() if s.lower() != feat.name.lower()}
             feat.confidence = round(acc.confidence, 2)
             yield feat, acc
 
@@ -443,7 +459,9 @@ class Merge:
                 precision=_PRECISION_OF_KIND.get(place.kind, "approximate"),
                 endpoints=[place.name],
             )
-            acc.surfaces |= {n for n in acc.names if len(n.split()) > 1}
+            for n in acc.names:
+                if len(n.split()) > 1:
+                    acc.add_surface(n)
             if acc.dates is not None:
                 feat.start_date = acc.dates[1]
                 feat.end_date = acc.dates[2] or None
