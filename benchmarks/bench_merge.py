@@ -160,6 +160,12 @@ def main() -> None:
             facts += len(found.facts)
             infos.append(found.doc)
             merge.add(found)
+            if (k + 1) % max(1, args.articles // 10) == 0 and k + 1 < args.articles:
+                print(
+                    f"  {k + 1:,} documents merged: {time.process_time():,.0f} CPU s; "
+                    f"peak RSS {peak_mb():,.0f} MB",
+                    flush=True,
+                )
         merged_peak = peak_mb()
         print(
             f"merge of {args.articles:,} documents ({sources:,} place, route and project "
@@ -170,7 +176,8 @@ def main() -> None:
         result = build_mod._write(tmp / "out", tmp / "corpus", knowledge, merge, infos, [], t0)
         merge.close()
         print(
-            f"build written: {time.perf_counter() - t:.0f} s; peak RSS {peak_mb():,.0f} MB; "
+            f"build written: {time.perf_counter() - t:.0f} s ({time.process_time():,.0f} CPU s "
+            f"in all); peak RSS {peak_mb():,.0f} MB; "
             f"{sum(result.counts.values()):,} features "
             f"({', '.join(f'{k} {v}' for k, v in result.counts.items())}); "
             f"{result.facts:,} facts; {result.unresolved:,} unresolved"

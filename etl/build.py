@@ -33,7 +33,13 @@ from etl import knowledge as knowledge_mod
 from etl._errors import BuildError, BuildLockedError
 from etl.findings import DocInfo
 from etl.geo import length_km
-from etl.io import csv_bytes, geometry_dict, write_geopackage, write_layer_styles
+from etl.io import (
+    csv_bytes,
+    geometry_dict,
+    geopackage_row,
+    write_geopackage_rows,
+    write_layer_styles,
+)
 from etl.knowledge import code_version
 from etl.merge import Merge
 from etl.progress import Progress
@@ -350,7 +356,10 @@ def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries
     The merge builds the layer's features in id order, a batch at a time; each is
     written to the three files and dropped, so what is held is a batch of features, the
     GeoPackage chunk and the GeoParquet row group (and the layer's geometries, for the
-    GeoParquet metadata), never the whole layer or build. Returns the features written.
+    GeoParquet metadata), never the whole layer or build. A feature's source sentences
+    are streamed from the merge's spill into its GeoJSON and into the JSON text its
+    GeoParquet and GeoPackage cells hold, never held as a list: China, named in most
+    articles, has a million of them at 100,000 articles. Returns the features written.
     """
     # GeoParquet beside the GeoJSON (etl.publish.parquet), in row groups
     parquet = ParquetLayer(
@@ -359,35 +368,66 @@ def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries
     n = 0
     with _Writer(target / f"{layer}.geojson", digest) as w:
         w.write(b'{"type":"FeatureCollection","features":[')
-        chunk: list[dict[str, Any]] = []
+        chunk: list[tuple[dict[str, Any], Any]] = []
         held = 0  # source sentences in the chunk: what its memory grows with
         for batch in _chunks(merge.features(layer), _BATCH):
             point_countries = _point_countries(cs, [feat for feat, _ in batch])
             for feat, acc in batch:
-                feat.sources = merge.sources(acc)
-                held += len(feat.sources)
                 iso = point_countries.get(feat.id) or merge.countries(acc)
                 fd = _feature_dict(feat, acc.mentions, cs, acc.first_seen, iso)
-                feat.sources = []
+                fd["properties"][P_SOURCES] = _SOURCES_MARK
+                head, tail = json.dumps(
+                    fd, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                ).split(_SOURCES_MARK_JSON, 1)
                 w.write(b"\n" if n == 0 else b",\n")
-                w.write(
-                    json.dumps(
-                        fd, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-                    ).encode("utf-8")
-                )
+                w.write(head.encode("utf-8") + b'"sources":')
+                text = bytearray()  # the sources' JSON, for the GeoParquet cell
+                count = 0
+                for piece in _json_list(merge.source_dicts(acc), (",", ":")):
+                    w.write(piece)
+                    text += piece
+                    count += 1
+                w.write(tail.encode("utf-8"))
                 n += 1
-                chunk.append(fd)
-                parquet.add(fd, len(fd["properties"][P_SOURCES]))
+                held += count - 2  # the pieces less the brackets
+                parquet.add(fd, count - 2, {P_SOURCES: text})
+                del text
+                spaced = bytearray()  # the GeoPackage's JSON text: json.dumps' separators
+                for piece in _json_list(merge.source_dicts(acc), (", ", ": ")):
+                    spaced += piece
+                chunk.append(geopackage_row(fd, {P_SOURCES: spaced.decode("utf-8")}))
+                del spaced
                 if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
-                    write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
+                    write_geopackage_rows(target / GEOPACKAGE, layer, chunk)
                     chunk, held = [], 0
             batch.clear()
         w.write(b"\n]}\n" if n else b"]}\n")
         if chunk or not n or not (target / GEOPACKAGE).exists():
-            write_geopackage(target / GEOPACKAGE, {layer: chunk}, styles=False)
+            write_geopackage_rows(target / GEOPACKAGE, layer, chunk)
     parquet.close()
     _add_file(target / parquet_file_name(layer), digest)
     return n
+
+
+#: what a feature's sources are while the rest of it is dumped (a private-use character:
+#: JSON text escapes every quote inside a string, so ``"sources":"\ue000"`` is found only
+#: where the property is)
+_SOURCES_MARK = "\ue000"
+_SOURCES_MARK_JSON = f'"{P_SOURCES}":"{_SOURCES_MARK}"'
+
+
+def _json_list(items: Iterator[dict], separators: tuple[str, str]) -> Iterator[bytes]:
+    """``json.dumps(list(items), ensure_ascii=False, separators=...)`` as UTF-8, in pieces.
+
+    The first and last pieces are the brackets; each item is one piece, with the
+    separator before it.
+    """
+    comma = separators[0].encode()
+    yield b"["
+    for i, item in enumerate(items):
+        data = json.dumps(item, ensure_ascii=False, separators=separators, allow_nan=False)
+        yield (comma + data.encode("utf-8")) if i else data.encode("utf-8")
+    yield b"]"
 
 
 def _chunks(rows: Iterator, n: int) -> Iterator[list]:

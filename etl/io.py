@@ -109,40 +109,62 @@ def write_geopackage(
     dashboard's look. A one-layer export goes without, so that the file has one table and
     ``geopandas.read_file`` reads it without being told the layer.
     """
+    for layer, features in layers.items():
+        write_geopackage_rows(path, layer, [geopackage_row(f) for f in features])
+    if styles and layers:
+        write_layer_styles(path, list(layers))
+
+
+def geopackage_row(
+    feature: dict[str, Any], encoded: dict[str, str] | None = None
+) -> tuple[dict[str, Any], Any]:
+    """A feature as a GeoPackage row: its properties (lists as JSON text) and its geometry.
+
+    ``encoded`` gives properties already as that JSON text (``json.dumps(v,
+    ensure_ascii=False)``): a feature's sources are streamed into it by the build rather
+    than held as a list of dicts.
+    """
+    encoded = encoded or {}
+    props = {
+        k: (
+            encoded[k]
+            if k in encoded
+            else json.dumps(v, ensure_ascii=False)
+            if k in LIST_PROPERTIES and v is not None
+            else v
+        )
+        for k, v in feature["properties"].items()
+    }
+    return props, shape(feature["geometry"])
+
+
+def write_geopackage_rows(
+    path: Path, layer: str, rows: Sequence[tuple[dict[str, Any], Any]]
+) -> None:
+    """Rows (``geopackage_row``) into ``layer`` of the GeoPackage at ``path``, appended."""
     os.environ.setdefault("OGR_CURRENT_DATE", GPKG_TIMESTAMP)
     import geopandas as gpd
     import pyogrio
 
     from etl.publish.qgis import GEOMETRY_COLUMN
 
-    for layer, features in layers.items():
-        records = []
-        geoms = []
-        for f in features:
-            props = {
-                k: (
-                    json.dumps(v, ensure_ascii=False)
-                    if k in LIST_PROPERTIES and v is not None
-                    else v
-                )
-                for k, v in f["properties"].items()
-            }
-            records.append(props)
-            geoms.append(shape(f["geometry"]))
-        gdf = gpd.GeoDataFrame(records, columns=list(PROPERTIES), geometry=geoms, crs="EPSG:4326")
-        append = path.exists()
-        pyogrio.write_dataframe(
-            gdf,
-            path,
-            layer=layer,
-            driver="GPKG",
-            geometry_type="LineString" if layer in LINE_LAYERS else "Point",
-            append=append,
-            dataset_options=None if append else {"VERSION": GPKG_VERSION},
-            layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN},
-        )
-    if styles and layers:
-        write_layer_styles(path, list(layers))
+    gdf = gpd.GeoDataFrame(
+        [props for props, _ in rows],
+        columns=list(PROPERTIES),
+        geometry=[geom for _, geom in rows],
+        crs="EPSG:4326",
+    )
+    append = path.exists()
+    pyogrio.write_dataframe(
+        gdf,
+        path,
+        layer=layer,
+        driver="GPKG",
+        geometry_type="LineString" if layer in LINE_LAYERS else "Point",
+        append=append,
+        dataset_options=None if append else {"VERSION": GPKG_VERSION},
+        layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN},
+    )
 
 
 def write_layer_styles(path: Path, layers: list[str]) -> None:

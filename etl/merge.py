@@ -22,7 +22,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from shapely.geometry import LineString, Point
@@ -46,18 +46,39 @@ _PRECISION_OF_KIND = {
 _PROPERTY_OF_METRIC = {"capacity": "capacity", "length": "stated_length_km", "cost": "cost_usd"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Acc:
-    """What the merge keeps of one feature while documents arrive."""
+    """What the merge keeps of one feature while documents arrive.
+
+    One per feature, hundreds of thousands at 100,000 articles: slots rather than a
+    ``__dict__``; the words the texts call it by as one string until there are two (most
+    routes have one, and a set is 216 bytes); the events' set of names only for events.
+    """
 
     n: int  # its number in the spill file
-    surfaces: set[str] = field(default_factory=set)
+    surfaces: str | set[str] | None = None  # every wording (``add_surface``, ``surface_set``)
     confidence: float = 0.0
     mentions: int = 0
     first_seen: str | None = None
     base: tuple | None = None  # the feature's own description, the least by a fixed order
-    names: set[str] = field(default_factory=set)  # events: every name the texts give
+    names: set[str] | None = None  # events: every name the texts give
     dates: tuple | None = None  # events: (start, end), the most precise, then the earliest
+
+    def add_surface(self, surface: str) -> None:
+        held = self.surfaces
+        if held is None:
+            self.surfaces = surface
+        elif isinstance(held, str):
+            if held != surface:
+                self.surfaces = {held, surface}
+        else:
+            held.add(surface)
+
+    def surface_set(self) -> set[str]:
+        held = self.surfaces
+        if held is None:
+            return set()
+        return {held} if isinstance(held, str) else held
 
 
 @dataclass(slots=True)
@@ -161,6 +182,8 @@ class Merge:
             acc = self._get(key)
             self._describe(key, (ev.type, ev.place.key))
             name = f"{ev.ordinal.capitalize()} {ev.name}" if ev.ordinal else ev.name
+            if acc.names is None:
+                acc.names = set()
             acc.names.add(name)
             if ev.start_date:
                 dates = (-len(ev.start_date), ev.start_date, ev.end_date or "")
@@ -246,7 +269,7 @@ class Merge:
             acc = self._get(key)
             mentions.setdefault(key, set()).add((src.start, surface))
             if surface is not None:
-                acc.surfaces.add(" ".join(surface.split()))
+                acc.add_surface(" ".join(surface.split()))
             if conf > acc.confidence:
                 acc.confidence = conf
             if doc.date and (acc.first_seen is None or doc.date < acc.first_seen):
@@ -327,7 +350,7 @@ class Merge:
                 for name in _STATED:
                     setattr(feat, name, getattr(state, name))
                 feat.figures = self._figures_of(fid)
-            feat.aliases = {s for s in acc.surfaces if s.lower() != feat.name.lower()}
+            feat.aliases = {s for s in acc.surface_set() if s.lower() != feat.name.lower()}
             feat.confidence = round(acc.confidence, 2)
             yield feat, acc
 
@@ -436,7 +459,9 @@ class Merge:
                 precision=_PRECISION_OF_KIND.get(place.kind, "approximate"),
                 endpoints=[place.name],
             )
-            acc.surfaces |= {n for n in acc.names if len(n.split()) > 1}
+            for n in acc.names:
+                if len(n.split()) > 1:
+                    acc.add_surface(n)
             if acc.dates is not None:
                 feat.start_date = acc.dates[1]
                 feat.end_date = acc.dates[2] or None
@@ -541,13 +566,18 @@ class Merge:
             return list(base[6])
         return None
 
-    def sources(self, acc: _Acc) -> list[Source]:
-        """A feature's source sentences, in document order."""
-        rows = self._db.execute(
+    def source_dicts(self, acc: _Acc) -> Iterator[dict]:
+        """A feature's source sentences, in document order, one at a time (``Source.as_dict``).
+
+        A town named in a third of 100,000 articles has hundreds of thousands of them: the
+        write streams them from the spill file into each output, never holding them all.
+        """
+        docs = self.docs
+        for doc, s, e, q in self._db.execute(
             'SELECT doc, start, "end", quote FROM src WHERE f = ? ORDER BY doc, start, "end"',
             (acc.n,),
-        )
-        return [Source(doc, self.docs.get(doc), q, s, e) for doc, s, e, q in rows]
+        ):
+            yield {"doc": doc, "date": docs.get(doc), "quote": q, "start": s, "end": e}
 
     def unresolved_rows(self) -> Iterator[dict]:
         """Every unresolved mention, by document, position and words."""

@@ -101,7 +101,7 @@ def test_failed_build_leaves_the_previous_one(knowledge, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("etl.build.write_geopackage", boom)
+    monkeypatch.setattr("etl.build.write_geopackage_rows", boom)
     with pytest.raises(OSError):
         build(settings.DEFAULT_CORPUS, out, knowledge=knowledge)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -134,11 +134,21 @@ class ParquetLayer:
         self._held = 0
         self._offset = 0
 
-    def add(self, feature: dict[str, Any], sources: int) -> None:
-        """The next feature of the layer (in file order) and its number of source sentences."""
+    def add(
+        self,
+        feature: dict[str, Any],
+        sources: int,
+        encoded: Mapping[str, bytes | bytearray] | None = None,
+    ) -> None:
+        """The next feature of the layer (in file order) and its number of source sentences.
+
+        ``encoded`` gives JSON columns' values already as their UTF-8 text (what ``_value``
+        would make): a feature's sources, streamed into it rather than held as dicts.
+        """
         props = feature["properties"]
+        encoded = encoded or {}
         for values, (name, kind) in zip(self._columns, COLUMNS, strict=True):
-            values.append(_value(kind, props.get(name)))
+            values.append(encoded[name] if name in encoded else _value(kind, props.get(name)))
         self._rows += 1
         self._held += sources
         if self._rows >= ROW_GROUP_FEATURES or self._held >= ROW_GROUP_SOURCES:
