@@ -212,7 +212,7 @@ def test_a_failed_publish_leaves_nothing_half_written_and_says_why(
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("etl.build.write_geopackage", disk_full)
+    monkeypatch.setattr("etl.build.write_geopackage_rows", disk_full)
     with pytest.raises(OSError, match="No space left on device"):
         build(_corpus(tmp_path / "c2", "Tuesday"), out, knowledge=knowledge)
     assert state(out) == before

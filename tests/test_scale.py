@@ -63,7 +63,7 @@ def _findings(knowledge, corpus: Path) -> list[DocumentFindings]:
 def _features(merge: Merge, gazetteer=None) -> list[tuple]:
     out = []
     for feat, acc in merge.finish(gazetteer):
-        sources = [(s.doc, s.start, s.end, s.quote) for s in merge.sources(acc)]
+        sources = [(s["doc"], s["start"], s["end"], s["quote"]) for s in merge.source_dicts(acc)]
         out.append(
             (
                 feat.id,
@@ -104,7 +104,7 @@ def test_namesakes_keep_their_ids_whatever_the_order():
         merge = Merge(registry=None)
         for f in order:
             merge.add(f)
-        ids = {merge.sources(acc)[0].doc: feat.id for feat, acc in merge.finish()}
+        ids = {next(merge.source_dicts(acc))["doc"]: feat.id for feat, acc in merge.finish()}
         assert ids == {"b.txt": "places/abay-kaz", "a.txt": "places/abay-kaz-gn-1"}
 
 
