@@ -44,8 +44,8 @@ TAIL_LINE_MAX = 60
 HEADLINE_MAX = 160
 #: a line ending like this is prose that ended (the article's last paragraph)
 PROSE_END = (".", "!", "?", '"', "'", ")")
-#: a line this long that ends like prose and lies outside every dropped block is article
-#: text; a page with no such line beside its captions is a photo story
+#: a paragraph this long that ends like prose and lies outside every dropped block is article
+#: text; a page with no such paragraph beside its captions is a photo story
 PROSE_LINE_MIN = 100
 #: a line this short without a final stop, among closing headlines, is page furniture (a
 #: link such as "All news" or a log-in prompt) and does not end the list
@@ -298,13 +298,16 @@ def _keep_photo_story(
     if not any(kind == "caption" for _, _, kind in spans):
         return
     covered = _covered_by(spans)
+    # a paragraph may be hard-wrapped ("... near Zharkent, on the / highway that leads to
+    # Khorgos."): its lines count together, as the same text unwrapped would
+    paragraph = 0
     for line in lines:
         lead, body = _body(text, line)
-        if (
-            len(body) >= PROSE_LINE_MIN
-            and body.endswith(PROSE_END)
-            and not covered(lead, lead + len(body))
-        ):
+        if not body or covered(lead, lead + len(body)):
+            paragraph = 0
+            continue
+        paragraph += len(body) + 1
+        if paragraph > PROSE_LINE_MIN and body.endswith(PROSE_END):
             return
     for i, (a, b, kind) in enumerate(spans):
         credit = _credit(text[a:b], m) if kind == "caption" else None
