@@ -27,20 +27,23 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_dashboard import CHROMIUM, CHROMIUM_ARGS, seed_build, synthetic_build  # noqa: E402
+from bench_dashboard import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    seed_build,
+    start_dashboard,
+    synthetic_build,
+)
 
 #: in the top page from its start: each animation frame, the number of feature layers Leaflet
 #: has projected in the map's iframe (same origin; a point in a cluster counts), logged with
@@ -89,33 +92,6 @@ DRAW_LOG = """(() => {
 
 NOW = "() => performance.timeOrigin + performance.now()"
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(build: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = dict(os.environ, ATLAS_BUILD_DIR=str(build))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.terminate()
-                raise
-            time.sleep(0.2)
 
 
 def _chromium_cpu(browser_pid: int) -> float:
@@ -174,7 +150,7 @@ def measure(build: Path, *, reloads: int, changes: int, words: list[str]) -> dic
     from playwright.sync_api import sync_playwright
 
     total = _expected(build, "")
-    proc, url = _start(build)
+    proc, url = start_dashboard(build)
     out: dict = {"first": [], "all": [], "cpu": [], "change": [], "iframe": [], "map": []}
     try:
         with sync_playwright() as p:

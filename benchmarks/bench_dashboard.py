@@ -202,12 +202,9 @@ def rerun_times(build: Path, runs: int) -> tuple[list[float], list[float]]:
     return times, cpu
 
 
-def paint_times(build: Path, expected: int, reloads: int) -> tuple[float, list[float]]:
-    """Seconds from navigation to every feature drawn: the first load after the server
-    started (a fresh browser), then reloads by the same browser (its cache kept, as a
-    person's reload keeps it)."""
-    from playwright.sync_api import sync_playwright
-
+def start_dashboard(build: Path) -> tuple[subprocess.Popen, str]:
+    """The dashboard on ``build`` on a free port of 127.0.0.1, once it answers; its process
+    and URL (stopped again if it does not answer within a minute)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -218,16 +215,26 @@ def paint_times(build: Path, expected: int, reloads: int) -> tuple[float, list[f
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return proc, url
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.terminate()
+                raise
+            time.sleep(0.2)
+
+
+def paint_times(build: Path, expected: int, reloads: int) -> tuple[float, list[float]]:
+    """Seconds from navigation to every feature drawn: the first load after the server
+    started (a fresh browser), then reloads by the same browser (its cache kept, as a
+    person's reload keeps it)."""
+    from playwright.sync_api import sync_playwright
+
+    proc, url = start_dashboard(build)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             times = []
