@@ -135,13 +135,13 @@ def _status_filter(group: str) -> str:
     return f'"{P_STATUS}" IN ({_sql_list(_STATUS_GROUPS[group])})'
 
 
-def _representative(type_: str, group: str, *, inferred: bool) -> dict[str, Any]:
+def _representative(type_: str, group: str, *, precision: str) -> dict[str, Any]:
     """Properties of a feature of this type and look, to ask the style functions."""
     status = _STATUS_GROUPS[group][0] if group in _STATUS_GROUPS else None
     return {
         P_TYPE: None if type_ == _OTHER_TYPE else type_,
         P_STATUS: status,
-        P_PRECISION: INFERRED if inferred else "waypoints",
+        P_PRECISION: precision,
     }
 
 
@@ -159,7 +159,10 @@ def _line_rules(layer: str) -> list[Rule]:
                 else f"coalesce(\"{P_PRECISION}\", '') <> {_sql_str(INFERRED)}"
             )
             for group in (_OTHER, _PLANNED, _INACTIVE):
-                style = line_style(_representative(type_, group, inferred=inferred))
+                props = _representative(
+                    type_, group, precision=INFERRED if inferred else "waypoints"
+                )
+                style = line_style(props)
                 text = f"{_type_label(type_)} · {_GROUP_LABELS[group]}"
                 if inferred:
                     text += " · inferred route"
@@ -187,9 +190,8 @@ def _point_rules(layer: str) -> list[Rule]:
                 else f"coalesce(\"{P_PRECISION}\", '') NOT IN ({areas})"
             )
             for group in (_OTHER, _PLANNED, _INACTIVE):
-                props = _representative(type_, group, inferred=False)
-                if area:  # a region or country drawn at its seat or centre
-                    props[P_PRECISION] = "region"
+                # a region or country is drawn at its seat or centre
+                props = _representative(type_, group, precision="region" if area else "exact")
                 style = point_style(props, layer)
                 text = f"{_type_label(type_)} · {_GROUP_LABELS[group]}"
                 rules.append(
