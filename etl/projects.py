@@ -288,10 +288,16 @@ _NAME = r"[A-Z][\w']+(?:-[A-Z]?[\w']+)*"
 
 
 @functools.cache
+def facility_nouns() -> str:
+    """The facility nouns as one regex alternation, longest first, any space inside one."""
+    nouns = sorted(_facility_lexicon()["nouns"], key=len, reverse=True)
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+
+
+@functools.cache
 def _named_facility_pattern() -> re.Pattern[str]:
     """ "<Name> HPP-2", "<Name> hydropower plant", "<Name> mine": a name, then its noun."""
-    nouns = sorted(_facility_lexicon()["nouns"], key=len, reverse=True)
-    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+    words = facility_nouns()
     name = _NAME
     return re.compile(rf"\b({name}(?:\s{name}){{0,2}})\s+((?i:{words}))(?:[- ]\d+)?\b")
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import yaml
 
-from etl import settings
+from etl import projects, settings
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
 from etl.places import compounds, fields, people, plausibility, qualifiers
@@ -119,15 +119,12 @@ _QUALIFIER_HINT = re.compile(
 
 
 @cache
-def _facility_after(path: Path = settings.LEXICON / "facilities.yaml") -> re.Pattern[str]:
+def _facility_after() -> re.Pattern[str]:
     """More capitalised words, then a facility noun: "Fergana| New Opportunities Special
     Industrial Zone". A name shared by a region and its seat that opens such a name says
     neither where the facility is nor which of the two is meant, so it is not drawn; the
     facility goes to unresolved.csv (``etl.projects.named_facilities``)."""
-    with path.open(encoding="utf-8") as f:
-        nouns = sorted((yaml.safe_load(f) or {}).get("nouns") or (), key=len, reverse=True)
-    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
-    return re.compile(rf"(?:\s+[A-Z][\w'-]*){{1,4}}\s+(?i:{words})\b")
+    return re.compile(rf"(?:\s+[A-Z][\w'-]*){{1,4}}\s+(?i:{projects.facility_nouns()})\b")
 
 
 #: the word after a name ("the Kurama Range"), read from a 30-character slice
