@@ -192,6 +192,11 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         if named is not None:  # a registry name written with spaced dashes
             found.entries.append((named, source(chain.start, chain.end), chain.text))
             continue
+        by_countries = _by_countries(chain, place_at, registry)
+        for entry_id in by_countries:
+            found.entries.append((entry_id, source(chain.start, chain.end), chain.text))
+        if by_countries:
+            continue
         if chain.type == routes.LINE:
             why = "a line of which kind? no registry entry has this name"
             src = source(chain.start, chain.end)
@@ -371,6 +376,35 @@ def _place_at(resolved, rejected):
     for r in resolved:
         by_span[(r.mention.start, r.mention.end)] = r.place
     return lambda start, end: by_span.get((start, end))
+
+
+#: a chain of this many countries or more names a project of its kind ("the gas pipeline
+#: Turkmenistan-China-Kyrgyzstan"); two countries name a border or a trade, not one project
+_COUNTRY_CHAIN_MIN = 3
+
+
+def _by_countries(chain, place_at, registry) -> list[str]:
+    """ "The gas pipeline Turkmenistan-China-Kyrgyzstan": the registry projects of the
+    chain's kind that cross every country the chain names, in whatever order it names
+    them. One project (Line D), or the members of one system (Lines A, B and C for
+    "Turkmenistan-Uzbekistan-Kazakhstan-China"); anything else is no answer."""
+    codes: set[str] = set()
+    for start, end in routes.part_spans(chain):
+        place = place_at(start, end)
+        if getattr(place, "kind", None) != "country" or not place.country:
+            return []
+        codes.add(place.country)
+    if len(codes) < _COUNTRY_CHAIN_MIN:
+        return []
+    found = sorted(
+        e.id
+        for e in registry.entries.values()
+        if e.type == chain.type and codes <= set(e.countries or ())
+    )
+    if len(found) == 1:
+        return found
+    systems = {registry.system_of(entry_id) for entry_id in found}
+    return found if len(systems) == 1 and None not in systems else []
 
 
 def _place_spans(found: _Found) -> list[tuple[int, int]]:

@@ -166,7 +166,7 @@ def parse_document(
     if not page.strip():
         return Skipped(rel, "empty", sha)
     # page boilerplate (after trafilatura for HTML) is blanked, not cut: offsets still hold
-    stripped = strip_boilerplate(page)
+    stripped = strip_boilerplate(page, title=meta.get("title") or (metadata or {}).get("title"))
     # soft line breaks of hard-wrapped wire copy become spaces (one character for one),
     # after the boilerplate pass, which reads the page's lines
     text = unwrap(stripped.text)

@@ -7,6 +7,7 @@ partnership is an agreement between two named places, drawn as a line between th
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -88,7 +89,10 @@ _HELD = re.compile(r"\b(?:in|at|held\s+in|hosted\s+in|host(?:ed)?\s+by)\s+$")
 PARTNERSHIP = re.compile(
     r"\b(?:sister[- ]cit(?:y|ies)|friendly[- ]cit(?:y|ies)|friendship[- ]cit(?:y|ies)|"
     r"twin(?:ned)?[- ]cit(?:y|ies)|twinning|partner[- ]cit(?:y|ies)|sister[- ]provinces?|"
-    r"friendly[- ]provinces?|city[- ]partnerships?)\b",
+    r"friendly[- ]provinces?|city[- ]partnerships?|"
+    # "brotherly relations between Samarkand and Sian cities": a translation of the Russian
+    # "goroda-pobratimy", twin cities
+    r"brother(?:ly)?[- ]cit(?:y|ies)|brotherly\s+relations\s+between)\b",
     re.IGNORECASE,
 )
 REGIONAL_AGREEMENT = re.compile(
@@ -268,7 +272,7 @@ def find_partnerships(
         if pair is None:
             # no "between": a sister-city sentence pairs its cities, unless it twins provinces
             regional = kind == "agreement" or _REGIONAL_PARTNERS.search(m.group(0))
-            pair = distinct if regional else cities
+            pair = distinct if regional else (_joined(sentence, s, cities) or cities)
         if kind == "sister_cities" and any(p.place.kind == "region" for p in pair[:2]):
             kind = "agreement"  # provinces twinned: the schema's sister_cities are cities
         distinct = pair
@@ -277,6 +281,16 @@ def find_partnerships(
                 Partnership(kind, (distinct[0], distinct[1]), (s + m.start(), s + m.end()), (s, e))
             )
     return out
+
+
+def _joined(sentence: str, s: int, places: list[ResolvedPlace]) -> list[ResolvedPlace] | None:
+    """Two places joined by "and" alone ("... signed in Beijing, which made Luoyang and
+    Bukhara sister cities"), or None: the venue of a signing is no partner."""
+    for p, q in itertools.pairwise(places):
+        gap = sentence[p.mention.end - s : q.mention.start - s]
+        if p.place.key != q.place.key and gap.strip() == "and":
+            return [p, q]
+    return None
 
 
 def _after_between(

@@ -131,7 +131,7 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     "President Kassym-Jomart Tokayev").
     """
     spans: list[tuple[int, int]] = []
-    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    tokens = _unglued([(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)], cues)
     runs = _capitalised_runs(text, tokens)
     lowered = text.lower()
     for run in runs:
@@ -228,13 +228,33 @@ def _person_in_run(
     return None
 
 
+#: a title glued to the name after it by a scraper: "PresidentXi Jinping"
+_GLUED = re.compile(r"([A-Z][a-z]+)([A-Z][\w'-]*)")
+
+
+def _unglued(tokens: list[tuple[int, int, str]], cues: PersonCues) -> list[tuple[int, int, str]]:
+    """Split a title a scraped page glued to the name after it ("PresidentXi") into its two
+    words, so that "Xi Jinping" is read as the name it is. Only a listed title is split:
+    "PetroChina" and "KazMunayGas" stay whole."""
+    out = []
+    for start, end, word in tokens:
+        m = _GLUED.fullmatch(word)
+        if m and m.group(1).lower() in cues.titles_lower:
+            cut = start + len(m.group(1))
+            out += [(start, cut, m.group(1)), (cut, end, m.group(2))]
+        else:
+            out.append((start, end, word))
+    return out
+
+
 def _capitalised_runs(
     text: str, tokens: list[tuple[int, int, str]]
 ) -> list[list[tuple[int, int, str]]]:
-    """Runs of capitalised words separated by single spaces only."""
+    """Runs of capitalised words separated by single spaces only (or by nothing, where
+    ``_unglued`` split a glued title from its name)."""
     runs: list[list[tuple[int, int, str]]] = []
     for tok in tokens:
-        if runs and text[runs[-1][-1][1] : tok[0]] == " ":
+        if runs and text[runs[-1][-1][1] : tok[0]] in (" ", ""):
             runs[-1].append(tok)
         else:
             runs.append([tok])
@@ -309,6 +329,11 @@ class OrganisationCues:
     currencies: frozenset[str]
     #: lower-case nouns right before a name that make it a company ("producer Huaxin")
     role_before: frozenset[str] = frozenset()
+    #: suffixes that make a company of one name only ("Urumqi Railway", the railway bureau:
+    #: a line is named by two ends, "Angren-Pap Railway"), lower-cased
+    single_name_suffixes: frozenset[str] = frozenset()
+    #: people whose base "-based" names ("a Bishkek-based analyst"), lower-cased
+    based_people: frozenset[str] = frozenset()
     #: legal forms after a name, case-sensitive ("Wilson ASA"; "As" in a headline is no form)
     legal_suffixes: frozenset[str] = frozenset()
     #: last words that make a capitalised run an event's name, whose place word is its venue
@@ -370,6 +395,10 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         lowercase_suffixes=tuple(str(s).lower() for s in data.get("lowercase_suffixes") or []),
         currencies=frozenset(str(s).lower() for s in data.get("currencies") or []),
         role_before=frozenset(str(s).lower() for s in data.get("role_before") or []),
+        single_name_suffixes=frozenset(
+            str(w).lower() for w in data.get("single_name_suffixes") or []
+        ),
+        based_people=frozenset(str(s).lower() for s in data.get("based_people") or []),
         legal_suffixes=frozenset(str(s) for s in data.get("legal_suffixes") or []),
         event_words=frozenset(str(s).lower() for s in data.get("event_words") or []),
         bracket_after=frozenset(str(s).lower() for s in data.get("bracket_after") or []),
@@ -539,6 +568,9 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         n_words = sum(1 for w in words if w not in {"of", "and", "&"}) - (words[0] in {"The"})
         if words[-1].lower().rstrip(".,") in cues.event_words:
             continue  # an event's name: its place word is where it is held
+        if _one_name_company(text, end, words, cues):
+            spans.append((text.rindex(words[-2], m.start(), end), end))
+            continue
         if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
             spans.append((_after_list(text, m.start(), words, cues), end))
             continue
@@ -570,6 +602,24 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
     return spans
+
+
+#: words after "X Railway" that make it a place on a line, not a company
+_LINE_PLACE_AFTER = re.compile(r"\s+(?i:station|stations|line|junction|terminal|yard|bridge)\b")
+
+
+def _one_name_company(text: str, end: int, words: list[str], cues: OrganisationCues) -> bool:
+    """ "the Chief of Urumqi Railway": one undashed name and a ``single_name_suffixes`` word
+    is a railway bureau or company. Only when the name stands alone or after "of"/"The":
+    "South Xinjiang Railway" and "Angren-Pap Railway" are lines."""
+    if len(words) < 2 or words[-1].lower() not in cues.single_name_suffixes:
+        return False
+    name = words[-2]
+    if "-" in name or not name[0].isupper() or name in {"of", "and", "&", "The"}:
+        return False
+    if len(words) > 2 and words[-3] not in {"of", "The"}:
+        return False
+    return not _LINE_PLACE_AFTER.match(text, end)
 
 
 def _legal_form_end(text: str, start: int, words: list[str], cues: OrganisationCues) -> int:
@@ -611,18 +661,20 @@ def _bracketed_in_names(text: str, cues: OrganisationCues) -> list[tuple[int, in
 
 
 def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
-    """ "a Hong Kong-based company": the seat of a company is not a place of the story.
+    """ "a Hong Kong-based company", "a Bishkek-based analyst": where a company or a
+    commentator is based is not a place of the story.
 
-    Only before a company noun (``role_before``, within two words): "a Zurich-based
-    trader" is a person in a place the story names.
+    Only before a company noun or a commentator's (``role_before``, ``based_people``,
+    within two words): "a Khorgos-based dry port" is a project in its place.
     """
     out = []
+    nouns = cues.role_before | cues.based_people
     for hint in _org_patterns(cues).based:
         pattern = hint.pattern
         if not hint.may_match(text):
             continue  # the suffix is nowhere: the pattern cannot match
         for m in pattern.finditer(text):
-            if any(w.lower() in cues.role_before for w in m.group(2).split()):
+            if any(w.lower() in nouns for w in m.group(2).split()):
                 out.append((m.start(1), m.end(1)))
     return out
 

@@ -50,6 +50,9 @@ PROSE_LINE_MIN = 100
 #: a line this short without a final stop, among closing headlines, is page furniture (a
 #: link such as "All news" or a log-in prompt) and does not end the list
 FURNITURE_MAX = 30
+#: the page's own copy of its headline opens the article when no more than this many
+#: characters of text stand above it (section labels, tickers of other headlines, menus)
+CHROME_ABOVE_HEADLINE_MAX = 600
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,9 @@ def _literal_head(pattern: str) -> str:
     return head.group(0) if head else ""
 
 
-def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
+def strip_boilerplate(
+    text: str, markers: Markers | None = None, title: str | None = None
+) -> Stripped:
     """Blank the boilerplate of ``text``; never raises, never changes its length.
 
     Parameters
@@ -210,6 +215,9 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
         A document's normalised text (``etl.text.normalise``).
     markers
         Compiled markers; the project lexicon when None.
+    title
+        The document's headline from its metadata, if any: the page's text above its own
+        copy of the headline is the site's chrome (``_above_headline``).
 
     Returns
     -------
@@ -282,10 +290,35 @@ def strip_boilerplate(text: str, markers: Markers | None = None) -> Stripped:
                 spans.append((lead, lead + (body_end if whole else cut), "dateline"))
                 dateline = dateline or place
         i += 1
+    if title:
+        _above_headline(text, lines, title, spans)
     _keep_photo_story(text, lines, spans, m)
     _sweep_tail(text, lines, spans)
     _closing_headlines(text, lines, m, spans)
     return _apply(text, spans, dateline)
+
+
+def _above_headline(
+    text: str, lines: list[tuple[int, int]], title: str, spans: list[tuple[int, int, str]]
+) -> None:
+    """A saved page that repeats its headline puts the site's chrome above it: a section
+    label ("Trade & Investment"), a ticker of other stories' headlines glued together,
+    a menu. Those lines go when they are short (``CHROME_ABOVE_HEADLINE_MAX``); a page
+    whose headline copy stands lower down keeps everything, since it may be a lede."""
+    wanted = " ".join(normalise(title).split()).casefold()
+    first = None
+    for start, end in lines:
+        body = text[start:end].strip()
+        if not body:
+            continue
+        if first is None:
+            first = start + text[start:end].index(body[0])
+        if " ".join(body.split()).casefold() == wanted:
+            if start > first:
+                spans.append((first, start, "chrome"))
+            return
+        if start - first > CHROME_ABOVE_HEADLINE_MAX:
+            return
 
 
 def _keep_photo_story(
