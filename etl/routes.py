@@ -148,10 +148,11 @@ _DASHED = rf"{_NAME}(?:\s?-\s?{_NAME})+"
 
 @functools.cache
 def _noun_first_pattern() -> re.Pattern[str]:
-    """ "the motor roads A-B-C and D-E", "the highway A-B": the noun before the chain(s)."""
+    """ "the motor roads A-B-C and D-E", "the highway A-B", "the railway line from A-B":
+    the noun before the chain(s)."""
     words = _alternation(lexicon().nouns)
     more = rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+){_DASHED}"
-    return re.compile(rf"\b((?i:{words}))s?\s+({_DASHED}(?:{more})*)(?![\w-])")
+    return re.compile(rf"\b((?i:{words}))s?\s+(?:from\s+)?({_DASHED}(?:{more})*)(?![\w-])")
 
 
 #: "... -Uzbek border": a chain that ends at a country's border, not at a place
