@@ -124,6 +124,19 @@ def caseless_ascii(text: str) -> str:
     return text.lower()
 
 
+def fold_caseless_same_length(text: str) -> str:
+    """``caseless_ascii`` that keeps every offset: a word found at ``i`` is at ``i`` in ``text``.
+
+    The four characters it folds are replaced one for one, and no other character's
+    ``str.lower`` is longer than the character (only "İ" is, and it is folded first), so
+    ``w in caseless_ascii(text[s:e])`` is exactly "``w`` lies within ``s:e`` of this".
+    """
+    for odd, letter in _FOLDS_TO_ASCII:
+        if odd in text:
+            text = text.replace(odd, letter)
+    return text.lower()
+
+
 def lower_same_length(text: str) -> str:
     """Lower-case ``text`` without changing its length (``İ`` lower-cases to two chars)."""
     low = text.lower()
