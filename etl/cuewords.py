@@ -60,6 +60,20 @@ class CueWords:
         if self._words:
             self._automaton.make_automaton()
 
+    def starts(self, text: str, group: str) -> list[int]:
+        """Where a word of ``group`` begins in ``text``, in order, found case-blind.
+
+        A pattern that opens with an alternation of those words ("\\b(?i:railway|road)")
+        can only match at one of these offsets: ``etl.text.finditer_at`` tries it there
+        instead of at every character.
+        """
+        out = set()
+        words, groups = self._words, self._groups
+        for end, i in self._automaton.iter(fold_caseless_same_length(text)) if words else ():
+            if group in groups[i]:
+                out.add(end - len(words[i]) + 1)
+        return sorted(out)
+
     def find(self, text: str, sentences: list[tuple[int, int]]) -> SentenceCues:
         """The groups each sentence ``text[s:e]`` holds a word of (sentences sorted, apart).
 

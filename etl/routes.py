@@ -43,6 +43,7 @@ from etl.schema import (
     R_UNKNOWN,
     Place,
 )
+from etl.text import finditer_at
 
 #: no route hop is longer than this between two named places (Chongqing-Duisburg is ~6,000)
 MAX_HOP_KM = 7000.0
@@ -167,7 +168,9 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
     """
     lex = lexicon()
     out = []
-    for m in _noun_first_pattern().finditer(text):
+    # the pattern opens with a route noun: it is tried only where one begins
+    starts = _cue_words().starts(text, "chain_noun")
+    for m in finditer_at(_noun_first_pattern(), text, starts):
         layer, kind = lex.nouns[" ".join(m.group(1).lower().split())]
         for i, c in enumerate(re.finditer(_DASHED, m.group(2))):
             a, b = m.start(2) + c.start(), m.start(2) + c.end()
@@ -441,6 +444,8 @@ def _cue_words() -> CueWords:
             "anaphor": first_words(lex.anaphora_words),
             "between": {"between"},
             "link": first_words(lex.link_verbs),
+            # ``_noun_first_pattern`` opens with one of these nouns
+            "chain_noun": first_words(lex.nouns),
         }
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 
 # one character in, one character out: offsets stay valid
@@ -135,6 +136,24 @@ def fold_caseless_same_length(text: str) -> str:
         if odd in text:
             text = text.replace(odd, letter)
     return text.lower()
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can match only at one of ``starts``.
+
+    The same matches, left to right and non-overlapping, from a few anchored attempts
+    instead of a scan that tries the pattern at every character. ``starts`` are sorted;
+    the pattern never matches the empty string, and its look-behinds and ``\b`` see the
+    text before a start (``match(text, i)`` reads the whole text).
+    """
+    pos = 0
+    for i in starts:
+        if i < pos:
+            continue
+        m = pattern.match(text, i)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 
 def lower_same_length(text: str) -> str:

@@ -24,7 +24,7 @@ from etl import documents, events, projects, routes
 from etl.cuewords import CueWords
 from etl.places import resolve
 from etl.schema import Skipped
-from etl.text import caseless_ascii, fold_caseless_same_length, sentence_spans
+from etl.text import caseless_ascii, finditer_at, fold_caseless_same_length, sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,13 +150,14 @@ def _route_groups():
         ("anaphor", cues.anaphor),
         ("between", cues.between),
         ("link", cues.link),
+        ("chain_noun", routes._noun_first_pattern()),
     ]
 
 
 # --- the guards against their patterns ----------------------------------------------------
 
 
-@pytest.mark.parametrize("group", ["noun", "anaphor", "between", "link"])
+@pytest.mark.parametrize("group", ["noun", "anaphor", "between", "link", "chain_noun"])
 def test_every_route_cue_match_passes_its_guard(group):
     pattern = dict(_route_groups())[group]
     guard = routes._cue_words()
@@ -199,6 +200,21 @@ def test_every_qualifier_hint_match_passes_its_guard():
         assert resolve._may_be_qualified(text) is found, text
 
 
+def test_noun_first_chains_are_read_where_the_whole_scan_reads_them():
+    """Tried only where a route noun begins, the pattern finds what a scan of every
+    character finds: the same matches, with the same groups, in the same order."""
+    pattern = routes._noun_first_pattern()
+    guard = routes._cue_words()
+    rng = random.Random(3)
+    samples = _matching(pattern)
+    made = [" ".join(rng.choices([*samples, *_FILLER, "pipeline", "-"], k=12)) for _ in range(300)]
+    for text in [*made, *TEXTS]:
+        fast = finditer_at(pattern, text, guard.starts(text, "chain_noun"))
+        assert [(m.span(), m.groups()) for m in fast] == [
+            (m.span(), m.groups()) for m in pattern.finditer(text)
+        ], text
+
+
 # --- the automaton against ``in`` ----------------------------------------------------------
 
 
@@ -238,6 +254,19 @@ def test_the_automaton_says_what_in_says_on_real_text():
         for k, (s, e) in enumerate(spans):
             for name, words in groups.items():
                 assert found.has(k, name) is _held(words, text[s:e]), (text[s:e], name)
+
+
+def test_starts_are_where_a_word_of_the_group_begins():
+    rng = random.Random(9)
+    cue_words = CueWords({"a": ("in", "sk"), "b": ("kin",)})
+    for _ in range(3000):
+        text = "".join(rng.choice("aAiIsSkKnN .\u0130\u0131\u017f\u212a") for _ in range(20))
+        folded = fold_caseless_same_length(text)
+        for name, words in (("a", ("in", "sk")), ("b", ("kin",))):
+            expected = sorted(
+                {i for w in words for i in range(len(text)) if folded.startswith(w, i)}
+            )
+            assert cue_words.starts(text, name) == expected, (text, name)
 
 
 def test_cue_words_must_be_ascii():
