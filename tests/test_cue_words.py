@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import documents, events, projects, routes
+from etl import documents, events, mentions, projects, routes
 from etl.cuewords import CueWords
 from etl.places import resolve
 from etl.schema import Skipped
@@ -189,6 +189,15 @@ def test_every_power_figure_passes_its_guard():
     for text in [*_matching(pattern), *SENTENCES]:
         if pattern.search(text):
             assert _held(projects._POWER_WORDS, text), text
+
+
+def test_every_enumeration_and_coordination_passes_its_guard():
+    for text in [*_matching(mentions._ENUMERATION), *SENTENCES]:
+        if mentions._ENUMERATION.search(text):
+            assert _held(mentions._ENUMERATION_WORDS, text), text
+    for text in [*_matching(mentions._COORDINATION), *SENTENCES]:
+        if mentions._COORDINATION.search(text):
+            assert mentions._COORDINATION_WORD in text, text
 
 
 def test_every_qualifier_hint_match_passes_its_guard():
