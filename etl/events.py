@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from etl.cuewords import CueWords
 from etl.places.resolve import ResolvedPlace
 
 MONTHS = {
@@ -97,6 +98,13 @@ PARTNERSHIP = re.compile(
 )
 REGIONAL_AGREEMENT = re.compile(
     r"\bagreement\s+between\s+the\s+(?:regions|provinces|oblasts|cities)\s+of\b", re.IGNORECASE
+)
+#: a word every match of ``PARTNERSHIP`` (``partnership``) or of ``REGIONAL_AGREEMENT``
+#: (``agreement``) holds: "friend" is in "friendly" and "friendship", "partner" in
+#: "partner city" and "city partnership". ``find_partnerships`` reads only the sentences
+#: holding one (``tests/test_cue_words.py``)
+_PARTNERSHIP_CUES = CueWords(
+    {"partnership": ("sister", "friend", "twin", "partner"), "agreement": ("agreement",)}
 )
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _AND = re.compile(r"\band\b")
@@ -243,14 +251,15 @@ def find_partnerships(
 ) -> list[Partnership]:
     """Two places named in a sentence about a sister-city or regional agreement."""
     out = []
-    for s, e in sentences:
+    cue = _PARTNERSHIP_CUES.find(text, sentences)
+    for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
         kind = None
-        m = PARTNERSHIP.search(sentence)
+        m = PARTNERSHIP.search(sentence) if cue.has(i, "partnership") else None
         if m:
             kind = "sister_cities"
         else:
-            m = REGIONAL_AGREEMENT.search(sentence)
+            m = REGIONAL_AGREEMENT.search(sentence) if cue.has(i, "agreement") else None
             if m:
                 kind = "agreement"
         if kind is None:

@@ -16,7 +16,7 @@ import ahocorasick
 
 from etl.places.gazetteer import Gazetteer
 from etl.registry import Registry
-from etl.text import fold_name, is_word_boundary, lower_same_length
+from etl.text import caseless_ascii, fold_name, is_word_boundary, lower_same_length
 
 PLACE = "place"
 ENTRY = "entry"
@@ -52,6 +52,11 @@ _COMMODITY = r"(?:crude\s+oil|natural\s+gas|oil|gas)"
 _COORDINATION = re.compile(
     rf"\b((?:[A-Z][\w']*[- ])*[A-Z][\w']*)\s+({_COMMODITY})\s+and\s+({_COMMODITY})\s+(pipelines)\b"
 )
+#: a word every match of ``_ENUMERATION`` holds (lower-case; ``in`` on the text's
+#: ``caseless_ascii``), and the word ``_COORDINATION`` spells out in lower case: a text
+#: without one is not scanned, which most are not worth (``tests/test_cue_words.py``)
+_ENUMERATION_WORDS = ("lines", "units", "phases", "strings")
+_COORDINATION_WORD = "pipelines"
 
 
 def alias_variants(alias: str) -> set[str]:
@@ -137,6 +142,9 @@ class Matcher:
     def _enumerations(self, text: str) -> list[tuple[int, int, str, str]]:
         """ "Lines A, B, and C": each letter as its own "Line X" (a context alias)."""
         out = []
+        folded = caseless_ascii(text)
+        if not any(w in folded for w in _ENUMERATION_WORDS):
+            return out
         for m in _ENUMERATION.finditer(text):
             noun = m.group(1).lower().removesuffix("s")
             letters = [(m.start(2), m.group(2))]
@@ -152,6 +160,8 @@ class Matcher:
     def _coordinations(self, text: str) -> list[tuple[int, int, str, str]]:
         """ "the China-Kazakhstan crude oil and natural gas pipelines": two pipelines."""
         out = []
+        if _COORDINATION_WORD not in text:
+            return out
         for m in _COORDINATION.finditer(text):
             prefix = m.group(1)
             for commodity in (m.group(2), m.group(3)):

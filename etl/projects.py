@@ -37,6 +37,17 @@ _STATUS_PHRASES = (
     ("proposed", r"proposed|feasibility\s+study|plans?\s+to\s+build|would\s+be\s+built"),
 )
 _STATUS_RE = [(status, re.compile(rf"\b(?:{p})\b", re.IGNORECASE)) for status, p in _STATUS_PHRASES]
+#: a word each alternative of a status's phrases holds (lower-case; "operat" is in
+#: "operational", "in operation", "operating" and "began operations"): a sentence holding
+#: none of a status's words, as ``in`` finds them in its ``caseless_ascii``, cannot match
+#: its pattern, and is passed without the case-blind search (``tests/test_cue_words.py``)
+_STATUS_WORDS = {
+    "construction": ("construction", "built", "broke", "groundbreaking"),
+    "cancelled": ("cancel", "scrapped", "abandoned"),
+    "shelved": ("shelved", "suspended", "hold", "frozen"),
+    "operating": ("operat", "commissioned", "came", "opened", "went"),
+    "proposed": ("proposed", "feasibility", "plan", "built"),
+}
 #: a status phrase this far (characters) from a project's name is about another thing
 _STATUS_REACH = 80
 
@@ -60,7 +71,10 @@ def stated_statuses(text, entries, registry_mentions, registry: Registry):
         sentence = text[src.start : src.end]
         system = registry.system_of(entry_id)
         mine = [(a, b) for a, b, k in spots if k == entry_id and src.start <= a < src.end]
+        folded = caseless_ascii(sentence)
         for status, pattern in _STATUS_RE:
+            if not any(w in folded for w in _STATUS_WORDS[status]):
+                continue
             hit = pattern.search(sentence)
             if hit is None:
                 continue
@@ -116,6 +130,8 @@ _FACILITY_HINTS = {
 _POWER_FIGURE = re.compile(
     r"\b(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+)[\s-]*(MW|GW|megawatts?|gigawatts?)\b", re.IGNORECASE
 )
+#: the unit words of ``_POWER_FIGURE`` (lower-case): a sentence without one states no power
+_POWER_WORDS = ("mw", "gw", "megawatt", "gigawatt")
 #: how close a described facility must be to the place the sentence names (km)
 _NEAR_CITY_KM = 40.0
 _NEAR_REGION_KM = 150.0
@@ -135,11 +151,13 @@ def described_facilities(text, sentences, resolved, registry: Registry):
             by_sentence.setdefault(sentences.around(r.mention.start), []).append(r.place)
     for (s, e), places in sorted(by_sentence.items()):
         sentence = text[s:e]
+        folded = caseless_ascii(sentence)
         figures = [
             float(v.replace(",", "")) * (1000 if u.upper().startswith("G") else 1)
-            for v, u in _POWER_FIGURE.findall(sentence)
+            for v, u in (
+                _POWER_FIGURE.findall(sentence) if any(w in folded for w in _POWER_WORDS) else ()
+            )
         ]
-        folded = caseless_ascii(sentence)
         for kind, pattern in _FACILITY_RE.items():
             if not any(h in folded for h in _FACILITY_HINTS[kind]):
                 continue

@@ -32,6 +32,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from etl import settings
+from etl.cuewords import CueWords
 from etl.geo import km
 from etl.places.gazetteer import Gazetteer
 from etl.schema import (
@@ -42,6 +43,7 @@ from etl.schema import (
     R_UNKNOWN,
     Place,
 )
+from etl.text import finditer_at
 
 #: no route hop is longer than this between two named places (Chongqing-Duisburg is ~6,000)
 MAX_HOP_KM = 7000.0
@@ -167,7 +169,9 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
     """
     lex = lexicon()
     out = []
-    for m in _noun_first_pattern().finditer(text):
+    # the pattern opens with a route noun: it is tried only where one begins
+    starts = _cue_words().starts(text, "chain_noun")
+    for m in finditer_at(_noun_first_pattern(), text, starts):
         layer, kind = lex.nouns[" ".join(m.group(1).lower().split())]
         for i, c in enumerate(re.finditer(_DASHED, m.group(2))):
             a, b = m.start(2) + c.start(), m.start(2) + c.end()
@@ -419,6 +423,34 @@ def _cues() -> _Cues:
     )
 
 
+@functools.cache
+def _cue_words() -> CueWords:
+    """The words without one of which a sentence cannot match a route cue pattern.
+
+    Each pattern is an alternation of the lexicon's words and phrases (case-blind; a
+    phrase's blanks match any blank), so every match holds the first word of one of them:
+    ``noun`` and ``link`` name those words, ``between`` the word its pattern spells out,
+    ``anaphor`` the anaphora words. ``find_described`` runs a pattern only on the
+    sentences holding one of its words (``tests/test_cue_words.py`` checks each group
+    against its pattern).
+    """
+    lex = lexicon()
+
+    def first_words(phrases) -> set[str]:
+        return {p.split()[0] for p in phrases if p.split()}
+
+    return CueWords(
+        {
+            "noun": first_words(lex.described_nouns),
+            "anaphor": first_words(lex.anaphora_words),
+            "between": {"between"},
+            "link": first_words(lex.link_verbs),
+            # ``_noun_first_pattern`` opens with one of these nouns
+            "chain_noun": first_words(lex.nouns),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class Described:
     """A route a sentence describes by its places, in order."""
@@ -482,6 +514,8 @@ def find_described(
     # sentence takes its own by bisection instead of a pass over the document's places
     ordered = sorted(places, key=lambda p: p.mention.start)
     starts = [p.mention.start for p in ordered]
+    # which sentences can match which cue pattern, from one pass over the document
+    cue = _cue_words().find(text, sentences)
     #: the last route noun of a kind (sentence index, layer, type): what "the line" is
     earlier: tuple[int, str, str] | None = None
     for i, (s, e) in enumerate(sentences):
@@ -491,11 +525,15 @@ def find_described(
             for p in ordered[bisect_left(starts, s) : bisect_left(starts, e)]
             if p.place.kind in _END_KINDS
         ]
-        between = _between(sentence, s, here, cues, known or [], refused)
+        between = (
+            _between(sentence, s, here, cues, known or [], refused)
+            if cue.has(i, "between")
+            else None
+        )
         if between is not None:
             out.append(between)
             continue
-        noun = cues.noun.search(sentence)
+        noun = cues.noun.search(sentence) if cue.has(i, "noun") else None
         if noun is not None:
             word = " ".join(noun.group(1).lower().split())
             layer, kind = lex.described_nouns[word]
@@ -503,11 +541,13 @@ def find_described(
                 earlier = (i, layer, kind)
         else:
             # "This rail link ... The line would start in A": the line is that rail link
-            noun = cues.anaphor.search(sentence)
+            noun = cues.anaphor.search(sentence) if cue.has(i, "anaphor") else None
             if noun is None or earlier is None or i - earlier[0] > lex.anaphora_window:
                 continue
             _, layer, kind = earlier
-        route = _from_to(sentence, s, here, cues, coastal, places) or _pair(sentence, s, here, cues)
+        route = _from_to(sentence, s, here, cues, coastal, places)
+        if route is None and cue.has(i, "link"):
+            route = _pair(sentence, s, here, cues)
         if route is None:
             if refused is not None:
                 refused.extend(_unknown_ends(sentence, s, noun, cues, known or []))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 
 # one character in, one character out: offsets stay valid
@@ -122,6 +123,37 @@ def caseless_ascii(text: str) -> str:
         if odd in text:
             text = text.replace(odd, letter)
     return text.lower()
+
+
+def fold_caseless_same_length(text: str) -> str:
+    """``caseless_ascii`` that keeps every offset: a word found at ``i`` is at ``i`` in ``text``.
+
+    The four characters it folds are replaced one for one, and no other character's
+    ``str.lower`` is longer than the character (only "İ" is, and it is folded first), so
+    ``w in caseless_ascii(text[s:e])`` is exactly "``w`` lies within ``s:e`` of this".
+    """
+    for odd, letter in _FOLDS_TO_ASCII:
+        if odd in text:
+            text = text.replace(odd, letter)
+    return text.lower()
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can match only at one of ``starts``.
+
+    The same matches, left to right and non-overlapping, from a few anchored attempts
+    instead of a scan that tries the pattern at every character. ``starts`` are sorted;
+    the pattern never matches the empty string, and its look-behinds and ``\b`` see the
+    text before a start (``match(text, i)`` reads the whole text).
+    """
+    pos = 0
+    for i in starts:
+        if i < pos:
+            continue
+        m = pattern.match(text, i)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 
 def lower_same_length(text: str) -> str:

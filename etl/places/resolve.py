@@ -27,7 +27,7 @@ from etl.places import compounds, fields, people, plausibility, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
-from etl.text import fold_name, sentence_spans
+from etl.text import caseless_ascii, fold_name, sentence_spans
 
 #: countries along the Caspian route and China's other western neighbours
 ROUTE_COUNTRIES = frozenset(["AFG", "PAK", "MNG", "RUS", "AZE", "GEO", "ARM", "TUR", "IRN"])
@@ -116,6 +116,36 @@ _QUALIFIER_HINT = re.compile(
     r"|\b(?:regional|provincial)\b",
     re.IGNORECASE,
 )
+#: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
+#: "region"): a text with none of them, as ``in`` finds them in its ``caseless_ascii``, has
+#: no qualifier, and most texts are passed without the case-blind search over all of them
+_QUALIFIER_WORDS = (
+    "village",
+    "settlement",
+    "hamlet",
+    "aul",
+    "kishlak",
+    "town",
+    "capital",
+    "province",
+    "provincial",
+    "region",
+    "oblast",
+    "district",
+    "county",
+    "prefecture",
+    "velayat",
+    "viloyat",
+    "area",
+)
+
+
+def _may_be_qualified(text: str) -> bool:
+    """Whether ``_QUALIFIER_HINT`` can match: a word of ``_QUALIFIER_WORDS`` first."""
+    folded = caseless_ascii(text)
+    if not any(w in folded for w in _QUALIFIER_WORDS):
+        return False
+    return _QUALIFIER_HINT.search(text) is not None
 
 
 @cache
@@ -259,7 +289,7 @@ class Resolver:
         context_only: set[int] = set()
         qualified = (
             qualifiers.find(text, sentence_spans(text), self.gazetteer)
-            if _QUALIFIER_HINT.search(text)
+            if _may_be_qualified(text)
             else []
         )
         qualified.sort(key=lambda q: q.start)

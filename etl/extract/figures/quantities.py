@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from etl import settings
-from etl.text import caseless_ascii
+from etl.text import caseless_ascii, finditer_at
 
 CURRENCIES_CSV = settings.GEODATA / "currencies.csv"
 UNITS_YAML = settings.GEODATA / "units.yaml"
@@ -259,14 +258,14 @@ def parse(
         for i in word_starts
         if text[i].isdecimal() or not text[i].isascii() or text[i].lower() in initials
     ]
-    for m in _finditer_at(pats.suffix, text, amount_starts):
+    for m in finditer_at(pats.suffix, text, amount_starts):
         found.append(_money(text, m, units, prefix=False))
     if pats.scaled is not None:
         for m in pats.scaled.finditer(text):
             found.append(_scaled_money(text, m, units))
     for name, pattern in pats.units.items() if number_starts else ():
         unit, words = units.kinds[name]
-        for m in _finditer_at(pattern, text, number_starts):
+        for m in finditer_at(pattern, text, number_starts):
             factor = _factor(words, m.group("unit"))
             num = m.group("num")
             value = number(num) * units.scale(m.group("scale")) * factor
@@ -299,23 +298,6 @@ def parse(
 _WORD_RUN = re.compile(r"\w+")
 #: any decimal digit, as ``NUM``'s ``\d`` reads one
 _ANY_DIGIT = re.compile(r"\d")
-
-
-def _finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern that can match only at one of ``starts``.
-
-    The same matches, left to right and non-overlapping, from a few anchored attempts
-    instead of a scan that tries the pattern at every character (the patterns never match
-    the empty string).
-    """
-    pos = 0
-    for i in starts:
-        if i < pos:
-            continue
-        m = pattern.match(text, i)
-        if m is not None:
-            yield m
-            pos = m.end()
 
 
 def _factor(words: dict[str, float], said: str) -> float:
