@@ -104,7 +104,10 @@ REGIONAL_AGREEMENT = re.compile(
 #: "partner city" and "city partnership". ``find_partnerships`` reads only the sentences
 #: holding one (``tests/test_cue_words.py``)
 _PARTNERSHIP_CUES = CueWords(
-    {"partnership": ("sister", "friend", "twin", "partner"), "agreement": ("agreement",)}
+    {
+        "partnership": ("sister", "friend", "twin", "partner", "brother"),
+        "agreement": ("agreement",),
+    }
 )
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _AND = re.compile(r"\band\b")
