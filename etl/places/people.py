@@ -568,9 +568,9 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         n_words = sum(1 for w in words if w not in {"of", "and", "&"}) - (words[0] in {"The"})
         if words[-1].lower().rstrip(".,") in cues.event_words:
             continue  # an event's name: its place word is where it is held
-        if _one_name_company(text, end, words, cues):
-            spans.append((text.rindex(words[-2], m.start(), end), end))
-            continue
+        bureau = _one_name_company(text, m.start(), words, cues)
+        if bureau is not None:
+            spans.append(bureau)
         if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
             spans.append((_after_list(text, m.start(), words, cues), end))
             continue
@@ -608,18 +608,30 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
 _LINE_PLACE_AFTER = re.compile(r"\s+(?i:station|stations|line|junction|terminal|yard|bridge)\b")
 
 
-def _one_name_company(text: str, end: int, words: list[str], cues: OrganisationCues) -> bool:
-    """ "the Chief of Urumqi Railway": one undashed name and a ``single_name_suffixes`` word
-    is a railway bureau or company. Only when the name stands alone or after "of"/"The":
-    "South Xinjiang Railway" and "Angren-Pap Railway" are lines."""
-    if len(words) < 2 or words[-1].lower() not in cues.single_name_suffixes:
-        return False
-    name = words[-2]
-    if "-" in name or not name[0].isupper() or name in {"of", "and", "&", "The"}:
-        return False
-    if len(words) > 2 and words[-3] not in {"of", "The"}:
-        return False
-    return not _LINE_PLACE_AFTER.match(text, end)
+def _one_name_company(
+    text: str, start: int, words: list[str], cues: OrganisationCues
+) -> tuple[int, int] | None:
+    """ "the Chief of Urumqi Railway Tan Shishen": one undashed name and a
+    ``single_name_suffixes`` word is a railway bureau or company; its span, or None. Only
+    when the name opens the run or follows "of"/"The": "South Xinjiang Railway" and
+    "Angren-Pap Railway" are lines, and so is "the Kashgar Railway Station"'s place."""
+    pos = start
+    ends = []
+    for w in words:
+        pos = text.index(w, pos) + len(w)
+        ends.append(pos)
+    for k in range(1, len(words)):
+        if words[k].lower() not in cues.single_name_suffixes:
+            continue
+        name = words[k - 1]
+        if "-" in name or not name[0].isupper() or name in {"of", "and", "&", "The"}:
+            continue
+        if k > 1 and words[k - 2] not in {"of", "The"}:
+            continue
+        if _LINE_PLACE_AFTER.match(text, ends[k]):
+            continue
+        return ends[k - 1] - len(name), ends[k]
+    return None
 
 
 def _legal_form_end(text: str, start: int, words: list[str], cues: OrganisationCues) -> int:
