@@ -314,6 +314,7 @@ def _base(basemap: Any | None, opts: MapOptions) -> folium.Map:
         basemap_mod.add_basemap(
             m, basemap, tinted=opts.basemap in basemap_mod.TILES, data_url=opts.data_url
         )
+    labels_mod.LabelScript().add_to(m)  # before any labels: the place names, the features'
     if opts.labels:
         rows, body = labels_mod.rows_of(opts.labels)
         url = opts.data_url(body) if opts.data_url and rows else None
