@@ -28,6 +28,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -223,7 +224,11 @@ def measure(build: Path, *, reloads: int, changes: int, words: list[str]) -> dic
             browser.close()
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a busy server: the error above is the one to see
+            proc.kill()
+            proc.wait()
     return out
 
 

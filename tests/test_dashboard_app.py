@@ -250,15 +250,16 @@ def test_selecting_a_feature_shows_all_its_sources(dash_build):
 def test_a_table_row_selects_the_feature(monkeypatch):
     import streamlit as st
 
+    from dashboard import table
     from dashboard.views import map as map_view
 
     fake = {
-        map_view.TABLE_KEY: {"selection": {"rows": [1], "columns": []}},
-        map_view._TABLE_IDS: ["pipelines/a", "pipelines/b"],
+        table.TABLE_KEY: {"selection": {"rows": [1], "columns": []}},
+        table.TABLE_IDS: ["pipelines/a", "pipelines/b"],
         map_view._KNOWN_IDS: frozenset({"pipelines/a", "pipelines/b"}),
     }
     monkeypatch.setattr(st, "session_state", fake)
-    map_view._on_table_select()
+    table._on_select()
     assert fake[state.SELECTED] == "pipelines/b"
     # a click on the map is tested in Chromium, on a real line (tests/test_dashboard_map_browser.py)
 
@@ -370,3 +371,35 @@ def test_the_view_survives_a_visit_to_another_page(dash_build):
     assert not at.exception
     assert len(table_ids(at)) == 3
     assert at.sidebar.multiselect(key=state.W_TYPES).value == ["gas_pipeline"]
+
+
+def test_a_large_table_is_sent_a_page_at_a_time_sorted_and_found_over_every_row(
+    dash_build, monkeypatch
+):
+    """Above ``PAGE_ROWS`` rows the page sends one page: sorting and finding work over every
+    row (not the page), and a selected row names the feature of the page shown. The limit
+    is lowered to 10 so the 55 features of the seed build make six pages."""
+    from dashboard import table
+
+    monkeypatch.setattr(table, "PAGE_ROWS", 10)
+    _, layers = dash_build
+    every = {f["properties"][P_ID]: f["properties"] for fs in layers.values() for f in fs}
+    assert len(every) > 50
+    at = run("map")
+    first = table_ids(at)
+    assert len(first) == 10 and set(first) < set(every)
+    assert at.session_state[table.TABLE_IDS] == first  # a selected row names one of these
+    assert any(f"Rows 1–10 of {len(every)}, page 1 of 6" in c.value for c in at.caption)
+    at.number_input(key=table.PAGE_KEY).set_value(2).run()
+    second = table_ids(at)
+    assert len(second) == 10 and not set(second) & set(first)
+    # sorted over every row: the last names in the alphabet, whatever page they were on
+    at.selectbox(key=table.SORT_KEY).set_value("name").run()
+    at.toggle(key=table.DESCENDING_KEY).set_value(True).run()
+    names = sorted((p["name"] for p in every.values()), reverse=True)
+    assert [every[i]["name"] for i in table_ids(at)] == names[:10]
+    assert at.number_input(key=table.PAGE_KEY).value == 1  # a new order starts at page 1
+    # found over every row: the three lines of the gas system, by their ids
+    at.text_input(key=table.FIND_KEY).set_value("gas-line").run()
+    lines = {i for i in every if "gas-line" in i}
+    assert len(lines) == 3 and set(table_ids(at)) == lines

@@ -345,3 +345,21 @@ def test_a_region_drawn_at_its_seat_never_looks_like_the_town():
     # the type's own swatch is a dashed ring too, not the filled dot of a town
     region_row = legend_html[: legend_html.index(">region<")].rsplit("<span", 2)[-2]
     assert "dashed" in region_row
+
+
+def test_the_layer_control_names_each_layer_by_a_key_filters_do_not_change(tiny_frames):
+    """The browser remembers a layer switched off by its key: the shown name carries a count
+    that a filter changes ("Pipelines (1)", "Pipelines (0)"), the key does not."""
+
+    def keys(frames):
+        html = map_html(build_map(frames))
+        found = re.search(
+            r'"atlas\.layersOff".*?\}\)\([^,]+, [^,]+,\s*\S+, (\{.*?\})\);', html, re.S
+        )
+        assert found, "the control passes its keys to the page"
+        return json.loads(found.group(1))
+
+    every = keys(tiny_frames)
+    assert every == {"Pipelines (1)": "pipelines", "Facilities (1)": "facilities"}
+    none = keys({**tiny_frames, "pipelines": tiny_frames["pipelines"].iloc[:0]})
+    assert none["Pipelines (0)"] == "pipelines"

@@ -321,3 +321,125 @@ def test_a_filter_change_redraws_the_map_it_has(app, page):
     assert after.evaluate("() => window.atlasMark") == "set before the filter"
     assert len([f for f in page.frames if "st_folium" in f.url]) == 1
     page.screenshot(path=str(ARTIFACTS / "map-filtered-same-frame.png"))
+
+
+#: JavaScript in the map's iframe: the shown name and state of each layer in the control
+CONTROL_STATE = """() => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+    .map(l => [l.textContent.trim(), l.querySelector('input').checked])"""
+
+
+def _ids_now(page) -> set[str]:
+    """The features the map has drawn now (none when it shows none)."""
+    from ._browser import COUNT_DRAWN
+
+    for frame in page.frames:
+        ids = _safe(frame, COUNT_DRAWN, None)
+        if ids:
+            return set(ids)
+    return set()
+
+
+def _switch(page, frame, name: str) -> None:
+    """Open the collapsed layer control with the mouse and click the layer's checkbox."""
+    frame.locator(".leaflet-control-layers").hover()
+    label = frame.locator(".leaflet-control-layers-overlays label", has_text=name)
+    label.locator("input").click()
+
+
+def _until(page, check, what: str, timeout_s: float = BROWSER_TIMEOUT_S):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        got = check()
+        if got:
+            return got
+        page.wait_for_timeout(200)
+    raise AssertionError(f"not within {timeout_s} s: {what}")
+
+
+def test_a_layer_switched_off_stays_off_after_a_filter_change(app, page):
+    """Pipelines switched off in the layer control stay off when a filter swaps the map's
+    layers (the control then counts 3 pipelines, not 4), and come back, clickable, when
+    switched on again."""
+    url, layers = app
+    page.goto(url)
+    frame = _map_frame(page, layers)
+    page.wait_for_timeout(2000)  # the map's own report of its view has come back
+    frame = _map_frame(page, layers)
+    n_pipelines = len(layers["pipelines"])
+    assert n_pipelines == 4
+    _switch(page, frame, "Pipelines")
+    _until(
+        page,
+        lambda: _ids_now(page) and not any(i.startswith("pipelines/") for i in _ids_now(page)),
+        "pipelines hidden",
+    )
+    # the seed's pipelines: Lines A, B and C cross Turkmenistan, the oil pipeline does not
+    search = page.get_by_label("Search names and quotes")
+    search.fill("Turkmenistan")
+    search.press("Enter")
+    _wait_url(page, "q=Turkmenistan")
+
+    def swapped():
+        for f in page.frames:
+            state = _safe(f, CONTROL_STATE, None)
+            if state and any(name.startswith("Pipelines (3)") for name, _ in state):
+                return f, state
+        return None
+
+    frame, _ = _until(page, swapped, "the layer control counts the filtered pipelines")
+    page.wait_for_timeout(3000)  # the reruns the change set off have landed
+    ids = _ids_now(page)
+    assert ids and not any(i.startswith("pipelines/") for i in ids), sorted(ids)
+    assert dict(frame.evaluate(CONTROL_STATE))["Pipelines (3)"] is False
+    page.screenshot(path=str(ARTIFACTS / "map-layer-off-after-filter.png"))
+    # switched on again: the three are drawn, and a click on one still selects it
+    _switch(page, frame, "Pipelines")
+    _until(page, lambda: {LINES["A"], LINES["B"], LINES["C"]} <= _ids_now(page), "pipelines back")
+    page.mouse.move(5, 5)  # the control folds again
+    _click_line(page, frame, LINES["C"])
+    _wait_url(page, f"feature={LINES['C']}")
+
+
+#: JavaScript in the map's iframe: the legend's box and every other Leaflet control's box
+BOXES = """() => {
+    const box = e => { const r = e.getBoundingClientRect();
+        return {x: r.left, y: r.top, w: r.width, h: r.height, name: e.className}; };
+    const legend = document.querySelector('.atlas-legend-float');
+    return {
+        legend: box(legend),
+        map: box(window.map.getContainer()),
+        controls: [...document.querySelectorAll('.leaflet-control')]
+            .filter(e => e !== legend && !legend.contains(e) && e.offsetParent).map(box),
+    };
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return (
+        a["x"] < b["x"] + b["w"]
+        and b["x"] < a["x"] + a["w"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    )
+
+
+def test_the_open_legend_covers_no_control(app, page):
+    """Open, the legend covers neither the scale bar nor any other Leaflet control (the layer
+    control opened too), and stays inside the map."""
+    url, layers = app
+    page.goto(url)
+    frame = _map_frame(page, layers)
+    frame.locator(".atlas-legend-float summary").click()
+    frame.locator(".leaflet-control-layers").hover()
+    frame.wait_for_selector(".leaflet-control-layers-expanded")
+    boxes = frame.evaluate(BOXES)
+    legend, mp = boxes["legend"], boxes["map"]
+    names = " ".join(c["name"] for c in boxes["controls"])
+    for part in ("leaflet-control-scale", "leaflet-control-zoom", "leaflet-control-layers"):
+        assert part in names, names  # each is there to be checked
+    assert legend["h"] > 100  # open
+    for control in boxes["controls"]:
+        assert not _overlap(legend, control), (legend, control)
+    assert mp["x"] <= legend["x"] and legend["x"] + legend["w"] <= mp["x"] + mp["w"]
+    assert mp["y"] <= legend["y"] and legend["y"] + legend["h"] <= mp["y"] + mp["h"]
+    page.screenshot(path=str(ARTIFACTS / "map-legend-open.png"))

@@ -28,6 +28,7 @@ from dashboard.map import _folium, overlays
 from dashboard.map import basemap as basemap_mod
 from dashboard.map import labels as labels_mod
 from dashboard.map._folium import GeoJson, bounds_of
+from dashboard.map.control import Group, LayerControl
 from dashboard.map.legend import LINE_TYPE_IDS, Css, Legend, capacity_scale_of, map_legend
 from dashboard.map.popups import missing, popup_html, tooltip_html
 from dashboard.map.view import View
@@ -167,7 +168,7 @@ class MapParts:
 
     base: folium.Map
     groups: list[folium.FeatureGroup]
-    control: folium.LayerControl
+    control: LayerControl
 
 
 def build_map(
@@ -225,11 +226,8 @@ def build_parts(
     if halo is not None:
         groups.append(folium.FeatureGroup(name="selected", control=False))
         halo.add_to(groups[-1])
-    names: list[Any] = []  # the features' own names (places: ``opts.labels``)
     for layer in order:
-        group = folium.FeatureGroup(
-            name=f"{LAYER_TITLES.get(layer, layer)} ({_count(layers[layer])})"
-        )
+        group = Group(f"{LAYER_TITLES.get(layer, layer)} ({_count(layers[layer])})", key=layer)
         data, geoms = collections[layer]
         if data["features"]:
             has_points = any(
@@ -266,24 +264,25 @@ def build_parts(
                 else None,
                 smooth_factor=1.0,
             ).add_to(parent)
-            # places are named by the basemap's city and country labels already
+            # places are named by the basemap's city and country labels already; the names
+            # are in the layer's group, so they go when the user switches the layer off
             if opts.feature_labels and not large and layer != PLACES:
-                names += labels_mod.feature_labels(
+                names = labels_mod.feature_labels(
                     ((f["properties"], g) for f, g in zip(data["features"], geoms, strict=True)),
                     K_NAME,
                 )
+                if names:
+                    labels_mod.Labels(names).add_to(group)
         groups.append(group)
     groups += trade_groups[1:]  # the flows over the features
 
-    # what follows the features but is no layer of its own: their names, the legend, the view
+    # what follows the features but is no layer of its own: the legend, the view
     extras = folium.FeatureGroup(name="atlas", control=False)
-    if names:
-        labels_mod.Labels(names).add_to(extras)
     if opts.legend_inside:
         Legend(map_legend(layers, basemap=basemap is not None, options=opts)).add_to(extras)
     _view(opts).add_to(extras)
     groups.append(extras)
-    return MapParts(m, groups, folium.LayerControl(collapsed=True, position="topright"))
+    return MapParts(m, groups, LayerControl(collapsed=True, position="topright"))
 
 
 def _base(basemap: Any | None, opts: MapOptions) -> folium.Map:
@@ -315,6 +314,7 @@ def _base(basemap: Any | None, opts: MapOptions) -> folium.Map:
         basemap_mod.add_basemap(
             m, basemap, tinted=opts.basemap in basemap_mod.TILES, data_url=opts.data_url
         )
+    labels_mod.LabelScript().add_to(m)  # before any labels: the place names, the features'
     if opts.labels:
         rows, body = labels_mod.rows_of(opts.labels)
         url = opts.data_url(body) if opts.data_url and rows else None

@@ -125,20 +125,15 @@ def feature_labels(records: Iterable[tuple[Mapping[str, Any], Any]], name_key: s
     return out
 
 
-class Labels(MacroElement):
-    """The labels as one script: Leaflet markers with text, added and removed by zoom.
-
-    ``labels`` are drawn from the page; ``rows`` (from ``rows_of``) too, or, given ``url``,
-    fetched from there: the 7,800 places of the basemap are the same on every rerun, so
-    they travel once as a file the browser caches. On the map itself the labels stay; in a
-    feature group (the features' names) they come and go with the group.
-    """
+class LabelScript(MacroElement):
+    """The labels' drawing code, once per map (``atlasLabels(owner, rows, url)``): each
+    ``Labels`` calls it, so a view with names in every layer's group does not carry the
+    same script once per layer. Add it to the map before any ``Labels``."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var owner = {{ this._parent.get_name() }};
+        window.atlasLabels = function (owner, initial, url) {
             function start(map) {
                 if (!map.getPane('atlasLabels')) {
                     var pane = map.createPane('atlasLabels');
@@ -167,10 +162,10 @@ class Labels(MacroElement):
                     });
                     if (map._loaded) update();
                 }
-                add({{ this.rows|tojson }});
-                {% if this.url %}
-                fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(add);
-                {% endif %}
+                add(initial);
+                if (url) {
+                    fetch(url).then(function (r) { return r.json(); }).then(add);
+                }
                 map.on('zoomend', update);
                 map.whenReady(update);
                 return function () {
@@ -180,9 +175,32 @@ class Labels(MacroElement):
                 };
             }
             FOLLOW_OWNER
-        })();
+        };
         {% endmacro %}
         """.replace("FOLLOW_OWNER", FOLLOW_OWNER)
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AtlasLabelScript"
+
+
+class Labels(MacroElement):
+    """The labels as Leaflet markers with text, added and removed by zoom (drawn by the
+    map's ``LabelScript``).
+
+    ``labels`` are drawn from the page; ``rows`` (from ``rows_of``) too, or, given ``url``,
+    fetched from there: the 7,800 places of the basemap are the same on every rerun, so
+    they travel once as a file the browser caches. On the map itself the labels stay; in a
+    feature group (the features' names) they come and go with the group.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        atlasLabels({{ this._parent.get_name() }}, {{ this.rows|tojson }}, {{ this.url|tojson }});
+        {% endmacro %}
+        """
     )
 
     def __init__(

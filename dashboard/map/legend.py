@@ -136,8 +136,12 @@ LEGEND_CSS = """
 
 
 class Legend(MacroElement):
-    """The legend over the map's lower left corner, folded by a click on its title
+    """The legend in the map's lower left corner, folded by a click on its title
     (``styles.legend_html`` makes it a ``<details>``; its HTML is built and escaped there).
+
+    A Leaflet control of that corner, so Leaflet stacks it above the scale bar: open, it
+    never covers the scale or another control (as a box of its own pinned over the map,
+    it covered the scale bar). Clicks and scrolls in it stay in it, not on the map.
 
     Drawn by a script, so that in a feature group it comes and goes with the features it
     describes; folded or open, it stays as the user left it when the filters change.
@@ -149,16 +153,19 @@ class Legend(MacroElement):
         (function () {
             var owner = {{ this._parent.get_name() }};
             function start(map) {
-                var div = document.createElement('div');
-                div.className = 'atlas-legend-float';
+                var div = L.DomUtil.create('div', 'atlas-legend-float leaflet-control');
                 div.innerHTML = {{ this.body_js }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 var details = div.querySelector('details');
                 if (details && map._atlasLegendOpen) details.open = true;
                 if (details) details.addEventListener('toggle', function () {
                     map._atlasLegendOpen = details.open;
                 });
-                document.body.appendChild(div);
-                return function () { div.remove(); };
+                var control = L.control({position: 'bottomleft'});
+                control.onAdd = function () { return div; };
+                control.addTo(map);
+                return function () { control.remove(); };
             }
             FOLLOW_OWNER
         })();
@@ -196,10 +203,9 @@ class Css(MacroElement):
         .atlas-agree { color: #1a7f37; font-weight: 600; }
         .atlas-figures { border-collapse: collapse; margin-top: 4px; }
         .atlas-figures td, .atlas-figures th { padding: 1px 6px 1px 0; text-align: left; }
-        .atlas-legend-float { position: absolute; left: 10px; bottom: 28px; z-index: 1000;
-            background: rgba(255,255,255,0.94); padding: 4px 8px; border-radius: 4px;
-            box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 45%; max-width: 340px;
-            overflow-y: auto; font: 11px/1.35 system-ui, sans-serif; }
+        .atlas-legend-float { background: rgba(255,255,255,0.94); padding: 4px 8px;
+            border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 45vh;
+            max-width: 340px; overflow-y: auto; font: 11px/1.35 system-ui, sans-serif; }
         .atlas-legend-float summary { cursor: pointer; font-weight: 600; }
         .leaflet-tooltip { max-width: 360px; white-space: normal; }
         .marker-cluster-small, .marker-cluster-medium, .marker-cluster-large {

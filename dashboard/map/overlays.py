@@ -16,6 +16,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from dashboard.map._folium import GeoJson, Tooltip, bounds_of
+from dashboard.map.control import Group
 from dashboard.map.popups import e, text
 from dashboard.trade import DOC, NOTE, ORIGIN, QUOTE, REFERENCE, SOURCE, VALUE, YearView, format_usd
 from etl.schema import CENTRAL_ASIA
@@ -100,8 +101,8 @@ def trade_groups(view: YearView, basemap: Any | None) -> list[folium.FeatureGrou
         for iso, name, g in zip(basemap["iso3"], basemap["name"], basemap.geometry, strict=True):
             if iso in CENTRAL_ASIA:
                 shapes[iso], names[iso] = g, name
-    fill = folium.FeatureGroup(name=f"Trade with China, {view.year} (states)")
-    flows = folium.FeatureGroup(name=f"Trade flows from China, {view.year}")
+    fill = Group(f"Trade with China, {view.year} (states)", key="trade_states")
+    flows = Group(f"Trade flows from China, {view.year}", key="trade_flows")
     features = []
     for iso in CENTRAL_ASIA:
         value = view.value(iso)

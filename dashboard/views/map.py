@@ -14,7 +14,7 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from dashboard import data, filters, mapview, provenance, state, trade
+from dashboard import data, filters, mapview, provenance, state, table, trade
 from dashboard.filters import Extra
 from dashboard.map import popups
 from dashboard.map.build import build_parts
@@ -22,25 +22,11 @@ from dashboard.search import SearchIndex
 from dashboard.state import ViewState
 from etl.export import FORMATS, Filters, render, render_geopackage
 from etl.schema import (
-    P_CAPACITY,
-    P_CAPACITY_UNIT,
-    P_CONFIDENCE,
-    P_COUNTRIES,
-    P_FIRST_SEEN,
     P_ID,
-    P_LAYER,
-    P_LENGTH_KM,
-    P_MENTIONS,
-    P_NAME,
-    P_PRECISION,
-    P_STATUS,
-    P_TYPE,
     PLACES,
 )
 
 MAP_KEY = "atlas_map"
-TABLE_KEY = "feature_table"
-_TABLE_IDS = "_table_ids"
 _KNOWN_IDS = "_known_ids"
 MAP_HEIGHT = 720
 _TARGET = "_map_target"
@@ -144,7 +130,7 @@ def map_page() -> None:
 
     st.markdown("#### Features")
     listed, bbox = _in_view(build, view, shown)
-    _table(build, listed)
+    table.feature_table(build, listed)
     _exports(listed, view, in_view=bbox is not None)
     # last, so the map reaches the browser first; the widgets' state was read above
     state.sidebar(choices, names=names, titles=build.titles)
@@ -312,61 +298,6 @@ def _in_view(
         return shown, None
     by_sql = data.filtered(build, list(view.layers), view.filters, bbox)
     return {layer: filters.filter_extra(fs, view.extra) for layer, fs in by_sql.items()}, bbox
-
-
-def _on_table_select() -> None:
-    event = st.session_state.get(TABLE_KEY)
-    rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
-    if not rows and isinstance(event, dict):
-        rows = list((event.get("selection") or {}).get("rows") or [])
-    ids = st.session_state.get(_TABLE_IDS) or []
-    if rows and rows[0] < len(ids):
-        state.select(ids[rows[0]])
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _full_table(path: str, stamp: str, _build: data.Build) -> Any:
-    """Every feature of the build as a table row, in the build's layer order."""
-    return provenance.feature_table(_build.features)
-
-
-def _table(build: data.Build, shown: dict[str, list[dict[str, Any]]]) -> None:
-    # projects first: the places are many and mostly context; the rows are the build's
-    # table (made once per build) picked out, not remade on every rerun
-    full = _full_table(build.path, build.stamp, build)
-    ids = {f["properties"][P_ID] for fs in shown.values() for f in fs}
-    layer_rank = {k: i for i, k in enumerate(sorted(shown, key=lambda k: k == PLACES))}
-    table = full[full[P_ID].isin(ids) & full[P_LAYER].isin(layer_rank)]
-    table = table.sort_values(P_LAYER, key=lambda c: c.map(layer_rank), kind="stable")
-    table = table.reset_index(drop=True)
-    st.session_state[_TABLE_IDS] = list(table[P_ID])
-    st.caption("Select a row (or click a feature on the map) to read all its sources.")
-    st.dataframe(
-        table,
-        key=TABLE_KEY,
-        on_select=_on_table_select,
-        selection_mode="single-row",
-        hide_index=True,
-        height=min(38 + 35 * max(len(table), 1), 420),
-        column_config=_COLUMNS,
-    )
-
-
-_COLUMNS = {
-    P_NAME: st.column_config.TextColumn("Name", width="large"),
-    P_LAYER: "Layer",
-    P_TYPE: "Type",
-    P_STATUS: "Status",
-    P_COUNTRIES: "Countries",
-    P_CAPACITY: st.column_config.NumberColumn("Capacity", format="%g"),
-    P_CAPACITY_UNIT: "Unit",
-    P_LENGTH_KM: st.column_config.NumberColumn("Length (km)", format="%.0f"),
-    P_PRECISION: "Location",
-    P_CONFIDENCE: st.column_config.NumberColumn("Confidence", format="%.2f"),
-    P_MENTIONS: "Mentions",
-    P_FIRST_SEEN: "First seen",
-    P_ID: "Id",
-}
 
 
 def _panel(build: data.Build, view: ViewState, shown: dict[str, list[dict[str, Any]]]) -> None:
