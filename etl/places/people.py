@@ -615,6 +615,8 @@ def _one_name_company(
     ``single_name_suffixes`` word is a railway bureau or company; its span, or None. Only
     when the name opens the run or follows "of"/"The": "South Xinjiang Railway" and
     "Angren-Pap Railway" are lines, and so is "the Kashgar Railway Station"'s place."""
+    if not any(w.lower() in cues.single_name_suffixes for w in words[1:]):
+        return None  # nearly every run: no word offsets needed
     pos = start
     ends = []
     for w in words:
