@@ -192,11 +192,6 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         if named is not None:  # a registry name written with spaced dashes
             found.entries.append((named, source(chain.start, chain.end), chain.text))
             continue
-        by_countries = _by_countries(chain, place_at, registry)
-        for entry_id in by_countries:
-            found.entries.append((entry_id, source(chain.start, chain.end), chain.text))
-        if by_countries:
-            continue
         if chain.type == routes.LINE:
             why = "a line of which kind? no registry entry has this name"
             src = source(chain.start, chain.end)
@@ -208,6 +203,12 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             verdict = routes.section(chain, resolver.gazetteer, candidates)
         else:
             verdict = routes.judge(chain, place_at, continent_of)
+            if isinstance(verdict, routes.RefusedRoute) and verdict.detail == routes.ONLY_COUNTRIES:
+                by_countries = _by_countries(chain, place_at, registry)
+                for entry_id in by_countries:
+                    found.entries.append((entry_id, source(chain.start, chain.end), chain.text))
+                if by_countries:
+                    continue
         src = source(chain.start, chain.end)
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))

@@ -273,6 +273,11 @@ def part_spans(chain: Chain) -> list[tuple[int, int]]:
     return spans
 
 
+#: why a chain of countries alone is not drawn (``etl.assemble`` then asks the registry
+#: for the project of its kind crossing them all)
+ONLY_COUNTRIES = "names only countries and matches no registry entry"
+
+
 def judge(
     chain: Chain,
     place_at: Callable[[int, int], Place | tuple[str, str] | None],
@@ -314,9 +319,7 @@ def judge(
             return RefusedRoute(chain, R_UNKNOWN, detail, quiet=quiet)
     kinds = {p.kind for p in places}
     if kinds <= {"country"}:
-        return RefusedRoute(
-            chain, R_IMPLAUSIBLE, "names only countries and matches no registry entry"
-        )
+        return RefusedRoute(chain, R_IMPLAUSIBLE, ONLY_COUNTRIES)
     for a in places:
         for b in places:
             if a.kind == "region" and b.kind == "country" and a.country and a.country != b.country:
