@@ -49,6 +49,36 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def malloc_mb() -> tuple[float, float]:
+    """glibc's heap: bytes in use and bytes free but kept (``mallinfo2``), in MB.
+
+    Memory the process keeps but no longer uses (fragmentation) shows as the second.
+    """
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in (
+                "arena",
+                "ordblks",
+                "smblks",
+                "hblks",
+                "hblkhd",
+                "usmblks",
+                "fsmblks",
+                "uordblks",
+                "fordblks",
+                "keepcost",
+            )
+        ]
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+    info = libc.mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20, info.fordblks / 2**20
+
+
 def sqlite_mb() -> float:
     """What SQLite's own allocator holds now (the merge's spill: page cache, sorters)."""
     import ctypes
@@ -183,10 +213,12 @@ def main() -> None:
             infos.append(found.doc)
             merge.add(found)
             if (k + 1) % max(1, args.articles // args.steps) == 0 and k + 1 < args.articles:
+                used, free = malloc_mb()
                 print(
                     f"  {k + 1:,} documents merged: {time.process_time():,.0f} CPU s; "
                     f"peak RSS {peak_mb():,.0f} MB, now {rss_mb():,.0f} MB "
-                    f"(SQLite {sqlite_mb():,.1f} MB; {len(merge._acc):,} features; "
+                    f"(malloc in use {used:,.0f} MB, free {free:,.0f} MB; "
+                    f"SQLite {sqlite_mb():,.1f} MB; {len(merge._acc):,} features; "
                     f"{sys.getallocatedblocks():,} Python blocks)",
                     flush=True,
                 )

@@ -12,6 +12,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,19 @@ def write_geopackage_rows(
 
 #: bytes handed to SQLite at a time when a large cell is filled (``fill_geopackage_text``)
 _FILL_BLOCK = 1 << 20
+#: the geometry functions GDAL's spatial-index triggers name: a plain SQLite connection
+#: must know them to update a row at all (``AFTER UPDATE ON`` the table, for a changed fid)
+_GPKG_TRIGGER_FUNCTIONS = ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")
+
+
+def _not_for_this_update(name: str, _geometry: Any) -> Any:
+    """Stands in for a geometry function in GDAL's triggers, which the fill never runs.
+
+    They run only when a row's geometry or fid changes; the fill changes one text cell.
+    Should one run, the spatial index would be at stake: stop rather than guess.
+    """
+    msg = f"{name} called while filling a text cell"
+    raise RuntimeError(msg)
 
 
 def fill_geopackage_text(
@@ -189,6 +203,8 @@ def fill_geopackage_text(
 
     key_column, value = key
     with closing(sqlite3.connect(path)) as db:
+        for name in _GPKG_TRIGGER_FUNCTIONS:
+            db.create_function(name, 1, partial(_not_for_this_update, name), deterministic=True)
         (rowid,) = db.execute(
             f'SELECT rowid FROM "{layer}" WHERE "{key_column}" = ?', (value,)
         ).fetchone()
