@@ -381,3 +381,39 @@ def test_writing_a_feature_with_many_sources_costs_about_its_text(tmp_path):
     per_source = (large - small) / 18_000
     print(f"write's RSS {small / 2**20:.0f} MB at 2,000, {large / 2**20:.0f} MB at 20,000")
     assert per_source < 5000, f"{per_source:.0f} bytes more per 1 KB source sentence"
+
+
+def test_a_large_sources_cell_filled_by_sqlite_reads_back_the_same(
+    knowledge, tmp_path, monkeypatch
+):
+    """The GeoPackage cell streamed in after GDAL's write is the text GDAL would have written.
+
+    Every feature is made "large" here, so the fill runs on each; GDAL then reads every
+    property as it reads the file written the ordinary way, and the cell is TEXT (as the
+    GeoPackage's column is declared), not a BLOB.
+    """
+    import sqlite3
+
+    import pyogrio
+
+    from etl import build
+
+    quote = "The Khorgos–Almaty line will carry goods across the steppe. " * 3
+    written = {}
+    for name, threshold in (("gdal", 10**9), ("filled", 1)):
+        monkeypatch.setattr(build, "_GPKG_FILL_SOURCES", threshold)
+        merge = Merge(knowledge.registry, spill=tmp_path / f"{name}.sqlite")
+        for k in range(30):
+            merge.add(_town_doc(k, quote))
+            merge.add(_route_doc(k, quote))
+        build._write(tmp_path / name, tmp_path, knowledge, merge, [], [], 0.0)
+        merge.close()
+        written[name] = tmp_path / name / "atlas.gpkg"
+    for layer in ("places", "railways"):
+        gdal = pyogrio.read_dataframe(written["gdal"], layer=layer)
+        filled = pyogrio.read_dataframe(written["filled"], layer=layer)
+        assert len(filled) == len(gdal) > 0
+        assert filled.equals(gdal), layer
+        with sqlite3.connect(written["filled"]) as db:
+            kinds = db.execute(f"SELECT DISTINCT typeof(sources) FROM {layer}").fetchall()
+        assert kinds == [("text",)]
