@@ -40,6 +40,56 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """The resident set now (``VmRSS``): a peak alone does not say whether memory stays."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def malloc_mb() -> tuple[float, float]:
+    """glibc's heap: bytes in use and bytes free but kept (``mallinfo2``), in MB.
+
+    Memory the process keeps but no longer uses (fragmentation) shows as the second.
+    """
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in (
+                "arena",
+                "ordblks",
+                "smblks",
+                "hblks",
+                "hblkhd",
+                "usmblks",
+                "fsmblks",
+                "uordblks",
+                "fordblks",
+                "keepcost",
+            )
+        ]
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+    info = libc.mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20, info.fordblks / 2**20
+
+
+def sqlite_mb() -> float:
+    """What SQLite's own allocator holds now (the merge's spill: page cache, sorters)."""
+    import ctypes
+    import ctypes.util
+    import sqlite3  # noqa: F401  (loads the library the spill uses)
+
+    lib = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
+    lib.sqlite3_memory_used.restype = ctypes.c_int64
+    return lib.sqlite3_memory_used() / 2**20
+
+
 def region_places(knowledge) -> list:
     """Places of the region's cities (20,000 people or more), as the gazetteer gives them."""
     from _corpus import place_names
@@ -132,6 +182,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--sample", type=int, default=100)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--steps", type=int, default=10, help="memory lines during the merge")
+    ap.add_argument("--merge-only", action="store_true", help="stop before the write")
     args = ap.parse_args()
 
     from etl import build as build_mod
@@ -160,18 +212,25 @@ def main() -> None:
             facts += len(found.facts)
             infos.append(found.doc)
             merge.add(found)
-            if (k + 1) % max(1, args.articles // 10) == 0 and k + 1 < args.articles:
+            if (k + 1) % max(1, args.articles // args.steps) == 0 and k + 1 < args.articles:
+                used, free = malloc_mb()
                 print(
                     f"  {k + 1:,} documents merged: {time.process_time():,.0f} CPU s; "
-                    f"peak RSS {peak_mb():,.0f} MB",
+                    f"peak RSS {peak_mb():,.0f} MB, now {rss_mb():,.0f} MB "
+                    f"(malloc in use {used:,.0f} MB, free {free:,.0f} MB; "
+                    f"SQLite {sqlite_mb():,.1f} MB; {len(merge._acc):,} features; "
+                    f"{sys.getallocatedblocks():,} Python blocks)",
                     flush=True,
                 )
         merged_peak = peak_mb()
         print(
             f"merge of {args.articles:,} documents ({sources:,} place, route and project "
             f"mentions, {facts:,} facts): {time.perf_counter() - t:.0f} s; peak RSS "
-            f"{merged_peak:,.0f} MB"
+            f"{merged_peak:,.0f} MB, now {rss_mb():,.0f} MB"
         )
+        if args.merge_only:
+            merge.close()
+            return
         t = time.perf_counter()
         result = build_mod._write(tmp / "out", tmp / "corpus", knowledge, merge, infos, [], t0)
         merge.close()

@@ -35,6 +35,7 @@ from etl.findings import DocInfo
 from etl.geo import length_km
 from etl.io import (
     csv_bytes,
+    fill_geopackage_text,
     geometry_dict,
     geopackage_row,
     write_geopackage_rows,
@@ -346,6 +347,10 @@ def _write(
 #: features, or source sentences, per GeoPackage write (memory stays bounded on a large layer)
 _GPKG_CHUNK = 2000
 _GPKG_CHUNK_SOURCES = 20_000
+#: a feature of this many source sentences or more gets its GeoPackage sources cell
+#: streamed in after GDAL has written its row (``fill_geopackage_text``): GDAL would hold
+#: the text several times over, and China's is 200 MB at 100,000 articles
+_GPKG_FILL_SOURCES = 5_000
 #: features built at a time (their point countries are found in one spatial query)
 _BATCH = 500
 
@@ -370,6 +375,7 @@ def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries
         w.write(b'{"type":"FeatureCollection","features":[')
         chunk: list[tuple[dict[str, Any], Any]] = []
         held = 0  # source sentences in the chunk: what its memory grows with
+        fills: list[tuple[str, int, Any]] = []  # large sources cells: (id, bytes, feature)
         for batch in _chunks(merge.features(layer), _BATCH):
             point_countries = _point_countries(cs, [feat for feat, _ in batch])
             for feat, acc in batch:
@@ -389,14 +395,20 @@ def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries
                     count += 1
                 w.write(tail.encode("utf-8"))
                 n += 1
-                held += count - 2  # the pieces less the brackets
                 parquet.add(fd, count - 2, {P_SOURCES: text})
                 del text
-                spaced = bytearray()  # the GeoPackage's JSON text: json.dumps' separators
-                for piece in _json_list(merge.source_dicts(acc), (", ", ": ")):
-                    spaced += piece
-                chunk.append(geopackage_row(fd, {P_SOURCES: spaced.decode("utf-8")}))
-                del spaced
+                # the GeoPackage's JSON text: json.dumps' separators
+                if count - 2 >= _GPKG_FILL_SOURCES:  # filled in once the row is written
+                    size = sum(map(len, _json_list(merge.source_dicts(acc), (", ", ": "))))
+                    chunk.append(geopackage_row(fd, {P_SOURCES: ""}))
+                    fills.append((feat.id, size, acc))
+                else:
+                    held += count - 2  # the pieces less the brackets
+                    spaced = bytearray()
+                    for piece in _json_list(merge.source_dicts(acc), (", ", ": ")):
+                        spaced += piece
+                    chunk.append(geopackage_row(fd, {P_SOURCES: spaced.decode("utf-8")}))
+                    del spaced
                 if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
                     write_geopackage_rows(target / GEOPACKAGE, layer, chunk)
                     chunk, held = [], 0
@@ -404,6 +416,9 @@ def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries
         w.write(b"\n]}\n" if n else b"]}\n")
         if chunk or not n or not (target / GEOPACKAGE).exists():
             write_geopackage_rows(target / GEOPACKAGE, layer, chunk)
+    for fid, size, acc in fills:
+        pieces = _json_list(merge.source_dicts(acc), (", ", ": "))
+        fill_geopackage_text(target / GEOPACKAGE, layer, P_SOURCES, (P_ID, fid), size, pieces)
     parquet.close()
     _add_file(target / parquet_file_name(layer), digest)
     return n

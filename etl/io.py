@@ -12,6 +12,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,67 @@ def write_geopackage_rows(
         dataset_options=None if append else {"VERSION": GPKG_VERSION},
         layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN},
     )
+
+
+#: bytes handed to SQLite at a time when a large cell is filled (``fill_geopackage_text``)
+_FILL_BLOCK = 1 << 20
+#: the geometry functions GDAL's spatial-index triggers name: a plain SQLite connection
+#: must know them to update a row at all (``AFTER UPDATE ON`` the table, for a changed fid)
+_GPKG_TRIGGER_FUNCTIONS = ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")
+
+
+def _not_for_this_update(name: str, _geometry: Any) -> Any:
+    """Stands in for a geometry function in GDAL's triggers, which the fill never runs.
+
+    They run only when a row's geometry or fid changes; the fill changes one text cell.
+    Should one run, the spatial index would be at stake: stop rather than guess.
+    """
+    msg = f"{name} called while filling a text cell"
+    raise RuntimeError(msg)
+
+
+def fill_geopackage_text(
+    path: Path, layer: str, column: str, key: tuple[str, str], size: int, pieces: Iterable[bytes]
+) -> None:
+    """Put a large text into one cell of a GeoPackage row, streamed, never held whole.
+
+    GDAL holds a cell several times while it writes it (pandas' string, its UTF-8 copy,
+    the OGR field, SQLite's record: a 40 MB cell cost 369 MB), and China's sources are
+    200 MB of JSON at 100,000 articles. So the build writes such a row with an empty
+    cell through GDAL, then fills it here: SQLite makes a text of ``size`` bytes (an
+    ordinary TEXT value, as GDAL writes one), and ``pieces``, the cell's UTF-8 text in
+    order, are written into it through SQLite's incremental I/O. The row is the one whose
+    ``key`` column (name, value) holds the value; the pieces must make ``size`` bytes.
+    """
+    import sqlite3
+    from contextlib import closing
+
+    key_column, value = key
+    with closing(sqlite3.connect(path)) as db:
+        for name in _GPKG_TRIGGER_FUNCTIONS:
+            db.create_function(name, 1, partial(_not_for_this_update, name), deterministic=True)
+        (rowid,) = db.execute(
+            f'SELECT rowid FROM "{layer}" WHERE "{key_column}" = ?', (value,)
+        ).fetchone()
+        db.execute(
+            f'UPDATE "{layer}" SET "{column}" = CAST(zeroblob(?) AS TEXT) WHERE rowid = ?',
+            (size, rowid),
+        )
+        written = 0
+        with db.blobopen(layer, column, rowid) as blob:
+            block = bytearray()
+            for piece in pieces:
+                block += piece
+                if len(block) >= _FILL_BLOCK:
+                    blob.write(block)
+                    written += len(block)
+                    block.clear()
+            blob.write(block)
+            written += len(block)
+        if written != size:
+            msg = f"{layer}: {written} bytes for a cell of {size}"
+            raise ValueError(msg)
+        db.commit()
 
 
 def write_layer_styles(path: Path, layers: list[str]) -> None:
