@@ -203,8 +203,8 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             verdict = routes.section(chain, resolver.gazetteer, candidates)
         else:
             verdict = routes.judge(chain, place_at, continent_of)
-            if isinstance(verdict, routes.RefusedRoute) and verdict.detail == routes.ONLY_COUNTRIES:
-                by_countries = _by_countries(chain, place_at, registry)
+            if isinstance(verdict, routes.RefusedRoute) and verdict.countries:
+                by_countries = _by_countries(chain, verdict.countries, registry)
                 for entry_id in by_countries:
                     found.entries.append((entry_id, source(chain.start, chain.end), chain.text))
                 if by_countries:
@@ -384,17 +384,13 @@ def _place_at(resolved, rejected):
 _COUNTRY_CHAIN_MIN = 3
 
 
-def _by_countries(chain, place_at, registry) -> list[str]:
+def _by_countries(chain, countries: tuple[str, ...], registry) -> list[str]:
     """ "The gas pipeline Turkmenistan-China-Kyrgyzstan": the registry projects of the
-    chain's kind that cross every country the chain names, in whatever order it names
-    them. One project (Line D), or the members of one system (Lines A, B and C for
-    "Turkmenistan-Uzbekistan-Kazakhstan-China"); anything else is no answer."""
-    codes: set[str] = set()
-    for start, end in routes.part_spans(chain):
-        place = place_at(start, end)
-        if getattr(place, "kind", None) != "country" or not place.country:
-            return []
-        codes.add(place.country)
+    chain's kind that cross every country the chain names (``countries``, as
+    ``routes.judge`` read them), in whatever order it names them. One project (Line D), or
+    the members of one system (Lines A, B and C for "Turkmenistan-Uzbekistan-Kazakhstan-
+    China"); anything else is no answer."""
+    codes = set(countries)
     if len(codes) < _COUNTRY_CHAIN_MIN:
         return []
     found = sorted(

@@ -165,14 +165,14 @@ def parse_document(
     page = normalise(body)
     if not page.strip():
         return Skipped(rel, "empty", sha)
+    meta = _merge_metadata(meta, metadata or {})
     # page boilerplate (after trafilatura for HTML) is blanked, not cut: offsets still hold
-    stripped = strip_boilerplate(page, title=meta.get("title") or (metadata or {}).get("title"))
+    stripped = strip_boilerplate(page, title=meta.get("title"))
     # soft line breaks of hard-wrapped wire copy become spaces (one character for one),
     # after the boilerplate pass, which reads the page's lines
     text = unwrap(stripped.text)
     if not text.strip():
         return Skipped(rel, "only page boilerplate (navigation, notices, lists of links)", sha)
-    meta = _merge_metadata(meta, metadata or {})
     day, precision = _parse_date(meta.get("date"))
     if day is None:
         day, precision = _date_in_text(page)  # a scraped date line is boilerplate, but a date

@@ -225,6 +225,9 @@ class RefusedRoute:
     #: a name that only looks like a chain ("the South-North Highway", "the Trans-Afghan
     #: corridor"): not a route of places, so not reported in ``unresolved.csv``
     quiet: bool = False
+    #: the countries (ISO3) of a chain refused for naming countries alone, in its order:
+    #: ``etl.assemble`` asks the registry for the project of its kind crossing them all
+    countries: tuple[str, ...] = ()
 
 
 def find_chains(text: str) -> list[Chain]:
@@ -273,11 +276,6 @@ def part_spans(chain: Chain) -> list[tuple[int, int]]:
     return spans
 
 
-#: why a chain of countries alone is not drawn (``etl.assemble`` then asks the registry
-#: for the project of its kind crossing them all)
-ONLY_COUNTRIES = "names only countries and matches no registry entry"
-
-
 def judge(
     chain: Chain,
     place_at: Callable[[int, int], Place | tuple[str, str] | None],
@@ -319,7 +317,12 @@ def judge(
             return RefusedRoute(chain, R_UNKNOWN, detail, quiet=quiet)
     kinds = {p.kind for p in places}
     if kinds <= {"country"}:
-        return RefusedRoute(chain, R_IMPLAUSIBLE, ONLY_COUNTRIES)
+        return RefusedRoute(
+            chain,
+            R_IMPLAUSIBLE,
+            "names only countries and matches no registry entry",
+            countries=tuple(p.country for p in places) if all(p.country for p in places) else (),
+        )
     for a in places:
         for b in places:
             if a.kind == "region" and b.kind == "country" and a.country and a.country != b.country:
