@@ -141,8 +141,9 @@ _NAME = rf"{_WORD}(?:\s{_WORD})?"
 def _chain_pattern() -> re.Pattern[str]:
     lex = lexicon()
     words = _alternation([*lex.nouns, *lex.section_words, *lex.line_words])
-    # "A-B", "A - B" (spaced dashes, en dashes already folded to "-")
-    return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+)\s+((?i:{words}))s?\b")
+    # "A-B", "A - B" (spaced dashes, en dashes already folded to "-"); the chain may be
+    # quoted as a name ('the "Barskoon-Uch-Turfan-Aksu" road')
+    return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+)[\"”»]?\s+((?i:{words}))s?\b")
 
 
 _DASHED = rf"{_NAME}(?:\s?-\s?{_NAME})+"

@@ -491,5 +491,30 @@ def load_regions(path: Path) -> list[tuple[Place, list[str]]]:
                 country=(row.get("country") or "").strip(),
             )
             aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
-            out.append((place, [name, *aliases]))
+            names = [name, *aliases]
+            if place.kind == "region":
+                names += _unit_word_variants(names)
+            out.append((place, names))
+    return out
+
+
+#: the words reporters use interchangeably for a first-level unit of Central Asia
+_UNIT_WORDS = ("Region", "Oblast", "Province")
+
+
+def _unit_word_variants(names: list[str]) -> list[str]:
+    """ "Aktyubinsk Oblast" is also "Aktyubinsk region" and "Aktyubinsk province": a story
+    uses any of the three words with any of the unit's names, old or new, and without the
+    variant the old name alone matches the town (Aktobe) instead of its region."""
+    have = {n.casefold() for n in names}
+    out: list[str] = []
+    for n in names:
+        stem, _, word = n.rpartition(" ")
+        if not stem or word not in _UNIT_WORDS:
+            continue
+        for other in _UNIT_WORDS:
+            variant = f"{stem} {other}"
+            if variant.casefold() not in have:
+                have.add(variant.casefold())
+                out.append(variant)
     return out

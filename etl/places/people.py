@@ -671,7 +671,17 @@ def _bracketed_in_names(text: str, cues: OrganisationCues) -> list[tuple[int, in
         after = m.group(3).lower().rstrip(".,;:")
         if before in cues.bracket_after or before in cues.suffixes or after in cues.suffixes:
             out.append((m.start(2), m.end(2)))
+            if after in cues.suffixes:
+                # "Guojian Zhanmao (Putian) Supply Chain": the words before the bracket are
+                # the company's own name, as a suffix after the bracket says
+                run = _RUN_BEFORE.search(text, max(0, m.start(1) - 80), m.end(1))
+                if run is not None:
+                    out.append((run.start(), m.end(1)))
     return out
+
+
+#: up to four capitalised words that end where the match is asked to end
+_RUN_BEFORE = re.compile(rf"(?:{_CAP} ){{0,3}}{_CAP}$")
 
 
 def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +31,9 @@ class Area:
     words: str  # the qualifier as written, for unresolved.csv
     countries: frozenset[str] = frozenset()
     admin1: tuple[str, str] | None = None  # (ISO3, GeoNames admin1 code)
+    #: admin1 codes of units split off from that unit ("Almaty region" in a story written
+    #: before 2022 holds today's Jetisu region, where Zharkent now lies)
+    admin1_parts: frozenset[str] = frozenset()
     near: tuple[float, float, float] | None = None  # lat, lon, radius km
     #: the countries the document names are admitted too ("the Georgian town of X")
     document_countries: bool = False
@@ -40,7 +43,7 @@ class Area:
             iso, code = self.admin1
             if place.country != iso:
                 return False
-            return not place.admin1 or place.admin1 == code
+            return not place.admin1 or place.admin1 == code or place.admin1 in self.admin1_parts
         if self.near is not None:
             lat, lon, radius = self.near
             return km(place, Place("", "", lat, lon, "city")) <= radius
@@ -77,6 +80,8 @@ class QualifierWords:
     admin_plurals_before: tuple[str, ...]
     #: folded admin unit name -> (ISO3, admin1 code)
     units: dict[str, tuple[str, str]]
+    #: (ISO3, admin1 code) -> codes of the units split off from it (``former_parts``)
+    unit_parts: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     #: sub-regional unit words: "in the Furqat district" is a district of the story
     district_words: tuple[str, ...] = ()
 
@@ -88,12 +93,18 @@ def load_words(
     with path.open(encoding="utf-8") as f:
         data = yaml.safe_load(f) or {}
     units: dict[str, tuple[str, str]] = {}
+    unit_parts: dict[tuple[str, str], frozenset[str]] = {}
     if admin_csv.exists():
         with admin_csv.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 for name in [row["name"], *(row.get("aliases") or "").split("|")]:
                     if name.strip():
                         units[_key(name)] = (row["country"], row["code"])
+                parts = (row.get("former_parts") or "").split("|")
+                if any(p.strip() for p in parts):
+                    unit_parts[(row["country"], row["code"])] = frozenset(
+                        p.strip() for p in parts if p.strip()
+                    )
     return QualifierWords(
         settlement_words=tuple(data.get("settlement_words") or []),
         admin_words=tuple(sorted(data.get("admin_words") or [], key=len, reverse=True)),
@@ -104,8 +115,14 @@ def load_words(
         admin_plurals=tuple(data.get("admin_plurals") or []),
         admin_plurals_before=tuple(data.get("admin_plurals_before") or []),
         units=units,
+        unit_parts=unit_parts,
         district_words=tuple(data.get("district_words") or []),
     )
+
+
+def _unit_area(written: str, unit: tuple[str, str], words: QualifierWords) -> Area:
+    """The area of an admin unit the table knows, with the units split off from it since."""
+    return Area(written, admin1=unit, admin1_parts=words.unit_parts.get(unit, frozenset()))
 
 
 def _key(name: str) -> str:
@@ -192,7 +209,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 continue
             unit = words.units.get(_key(m.group("unit")))
             if unit is not None:
-                area = Area(m.group(), admin1=unit)
+                area = _unit_area(m.group(), unit, words)
             elif explicit:  # a district the admin table does not hold
                 area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
             else:
@@ -300,7 +317,7 @@ def _unit_after(
     for m in admin.finditer(after):
         unit = words.units.get(_key(m.group("unit")))
         if unit is not None:
-            found = Area(m.group(), admin1=unit)
+            found = _unit_area(m.group(), unit, words)
     if found is not None:
         return found
     m = re.match(r"\s*(?:,\s*)?in\s+([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)", after)
