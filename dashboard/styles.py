@@ -119,7 +119,8 @@ def is_inferred(props: Mapping[str, Any]) -> bool:
 
 
 def is_area(props: Mapping[str, Any]) -> bool:
-    """A region or a country, drawn as a point at its seat or centre (contract precision)."""
+    """A region or a country, drawn as a point inside it (contract precision); a few regions
+    without a sourced or derived interior point still stand at their seat (regions.csv)."""
     return props.get(P_PRECISION) in AREA_PRECISIONS
 
 
