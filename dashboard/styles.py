@@ -203,8 +203,8 @@ def point_style(
     if props.get(P_STATUS) in INACTIVE_STATUSES:
         style.update(opacity=0.45, fillOpacity=0.3)
     if is_area(props):
-        # "Naryn region" is drawn at its seat: a faint dashed ring, so that it never reads
-        # as the town of that name
+        # "Naryn region" is drawn at a point inside it (a few regions still at their seat): a
+        # faint dashed ring, so that it never reads as a town
         style.update(radius=max(radius, AREA_RADIUS), fillOpacity=0.12, dashArray=AREA_DASH)
     return style
 
@@ -257,7 +257,7 @@ def type_entries(types: Iterable[str], *, lines: set[str]) -> list[LegendEntry]:
     order = {layer: i for i, layer in enumerate(LAYERS)}
     for t in sorted(set(types), key=lambda t: (order.get(LAYER_OF_TYPE.get(t, ""), 99), t)):
         kind = "line" if t in lines else "point"
-        # regions and countries are drawn as rings at their seat or centre (``point_style``)
+        # regions and countries are drawn as rings at a point inside them (``point_style``)
         dash = AREA_DASH if kind == "point" and t in AREA_TYPES else None
         out.append(LegendEntry(kind, label(t), colour(t), dash=dash))
     return out
@@ -292,7 +292,7 @@ def status_entries(
         out.append(
             LegendEntry(
                 "point",
-                "a region or country, at its seat or centre",
+                "a region or country, at a point inside it",
                 grey,
                 radius=8,
                 dash=AREA_DASH,
