@@ -368,6 +368,9 @@ class OrganisationCues:
     #: verbs whose object, a capital right after them, is its government ("Astana has
     #: offered Moscow a transit route", "urged Beijing to")
     metonym_object_verbs: frozenset[str] = frozenset()
+    #: nouns of a relation before "between <capital> and <capital>": the two governments
+    #: ("a strategic alliance between Beijing and Astana", "ties between Moscow and Baku")
+    metonym_relations: frozenset[str] = frozenset()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
     #: company's nationality ("South Korea's automotive group Daewoo"); with role_before
     nationality_roles: frozenset[str] = frozenset()
@@ -412,6 +415,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_trade_verbs=_lower_set(data, "metonym_trade_verbs"),
         metonym_goods=_lower_set(data, "metonym_goods"),
         metonym_object_verbs=_lower_set(data, "metonym_object_verbs"),
+        metonym_relations=_lower_set(data, "metonym_relations"),
         nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
@@ -488,8 +492,10 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
     subjects = None
     if cues.metonym_capitals and cues.metonym_verbs:
         caps = "|".join(re.escape(c) for c in sorted(cues.metonym_capitals, key=len, reverse=True))
+        # case-blind: a headline in capitals ("ALLIANCE BETWEEN BEIJING AND ASTANA") too
         subjects = _Hinted(
-            re.compile(caps), re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,|and)\s+({caps}))*\b")
+            re.compile(caps, re.I),
+            re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,|and)\s+({caps}))*\b", re.I),
         )
     nationality = None
     roles = cues.role_before | cues.nationality_roles
@@ -746,6 +752,7 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
             _followed_by_verb(after, cues)
             or _possessed(text, m.end(), cues)
             or _object_of_verb(text[max(0, m.start() - 25) : m.start()].split(), cues)
+            or _between_governments(text, m, cues)
         ):
             continue
         out += [(m.start() + n.start(), m.start() + n.end()) for n in caps.finditer(m.group())]
@@ -765,6 +772,18 @@ def _followed_by_verb(after: list[str], cues: OrganisationCues) -> bool:
         if w not in cues.metonym_gap_words:
             return False
     return False
+
+
+def _between_governments(text: str, m: re.Match[str], cues: OrganisationCues) -> bool:
+    """ "a strategic alliance between Beijing and Astana": two capitals after "between" and a
+    noun of relation (at most four words before it) are the two governments; "the railway
+    between Beijing and Astana" names places, and so does a lone capital."""
+    if m.group(2) is None or not cues.metonym_relations:
+        return False
+    before = text[max(0, m.start() - 60) : m.start()].split()
+    if not before or before[-1].lower() != "between":
+        return False
+    return any(w.strip('",.;:').lower() in cues.metonym_relations for w in before[-6:-1])
 
 
 #: "Beijing's growing economic clout": the possessive and up to three lower-case words
