@@ -232,6 +232,7 @@ def load_vocabulary(path: Path = LEXICON_YAML) -> Vocabulary:
             patterns[key] = _rx(value)
     patterns["not_length_before"] = _rx(data["not_length"]["before"])
     patterns["not_length_after"] = _rx(data["not_length"]["after"])
+    patterns["part_length_before"] = _rx(data["not_length"]["parts"])
     # the tickers' pairs are upper case by definition ("USD/KZT")
     patterns["ticker_pair"] = re.compile(data["ticker_pair"])
     patterns["trade_partner"] = re.compile(data["trade_partner"])
@@ -485,6 +486,8 @@ class _Sentence:
     def _not_a_length(self, q: Quantity) -> bool:
         before = self.s[max(0, q.start - 60) : q.start]
         after = self.s[q.end : q.end + 40]
+        if self.v.part_length_before.search(before):
+            return True  # "48 bridges with a total length of 16 km": the parts', not the line's
         if self.v.extent_before.search(before):
             return False  # "will run about 520 kilometres from Kashgar over the pass"
         return bool(self.v.not_length_before.search(before) or self.v.not_length_after.match(after))
