@@ -473,6 +473,10 @@ class _Sentence:
         if q.rate == "other":
             return None  # a speed, or tonnes a day: not a length or a yearly volume
         if q.kind == "length":
+            if self.v.part_length_before.search(self.s[max(0, q.start - 60) : q.start]):
+                # "48 bridges with a total length of 16 km": the parts' length, kept under its
+                # own name so that it never stands for the line's
+                return self._make("parts_length", q.value, "km", q, None)
             if self._not_a_length(q):
                 return None
             return self._make("length", q.value, "km", q, None)
@@ -486,8 +490,6 @@ class _Sentence:
     def _not_a_length(self, q: Quantity) -> bool:
         before = self.s[max(0, q.start - 60) : q.start]
         after = self.s[q.end : q.end + 40]
-        if self.v.part_length_before.search(before):
-            return True  # "48 bridges with a total length of 16 km": the parts', not the line's
         if self.v.extent_before.search(before):
             return False  # "will run about 520 kilometres from Kashgar over the pass"
         return bool(self.v.not_length_before.search(before) or self.v.not_length_after.match(after))
