@@ -810,8 +810,13 @@ _CONNECTORS = frozenset({"and", "or", "of", "in", "to", "with", "for", "on", "at
 
 def _object_of_verb(before: list[str], cues: OrganisationCues) -> bool:
     """ "Astana has offered Moscow a transit route": a capital right after a verb of offering
-    or urging is the government it is offered to."""
-    return bool(before) and before[-1].lower() in cues.metonym_object_verbs
+    or urging is the government it is offered to; "dominated by Moscow", "funded by Beijing":
+    the agent of a passive verb of the subject list is the government too (held-out set 11)."""
+    if not before:
+        return False
+    if before[-1].lower() == "by" and len(before) > 1:
+        return before[-2].lower() in cues.metonym_verbs
+    return before[-1].lower() in cues.metonym_object_verbs
 
 
 #: a preposition before a capital that makes it where something happens, whatever follows
