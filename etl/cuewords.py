@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from etl.text import fold_caseless_same_length
+from etl.text import caseless_ascii
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class CueWords:
         """
         out = set()
         words, groups = self._words, self._groups
-        for end, i in self._automaton.iter(fold_caseless_same_length(text)) if words else ():
+        for end, i in self._automaton.iter(caseless_ascii(text)) if words else ():
             if group in groups[i]:
                 out.add(end - len(words[i]) + 1)
         return sorted(out)
@@ -83,7 +83,7 @@ class CueWords:
         found: list[set[str]] = [set() for _ in sentences]
         if not self._words or not sentences:
             return SentenceCues(tuple(frozenset(g) for g in found))
-        folded = fold_caseless_same_length(text)
+        folded = caseless_ascii(text)
         if any(b[0] < a[1] for a, b in itertools.pairwise(sentences)):
             # spans out of order or overlapping (not ``sentence_spans``'): word by word
             for k, (s, e) in enumerate(sentences):

@@ -117,20 +117,9 @@ def caseless_ascii(text: str) -> str:
     An ASCII word ``w`` is in the result exactly when ``re.search("(?i:" + re.escape(w) +
     ")", text)`` finds it: the four characters beyond ASCII that such a pattern matches to
     ASCII letters become those letters first, and no other character lower-cases to one.
-    Offsets do not carry over (``str.lower`` may lengthen other characters).
-    """
-    for odd, letter in _FOLDS_TO_ASCII:
-        if odd in text:
-            text = text.replace(odd, letter)
-    return text.lower()
-
-
-def fold_caseless_same_length(text: str) -> str:
-    """``caseless_ascii`` that keeps every offset: a word found at ``i`` is at ``i`` in ``text``.
-
-    The four characters it folds are replaced one for one, and no other character's
-    ``str.lower`` is longer than the character (only "İ" is, and it is folded first), so
-    ``w in caseless_ascii(text[s:e])`` is exactly "``w`` lies within ``s:e`` of this".
+    Offsets carry over: "İ" is the only character whose ``str.lower`` is longer than one
+    character, and it is folded first, so a word found at ``i`` is at ``i`` in ``text``
+    (``etl.cuewords`` relies on it; ``tests/test_cue_words.py`` checks every code point).
     """
     for odd, letter in _FOLDS_TO_ASCII:
         if odd in text:

@@ -776,7 +776,7 @@ def _followed_by_verb(after: list[str], cues: OrganisationCues) -> bool:
 
 def _between_governments(text: str, m: re.Match[str], cues: OrganisationCues) -> bool:
     """ "a strategic alliance between Beijing and Astana": two capitals after "between" and a
-    noun of relation (at most four words before it) are the two governments; "the railway
+    noun of relation (among the five words before it) are the two governments; "the railway
     between Beijing and Astana" names places, and so does a lone capital."""
     if m.group(2) is None or not cues.metonym_relations:
         return False
