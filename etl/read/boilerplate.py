@@ -30,6 +30,9 @@ LEXICON = settings.GEODATA / "lexicon" / "boilerplate.yaml"
 #: a dateline opens the story: only lines with fewer characters of article text (boilerplate
 #: blanked above them not counted) before them are looked at
 DATELINE_WINDOW = 800
+#: a dateline glued to the end of its headline ("... with China Tashkent (AFP) April 14,
+#: 2008 Uzbek ...") is looked for in this many first characters of its line
+GLUED_REACH = 300
 #: after a list header in the first half of a page, a line this short without a final stop
 #: is read as one more headline of the list
 LIST_LINE_MAX = 120
@@ -74,6 +77,7 @@ class Markers:
     prefix: re.Pattern[str]
     dateline_caps: re.Pattern[str]
     dateline_title: re.Pattern[str]
+    dateline_glued: re.Pattern[str]
     not_datelines: frozenset[str]
     list_item_end: re.Pattern[str]
     headline_run_min_lines: int
@@ -186,6 +190,16 @@ def load_markers(path: Path = LEXICON) -> Markers:
             rf"(?:[,.]\s*(?P<date>{date})\.?)?"
             rf"(?:\s*(?P<agency>{agency}))?(?P<sep>{sep})"
         ),
+        # "... project with China Tashkent (AFP) April 14, 2008 Uzbek ...": a headline and its
+        # dateline run together on one line; a known wire in brackets and a date mark it
+        dateline_glued=re.compile(
+            # one word, or a city whose name opens with one of these ("Hong Kong"): the
+            # headline's last word before it is not part of the place ("with China Tashkent")
+            rf"(?<=[a-z0-9.!?'\"] )(?P<place>(?:(?:New|Hong|San|Abu|Kuala|Ulan|Tel|Nur)\s)?"
+            r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?) "
+            rf"\((?:{_alternation([re.escape(w) for w in data['wire_agencies']])})\)"
+            rf"(?:\s*-+\s*|\s+)(?P<date>{date})(?:,?\s*\d{{4}})?[,.]?\s*(?:-+\s*)?(?=[A-Z])"
+        ),
         not_datelines=frozenset(w.upper() for w in data["not_datelines"]),
         list_item_end=re.compile(rf"(?:{_alternation(data['list_item_endings'])})\s*$"),
         headline_run_min_lines=int(data["headline_run_min_lines"]),
@@ -286,6 +300,10 @@ def strip_boilerplate(
         counted = len(spans)
         if start - blank < DATELINE_WINDOW:
             found = _dateline(body[:body_end], m)
+            glued = None if found is not None else m.dateline_glued.search(body, 0, GLUED_REACH)
+            if glued is not None and glued.group("place").upper() not in m.not_datelines:
+                spans.append((lead + glued.start(), lead + glued.end(), "dateline"))
+                dateline = dateline or glued.group("place")
             if found is not None:
                 cut, place = found
                 # "date 2019-05-21 By A. Writer": a byline or credit behind a page prefix
