@@ -378,6 +378,11 @@ class OrganisationCues:
     #: nouns of an outcome before "for" or "to" and a capital: "a significant victory for
     #: Beijing", "a blow to Moscow" (held-out set 11) are the governments', not places
     metonym_outcomes: frozenset[str] = frozenset()
+    #: a famous city as a figure of speech: after an article and one of these words ("we are
+    #: building a new Dubai", "the next Shenzhen"), or before "of" and one of the regions
+    #: below ("the Singapore of Central Asia"); held-out set 13
+    metaphor_before: frozenset[str] = frozenset()
+    metaphor_regions: tuple[str, ...] = ()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
     #: company's nationality ("South Korea's automotive group Daewoo"); with role_before
     nationality_roles: frozenset[str] = frozenset()
@@ -426,6 +431,8 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_hold_verbs=_lower_set(data, "metonym_hold_verbs"),
         metonym_holdings=_lower_set(data, "metonym_holdings"),
         metonym_outcomes=_lower_set(data, "metonym_outcomes"),
+        metaphor_before=_lower_set(data, "metaphor_before"),
+        metaphor_regions=tuple(str(s) for s in data.get("metaphor_regions") or []),
         nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
@@ -468,6 +475,7 @@ class _OrgPatterns:
     nationality: _Hinted | None
     vessel_before: _Hinted | None
     vessel_after: _Hinted | None
+    metaphors: _Hinted | None = None
 
 
 @cache
@@ -535,7 +543,27 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             _first_words(cues.vessel_after, lower=False),
             lower=False,
         )
-    return _OrgPatterns(based, seats, metonyms, subjects, nationality, vessel_before, vessel_after)
+    metaphors = None
+    if cues.metaphor_before:
+        adjectives = "|".join(re.escape(w) for w in sorted(cues.metaphor_before))
+        regions = "|".join(
+            re.escape(r) for r in sorted(cues.metaphor_regions, key=len, reverse=True)
+        )
+        # the name ends its phrase: punctuation or a function word after it, never a noun
+        # ("a new Aktau terminal" is a terminal at Aktau)
+        ends = (
+            r"(?=\s*(?:[.,;:!?)\"'\u201d]|$|\s(?:in|of|for|on|by|and|or|with|at|to|that|which)\b))"
+        )
+        alternatives = [rf"\b(?:[Aa]n?|[Tt]he)\s+(?i:{adjectives})\s+({_CAP}(?: {_CAP})?){ends}"]
+        if regions:
+            alternatives.append(rf"\b[Tt]he\s+({_CAP}(?: {_CAP})?)\s+of\s+(?:{regions})\b")
+        metaphors = _Hinted(
+            re.compile(rf"(?i:\b(?:{adjectives})\s+[A-Z]|\s+of\s+(?:{regions})\b)"),
+            re.compile("|".join(alternatives)),
+        )
+    return _OrgPatterns(
+        based, seats, metonyms, subjects, nationality, vessel_before, vessel_after, metaphors
+    )
 
 
 def _first_words(phrases, *, lower: bool = True) -> tuple[str, ...]:
@@ -617,7 +645,21 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _seats(text, cues)
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
+    spans += _metaphors(text, cues)
     return spans
+
+
+def _metaphors(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "we are building a new Dubai", "the Singapore of Central Asia": a famous city as a
+    figure of speech, not a place of the story."""
+    metaphors = _org_patterns(cues).metaphors
+    if metaphors is None or not metaphors.hint.search(text):
+        return []
+    out = []
+    for m in metaphors.pattern.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        out.append((m.start(group), m.end(group)))
+    return out
 
 
 #: words after "X Railway" that make it a place on a line, not a company

@@ -82,6 +82,9 @@ class Markers:
     list_item_end: re.Pattern[str]
     headline_run_min_lines: int
     headline_min_words: int
+    headline_strip: re.Pattern[str]
+    headline_strip_min: int
+    headline_strip_mean_words: int
     language_line: re.Pattern[str]
     language_name: re.Pattern[str]
     language_menu_min_names: int
@@ -204,6 +207,13 @@ def load_markers(path: Path = LEXICON) -> Markers:
         list_item_end=re.compile(rf"(?:{_alternation(data['list_item_endings'])})\s*$"),
         headline_run_min_lines=int(data["headline_run_min_lines"]),
         headline_min_words=int(data["headline_min_words"]),
+        headline_strip=re.compile(
+            # a bullet is a space once the text is normalised ("a • b" is "a   b")
+            rf"\s+(?:{_alternation([re.escape(x) for x in data['headline_strip_separators']])})\s+"
+            r"|\s{3,}"
+        ),
+        headline_strip_min=int(data["headline_strip_min"]),
+        headline_strip_mean_words=int(data["headline_strip_mean_words"]),
         language_line=re.compile(rf"(?:{sep_lang}*(?:{langs})(?!\w))+{sep_lang}*", flags),
         language_name=re.compile(rf"(?:{langs})(?!\w)", flags),
         language_menu_min_names=int(data["language_menu_min_names"]),
@@ -545,7 +555,25 @@ def _line_kind(body: str, m: Markers) -> str | None:
     credit = _credit(body, m)
     if credit is not None and (credit == 0 or len(body) <= m.caption_max_chars):
         return "caption"
+    if _headline_strip(body, m):
+        return "related"
     return None
+
+
+def _headline_strip(body: str, m: Markers) -> bool:
+    """Other stories' headlines run together on one line with bullets or bars ("Tokyo shares
+    close lower • Russia delivers aid to Syria • ..."): enough pieces, each a few words long,
+    none a sentence ending in a full stop."""
+    pieces = [p.strip() for p in m.headline_strip.split(body)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < m.headline_strip_min:
+        return False
+    words = [len(p.split()) for p in pieces]
+    return (
+        min(words) >= m.headline_min_words
+        and sum(words) >= m.headline_strip_mean_words * len(words)
+        and not any(p.endswith((".", "!", "?")) for p in pieces)
+    )
 
 
 def _credit(body: str, m: Markers) -> int | None:
