@@ -82,6 +82,9 @@ class PersonCues:
     #: what after a name makes it an admin unit, never the namesake town ("Ili Kazakh
     #: autonomous prefecture"); matches at the end of the name
     unit_after: re.Pattern[str] = re.compile(r"(?!)")
+    #: what before a name makes it an admin unit ("the central province of Naryn"); matches
+    #: at the end of the text before the name
+    unit_before: re.Pattern[str] = re.compile(r"(?!)")
 
     titles_lower: frozenset[str] = frozenset()
 
@@ -111,7 +114,16 @@ def load_person_cues(
             sorted({n.lower() for n in data.get("landform_before", [])}, key=len, reverse=True)
         ),
         unit_after=_unit_after_pattern(data.get("unit_after") or []),
+        unit_before=_unit_before_pattern(data.get("unit_before") or []),
     )
+
+
+def _unit_before_pattern(words: list[str]) -> re.Pattern[str]:
+    """ "<unit word> of <name>": "the central province of Naryn"."""
+    if not words:
+        return re.compile(r"(?!)")
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?i:{alternation})\s+of\s+$")
 
 
 def _unit_after_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -381,6 +393,9 @@ class OrganisationCues:
     #: a famous city as a figure of speech: after an article and one of these words ("we are
     #: building a new Dubai", "the next Shenzhen"), or before "of" and one of the regions
     #: below ("the Singapore of Central Asia"); held-out set 13
+    #: company nouns in apposition after a name ("Harbin, one of the three leading
+    #: manufacturers in China"): the name is the company's
+    appositive_firms: frozenset[str] = frozenset()
     metaphor_before: frozenset[str] = frozenset()
     metaphor_regions: tuple[str, ...] = ()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
@@ -431,6 +446,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_hold_verbs=_lower_set(data, "metonym_hold_verbs"),
         metonym_holdings=_lower_set(data, "metonym_holdings"),
         metonym_outcomes=_lower_set(data, "metonym_outcomes"),
+        appositive_firms=_lower_set(data, "appositive_firms"),
         metaphor_before=_lower_set(data, "metaphor_before"),
         metaphor_regions=tuple(str(s) for s in data.get("metaphor_regions") or []),
         nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
@@ -624,8 +640,12 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             continue
         tail = lowered[end : end + 20].lstrip()
         before = text[max(0, m.start() - 20) : m.start()].split()
-        if words[0][0].isupper() and before and before[-1] in cues.role_before:
+        if words[0][0].isupper() and before and _role_word(before[-1], cues):
             spans.append((m.start(), end))
+            continue
+        acronym = _role_acronym_end(text, m.start(), words, cues)
+        if acronym is not None:
+            spans.append((acronym, end))  # "Tajik-Canadian JV Aprelevka": the JV's name
             continue
         if any(
             tail.startswith(s) and not tail[len(s) : len(s) + 1].isalnum()
@@ -646,7 +666,34 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
     spans += _metaphors(text, cues)
+    spans += _appositive_firms(text, cues)
     return spans
+
+
+@cache
+def _appositive_pattern(words: frozenset[str]) -> _Hinted | None:
+    if not words:
+        return None
+    nouns = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return _Hinted(
+        re.compile(rf"\b(?:{nouns})\b"),
+        re.compile(
+            rf"(?<![\w-])({_CAP}(?: {_CAP}){{0,3}}),\s+(?:one\s+of\s+the|an?|the)\s+"
+            rf"(?:[\w'\u2019-]+\s+){{0,3}}?(?:{nouns})\b"
+            # the noun closes the apposition: "towards Moyynty, the company said" is the town
+            r"(?=\s*[,.;:)]|\s+(?:in|of|from|based|that|which|with|and|owned|controlled)\b)"
+        ),
+    )
+
+
+def _appositive_firms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "Harbin, one of the three leading manufacturers in China, will supply a turbine"
+    (held-out set 12), "Huaxin, a Chinese cement producer": a name with a company noun in
+    apposition is the company's."""
+    pattern = _appositive_pattern(cues.appositive_firms)
+    if pattern is None or not pattern.hint.search(text):
+        return []
+    return [(m.start(1), m.end(1)) for m in pattern.pattern.finditer(text)]
 
 
 def _metaphors(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
@@ -664,6 +711,25 @@ def _metaphors(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
 
 #: words after "X Railway" that make it a place on a line, not a company
 _LINE_PLACE_AFTER = re.compile(r"\s+(?i:station|stations|line|junction|terminal|yard|bridge)\b")
+
+
+def _role_word(word: str, cues: OrganisationCues) -> bool:
+    """A role noun as written ("the cement producer"), or an acronym of one in capitals
+    ("Tajik-Canadian JV Aprelevka", held-out set 12)."""
+    return word in cues.role_before or (word.isupper() and word.lower() in cues.role_before)
+
+
+def _role_acronym_end(
+    text: str, start: int, words: list[str], cues: OrganisationCues
+) -> int | None:
+    """Where the name after a role acronym inside a capitalised run starts ("Tajik-Canadian
+    JV Aprelevka": "Aprelevka"), or None."""
+    pos = start
+    for i, w in enumerate(words[:-1]):
+        pos = text.index(w, pos) + len(w)
+        if i > 0 and w.isupper() and w.lower() in cues.role_before:
+            return text.index(words[i + 1], pos)
+    return None
 
 
 def _one_name_company(
@@ -815,9 +881,10 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
 
 
 def _outcome_for(before: list[str], cues: OrganisationCues) -> bool:
-    """ "a significant victory for Beijing", "a blow to Moscow": the capital right after
-    "for" or "to" and a noun of outcome (up to two words before them) is its government."""
-    if len(before) < 2 or before[-1].lower() not in ("for", "to"):
+    """ "a significant victory for Beijing", "a blow to Moscow", "a rare rebuke from
+    Beijing": the capital right after "for", "to" or "from" and a noun of outcome (up to two
+    words before them) is its government."""
+    if len(before) < 2 or before[-1].lower() not in ("for", "to", "from"):
         return False
     return any(w.strip('",.;:').lower() in cues.metonym_outcomes for w in before[-4:-1])
 

@@ -351,9 +351,12 @@ class Resolver:
             if m.start in context_only:
                 continue
             if all(h.place.kind == "city" for h in hits):
-                unit = self.cues.unit_after.match(text, m.end)
+                unit = self.cues.unit_after.match(text, m.end) or self.cues.unit_before.search(
+                    text, max(0, m.start - 30), m.start
+                )
                 if unit:
-                    # "the Ili Kazakh autonomous prefecture": a region, never its namesake town
+                    # "the Ili Kazakh autonomous prefecture", "the province of Naryn": a
+                    # region, never its namesake town
                     resolved_or_rejected = self._unit(m, unit.group().strip())
                     if isinstance(resolved_or_rejected, ResolvedPlace):
                         resolved.append(resolved_or_rejected)
