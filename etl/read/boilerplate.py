@@ -127,7 +127,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
         rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
         rf"|\d{{1,2}}\s+(?:{months})\.?(?:,?\s*\d{{4}})?)"
     )
-    agency = r"(?:\([^()\n]{1,60}\)|/[A-Z][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
+    # "/Синьхуа/": a Russian wire's name between slashes
+    agency = r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$)"
     # after an agency in capitals the sentence may follow with no dash ("KAZINFORM Construction")
     sep_caps = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=\s)(?=[A-Z][a-z]))"
@@ -135,7 +136,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     caps_one = r"(?:(?:ST|MT|FT)\.\s)?[A-Z][A-Z']+(?:[ -][A-Z][A-Z']+){0,3}"
     # "MOSCOW/ASTANA (TASS) -": a story filed from two offices
     caps = rf"{caps_one}(?:/{caps_one})?"
-    title = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+    # a Russian page's dateline is in Cyrillic ("Душанбе, 28 марта /Синьхуа/ --")
+    title = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[ -][A-ZА-ЯЁ][a-zа-яё]+)?"
     country = rf"(?!(?i:{months})\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
     # longest first, so that "Қазақша" is not read as "Қазақ" and a leftover
     names = sorted(map(str, data["languages"]), key=len, reverse=True)
