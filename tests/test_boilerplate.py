@@ -160,6 +160,17 @@ def test_the_article_text_is_unchanged_where_nothing_was_dropped():
         ("Beijing said on Monday that the line would open.", None, "Beijing said"),
         ("Astana: a city of contrasts, and the capital.", None, "Astana: a city"),
         ("ASTANA: a city of contrasts.", None, "ASTANA: a city"),
+        # a heading in title case after the colon: a few words, no whole sentence
+        ("Astana: The City of Contrasts\nIt grew fast.", None, "Astana: The City"),
+        ("Astana: The city grew fast.", None, "Astana: The city"),
+        # a sentence after a title-case dateline's colon counts only when it begins a line
+        # ("The pipeline to Kashgar: The line carries gas ..." is a sentence, not a dateline)
+        (
+            "Work on the line near Kashgar: The first rails were laid across the river "
+            "valley this week, officials said.",
+            None,
+            "Work on the line near Kashgar: The",
+        ),
         ("NOTE: The figures are estimates.", None, "NOTE: The"),
         ("Khorgos (Kazakhstan) - the port grew.", None, "Khorgos (Kazakhstan) - the"),
         ("Khorgos (Kazakhstan) said the port grew.", None, "Khorgos (Kazakhstan) said"),
