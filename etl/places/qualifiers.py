@@ -163,8 +163,12 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?P<name>{_CAPNAME})\s+(?:{after})\b"),
         # "Dushanbe's Ismoili Somoni district": an area of a named city
         re.compile(rf"(?P<city>[A-Z][\w-]*)['\u2019]s\s+(?P<name>{_CAPNAME})\s+(?:{area})s?\b"),
-        # "Sirdarya and Tashkent regions": names of admin units, not of towns
-        re.compile(rf"(?P<names>{_NAMES})\s+(?:{plurals})\b"),
+        # "Sirdarya and Tashkent regions": names of admin units, not of towns; "in
+        # Tashkent, Samarkand, Jizzakh and other regions" too (held-out set 14)
+        re.compile(
+            rf"(?P<names>{_NAMES})\s+(?:(?:and|or|&)\s+(?:other|several|many|some|all)\s+)?"
+            rf"(?:{plurals})\b"
+        ),
         # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
         # Andijan, Namangan and Fergana": a list after the plural is of units too
         re.compile(

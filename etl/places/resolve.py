@@ -368,7 +368,8 @@ class Resolver:
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
-            if q is not None and q.unit and all(h.place.kind == "city" for h in hits):
+            # ("Khorezm" is the region and, as another name, the town of Khiva: a unit too)
+            if q is not None and q.unit and all(h.place.kind in ("city", "region") for h in hits):
                 resolved_or_rejected = self._unit(m, q.area.words)
                 if isinstance(resolved_or_rejected, ResolvedPlace):
                     resolved.append(resolved_or_rejected)
