@@ -388,6 +388,10 @@ class OrganisationCues:
     metonym_relations: frozenset[str] = frozenset()
     #: verbs of holding and the shares held: "Beijing and Tashkent will have equal stakes"
     #: (held-out set 11) is the two governments owning a venture
+    #: a copula, adverbs and a state of mind: "Moscow is extremely interested"
+    metonym_copulas: frozenset[str] = frozenset()
+    metonym_states: frozenset[str] = frozenset()
+    metonym_adverbs: frozenset[str] = frozenset()
     metonym_hold_verbs: frozenset[str] = frozenset()
     metonym_holdings: frozenset[str] = frozenset()
     #: nouns of an outcome before "for" or "to" and a capital: "a significant victory for
@@ -446,6 +450,9 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_goods=_lower_set(data, "metonym_goods"),
         metonym_object_verbs=_lower_set(data, "metonym_object_verbs"),
         metonym_relations=_lower_set(data, "metonym_relations"),
+        metonym_copulas=_lower_set(data, "metonym_copulas"),
+        metonym_states=_lower_set(data, "metonym_states"),
+        metonym_adverbs=_lower_set(data, "metonym_adverbs"),
         metonym_hold_verbs=_lower_set(data, "metonym_hold_verbs"),
         metonym_holdings=_lower_set(data, "metonym_holdings"),
         metonym_outcomes=_lower_set(data, "metonym_outcomes"),
@@ -532,7 +539,8 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         # case-blind: a headline in capitals ("ALLIANCE BETWEEN BEIJING AND ASTANA") too
         subjects = _Hinted(
             re.compile(caps, re.I),
-            re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,|and)\s+({caps}))*\b", re.I),
+            # "Washington, Moscow, and Beijing": a serial comma before "and" too
+            re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,\s*and|,|and)\s+({caps}))*\b", re.I),
         )
     nationality = None
     roles = cues.role_before | cues.nationality_roles
@@ -637,6 +645,13 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
             spans.append((_after_list(text, m.start(), words, cues), end))
             continue
+        if n_words > 6 and "and" in words:
+            # "Shaanxi Xiangsheng Industrial Group and China Huadian Engineering": two
+            # companies joined by "and" read as one long run (held-out set 19)
+            parts = _suffixed_parts(text, m.start(), words, cues)
+            if parts:
+                spans += parts
+                continue
         legal = _legal_form_end(text, m.start(), words, cues)
         if legal != -1:
             spans.append((m.start(), legal))
@@ -956,6 +971,15 @@ def _followed_by_verb(after: list[str], cues: OrganisationCues) -> bool:
         w = w.rstrip(",.;:").lower()
         if w in cues.metonym_verbs:
             return True
+        if w in cues.metonym_copulas:
+            # "Moscow is extremely interested": a state of mind after adverbs, not a passive
+            for x in after[i + 1 : i + 4]:
+                x = x.rstrip(",.;:").lower()
+                if x in cues.metonym_states:
+                    return True
+                if x not in cues.metonym_adverbs:
+                    return False
+            return False
         if w in cues.metonym_hold_verbs:
             held = (h.strip(",.;:()").lower() for h in after[i + 1 : i + 4])
             if any(h in cues.metonym_holdings for h in held):
@@ -1072,6 +1096,30 @@ def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
                 for n in re.finditer(_CAP, m.group(1))
                 if n.group() != "and"
             )
+    return out
+
+
+def _suffixed_parts(
+    text: str, start: int, words: list[str], cues: OrganisationCues
+) -> list[tuple[int, int]]:
+    """The parts of a run split at "and" that are companies' names (a suffix word after
+    their first word), as spans."""
+    out = []
+    pos = start
+    part: list[tuple[int, int, str]] = []
+    for w in [*words, "and"]:
+        if w == "and":
+            names = [x for _, _, x in part]
+            if len(names) >= 2 and any(x.lower().rstrip(".,") in cues.suffixes for x in names[1:]):
+                out.append((part[0][0], part[-1][1]))
+            part = []
+            if pos < len(text):
+                i = text.find("and", pos)
+                pos = pos if i < 0 else i + 3
+            continue
+        i = text.index(w, pos)
+        part.append((i, i + len(w), w))
+        pos = i + len(w)
     return out
 
 
