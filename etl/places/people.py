@@ -690,7 +690,29 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += [(m.start(1), m.end(1)) for m in _ACRONYM_DEFINED.finditer(text)]
     spans += _short_names(text, spans)
     spans += _listed_firms(text, cues)
+    spans += _exchange_lists(text)
     return spans
+
+
+#: "the Toronto, New York, London and Frankfurt exchanges" (held-out set 21): the names before
+#: "exchanges" are stock markets, not places of the story
+_EXCHANGE_LIST = re.compile(
+    rf"((?:{_CAP}(?: {_CAP})?)(?:\s*,\s*{_CAP}(?: {_CAP})?)*(?:,?\s+and\s+{_CAP}(?: {_CAP})?)?)"
+    r"\s+(?:stock\s+)?(?:exchanges|bourses)\b"
+)
+_ONE_NAME = re.compile(rf"{_CAP}(?: {_CAP})?")
+
+
+def _exchange_lists(text: str) -> list[tuple[int, int]]:
+    """The markets of a list before "exchanges", each a span."""
+    if "xchanges" not in text and "bourses" not in text:
+        return []
+    out = []
+    for m in _EXCHANGE_LIST.finditer(text):
+        for n in _ONE_NAME.finditer(m.group(1)):
+            if n.group() != "and":
+                out.append((m.start(1) + n.start(), m.start(1) + n.end()))
+    return out
 
 
 @cache

@@ -195,7 +195,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
         dateline_title=re.compile(
             rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?"
             rf"(?:[,.]\s*(?P<date>{date})\.?)?"
-            rf"(?:\s*(?P<agency>{agency}))?(?P<sep>{sep})"
+            # "Bishkek, Kyrgyzstan (AFP) Aug 28, 2015": the date after the wire (held-out set 21)
+            rf"(?:\s*(?P<agency>{agency})(?:\s+(?P<later>{date})(?:,?\s*\d{{4}})?)?)?(?P<sep>{sep})"
         ),
         # "... project with China Tashkent (AFP) April 14, 2008 Uzbek ...": a headline and its
         # dateline run together on one line; a known wire in brackets and a date mark it
@@ -677,7 +678,8 @@ def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
         # a colon and a whole sentence of the story (held-out set 15), where a heading
         # ("Astana: The city of contrasts") is a few words without a full stop
         told = ":" in sep and _SENTENCE_START.match(rest) and _long_sentence(rest)
-        if needs_detail and not (hit.group("date") or wired or filed or spaced or told):
+        dated = hit.group("date") or hit.groupdict().get("later")
+        if needs_detail and not (dated or wired or filed or spaced or told):
             continue
         # "ASTANA - Kazakhstan ranked first...", "BEIJING: Chinese President...": a bare city
         # needs a dash or a colon and a sentence after it, not another capitalised heading
