@@ -336,6 +336,9 @@ def judge(
                         f"names the province {a.name} ({a.country}, {ca}) and {b.name} ({cb})",
                     )
     points = [p for p in places if p.kind != "country"]
+    # "Torugart - Torugart line": a place named twice in a row is one stop, and a line from a
+    # place to itself is no line (a zero-length geometry is invalid)
+    points = [p for i, p in enumerate(points) if i == 0 or p.key != points[i - 1].key]
     if len(points) < 2:
         return RefusedRoute(chain, R_IMPLAUSIBLE, "fewer than two places to draw between")
     for a, b in itertools.pairwise(points):

@@ -28,3 +28,15 @@ def test_an_unknown_end_is_still_reported(knowledge):
         knowledge, "A new railway will run from Karaqoymas to Almaty by the end of next year."
     )
     assert any("Karaqoymas" in m and r.startswith("unknown name") for m, r in rows), rows
+
+
+def test_a_place_named_twice_in_a_chain_is_no_line(knowledge):
+    """ "the Torugart - Torugart line" (found by the Hypothesis property in
+    tests/test_routes_properties.py): no zero-length route is drawn; the chain is reported."""
+    doc = parse_document(
+        b"Date: 2023-02-01\n\nWork began on the Torugart - Torugart transmission line.", "x.txt"
+    )
+    assert isinstance(doc, Document)
+    found = extract(doc, knowledge)
+    assert not any(len(set(r.coords)) < 2 for r in found.routes), found.routes
+    assert any("Torugart" in u.mention and u.kind == "route" for u in found.unresolved)
