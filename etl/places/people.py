@@ -974,8 +974,12 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
         if _outcome_for(before, cues):
             out += [(m.start() + n.start(), m.start() + n.end()) for n in caps.finditer(m.group())]
             continue
-        if before and before[-1].lower() in _LOCATIVE_BEFORE:
-            continue
+        if (
+            before
+            and before[-1].lower() in _LOCATIVE_BEFORE
+            and not _possessed(text, m.end(), cues)
+        ):
+            continue  # (but "according to Beijing's envoy" is the state's envoy: set 22)
         after = text[m.end() : m.end() + 80].split()
         if not (
             _followed_by_verb(after, cues)
