@@ -88,7 +88,7 @@ _LOWER_SUMMIT = re.compile(r"\b[Tt]he\s+(?P<noun>summit|forum)\b")
 #: words that open a sentence before an event's name, never part of it
 _LEADING = re.compile(
     r"^(?:(?:When|While|During|After|Before|Upon|At|In|On|Since|As|If|Following|Ahead|Amid|"
-    r"Despite|Through|At|By|For|With|Under)\s+(?:the\s+|a\s+|an\s+)?)+"
+    r"Despite|Through|By|For|With|Under)\s+(?:the\s+|a\s+|an\s+)?)+"
 )
 _HELD = re.compile(r"\b(?:in|at|held\s+in|hosted\s+in|host(?:ed)?\s+by)\s+$")
 

@@ -537,13 +537,13 @@ def find_described(
             for p in ordered[bisect_left(starts, s) : bisect_left(starts, e)]
             if p.place.kind in _END_KINDS
         ]
+        noun = cues.noun.search(sentence) if cue.has(i, "noun") else None
         between: list[Described] = []
         if cue.has(i, "between"):
             # "the stretch between Dostyk and Moyynty": a section or a bare line takes its
             # kind from a route noun of this sentence or of the sentences just before
-            own = cues.noun.search(sentence) if cue.has(i, "noun") else None
-            if own is not None:
-                context = lex.described_nouns[" ".join(own.group(1).lower().split())]
+            if noun is not None:
+                context = lex.described_nouns[" ".join(noun.group(1).lower().split())]
             elif earlier is not None and i - earlier[0] <= lex.anaphora_window:
                 context = earlier[1:]
             else:
@@ -552,7 +552,6 @@ def find_described(
         if between:
             out.extend(between)
             continue
-        noun = cues.noun.search(sentence) if cue.has(i, "noun") else None
         if noun is not None:
             word = " ".join(noun.group(1).lower().split())
             layer, kind = lex.described_nouns[word]

@@ -386,23 +386,23 @@ class OrganisationCues:
     #: nouns of a relation before "between <capital> and <capital>": the two governments
     #: ("a strategic alliance between Beijing and Astana", "ties between Moscow and Baku")
     metonym_relations: frozenset[str] = frozenset()
-    #: verbs of holding and the shares held: "Beijing and Tashkent will have equal stakes"
-    #: (held-out set 11) is the two governments owning a venture
     #: a copula, adverbs and a state of mind: "Moscow is extremely interested"
     metonym_copulas: frozenset[str] = frozenset()
     metonym_states: frozenset[str] = frozenset()
     metonym_adverbs: frozenset[str] = frozenset()
+    #: verbs of holding and the shares held: "Beijing and Tashkent will have equal stakes"
+    #: (held-out set 11) is the two governments owning a venture
     metonym_hold_verbs: frozenset[str] = frozenset()
     metonym_holdings: frozenset[str] = frozenset()
     #: nouns of an outcome before "for" or "to" and a capital: "a significant victory for
     #: Beijing", "a blow to Moscow" (held-out set 11) are the governments', not places
     metonym_outcomes: frozenset[str] = frozenset()
-    #: a famous city as a figure of speech: after an article and one of these words ("we are
-    #: building a new Dubai", "the next Shenzhen"), or before "of" and one of the regions
-    #: below ("the Singapore of Central Asia"); held-out set 13
     #: company nouns in apposition after a name ("Harbin, one of the three leading
     #: manufacturers in China"): the name is the company's
     appositive_firms: frozenset[str] = frozenset()
+    #: a famous city as a figure of speech: after an article and one of these words ("we are
+    #: building a new Dubai", "the next Shenzhen"), or before "of" and one of the regions
+    #: below ("the Singapore of Central Asia"); held-out set 13
     metaphor_before: frozenset[str] = frozenset()
     metaphor_regions: tuple[str, ...] = ()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
@@ -648,7 +648,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         bureau = _one_name_company(text, m.start(), words, cues)
         if bureau is not None:
             spans.append(bureau)
-        if 2 <= n_words <= 6 and any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:]):
+        if 2 <= n_words <= 6 and _has_suffix(words, cues):
             spans.append((_after_list(text, m.start(), words, cues), end))
             continue
         if n_words > 6 and "and" in words:
@@ -719,9 +719,9 @@ def _exchange_lists(text: str) -> list[tuple[int, int]]:
         return []
     out = []
     for m in _EXCHANGE_LIST.finditer(text):
-        for n in _ONE_NAME.finditer(m.group(1)):
-            if n.group() != "and":
-                out.append((m.start(1) + n.start(), m.start(1) + n.end()))
+        out += [
+            (m.start(1) + n.start(), m.start(1) + n.end()) for n in _ONE_NAME.finditer(m.group(1))
+        ]
     return out
 
 
@@ -835,7 +835,7 @@ def _role_acronym_end(
     pos = start
     for i, w in enumerate(words[:-1]):
         pos = text.index(w, pos) + len(w)
-        if i > 0 and w.isupper() and w.lower() in cues.role_before:
+        if i > 0 and w.isupper() and _role_word(w, cues):
             return text.index(words[i + 1], pos)
     return None
 
@@ -971,22 +971,24 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
     out = []
     for m in subjects.pattern.finditer(text):
         before = text[max(0, m.start() - 40) : m.start()].split()
-        if _outcome_for(before, cues):
-            out += [(m.start() + n.start(), m.start() + n.end()) for n in caps.finditer(m.group())]
-            continue
-        if (
+        # after a locative, a place ("officials in Beijing said"), unless the capital owns a
+        # government's thing ("according to Beijing's envoy", held-out set 22)
+        located = (
             before
             and before[-1].lower() in _LOCATIVE_BEFORE
             and not _possessed(text, m.end(), cues)
-        ):
-            continue  # (but "according to Beijing's envoy" is the state's envoy: set 22)
+        )
         after = text[m.end() : m.end() + 80].split()
-        if not (
-            _followed_by_verb(after, cues)
-            or _possessed(text, m.end(), cues)
-            or _object_of_verb(text[max(0, m.start() - 25) : m.start()].split(), cues)
-            or _between_governments(text, m, cues)
-        ):
+        government = _outcome_for(before, cues) or (
+            not located
+            and (
+                _followed_by_verb(after, cues)
+                or _possessed(text, m.end(), cues)
+                or _object_of_verb(text[max(0, m.start() - 25) : m.start()].split(), cues)
+                or _between_governments(text, m, cues)
+            )
+        )
+        if not government:
             continue
         out += [(m.start() + n.start(), m.start() + n.end()) for n in caps.finditer(m.group())]
     return out
@@ -1142,23 +1144,28 @@ def _suffixed_parts(
 ) -> list[tuple[int, int]]:
     """The parts of a run split at "and" that are companies' names (a suffix word after
     their first word), as spans."""
-    out = []
+    placed: list[tuple[int, int, str]] = []  # each word where it stands
     pos = start
-    part: list[tuple[int, int, str]] = []
-    for w in [*words, "and"]:
-        if w == "and":
-            names = [x for _, _, x in part]
-            if len(names) >= 2 and any(x.lower().rstrip(".,") in cues.suffixes for x in names[1:]):
-                out.append((part[0][0], part[-1][1]))
-            part = []
-            if pos < len(text):
-                i = text.find("and", pos)
-                pos = pos if i < 0 else i + 3
-            continue
+    for w in words:
         i = text.index(w, pos)
-        part.append((i, i + len(w), w))
+        placed.append((i, i + len(w), w))
         pos = i + len(w)
+    out = []
+    part: list[tuple[int, int, str]] = []
+    for word in [*placed, (0, 0, "and")]:  # a closing "and" ends the last part
+        if word[2] != "and":
+            part.append(word)
+            continue
+        if len(part) >= 2 and _has_suffix([w for _, _, w in part], cues):
+            out.append((part[0][0], part[-1][1]))
+        part = []
     return out
+
+
+def _has_suffix(words: list[str], cues: OrganisationCues) -> bool:
+    """A company suffix after the name's first word ("Turgai Petroleum", "China Huadian
+    Engineering")."""
+    return any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:])
 
 
 def _after_list(text: str, start: int, words: list[str], cues: OrganisationCues) -> int:
