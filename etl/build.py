@@ -387,28 +387,38 @@ def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries
                 ).split(_SOURCES_MARK_JSON, 1)
                 w.write(b"\n" if n == 0 else b",\n")
                 w.write(head.encode("utf-8") + b'"sources":')
-                text = bytearray()  # the sources' JSON, for the GeoParquet cell
+                # one pass over the sources: the compact JSON goes to the GeoJSON and the
+                # GeoParquet cell, the spaced JSON (json.dumps' separators) to the GeoPackage
+                # cell, unless the feature has so many that it is filled in later
+                text = bytearray(b"[")
+                spaced: bytearray | None = bytearray(b"[")
                 count = 0
-                for piece in _json_list(merge.source_dicts(acc), (",", ":")):
+                w.write(b"[")
+                for compact, loose in merge.source_json(acc):
+                    piece = (b"," + compact.encode()) if count else compact.encode()
                     w.write(piece)
                     text += piece
+                    if spaced is not None:
+                        if count >= _GPKG_FILL_SOURCES:
+                            spaced = None  # too many to hold: filled in once the row is written
+                        else:
+                            spaced += (b", " + loose.encode()) if count else loose.encode()
                     count += 1
+                w.write(b"]")
+                text += b"]"
                 w.write(tail.encode("utf-8"))
                 n += 1
-                parquet.add(fd, count - 2, {P_SOURCES: text})
+                parquet.add(fd, count, {P_SOURCES: text})
                 del text
-                # the GeoPackage's JSON text: json.dumps' separators
-                if count - 2 >= _GPKG_FILL_SOURCES:  # filled in once the row is written
-                    size = sum(map(len, _json_list(merge.source_dicts(acc), (", ", ": "))))
+                if spaced is None or count >= _GPKG_FILL_SOURCES:  # filled in once written
+                    size = sum(map(len, _json_list(merge, acc)))
                     chunk.append(geopackage_row(fd, {P_SOURCES: ""}))
                     fills.append((feat.id, size, acc))
                 else:
-                    held += count - 2  # the pieces less the brackets
-                    spaced = bytearray()
-                    for piece in _json_list(merge.source_dicts(acc), (", ", ": ")):
-                        spaced += piece
+                    held += count
+                    spaced += b"]"
                     chunk.append(geopackage_row(fd, {P_SOURCES: spaced.decode("utf-8")}))
-                    del spaced
+                del spaced
                 if len(chunk) >= _GPKG_CHUNK or held >= _GPKG_CHUNK_SOURCES:
                     write_geopackage_rows(target / GEOPACKAGE, layer, chunk)
                     chunk, held = [], 0
@@ -417,7 +427,7 @@ def _write_layer(target: Path, layer: str, merge: Merge, cs: countries.Countries
         if chunk or not n or not (target / GEOPACKAGE).exists():
             write_geopackage_rows(target / GEOPACKAGE, layer, chunk)
     for fid, size, acc in fills:
-        pieces = _json_list(merge.source_dicts(acc), (", ", ": "))
+        pieces = _json_list(merge, acc)
         fill_geopackage_text(target / GEOPACKAGE, layer, P_SOURCES, (P_ID, fid), size, pieces)
     parquet.close()
     _add_file(target / parquet_file_name(layer), digest)
@@ -431,17 +441,13 @@ _SOURCES_MARK = "\ue000"
 _SOURCES_MARK_JSON = f'"{P_SOURCES}":"{_SOURCES_MARK}"'
 
 
-def _json_list(items: Iterator[dict], separators: tuple[str, str]) -> Iterator[bytes]:
-    """``json.dumps(list(items), ensure_ascii=False, separators=...)`` as UTF-8, in pieces.
-
-    The first and last pieces are the brackets; each item is one piece, with the
-    separator before it.
-    """
-    comma = separators[0].encode()
+def _json_list(merge: Merge, acc) -> Iterator[bytes]:
+    """A feature's sources as the GeoPackage holds them (``json.dumps(list, ensure_ascii=False)``
+    with its default separators), as UTF-8 in pieces: the brackets, then each source with
+    the separator before it."""
     yield b"["
-    for i, item in enumerate(items):
-        data = json.dumps(item, ensure_ascii=False, separators=separators, allow_nan=False)
-        yield (comma + data.encode("utf-8")) if i else data.encode("utf-8")
+    for i, (_, loose) in enumerate(merge.source_json(acc)):
+        yield (b", " + loose.encode()) if i else loose.encode()
     yield b"]"
 
 

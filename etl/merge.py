@@ -23,6 +23,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from shapely.geometry import LineString, Point
@@ -578,6 +579,31 @@ class Merge:
             (acc.n,),
         ):
             yield {"doc": doc, "date": docs.get(doc), "quote": q, "start": s, "end": e}
+
+    def source_json(self, acc: _Acc) -> Iterator[tuple[str, str]]:
+        """Each of ``source_dicts`` as JSON text, compact and spaced, in one pass.
+
+        The texts are ``json.dumps(d, ensure_ascii=False, allow_nan=False)`` with the
+        separators ``(",", ":")`` and ``(", ", ": ")``, made without it: a build writes
+        every source twice (the GeoJSON and GeoParquet take the compact text, the GeoPackage
+        the spaced one), and ``json.dumps`` made a new encoder for each. The strings go
+        through the function ``json.dumps`` uses for them, so the bytes are the same.
+        """
+        docs = self.docs
+        last, path, date = None, "", ""  # the sources come by document: each quoted once
+        for doc, s, e, q in self._db.execute(
+            'SELECT doc, start, "end", quote FROM src WHERE f = ? ORDER BY doc, start, "end"',
+            (acc.n,),
+        ):
+            if doc != last:
+                last, path, when = doc, encode_basestring(doc), docs.get(doc)
+                date = "null" if when is None else encode_basestring(when)
+            quote = encode_basestring(q)
+            yield (
+                f'{{"doc":{path},"date":{date},"quote":{quote},"start":{s:d},"end":{e:d}}}',
+                f'{{"doc": {path}, "date": {date}, "quote": {quote}, '
+                f'"start": {s:d}, "end": {e:d}}}',
+            )
 
     def unresolved_rows(self) -> Iterator[dict]:
         """Every unresolved mention, by document, position and words."""

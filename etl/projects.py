@@ -11,9 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.mentions import CONTEXT, ENTRY, Mention
 from etl.registry import Registry
 from etl.schema import Place, Source
@@ -298,7 +296,7 @@ FACILITY_LEXICON = "facilities.yaml"
 @functools.cache
 def _facility_lexicon() -> dict:
     path = settings.GEODATA / "lexicon" / FACILITY_LEXICON
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yamldata.load(path.read_text(encoding="utf-8"))
 
 
 #: one capitalised word of a facility's name ("Kambarata", "Kara-Keche", "Kattaqo'rg'on")

@@ -15,6 +15,7 @@ import yaml
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
+from etl import yamldata
 from etl._errors import RegistryError
 from etl.places.gazetteer import Gazetteer
 from etl.schema import (
@@ -221,7 +222,7 @@ def load(directory: Path, gazetteer: Gazetteer) -> Registry:
 def _read_yaml(path: Path) -> list[dict]:
     try:
         with path.open(encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+            data = yamldata.load(f)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         msg = f"{path.name}: not valid YAML: {' '.join(str(exc).split())}"
         raise RegistryError(msg) from exc

@@ -27,11 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
-from etl import settings
+from etl import settings, yamldata
 from etl.cuewords import CueWords
 from etl.geo import km
 from etl.places.gazetteer import Gazetteer
@@ -96,7 +95,7 @@ class Lexicon:
 def lexicon(path: Path = LEXICON) -> Lexicon:
     """The route lexicon, loaded once per path."""
     with path.open(encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
+        raw = yamldata.load(f)
 
     def pairs(key: str) -> dict[str, tuple[str, str]]:
         return {k.lower(): (v[0], v[1]) for k, v in (raw.get(key) or {}).items()}

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 
 COMPOUNDS_YAML = settings.LEXICON / "compounds.yaml"
 
@@ -37,7 +35,7 @@ class CompoundWords:
 @cache
 def load_words(path: Path = COMPOUNDS_YAML) -> CompoundWords:
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in data.get(key) or [])

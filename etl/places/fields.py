@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.places.people import FUNCTION_WORDS
 
 FIELDS_YAML = settings.LEXICON / "fields.yaml"
@@ -42,7 +40,7 @@ class FieldWords:
 @cache
 def load_words(path: Path = FIELDS_YAML) -> FieldWords:
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     nouns = sorted((str(n) for n in data.get("field_nouns") or []), key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
     pattern = re.compile(rf"(?P<names>{_LIST})\s+(?i:{alternatives})\b")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from etl import settings
+from etl import settings, yamldata
 from etl.schema import Place
 from etl.text import ascii_fold, fold_name, normalise
 
@@ -400,10 +400,9 @@ def _add_spellings(
 
 def _settlement_affixes() -> tuple[frozenset[str], frozenset[str]]:
     """Suffix and prefix words of a town's GeoNames name that reporters drop ("Shahri")."""
-    import yaml
 
     with settings.TRANSLITERATION_YAML.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     return (
         frozenset(str(w).lower() for w in data.get("settlement_suffixes") or ()),
         frozenset(str(w).lower() for w in data.get("settlement_prefixes") or ()),

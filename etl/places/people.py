@@ -15,9 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.text import caseless_ascii
 
 #: capitalised at a sentence start, but never part of a name
@@ -100,7 +98,7 @@ def load_person_cues(
     for p in (path, not_places):
         if p.exists():
             with p.open(encoding="utf-8") as f:
-                data.update(yaml.safe_load(f) or {})
+                data.update(yamldata.load(f) or {})
     return PersonCues(
         titles=tuple(sorted({t.strip() for t in data.get("titles", [])}, key=len, reverse=True)),
         speech_verbs=frozenset(v.lower() for v in data.get("speech_verbs", [])),
@@ -198,7 +196,7 @@ def _standalone(
 def _unit_words(path: Path = settings.QUALIFIERS_YAML) -> re.Pattern[str]:
     """Admin words ("district", "region") from the qualifier lexicon, as one pattern."""
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     words = [*(data.get("admin_words") or []), *(data.get("admin_plurals") or [])]
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"\s+(?:{alternatives})\b", re.IGNORECASE)
@@ -425,7 +423,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
     data: dict = {}
     if path.exists():
         with path.open(encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
+            data = yamldata.load(f) or {}
     return OrganisationCues(
         names=tuple(sorted({str(n) for n in data.get("names") or []}, key=len, reverse=True)),
         suffixes=frozenset(str(s).lower().rstrip(".") for s in data.get("suffixes") or []),

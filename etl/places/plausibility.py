@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.geo import km
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.schema import R_OUTSIDE, R_WEAK, Place
@@ -44,7 +42,7 @@ class Rules:
 
 @cache
 def load_rules(path: Path = PLAUSIBILITY_YAML) -> Rules:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamldata.load(path.read_text(encoding="utf-8"))
     words = "|".join(
         r"\s+".join(map(re.escape, w.split()))
         for w in sorted(data["district_words"], key=len, reverse=True)

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.geo import km
 from etl.places.people import FUNCTION_WORDS, load_person_cues
 from etl.schema import CORE_COUNTRIES, Place
@@ -91,7 +89,7 @@ def load_words(
     path: Path = settings.QUALIFIERS_YAML, admin_csv: Path = settings.ADMIN1_CSV
 ) -> QualifierWords:
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     units: dict[str, tuple[str, str]] = {}
     unit_parts: dict[tuple[str, str], frozenset[str]] = {}
     if admin_csv.exists():

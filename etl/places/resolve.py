@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import yaml
 
-from etl import projects, settings
+from etl import projects, settings, yamldata
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
 from etl.places import compounds, fields, people, plausibility, qualifiers
@@ -64,7 +63,7 @@ class Weights:
 @cache
 def load_weights(path: Path = settings.RESOLUTION_YAML) -> Weights:
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     return Weights(**data["weights"], **data["thresholds"])
 
 
@@ -75,7 +74,7 @@ _W = load_weights()
 def _settlement_types(path: Path = settings.RESOLUTION_YAML) -> frozenset[str]:
     """Supplement kinds that are settlements: their rows do not outweigh a namesake alone."""
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     return frozenset(data.get("settlement_feature_types") or ())
 
 

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class Rules:
 def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
     """The rules file, compiled once."""
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     return Rules(
         letters=tuple((str(k), str(v)) for k, v in (data.get("letters") or {}).items()),
         rules=tuple((re.compile(r["from"]), str(r["to"])) for r in data.get("rules") or []),

@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.text import normalise
 
 #: the marker file; a newcomer adds a marker there, not here
@@ -118,7 +116,7 @@ def _alternation(patterns: list[str]) -> str:
 def load_markers(path: Path = LEXICON) -> Markers:
     """Compile the markers of ``path`` once per process."""
     with Path(path).open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+        data = yamldata.load(f)
     flags = re.IGNORECASE
     months = _alternation([re.escape(m) for m in data["months"]])
     codes = _alternation([re.escape(c) for c in data["currency_codes"]])

@@ -42,9 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.extract.figures.quantities import MONEY, Quantity, Units, load_units, parse
 from etl.schema import CENTRAL_ASIA, CHINA_CENTRAL_ASIA, LINE_LAYERS, PARTNERSHIPS, Source
 
@@ -210,7 +208,7 @@ def _rx(text: str | None) -> re.Pattern[str] | None:
 
 @cache
 def load_vocabulary(path: Path = LEXICON_YAML) -> Vocabulary:
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yamldata.load(path.read_text(encoding="utf-8"))
 
     def kinds(items):
         return tuple(

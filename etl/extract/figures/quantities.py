@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from etl import settings
+from etl import settings, yamldata
 from etl.text import caseless_ascii, finditer_at
 
 CURRENCIES_CSV = settings.GEODATA / "currencies.csv"
@@ -99,7 +97,7 @@ class Units:
 
 @cache
 def load_units(units_path: Path = UNITS_YAML, currencies_path: Path = CURRENCIES_CSV) -> Units:
-    data = yaml.safe_load(units_path.read_text(encoding="utf-8"))
+    data = yamldata.load(units_path.read_text(encoding="utf-8"))
     currencies: dict[str, str] = {}
     prefixes: list[str] = []
     suffixes: list[str] = []
