@@ -361,6 +361,9 @@ class OrganisationCues:
     #: phrases before a place that make it a company's seat ("It has its headquarters in
     #: Dongcheng District, Beijing"), lower-case
     seat_before: tuple[str, ...] = ()
+    #: phrases after a company noun that make the place after them its seat ("a Kazakh
+    #: company from Shymkent"), lower-case
+    seat_after_firm: tuple[str, ...] = ()
     #: a word before a capital that makes it the government ("official Tashkent said")
     metonym_before: frozenset[str] = frozenset()
     #: capitals that stand for their government before a speech or commitment verb
@@ -443,6 +446,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_verbs=frozenset(str(s).lower() for s in data.get("metonym_verbs") or []),
         metonym_gap_words=frozenset(str(s).lower() for s in data.get("metonym_gap_words") or []),
         seat_before=tuple(str(w).lower() for w in data.get("seat_before") or []),
+        seat_after_firm=tuple(str(w).lower() for w in data.get("seat_after_firm") or []),
         metonym_possessions=_lower_set(data, "metonym_possessions"),
         metonym_trade_verbs=_lower_set(data, "metonym_trade_verbs"),
         metonym_goods=_lower_set(data, "metonym_goods"),
@@ -494,6 +498,7 @@ class _OrgPatterns:
 
     based: tuple[_Hinted, ...]
     seats: _Hinted | None
+    firm_seats: _Hinted | None
     metonyms: _Hinted | None
     capital_subjects: _Hinted | None  # its hint is the capitals' names alone
     nationality: _Hinted | None
@@ -522,6 +527,24 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             re.compile(rf"(?i:{phrases})\s"),
             re.compile(rf"\b(?i:{phrases})\s+(?:the\s+)?({place}(?:,\s+{place})?)"),
             _first_words(cues.seat_before),
+        )
+    firm_seats = None
+    if cues.seat_after_firm and cues.appositive_firms:
+        phrases = "|".join(
+            r"\s+".join(map(re.escape, p.split()))
+            for p in sorted(cues.seat_after_firm, key=len, reverse=True)
+        )
+        nouns = "|".join(re.escape(w) for w in sorted(cues.appositive_firms, key=len, reverse=True))
+        place = rf"{_CAP}(?: {_CAP})*"
+        # "company - based in", "company, which is based in", "company from"
+        firm_seats = _Hinted(
+            re.compile(rf"(?i:{phrases})\s"),
+            re.compile(
+                rf"\b(?i:{nouns})\s*(?:[,\u2014\u2013]\s*|\s-\s)?"
+                rf"(?:(?i:which|that)\s+(?i:is|was)\s+|(?i:is|was)\s+)?"
+                rf"(?i:{phrases})\s+({place}(?:,\s+{place})?)"
+            ),
+            _first_words(cues.seat_after_firm),
         )
     metonyms = None
     if cues.metonym_before:
@@ -593,7 +616,15 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             re.compile("|".join(alternatives)),
         )
     return _OrgPatterns(
-        based, seats, metonyms, subjects, nationality, vessel_before, vessel_after, metaphors
+        based,
+        seats,
+        firm_seats,
+        metonyms,
+        subjects,
+        nationality,
+        vessel_before,
+        vessel_after,
+        metaphors,
     )
 
 
@@ -728,18 +759,28 @@ def _listed_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     nouns = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{nouns})\s+(?:such\s+as|including|like)\s+")
+    # "by such mining companies as" (held-out set 24) too
+    return re.compile(
+        rf"\b(?:(?:{nouns})\s+(?:such\s+as|including|like)"
+        rf"|such\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\s+as)\s+"
+    )
 
 
-#: one company of a list: a capitalised run, with a lower-case "group" after it
-_LISTED_FIRM = re.compile(rf"(?:{_CAP})(?: (?:{_CAP}|&|of))*(?: group)?")
+#: one company of a list: a capitalised run, with a lower-case "group" after it, in
+#: quotes or not ("\u201cZarafshon\u201d (a Tajik-Chinese joint venture)", held-out set 24)
+_LISTED_FIRM = re.compile(
+    rf"[\"\u201c\u00ab]?((?:{_CAP})(?: (?:{_CAP}|&|of))*(?: group)?)[\"\u201d\u00bb]?"
+    r"(?:\s*\([^()]{0,80}\))?"
+)
+#: between two companies of a list: a comma, "and", or a space before a quoted name
+_LISTED_SEPARATOR = re.compile(r",?\s+and\s+|,\s+|\s+(?=[\"\u201c\u00ab])")
 
 
 def _listed_firms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "Chinese companies such as Jinsheng group, Nanyang Mulanhua, Marjan Investment
     Group, and others" (held-out set 17): each name of the list is a company's."""
     pattern = _listed_pattern(cues.role_before)
-    if pattern is None or not any(w in text for w in (" such as ", " including ", " like ")):
+    if pattern is None or not any(w in text for w in (" such ", " including ", " like ")):
         return []
     out = []
     for m in pattern.finditer(text):
@@ -748,8 +789,8 @@ def _listed_firms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
             firm = _LISTED_FIRM.match(text, i)
             if firm is None:
                 break
-            out.append((firm.start(), firm.end()))
-            sep = re.match(r",?\s+and\s+|,\s+", text[firm.end() : firm.end() + 8])
+            out.append((firm.start(1), firm.end(1)))
+            sep = _LISTED_SEPARATOR.match(text[firm.end() : firm.end() + 8])
             if sep is None:
                 break
             i = firm.end() + sep.end()
@@ -936,10 +977,12 @@ def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
 def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "It has its headquarters in Dongcheng District, Beijing": where a company sits is
     not a place of the story (as with "a Hong Kong-based company")."""
-    seats = _org_patterns(cues).seats
-    if seats is None or not seats.may_match(text):
-        return []
-    return [(m.start(1), m.end(1)) for m in seats.pattern.finditer(text)]
+    patterns = _org_patterns(cues)
+    out = []
+    for seats in (patterns.seats, patterns.firm_seats):
+        if seats is not None and seats.may_match(text):
+            out += [(m.start(1), m.end(1)) for m in seats.pattern.finditer(text)]
+    return out
 
 
 def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
