@@ -26,7 +26,15 @@ from etl.mentions import PLACE, Mention
 from etl.places import compounds, fields, people, plausibility, qualifiers
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
-from etl.schema import CORE_COUNTRIES, R_AMBIGUOUS, R_OUTSIDE, R_UNKNOWN, R_WEAK, Place
+from etl.schema import (
+    CENTRAL_ASIA,
+    CORE_COUNTRIES,
+    R_AMBIGUOUS,
+    R_OUTSIDE,
+    R_UNKNOWN,
+    R_WEAK,
+    Place,
+)
 from etl.text import caseless_ascii, fold_name, sentence_spans
 
 #: countries along the Caspian route and China's other western neighbours
@@ -153,6 +161,34 @@ def _slash_partner(text: str, m: Mention) -> str | None:
         return after.group(1)
     before = _SLASH_BEFORE.search(text, max(0, m.start - 40), m.start)
     return before.group(1) if before is not None else None
+
+
+@cache
+def _facility_named_after() -> re.Pattern[str]:
+    """A facility noun right after a name, or after more capitalised words ("Naryn| Free
+    Economic Zone", "Kumtor| Gold Mine")."""
+    return re.compile(rf"(?:\s+[A-Z][\w'-]*){{0,4}}\s+(?i:{projects.facility_nouns()})\b")
+
+
+#: up to four capitalised words after a name, hyphened ones too ("Agro-Technical University")
+_SCHOOL_AFTER = re.compile(r"(?:[\s-][A-Z][\w'-]*){1,4}")
+#: "region" right after a name ("the Altay region")
+_REGION_AFTER = re.compile(r"\s+regions?\b", re.IGNORECASE)
+#: "China's" or "Xinjiang's" right before a name
+_CHINESE_BEFORE = re.compile(r"\b(?:China|Xinjiang)['\u2019]s\s+(?:the\s+)?$")
+
+
+#: after a facility's name: "(FEZ) in the city of Kashgar", where it is
+_SITED_IN = re.compile(
+    r"\s*(?:\([^()]{1,20}\)\s*)?,?\s*(?:located\s+|situated\s+|based\s+)?in\s+the\s+"
+    r"(?:city|town|village|settlement)\s+of\s+([A-Z][\w'\u2019-]+)"
+)
+
+
+def _sited_elsewhere(text: str, end: int, name: str) -> bool:
+    """Whether the facility whose name ends at ``end`` is said to be in another town."""
+    m = _SITED_IN.match(text, end)
+    return m is not None and fold_name(m.group(1)) != fold_name(name)
 
 
 def _may_be_qualified(text: str) -> bool:
@@ -359,6 +395,8 @@ class Resolver:
                 continue
             if not hits or not self._plausible_token(text, m, hits):
                 continue
+            if self._school_abroad(text, m, hits):
+                continue  # "co-built by Lanzhou University": a partner school's name
             partner = _slash_partner(text, m)
             if partner is not None and not self.gazetteer.candidates(partner):
                 # "the Dustlik/Dostuk crossing" (held-out set 25): one place's two spellings;
@@ -386,6 +424,15 @@ class Resolver:
             if m.start in context_only:
                 continue
             if all(h.place.kind == "city" for h in hits):
+                if _REGION_AFTER.match(text, m.end) and (
+                    all(h.place.country == "CHN" for h in hits)
+                    or _CHINESE_BEFORE.search(text, max(0, m.start - 20), m.start)
+                ):
+                    # "China's Altay region", "the Hotan region" (held-out set 26): in China a
+                    # region (diqu) is a prefecture, not a district around its seat as in
+                    # Kazakh copy ("Panfilov region"), and regions.csv has no prefectures
+                    rejected.append(Rejected(m, R_UNKNOWN, "a Chinese prefecture, not a town"))
+                    continue
                 unit = self.cues.unit_after.match(text, m.end) or self.cues.unit_before.search(
                     text, max(0, m.start - 30), m.start
                 )
@@ -400,6 +447,11 @@ class Resolver:
                     continue
                 if _facility_after().match(text, m.end) and self._shares_region(m):
                     continue  # "the Fergana New Opportunities ... Zone": region or town?
+            facility = _facility_named_after().match(text, m.end)
+            if facility is not None and _sited_elsewhere(text, facility.end(), m.surface):
+                # "the Naryn Free Economic Zone in the city of Kashgar" (held-out set 27): the
+                # facility's name, not where it is
+                continue
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
@@ -549,6 +601,17 @@ class Resolver:
         if not after:
             return False
         return any(w.lower() in self.cues.organisation_words for w in after.group(1).split())
+
+    def _school_abroad(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
+        """ "co-built by Lanzhou University": a school named after a town outside Central
+        Asia is a partner's name (held-out set 27); "Tashkent National Jiaotong University"
+        is where a workshop is, and stays a place."""
+        after = _SCHOOL_AFTER.match(text, m.end)
+        if not after or not any(
+            w.lower() in self.cues.school_words for w in re.split(r"[\s-]+", after.group())
+        ):
+            return False
+        return not any(h.place.country in CENTRAL_ASIA for h in hits)
 
     # --- context ----------------------------------------------------------------------------
 

@@ -123,7 +123,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     number = r"[-+]?\d[\d.,]*"
     date = (
         rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
-        rf"|\d{{1,2}}\s+(?:{months})\.?(?:,?\s*\d{{4}})?)"
+        # "19. May 2023": a day with a full stop, as German and Scandinavian wires write it
+        rf"|\d{{1,2}}\.?\s+(?:{months})\.?(?:,?\s*\d{{4}})?)"
     )
     # "/Синьхуа/": a Russian wire's name between slashes
     agency = r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
