@@ -424,6 +424,12 @@ class OrganisationCues:
     #: a copula, adverbs and a state of mind: "Moscow is extremely interested"
     metonym_copulas: frozenset[str] = frozenset()
     metonym_states: frozenset[str] = frozenset()
+    #: capitals far away drawn only where the text puts something in them ("talks in
+    #: Beijing"), and the words before a name that do so
+    capitals_located_only: frozenset[str] = frozenset()
+    located_before: frozenset[str] = frozenset()
+    located_fillers: frozenset[str] = frozenset()
+    travel_before: frozenset[str] = frozenset()
     #: a state's roles after a copula ("Moscow remains Tajikistan's biggest trading partner")
     metonym_roles: frozenset[str] = frozenset()
     metonym_adverbs: frozenset[str] = frozenset()
@@ -491,6 +497,10 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_copulas=_lower_set(data, "metonym_copulas"),
         metonym_states=_lower_set(data, "metonym_states"),
         metonym_roles=_lower_set(data, "metonym_roles"),
+        capitals_located_only=_lower_set(data, "capitals_located_only"),
+        located_before=_lower_set(data, "located_before"),
+        located_fillers=_lower_set(data, "located_fillers"),
+        travel_before=_lower_set(data, "travel_before"),
         metonym_adverbs=_lower_set(data, "metonym_adverbs"),
         metonym_hold_verbs=_lower_set(data, "metonym_hold_verbs"),
         metonym_holdings=_lower_set(data, "metonym_holdings"),

@@ -172,6 +172,8 @@ def _facility_named_after() -> re.Pattern[str]:
 
 #: up to four capitalised words after a name, hyphened ones too ("Agro-Technical University")
 _SCHOOL_AFTER = re.compile(r"(?:[\s-][A-Z][\w'-]*){1,4}")
+#: a far capital's own population is above this (its small namesakes are below)
+_CAPITAL_MIN_POPULATION = 1_000_000
 #: "region" right after a name ("the Altay region")
 _REGION_AFTER = re.compile(r"\s+regions?\b", re.IGNORECASE)
 #: "China's" or "Xinjiang's" right before a name
@@ -388,6 +390,9 @@ class Resolver:
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
             hits = self.gazetteer.candidates(m.surface)
+            if self._capital_not_located(text, m, hits):
+                named_by_mention.append((m.start, m.end))
+                continue  # "investment from Beijing": the government, not the city
             named_by_mention.append((m.start, m.end))
             landform = self._landform(text, m, hits)
             if landform is not None:
@@ -601,6 +606,31 @@ class Resolver:
         if not after:
             return False
         return any(w.lower() in self.cues.organisation_words for w in after.group(1).split())
+
+    def _capital_not_located(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
+        """A capital far from the region (``capitals_located_only``) that the text does not
+        put anything in: no locative word right before it, no dash joining it to another
+        name. Such a capital is its government in this news (held-out sets 26 to 29). Only
+        the capital itself: a small namesake ("Moscow, Tennessee") is judged as any town."""
+        cues = self.org_cues
+        if m.surface.lower() not in cues.capitals_located_only or not any(
+            h.place.population >= _CAPITAL_MIN_POPULATION for h in hits
+        ):
+            return False
+        before = text[max(0, m.start - 60) : m.start]
+        if before.endswith(("-", "\u2013", "/")) or text[m.end : m.end + 1] in ("-", "\u2013", "/"):
+            return False
+        words = [w.strip(',;:()"') for w in before.lower().replace("\u2019", "'").split()]
+        while words and words[-1] in cues.located_fillers:
+            words.pop()  # "in China's Beijing", "in the Chinese capital Beijing"
+        if words and words[-1] in cues.located_before:
+            return False
+        # "a state visit to Beijing", "trains from Beijing": a destination or an origin
+        return not (
+            len(words) >= 2
+            and words[-1] in ("to", "from")
+            and any(w in cues.travel_before for w in words[-4:-1])
+        )
 
     def _school_abroad(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
         """ "co-built by Lanzhou University": a school named after a town outside Central
