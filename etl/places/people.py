@@ -546,6 +546,8 @@ class _OrgPatterns:
     based: tuple[_Hinted, ...]
     seats: _Hinted | None
     firm_seats: _Hinted | None
+    #: the company noun that must stand right before a firm seat's phrase
+    firm_seat_noun: re.Pattern[str] | None
     metonyms: _Hinted | None
     capital_subjects: _Hinted | None  # its hint is the capitals' names alone
     nationality: _Hinted | None
@@ -575,7 +577,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             re.compile(rf"\b(?i:{phrases})\s+(?:the\s+)?({place}(?:,\s+{place})?)"),
             _first_words(cues.seat_before),
         )
-    firm_seats = None
+    firm_seats = firm_seat_noun = None
     if cues.seat_after_firm and cues.appositive_firms:
         phrases = "|".join(
             r"\s+".join(map(re.escape, p.split()))
@@ -583,15 +585,16 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         )
         nouns = "|".join(re.escape(w) for w in sorted(cues.appositive_firms, key=len, reverse=True))
         place = rf"{_CAP}(?: {_CAP})*"
-        # "company - based in", "company, which is based in", "company from"
+        # the phrase and the place first (a word to start from), then the company noun
+        # before it: "company - based in", "company, which is based in", "company from"
         firm_seats = _Hinted(
             re.compile(rf"(?i:{phrases})\s"),
-            re.compile(
-                rf"\b(?i:{nouns})\s*(?:[,\u2014\u2013]\s*|\s-\s)?"
-                rf"(?:(?i:which|that)\s+(?i:is|was)\s+|(?i:is|was)\s+)?"
-                rf"(?i:{phrases})\s+({place}(?:,\s+{place})?)"
-            ),
+            re.compile(rf"\b(?i:{phrases})\s+({place}(?:,\s+{place})?)"),
             _first_words(cues.seat_after_firm),
+        )
+        firm_seat_noun = re.compile(
+            rf"\b(?i:{nouns})\s*(?:[,\u2014\u2013]\s*|\s-\s)?"
+            rf"(?:(?i:which|that)\s+(?i:is|was)\s+|(?i:is|was)\s+)?$"
         )
     metonyms = None
     if cues.metonym_before:
@@ -663,15 +666,16 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             re.compile("|".join(alternatives)),
         )
     return _OrgPatterns(
-        based,
-        seats,
-        firm_seats,
-        metonyms,
-        subjects,
-        nationality,
-        vessel_before,
-        vessel_after,
-        metaphors,
+        based=based,
+        seats=seats,
+        firm_seats=firm_seats,
+        firm_seat_noun=firm_seat_noun,
+        metonyms=metonyms,
+        capital_subjects=subjects,
+        nationality=nationality,
+        vessel_before=vessel_before,
+        vessel_after=vessel_after,
+        metaphors=metaphors,
     )
 
 
@@ -1026,9 +1030,16 @@ def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     not a place of the story (as with "a Hong Kong-based company")."""
     patterns = _org_patterns(cues)
     out = []
-    for seats in (patterns.seats, patterns.firm_seats):
-        if seats is not None and seats.may_match(text):
-            out += [(m.start(1), m.end(1)) for m in seats.pattern.finditer(text)]
+    seats = patterns.seats
+    if seats is not None and seats.may_match(text):
+        out += [(m.start(1), m.end(1)) for m in seats.pattern.finditer(text)]
+    firm, noun = patterns.firm_seats, patterns.firm_seat_noun
+    if firm is not None and noun is not None and firm.may_match(text):
+        out += [
+            (m.start(1), m.end(1))
+            for m in firm.pattern.finditer(text)
+            if noun.search(text, max(0, m.start() - 50), m.start())
+        ]
     return out
 
 
