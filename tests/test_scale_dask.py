@@ -300,7 +300,9 @@ def test_a_local_worker_killed_mid_build_stops_with_one_line(tmp_path):
     """A worker process dies: one clear error line, and the previous build is still there."""
     import psutil
 
-    corpus = _bigger_corpus(tmp_path, 10)
+    # enough documents that the workers are still extracting a second after they fork, on a
+    # quiet machine too (with 10 copies a fast build could end before the kill)
+    corpus = _bigger_corpus(tmp_path, 30)
     out = tmp_path / "out" / "build"
     root = Path(__file__).resolve().parent.parent
     cmd = [sys.executable, "-m", "etl", "build", "--corpus", str(corpus), "--out", str(out)]
