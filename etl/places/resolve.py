@@ -182,6 +182,14 @@ _REGION_AFTER = re.compile(r"\s+regions?\b", re.IGNORECASE)
 _CHINESE_BEFORE = re.compile(r"\b(?:China|Xinjiang)['\u2019]s\s+(?:the\s+)?$")
 
 
+#: after a station's name: "central railway station in Chengdu", where it is
+_STATION_IN = re.compile(
+    r"(?:\s+[A-Z][\w'-]*){0,2}\s+(?:(?:central|main|new|old)\s+)?(?:(?:railway|rail|train|"
+    r"bus|freight|container)\s+)?station\s+in\s+(?:the\s+(?:city|town)\s+of\s+)?"
+    r"([A-Z][\w'\u2019-]+)"
+)
+
+
 #: after a facility's name: "(FEZ) in the city of Kashgar", where it is
 _SITED_IN = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?,?\s*(?:located\s+|situated\s+|based\s+)?in\s+the\s+"
@@ -464,6 +472,11 @@ class Resolver:
                 # "the Naryn Free Economic Zone in the city of Kashgar" (held-out set 27): the
                 # facility's name, not where it is
                 continue
+            station = _STATION_IN.match(text, m.end)
+            if station is not None and self._another_town(station.group(1), m.surface):
+                # "Chengxiang central railway station in Chengdu" (held-out set 33): a
+                # station's name; the town is the one after "in"
+                continue
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
@@ -613,6 +626,13 @@ class Resolver:
         if not after:
             return False
         return any(w.lower() in self.cues.organisation_words for w in after.group(1).split())
+
+    def _another_town(self, name: str, surface: str) -> bool:
+        """Whether ``name`` is a town other than ``surface`` (not a country or a region)."""
+        if fold_name(name) == fold_name(surface):
+            return False
+        hits = self.gazetteer.candidates(name)
+        return bool(hits) and all(h.place.kind == "city" for h in hits)
 
     def _capital_not_located(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
         """A capital far from the region (``capitals_located_only``) that the text does not
