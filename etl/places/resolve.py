@@ -172,6 +172,25 @@ def _facility_named_after() -> re.Pattern[str]:
 
 #: up to four capitalised words after a name, hyphened ones too ("Agro-Technical University")
 _SCHOOL_AFTER = re.compile(r"(?:[\s-][A-Z][\w'-]*){1,4}")
+#: a word in capitals and a bracket right after it ("TAPI (Turkmenistan, Afghanistan, ...)")
+_SPELLED_OUT = re.compile(r"\b([A-Z]{2,8})\s*\(([^()]{3,120})\)")
+
+
+def _spelled_out(text: str) -> frozenset[str]:
+    """ "TAPI (Turkmenistan, Afghanistan, Pakistan, and India)" (held-out set 35): words in
+    capitals whose letters are the initials of the capitalised words in the bracket after
+    them are acronyms, here and everywhere else in the document (GeoNames lists TAPI as
+    another name of a Chinese village)."""
+    if "(" not in text:
+        return frozenset()
+    out = set()
+    for m in _SPELLED_OUT.finditer(text):
+        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w'-]*", m.group(2)))
+        if initials == m.group(1):
+            out.add(m.group(1))
+    return frozenset(out)
+
+
 #: an acronym glued by a hyphen right before a name in capitals ("EGL-|NUR")
 _ACRONYM_JOINED = re.compile(r"(?<![\w-])[A-Z]{2,6}-$")
 #: a far capital's own population is above this (its small namesakes are below)
@@ -382,6 +401,7 @@ class Resolver:
         local_hit: set[tuple[int, int]] = set()
         in_field = _SpanSet(fields.field_name_spans(text))
         field_kinds = fields.load_words().kinds
+        acronyms = _spelled_out(text)
         for m in mentions:
             if local and in_local.holds(m.start, m.end):
                 span = next(
@@ -400,6 +420,9 @@ class Resolver:
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
             hits = self.gazetteer.candidates(m.surface)
+            if m.surface in acronyms:
+                named_by_mention.append((m.start, m.end))
+                continue  # "TAPI (Turkmenistan, Afghanistan, Pakistan, and India)": an acronym
             if _ACRONYM_JOINED.search(text, max(0, m.start - 12), m.start) and m.surface.isupper():
                 named_by_mention.append((m.start, m.end))
                 continue  # "EGL-NUR": a company's code (held-out set 30), not Nur in Iran
