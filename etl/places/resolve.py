@@ -423,7 +423,7 @@ class Resolver:
             if m.surface in acronyms:
                 named_by_mention.append((m.start, m.end))
                 continue  # "TAPI (Turkmenistan, Afghanistan, Pakistan, and India)": an acronym
-            if _ACRONYM_JOINED.search(text, max(0, m.start - 12), m.start) and m.surface.isupper():
+            if m.surface.isupper() and _ACRONYM_JOINED.search(text, max(0, m.start - 12), m.start):
                 named_by_mention.append((m.start, m.end))
                 continue  # "EGL-NUR": a company's code (held-out set 30), not Nur in Iran
             if self._capital_not_located(text, m, hits):
@@ -438,7 +438,7 @@ class Resolver:
                 continue
             if self._school_abroad(text, m, hits):
                 continue  # "co-built by Lanzhou University": a partner school's name
-            partner = _slash_partner(text, m)
+            partner = _slash_partner(text, m) if "/" in text[m.start - 1 : m.end + 1] else None
             if partner is not None and not self.gazetteer.candidates(partner):
                 # "the Dustlik/Dostuk crossing" (held-out set 25): one place's two spellings;
                 # when the gazetteer knows only one, its namesake is no proof of the place
@@ -490,12 +490,18 @@ class Resolver:
                     continue
                 if _facility_after().match(text, m.end) and self._shares_region(m):
                     continue  # "the Fergana New Opportunities ... Zone": region or town?
-            facility = _facility_named_after().match(text, m.end)
+            # (both need a phrase a few words on: looked for first, as a plain substring)
+            facility = (
+                _facility_named_after().match(text, m.end)
+                if " in the " in text[m.end : m.end + 160]
+                else None
+            )
             if facility is not None and _sited_elsewhere(text, facility.end(), m.surface):
                 # "the Naryn Free Economic Zone in the city of Kashgar" (held-out set 27): the
                 # facility's name, not where it is
                 continue
-            station = _STATION_IN.match(text, m.end)
+            near = text[m.end : m.end + 80]
+            station = _STATION_IN.match(text, m.end) if "station in " in near else None
             if station is not None and self._another_town(station.group(1), m.surface):
                 # "Chengxiang central railway station in Chengdu" (held-out set 33): a
                 # station's name; the town is the one after "in"
@@ -686,12 +692,12 @@ class Resolver:
         """ "co-built by Lanzhou University": a school named after a town outside Central
         Asia is a partner's name (held-out set 27); "Tashkent National Jiaotong University"
         is where a workshop is, and stays a place."""
-        after = _SCHOOL_AFTER.match(text, m.end)
-        if not after or not any(
-            w.lower() in self.cues.school_words for w in re.split(r"[\s-]+", after.group())
-        ):
+        if any(h.place.country in CENTRAL_ASIA for h in hits):
             return False
-        return not any(h.place.country in CENTRAL_ASIA for h in hits)
+        after = _SCHOOL_AFTER.match(text, m.end)
+        return after is not None and any(
+            w.lower() in self.cues.school_words for w in re.split(r"[\s-]+", after.group())
+        )
 
     # --- context ----------------------------------------------------------------------------
 
