@@ -587,6 +587,13 @@ class Merge:
             return list(base[6])
         return None
 
+    def _source_rows(self, acc: _Acc) -> Iterator[tuple[str, int, int, str]]:
+        """A feature's sources from the spill: (document, start, end, quote), in order."""
+        return self._db.execute(
+            'SELECT doc, start, "end", quote FROM src WHERE f = ? ORDER BY doc, start, "end"',
+            (acc.n,),
+        )
+
     def source_dicts(self, acc: _Acc) -> Iterator[dict]:
         """A feature's source sentences, in document order, one at a time (``Source.as_dict``).
 
@@ -594,10 +601,7 @@ class Merge:
         write streams them from the spill file into each output, never holding them all.
         """
         docs = self.docs
-        for doc, s, e, q in self._db.execute(
-            'SELECT doc, start, "end", quote FROM src WHERE f = ? ORDER BY doc, start, "end"',
-            (acc.n,),
-        ):
+        for doc, s, e, q in self._source_rows(acc):
             yield {"doc": doc, "date": docs.get(doc), "quote": q, "start": s, "end": e}
 
     def source_json(self, acc: _Acc) -> Iterator[tuple[str, str]]:
@@ -611,10 +615,7 @@ class Merge:
         """
         docs = self.docs
         last, path, date = None, "", ""  # the sources come by document: each quoted once
-        for doc, s, e, q in self._db.execute(
-            'SELECT doc, start, "end", quote FROM src WHERE f = ? ORDER BY doc, start, "end"',
-            (acc.n,),
-        ):
+        for doc, s, e, q in self._source_rows(acc):
             if doc != last:
                 last, path, when = doc, encode_basestring(doc), docs.get(doc)
                 date = "null" if when is None else encode_basestring(when)
