@@ -218,6 +218,8 @@ R_IMPLAUSIBLE = "implausible route"
 R_GARBLED = "garbled"
 R_NO_CONTEXT = "needs context"
 R_OUTSIDE = "outside the qualifier's area"
+#: "120 km north-east of Dushanbe": the point a distance is measured from
+R_REFERENCE = "distance reference"
 
 MANIFEST = "manifest.json"
 FACTS_CSV = "facts.csv"

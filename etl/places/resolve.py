@@ -23,7 +23,7 @@ import numpy as np
 from etl import projects, settings, yamldata
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
-from etl.places import compounds, fields, people, plausibility, qualifiers
+from etl.places import compounds, fields, people, plausibility, qualifiers, references
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.schema import (
@@ -31,6 +31,7 @@ from etl.schema import (
     CORE_COUNTRIES,
     R_AMBIGUOUS,
     R_OUTSIDE,
+    R_REFERENCE,
     R_UNKNOWN,
     R_WEAK,
     Place,
@@ -379,6 +380,7 @@ class Resolver:
         # "South Korea's automotive group Daewoo": the country counts as the story's
         # context (which country's towns to prefer) but is not drawn from this mention
         in_nationality = _SpanSet(people.nationality_spans(text, self.org_cues))
+        in_reference = _SpanSet([(r.start, r.end) for r in references.references(text)])
         context_only: set[int] = set()
         qualified = (
             qualifiers.find(text, sentence_spans(text), self.gazetteer)
@@ -453,6 +455,14 @@ class Resolver:
                 hits = field
             if in_nationality.holds(m.start, m.end):
                 context_only.add(m.start)
+            elif (
+                in_reference.spans
+                and in_reference.holds(m.start, m.end)
+                and all(h.place.kind != "country" for h in hits)
+            ):
+                # "120 km north-east of Dushanbe": where a distance is measured from
+                context_only.add(m.start)
+                rejected.append(Rejected(m, R_REFERENCE, _listing(hits)))
             kept.append((m, hits))
         doc_countries = self._doc_countries(kept)
         anchors = self._anchors(kept)

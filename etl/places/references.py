@@ -1,0 +1,125 @@
+"""Places named only as the point a distance is measured from.
+
+"The deposit lies about 120 km north-east of Dushanbe", "1,000 km southeast of the capital,
+Astana", "140 kilometers north of Georgia's Black Sea town of Batumi" (held-out sets 16, 30,
+31 and 32): the story happens elsewhere, and a dot on the capital tells the reader that
+something was built there. Such a name is reported ("distance reference"), not drawn from
+that mention; it still tells which country's towns the story prefers. A route's length is
+no reference ("the line runs 300 km from Atyrau to Kenkiyak"), nor is a near one ("20 km
+from Navoi" places the plant roughly right). The words are data
+(``geodata/lexicon/references.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl import settings, yamldata
+
+REFERENCES_YAML = settings.LEXICON / "references.yaml"
+_KM_PER_MILE = 1.609
+
+#: a cheap look before the patterns run
+_HINT = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile)|equi|equally", re.IGNORECASE)
+#: where the words after "of"/"from" stop naming the reference
+_STOP = re.compile(
+    r"[.;:!?()\n]|,\s+(?=[a-z\d])"
+    r"|\s(?:and|to|in|where|which|that|with|on|at|near|for|by)\s|\s[-\u2013\u2014]+\s"
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The stretch of text that names a distance's reference, and the distance."""
+
+    start: int
+    end: int
+    km: float | None  # None for "equidistant from"
+
+
+@dataclass(frozen=True)
+class ReferenceWords:
+    distance: re.Pattern[str]
+    equidistant: re.Pattern[str]
+    route_before: re.Pattern[str]
+    min_km: float
+    lead_max: int
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!)"
+
+
+@cache
+def load_words(path: Path = REFERENCES_YAML) -> ReferenceWords:
+    with path.open(encoding="utf-8") as f:
+        data = yamldata.load(f) or {}
+    units = _alternatives(data.get("units") or [])
+    directions = _alternatives(data.get("directions") or [])
+    distance = re.compile(
+        r"(?<![\w.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
+        rf"(?P<unit>{units})\b\s+"
+        rf"(?:(?:to\s+the\s+)?(?:{directions})\s+of|(?:away\s+)?from)\s+",
+        re.IGNORECASE,
+    )
+    equidistant = re.compile(
+        rf"\b(?:{_alternatives(data.get('equidistant') or [])})\s+(?:between|from)\s+",
+        re.IGNORECASE,
+    )
+    route_before = re.compile(
+        rf"\b(?:{_alternatives(data.get('route_verbs') or [])})\b[^.,;:!?\n]{{0,25}}$",
+        re.IGNORECASE,
+    )
+    return ReferenceWords(
+        distance=distance,
+        equidistant=equidistant,
+        route_before=route_before,
+        min_km=float(data.get("min_km", 50)),
+        lead_max=int(data.get("lead_max", 6)),
+    )
+
+
+def references(text: str, words: ReferenceWords | None = None) -> list[Reference]:
+    """Stretches of ``text`` that name only where a distance is measured from.
+
+    A stretch runs from "of"/"from" to the first stop word or punctuation; one that ends in
+    "to" or a dash is a route's end ("300 km from Atyrau to Kenkiyak"), not a reference.
+    """
+    if not _HINT.search(text):
+        return []
+    words = words or load_words()
+    out = []
+    for m in words.distance.finditer(text):
+        if words.route_before.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "the pipeline runs 500 km from ...": a length
+        n = float(m.group("n").replace(",", ""))
+        if m.group("unit").lower().startswith("mile"):
+            n *= _KM_PER_MILE
+        if n < words.min_km:
+            continue
+        end = _stretch_end(text, m.end(), words, allow_and=False)
+        if end is not None:
+            out.append(Reference(m.end(), end, n))
+    for m in words.equidistant.finditer(text):
+        end = _stretch_end(text, m.end(), words, allow_and=True)
+        if end is not None:
+            out.append(Reference(m.end(), end, None))
+    return out
+
+
+def _stretch_end(text: str, start: int, words: ReferenceWords, allow_and: bool) -> int | None:
+    """Where the reference's words end; None when they lead on to a route's far end."""
+    limit = min(len(text), start + 90)
+    stop = _STOP.search(text, start, limit)
+    if allow_and and stop is not None and stop.group().strip() == "and":
+        stop = _STOP.search(text, stop.end(), limit)  # "equidistant from X and Y": both
+    token = stop.group().strip() if stop is not None else ""
+    if token == "to" or (token and not token.strip("-–—")):
+        return None  # "from Atyrau to Kenkiyak", "from Atyrau - Kenkiyak": a route
+    end = stop.start() if stop is not None else limit
+    if len(text[start:end].split()) > (words.lead_max + 1) * (2 if allow_and else 1):
+        return None  # too far from the distance to be what it is measured from
+    return end
