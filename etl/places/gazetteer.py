@@ -31,7 +31,7 @@ from etl.text import ascii_fold, fold_name, normalise
 log = logging.getLogger(__name__)
 
 #: bump when the index layout, the name filters or the spelling rules change
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
@@ -328,7 +328,12 @@ def _write_index(path: Path) -> None:
             usable += _bare_names(usable, affixes)
         for name in usable:
             primary = name == city["name"]
-            for variant in {fold_name(name), fold_name(ascii_fold(name))}:
+            spellings = {fold_name(name), fold_name(ascii_fold(name))}
+            if country in _SPELLING_COUNTRIES and "'" in fold_name(name):
+                # "Karakul'" (a Russian soft sign), "Qorako'l" (Uzbek o'): reporters
+                # leave the mark out, and the name is still the town's own
+                spellings |= {v.replace("'", "") for v in spellings}
+            for variant in spellings:
                 if len(variant) < (MIN_PRIMARY_LEN if primary or short_ok else MIN_ALTERNATE_LEN):
                     continue
                 per_name = names.setdefault(variant, {})

@@ -283,6 +283,17 @@ class Rejected:
     candidates: str
 
 
+def _own_name_first(hits: list[NameHit]) -> list[NameHit]:
+    """ "the Aral Sea" is the sea, whose own name it is, not Aralsk, of which GeoNames lists
+    "Aral Sea" among other names (held-out set 36): a water body or region named exactly so
+    leaves out towns that merely carry the name as an alternate."""
+    if any(h.primary and h.place.kind in ("water_body", "region") for h in hits) and any(
+        h.place.kind == "city" and not h.primary for h in hits
+    ):
+        return [h for h in hits if h.primary or h.place.kind != "city"]
+    return hits
+
+
 def _listing(hits: list[NameHit]) -> str:
     """The first candidates of a refusal, for the reader of unresolved.csv: "Aral (KAZ); ..."."""
     return "; ".join(f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4])
@@ -389,6 +400,7 @@ class Resolver:
         )
         qualified += qualifiers.addresses(text, self.gazetteer)
         qualified += qualifiers.distances(text, self.gazetteer)
+        qualified += qualifiers.bracketed_units(text)
         qualified.sort(key=lambda q: q.start)
         q_starts = [q.start for q in qualified]
         kept: list[tuple[Mention, list[NameHit]]] = []
@@ -421,7 +433,7 @@ class Resolver:
                 continue
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
-            hits = self.gazetteer.candidates(m.surface)
+            hits = _own_name_first(self.gazetteer.candidates(m.surface))
             if m.surface in acronyms:
                 named_by_mention.append((m.start, m.end))
                 continue  # "TAPI (Turkmenistan, Afghanistan, Pakistan, and India)": an acronym
