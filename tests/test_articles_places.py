@@ -128,6 +128,22 @@ def test_registry_facilities_drawn(built, case):
         assert want in drawn, f"{want} not drawn from {case['file']}: {sorted(drawn)}"
 
 
+@pytest.mark.parametrize(
+    "case", [c for c in EXPECTED if c.get("facilities_not")], ids=lambda c: c["file"]
+)
+def test_registry_facilities_not_drawn(built, case):
+    """A firm that runs several plants names none of them: "the Chzhungtsai Mohir Cement
+    company" opening its Tajik plant does not draw the firm's Uzbek plant."""
+    layers, _ = built
+    drawn = {
+        f["properties"]["id"]
+        for f in layers["facilities"]
+        if any(s["doc"] == case["file"] for s in f["properties"]["sources"])
+    }
+    for unwanted in case["facilities_not"]:
+        assert unwanted not in drawn, f"{unwanted} drawn from {case['file']}"
+
+
 def test_person_filter_alone_catches_the_minister_traps(tmp_path, knowledge, monkeypatch):
     """With the person filter switched off the ministers' surnames become towns: the trap
     tests the person filter, not some other rule."""

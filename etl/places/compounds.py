@@ -35,6 +35,8 @@ class CompoundWords:
     site_nouns: frozenset[str]
     #: pinyin abbreviations of Chinese provinces ("Shaan-Jing"): pieces of a line's name
     abbreviations: frozenset[str] = frozenset()
+    #: Russian adjectival endings ("Иссык-Кульскую"): the compound is one name, inflected
+    adjective_endings: tuple[str, ...] = ()
 
 
 @cache
@@ -46,7 +48,11 @@ def load_words(path: Path = COMPOUNDS_YAML) -> CompoundWords:
         return frozenset(str(w).lower() for w in data.get(key) or [])
 
     return CompoundWords(
-        words("generic_terms"), words("leading_words"), words("site_nouns"), words("abbreviations")
+        words("generic_terms"),
+        words("leading_words"),
+        words("site_nouns"),
+        words("abbreviations"),
+        tuple(sorted(words("adjective_endings"))),
     )
 
 
@@ -67,6 +73,7 @@ def local_compounds(text: str, known, words: CompoundWords | None = None) -> lis
             parts[0] in words.leading_words
             or any(p in words.generic_terms for p in parts[1:])
             or any(p in words.abbreviations for p in parts)
+            or (bool(words.adjective_endings) and parts[-1].endswith(words.adjective_endings))
             or (
                 after is not None
                 and (

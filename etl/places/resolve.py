@@ -283,6 +283,17 @@ class Rejected:
     candidates: str
 
 
+#: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"
+_DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)")
+
+
+@cache
+def _months() -> frozenset[str]:
+    """Month names and abbreviations, as the dateline reader knows them (boilerplate.yaml)."""
+    with (settings.LEXICON / "boilerplate.yaml").open(encoding="utf-8") as f:
+        return frozenset(fold_name(str(m)) for m in (yamldata.load(f) or {}).get("months") or [])
+
+
 def _own_name_first(hits: list[NameHit]) -> list[NameHit]:
     """ "the Aral Sea" is the sea, whose own name it is, not Aralsk, of which GeoNames lists
     "Aral Sea" among other names (held-out set 36): a water body or region named exactly so
@@ -586,6 +597,8 @@ class Resolver:
         """Capitalised like a name; a common English word only with a locative context."""
         surface = m.surface
         folded = fold_name(surface)
+        if folded in _months() and _DAY_AFTER.match(text, m.end):
+            return False  # "from Oct. 30 to Nov.3, 2017" (held-out set 39): not Nov in Sughd
         zipf = self.gazetteer.common.get(folded, 0.0)
         kinds = {h.place.kind for h in hits}
         if not surface[0].isupper():
