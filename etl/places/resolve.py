@@ -171,8 +171,9 @@ def _facility_named_after() -> re.Pattern[str]:
     return re.compile(rf"(?:\s+[A-Z][\w'-]*){{0,4}}\s+(?i:{projects.facility_nouns()})\b")
 
 
-#: up to four capitalised words after a name, hyphened ones too ("Agro-Technical University")
-_SCHOOL_AFTER = re.compile(r"(?:[\s-][A-Z][\w'-]*){1,4}")
+#: up to seven capitalised words (or "&") after a name, hyphened ones too ("Agro-Technical
+#: University", "Tianjin Urban Construction Management & Vocation Technology College")
+_SCHOOL_AFTER = re.compile(r"(?:[\s-][A-Z][\w'-]*|\s&(?=\s)){1,7}")
 #: a word in capitals and a bracket right after it ("TAPI (Turkmenistan, Afghanistan, ...)")
 _SPELLED_OUT = re.compile(r"\b([A-Z]{2,8})\s*\(([^()]{3,120})\)")
 
