@@ -34,6 +34,7 @@ from etl import settings, yamldata
 from etl.cuewords import CueWords
 from etl.geo import km
 from etl.places.gazetteer import Gazetteer
+from etl.read.boilerplate import month_names
 from etl.schema import (
     CORRIDORS,
     R_AMBIGUOUS,
@@ -734,42 +735,10 @@ def _pair(sentence: str, s: int, here, cues: _Cues):
 
 
 #: month and day names after "from" and "to" say when, never where (held-out set 15:
-#: "... from the first month to January" was reported as a route to an unknown "January")
-_CALENDAR_WORDS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        # "from Oct. 30 to Nov.3" (held-out set 39)
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
+#: "... from the first month to January" was reported as a route to an unknown "January";
+#: set 39: "from Oct. 30 to Nov.3"): weekdays here, months from the lexicon (``month_names``)
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
 
 
@@ -795,7 +764,8 @@ def _unknown_ends(sentence: str, s: int, noun, cues: _Cues, known) -> list[Refus
         a, b = s + m.start(1), s + m.end(1)
         if any(ks < b and a < ke for ks, ke in known):
             continue
-        if m.group(1).split()[0].lower() in _CALENDAR_WORDS:
+        first = m.group(1).split()[0].lower()
+        if first in _WEEKDAYS or first in month_names():
             continue  # "from July to January": a time, not a route's end
         first = min(noun.start(), m.start())
         out.append(

@@ -26,6 +26,7 @@ from etl.mentions import PLACE, Mention
 from etl.places import compounds, fields, people, plausibility, qualifiers, references
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
+from etl.read.boilerplate import month_names
 from etl.schema import (
     CENTRAL_ASIA,
     CORE_COUNTRIES,
@@ -295,13 +296,6 @@ def _in_region_of_interest(place: Place) -> bool:
 
 #: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"
 _DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)")
-
-
-@cache
-def _months() -> frozenset[str]:
-    """Month names and abbreviations, as the dateline reader knows them (boilerplate.yaml)."""
-    with (settings.LEXICON / "boilerplate.yaml").open(encoding="utf-8") as f:
-        return frozenset(fold_name(str(m)) for m in (yamldata.load(f) or {}).get("months") or [])
 
 
 def _own_name_first(hits: list[NameHit]) -> list[NameHit]:
@@ -625,7 +619,7 @@ class Resolver:
         """Capitalised like a name; a common English word only with a locative context."""
         surface = m.surface
         folded = fold_name(surface)
-        if folded in _months() and _DAY_AFTER.match(text, m.end):
+        if folded in month_names() and _DAY_AFTER.match(text, m.end):
             return False  # "from Oct. 30 to Nov.3, 2017" (held-out set 39): not Nov in Sughd
         zipf = self.gazetteer.common.get(folded, 0.0)
         kinds = {h.place.kind for h in hits}

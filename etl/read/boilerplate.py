@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from etl import settings, yamldata
@@ -115,6 +115,14 @@ class Stripped:
 
 def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
+
+
+@cache
+def month_names(path: Path = LEXICON) -> frozenset[str]:
+    """The months' names and abbreviations of the lexicon, lower case: a dateline's date, and
+    elsewhere a date rather than a place ("Nov.3") or a route's end ("from July to May")."""
+    with Path(path).open(encoding="utf-8") as f:
+        return frozenset(str(m).lower() for m in (yamldata.load(f) or {}).get("months") or [])
 
 
 @lru_cache(maxsize=4)
