@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class AtlasError(Exception):
     """Base class: a problem a user can act on, shown as one line without a traceback."""
@@ -21,3 +23,18 @@ class BuildError(AtlasError, RuntimeError):
 
 class UsageError(AtlasError, ValueError):
     """The command line asked for something that cannot be done (exit code 2)."""
+
+
+#: what the C libraries and the OS say when a write finds no room (SQLite through GDAL says
+#: "database or disk is full"; the OS, errno ENOSPC, "No space left on device")
+_NO_ROOM = ("database or disk is full", "no space left on device")
+
+
+def no_room(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) says the disk is full."""
+    while exc is not None:
+        said = str(exc).lower()
+        if getattr(exc, "errno", None) == errno.ENOSPC or any(w in said for w in _NO_ROOM):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from etl import settings
-from etl._errors import AtlasError, UsageError
+from etl._errors import AtlasError, UsageError, no_room
 from etl.schema import CAPACITY_UNITS, LAYERS, STATUSES
 
 _DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
@@ -122,6 +122,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("atlas: interrupted; the previous build is unchanged", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if not no_room(exc):
+            raise
+        # a 100,000-article benchmark build filled the disk while writing the GeoPackage and
+        # ended in a pyogrio traceback: one line says what happened and what is kept
+        where = getattr(args, "out", None)
+        print(
+            f"atlas: error: the disk is full; the build was not written and {where} is unchanged"
+            if args.command == "build"
+            else "atlas: error: the disk is full",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _build(args: argparse.Namespace) -> int:
