@@ -42,6 +42,15 @@ def _points(layers, doc):
     return [f for f in layers["places"] if any(s["doc"] == doc for s in f["properties"]["sources"])]
 
 
+def _facility_ids(layers, doc):
+    """Ids of the facilities drawn with a source in ``doc``."""
+    return {
+        f["properties"]["id"]
+        for f in layers["facilities"]
+        if any(s["doc"] == doc for s in f["properties"]["sources"])
+    }
+
+
 def _near(feature, lat, lon):
     x, y = feature["geometry"]["coordinates"]
     return km((y, x), (lat, lon))
@@ -119,11 +128,7 @@ def test_words_are_not_reported_as_places(built, case):
 def test_registry_facilities_drawn(built, case):
     """ "the Kenkiyak and Zhanazhol fields": each listed name is looked up as "X field"."""
     layers, _ = built
-    drawn = {
-        f["properties"]["id"]
-        for f in layers["facilities"]
-        if any(s["doc"] == case["file"] for s in f["properties"]["sources"])
-    }
+    drawn = _facility_ids(layers, case["file"])
     for want in case["facilities"]:
         assert want in drawn, f"{want} not drawn from {case['file']}: {sorted(drawn)}"
 
@@ -135,11 +140,7 @@ def test_registry_facilities_not_drawn(built, case):
     """A firm that runs several plants names none of them: "the Chzhungtsai Mohir Cement
     company" opening its Tajik plant does not draw the firm's Uzbek plant."""
     layers, _ = built
-    drawn = {
-        f["properties"]["id"]
-        for f in layers["facilities"]
-        if any(s["doc"] == case["file"] for s in f["properties"]["sources"])
-    }
+    drawn = _facility_ids(layers, case["file"])
     for unwanted in case["facilities_not"]:
         assert unwanted not in drawn, f"{unwanted} drawn from {case['file']}"
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import ahocorasick
 
 from etl import settings, yamldata
-from etl.schema import Place
+from etl.schema import CENTRAL_ASIA, Place
 from etl.text import ascii_fold, fold_name, normalise
 
 log = logging.getLogger(__name__)
@@ -329,7 +329,7 @@ def _write_index(path: Path) -> None:
         for name in usable:
             primary = name == city["name"]
             spellings = {fold_name(name), fold_name(ascii_fold(name))}
-            if country in _SPELLING_COUNTRIES and "'" in fold_name(name):
+            if country in CENTRAL_ASIA and "'" in fold_name(name):
                 # "Karakul'" (a Russian soft sign), "Qorako'l" (Uzbek o'): reporters
                 # leave the mark out, and the name is still the town's own
                 spellings |= {v.replace("'", "") for v in spellings}
@@ -367,10 +367,14 @@ def _write_index(path: Path) -> None:
     os.replace(tmp, path)
 
 
-#: transliteration variants are made for towns here (the region of interest): ISO3, and the
-#: admin1 code within China (13 is Xinjiang)
-_SPELLING_COUNTRIES = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
-_SPELLING_CHINA_ADMIN1 = frozenset({"13"})
+#: GeoNames' admin1 code of Xinjiang within China
+XINJIANG_ADMIN1 = "13"
+
+
+def in_region_of_interest(country: str, admin1: str) -> bool:
+    """The five Central Asian states and Xinjiang: where transliteration variants are made,
+    and where a firm's name is never taken for a town far away (``etl.places.resolve``)."""
+    return country in CENTRAL_ASIA or (country == "CHN" and admin1 == XINJIANG_ADMIN1)
 
 
 def _add_spellings(
@@ -388,9 +392,7 @@ def _add_spellings(
     for row, gid in enumerate(gids):
         country = iso3[row].strip()
         city = cities[gid]
-        if country not in _SPELLING_COUNTRIES and not (
-            country == "CHN" and str(city.get("admin1code")) in _SPELLING_CHINA_ADMIN1
-        ):
+        if not in_region_of_interest(country, str(city.get("admin1code"))):
             continue
         own = {city["name"], *(a for a in city.get("alternatenames") or [] if _is_latin(a))}
         for name in own:

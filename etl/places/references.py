@@ -33,11 +33,10 @@ _STOP = re.compile(
 
 @dataclass(frozen=True)
 class Reference:
-    """The stretch of text that names a distance's reference, and the distance."""
+    """The stretch of text that names a distance's reference."""
 
     start: int
     end: int
-    km: float | None  # None for "equidistant from"
 
 
 @dataclass(frozen=True)
@@ -102,11 +101,11 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
             continue
         end = _stretch_end(text, m.end(), words, allow_and=False)
         if end is not None:
-            out.append(Reference(m.end(), end, n))
+            out.append(Reference(m.end(), end))
     for m in words.equidistant.finditer(text):
         end = _stretch_end(text, m.end(), words, allow_and=True)
         if end is not None:
-            out.append(Reference(m.end(), end, None))
+            out.append(Reference(m.end(), end))
     return out
 
 

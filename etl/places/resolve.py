@@ -24,7 +24,7 @@ from etl import projects, settings, yamldata
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
 from etl.places import compounds, fields, people, plausibility, qualifiers, references
-from etl.places.gazetteer import Gazetteer, NameHit
+from etl.places.gazetteer import Gazetteer, NameHit, in_region_of_interest
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.read.boilerplate import month_names
 from etl.schema import (
@@ -294,11 +294,6 @@ _WEBSITE_AFTER = re.compile(
 _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
 
 
-def _in_region_of_interest(place: Place) -> bool:
-    """Central Asia and Xinjiang (GeoNames admin1 13 of China)."""
-    return place.country in CENTRAL_ASIA or (place.country == "CHN" and place.admin1 == "13")
-
-
 #: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"
 _DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)")
 
@@ -468,7 +463,7 @@ class Resolver:
                 and fold_name(m.surface) in firm_names
                 and _NAME_GOES_ON.match(text, m.end)
                 and not self._locative(text, m)
-                and not any(_in_region_of_interest(h.place) for h in hits)
+                and not any(in_region_of_interest(h.place.country, h.place.admin1) for h in hits)
             ):
                 named_by_mention.append((m.start, m.end))
                 continue  # the firm's name opening another name, not a town far away
