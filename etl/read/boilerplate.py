@@ -82,6 +82,8 @@ class Markers:
     #: "AFP | Almaty, Kazakhstan": a wire, a bar and the place, alone on a line
     dateline_credit: re.Pattern[str]
     not_datelines: frozenset[str]
+    #: countries a wire writes before the city ("Azerbaijan, Baku, Nov. 21 / Trend /")
+    dateline_countries: frozenset[str]
     list_item_end: re.Pattern[str]
     headline_run_min_lines: int
     headline_min_words: int
@@ -142,8 +144,12 @@ def load_markers(path: Path = LEXICON) -> Markers:
         # set 22)
         r"|\d{1,2}\.\d{1,2}\.\d{4})"
     )
-    # "/Синьхуа/": a Russian wire's name between slashes
-    agency = r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
+    # "/Синьхуа/": a Russian wire's name between slashes; "/ Trend V. Zhavoronkova/" with
+    # the reporter's name too (held-out set 47)
+    agency = (
+        r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?:\s+[^/\n]{1,40})?/"
+        r"|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
+    )
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$)"
     # after an agency in capitals the sentence may follow with no dash ("KAZINFORM Construction")
     # ("ASTANA. KAZINFORM A new container train ...", held-out set 15: "A" and "I" are words)
@@ -231,6 +237,7 @@ def load_markers(path: Path = LEXICON) -> Markers:
             rf"(?:\s*-+\s*|\s+)(?P<date>{date})(?:,?\s*\d{{4}})?[,.]?\s*(?:-+\s*)?(?=[A-Z])"
         ),
         not_datelines=frozenset(w.upper() for w in data["not_datelines"]),
+        dateline_countries=frozenset(str(c) for c in data.get("dateline_countries") or ()),
         list_item_end=re.compile(rf"(?:{_alternation(data['list_item_endings'])})\s*$"),
         headline_run_min_lines=int(data["headline_run_min_lines"]),
         headline_min_words=int(data["headline_min_words"]),
@@ -758,6 +765,8 @@ def _dateline(body: str, m: Markers, dated_only: bool = False) -> tuple[int, str
             continue
         if rest and not (rest[:1].isupper() or rest[:1] in "\"'(" or rest[:1].isdigit()):
             continue
+        if place in m.dateline_countries and hit.group("country"):
+            place = hit.group("country")  # "Azerbaijan, Baku, ...": the city comes second
         return hit.end(), place.title() if place.isupper() else place
     if pre is not None and pre.end() > 0 and not dated_only:
         return pre.end(), None  # a page prefix ("date 2024-02-06") before ordinary text
