@@ -667,6 +667,8 @@ class _Sentence:
             # a length is a line's: "the 962 km pipeline ... to the Alataw Pass" is not the
             # border crossing's length, whatever stands nearest the figure
             features = [f for f in features if f.key.split("/", 1)[0] in _LINES]
+            if self.v.structure_after.match(self.s[q.end : q.end + 80]):
+                return None, (), "", False  # "the 5,252-meter Shahriston Tunnel"
         if not features or metric not in _OF_A_PROJECT:
             return None, (), "", False
         each = self._said_of_each(q)
