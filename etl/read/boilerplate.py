@@ -142,7 +142,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
         rf"|\d{{1,2}}\.?\s+(?:{months})\.?(?:,?\s*\d{{4}})?"
         # "DUSHANBE, 18.06.2025 (NIAT Khovar) -": day, month and year in figures (held-out
         # set 22)
-        r"|\d{1,2}\.\d{1,2}\.\d{4})"
+        # ... or with two digits of the year ("Бишкек, 20.12.18 /Кабар/.", held-out set 48)
+        r"|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}(?!\d)))"
     )
     # "/Синьхуа/": a Russian wire's name between slashes; "/ Trend V. Zhavoronkova/" with
     # the reporter's name too (held-out set 47)
@@ -150,7 +151,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
         r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?:\s+[^/\n]{1,40})?/"
         r"|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
     )
-    sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$)"
+    # "/Кабар/.В ...": a wire between slashes, a full stop and the story with no space
+    sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=/)\.)"
     # after an agency in capitals the sentence may follow with no dash ("KAZINFORM Construction")
     # ("ASTANA. KAZINFORM A new container train ...", held-out set 15: "A" and "I" are words)
     sep_caps = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=\s)(?=[A-Z][a-z]|[AI]\s))"
