@@ -479,6 +479,8 @@ class OrganisationCues:
     #: trade nouns that "and" joins inside one company's name ("Coal and Chemical",
     #: "Road and Bridge"), lower-cased
     joined_nouns: frozenset[str] = frozenset()
+    #: "-ing" forms after a copula that make a capital its government ("are discussing")
+    metonym_progressive: frozenset[str] = frozenset()
 
 
 @cache
@@ -534,6 +536,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         street_before=tuple(str(s) for s in data.get("street_before") or []),
         brands=frozenset(str(s) for s in data.get("brands") or []),
         joined_nouns=_lower_set(data, "joined_nouns"),
+        metonym_progressive=_lower_set(data, "metonym_progressive"),
     )
 
 
@@ -1170,7 +1173,7 @@ def _followed_by_verb(after: list[str], cues: OrganisationCues) -> bool:
             # "Moscow is extremely interested": a state of mind after adverbs, not a passive
             for x in after[i + 1 : i + 4]:
                 x = x.rstrip(",.;:").lower()
-                if x in cues.metonym_states:
+                if x in cues.metonym_states or x in cues.metonym_progressive:
                     return True
                 if x not in cues.metonym_adverbs:
                     break
