@@ -276,7 +276,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                     out.append(Qualified(ns, ne, Area(m.group()), explicit=False, unit=True))
         for unit_list in unit_lists:
             for m in unit_list.finditer(sentence):
-                area = Area(m.group())
+                area = _area_of_the_region(sentence, m, admin, words) or Area(m.group())
                 for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                     out.append(Qualified(ns, ne, area, explicit=False, unit=True))
     return out
@@ -489,6 +489,22 @@ def _unit_after(
             if hit.place.kind == "country" and hit.place.country:
                 return Area(m.group().strip(), countries=frozenset({hit.place.country}))
     return None
+
+
+def _area_of_the_region(
+    sentence: str, m: re.Match[str], admin: re.Pattern[str], words: QualifierWords
+) -> Area | None:
+    """ "In the Zhambyl region, ... in the Kordai, Talas and Sarysu areas of the region":
+    the units listed lie in the region the sentence named before them (not Talas Region in
+    Kyrgyzstan). None when the list does not end so, or no known unit stands before it."""
+    if not re.search(r"\bof\s+the\s+(?:region|province|oblast)$", m.group(), re.IGNORECASE):
+        return None
+    found = None
+    for a in admin.finditer(sentence, 0, m.start()):
+        unit = words.units.get(_key(a.group("unit")))
+        if unit is not None:
+            found = _unit_area(m.group(), unit, words)
+    return found
 
 
 def _district_area(written: str, name: str, words: QualifierWords, gazetteer) -> Area | None:

@@ -570,7 +570,8 @@ class Resolver:
                 continue  # a part of a longer name ("Terek" of "Terek-Suu"): not this place
             # ("Khorezm" is the region and, as another name, the town of Khiva: a unit too)
             if q is not None and q.unit and all(h.place.kind in ("city", "region") for h in hits):
-                resolved_or_rejected = self._unit(m, q.area.words)
+                within = q.area.admin1[0] if q.area.admin1 is not None else None
+                resolved_or_rejected = self._unit(m, q.area.words, within)
                 if isinstance(resolved_or_rejected, ResolvedPlace):
                     resolved.append(resolved_or_rejected)
                 else:
@@ -691,8 +692,13 @@ class Resolver:
             h.place.kind == "region" for h in self.gazetteer.candidates(f"{m.surface} region")
         )
 
-    def _unit(self, m: Mention, words: str) -> ResolvedPlace | Rejected:
-        """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town."""
+    def _unit(self, m: Mention, words: str, within: str | None = None) -> ResolvedPlace | Rejected:
+        """A name in "X and Y regions": the admin unit if the gazetteer has it, never the town.
+
+        Units listed as parts of a region ("the Kordai, Talas and Sarysu areas of the
+        region") are that region's districts: a region of another country than ``within``
+        is not meant.
+        """
         for name in (
             f"{m.surface} region",
             f"{m.surface} province",
@@ -700,7 +706,7 @@ class Resolver:
             m.surface,
         ):
             for h in self.gazetteer.candidates(name):
-                if h.place.kind == "region":
+                if h.place.kind == "region" and (within is None or h.place.country == within):
                     return ResolvedPlace(m, h.place, 0.9)
         return Rejected(m, R_UNKNOWN, f"an admin unit, not a town: {words}")
 
