@@ -23,7 +23,7 @@ REFERENCES_YAML = settings.LEXICON / "references.yaml"
 _KM_PER_MILE = 1.609
 
 #: a cheap look before the patterns run
-_HINT = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile)|equi|equally", re.IGNORECASE)
+_HINT = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile|км|километр)|equi|equally", re.IGNORECASE)
 #: where the words after "of"/"from" stop naming the reference
 _STOP = re.compile(
     r"[.;:!?()\n]|,\s+(?=[a-z\d])"
@@ -58,12 +58,15 @@ def load_words(path: Path = REFERENCES_YAML) -> ReferenceWords:
         data = yamldata.load(f) or {}
     units = _alternatives(data.get("units") or [])
     directions = _alternatives(data.get("directions") or [])
+    ru_directions = _alternatives(data.get("russian_directions") or [])
     distance = re.compile(
         r"(?<![\w.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
         rf"(?P<unit>{units})\b\s+"
         # "500 km (313 miles) east of the capital" (held-out set 47): a conversion between
         r"(?:\([^()\n]{1,30}\)\s+)?"
-        rf"(?:(?:to\s+the\s+)?(?:{directions})\s+of|(?:away\s+)?from)\s+",
+        rf"(?:(?:to\s+the\s+)?(?:{directions})\s+of|(?:away\s+)?from"
+        # Russian: "в 70 километрах от Ташкента", "в 120 км к северо-востоку от Душанбе"
+        rf"|(?:к\s+(?:{ru_directions})\s+)?от)\s+",
         re.IGNORECASE,
     )
     equidistant = re.compile(
