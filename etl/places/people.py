@@ -481,6 +481,8 @@ class OrganisationCues:
     joined_nouns: frozenset[str] = frozenset()
     #: "-ing" forms after a copula that make a capital its government ("are discussing")
     metonym_progressive: frozenset[str] = frozenset()
+    #: legal forms written before a quoted company name ('ТОО "Аман Мунай"'), as written
+    legal_before: tuple[str, ...] = ()
 
 
 @cache
@@ -537,6 +539,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         brands=frozenset(str(s) for s in data.get("brands") or []),
         joined_nouns=_lower_set(data, "joined_nouns"),
         metonym_progressive=_lower_set(data, "metonym_progressive"),
+        legal_before=tuple(str(f) for f in data.get("legal_before") or []),
     )
 
 
@@ -806,6 +809,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
     spans += _streets(text, cues)
+    spans += _quoted_after_legal_form(text, cues)
     spans += _metaphors(text, cues)
     spans += _appositive_firms(text, cues)
     spans += [(m.start(1), m.end(1)) for m in _ACRONYM_DEFINED.finditer(text)]
@@ -1288,6 +1292,27 @@ def _streets(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     Рудаки"; held-out set 44): the name after a street word is the street's, not a place of
     the story. (English puts the street word after the name: ``suffixes``.)"""
     pattern = _street_pattern(cues.street_before)
+    if pattern is None:
+        return []
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+
+
+@cache
+def _legal_before_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])(?:{alternatives})\s*[\"\u201c\u00ab\u201e]([^\"\u201d\u00bb\u201c\n]{{1,80}})"
+        r"[\"\u201d\u00bb\u201c]"
+    )
+
+
+def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """'ТОО "Аман Мунай"', 'АО «Морской порт Актау»' (held-out set 50): a quoted name after a
+    legal form written before it (Russian and Kazakh usage) is the company's name; a
+    place word inside it is no place of the story (not Amman)."""
+    pattern = _legal_before_pattern(cues.legal_before)
     if pattern is None:
         return []
     return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]

@@ -206,7 +206,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
             # "ASTANA. KAZINFORM - A new ...": an agency in capitals after a full stop
             # (or with no dash: "TURKESTAN. KAZINFORM Construction of ...", held-out set 10)
             rf"(?P<place>{caps})(?:\.\s+(?P<wire>[A-Z][A-Z-]{{1,30}})(?:(?=\s*-)|\s+(?=[A-Z][a-z]|[AI]\s)))?"
-            rf"(?:,\s*(?P<country>{country}))?"
+            # "ASTANA. Kazakhstan, July 2. KazMunayGas ..." (Trend, held-out set 50): a full
+            # stop between the city and its country
+            rf"(?:(?:,|\.(?=\s*{country}\s*,))\s*(?P<country>{country}))?"
             # "LONDON--(BUSINESS WIRE)--": a press-release wire in brackets after a double dash
             # "MOSCOW. Jan 12 (Interfax) -", "MOSCOW, March 5. /TASS/. Kazakhstan ...": a full
             # stop may stand before the date and between the date and the agency
