@@ -62,6 +62,8 @@ class Lexicon:
     """The words of route phrasing, read from ``geodata/lexicon/routes.yaml``."""
 
     nouns: dict[str, tuple[str, str]]
+    #: Russian route nouns, read only before a chain (``_russian_chains``)
+    russian_nouns: dict[str, tuple[str, str]]
     described_nouns: dict[str, tuple[str, str]]
     section_words: tuple[str, ...]
     line_words: tuple[str, ...]
@@ -104,6 +106,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
     nouns = pairs("nouns")
     return Lexicon(
         nouns=nouns,
+        russian_nouns=pairs("russian_nouns"),
         described_nouns={**nouns, **pairs("described_only_nouns"), **pairs("modes")},
         section_words=tuple(raw["section_words"]),
         line_words=tuple(raw.get("line_words") or ()),
@@ -133,7 +136,8 @@ def _alternation(words) -> str:
     return "|".join(escaped)
 
 
-_WORD = r"[A-Z][\w']+"
+#: a capitalised word of a chain's place, Latin or Cyrillic ("дорогу Бишкек - Торугарт")
+_WORD = r"[A-Z\u0400-\u042f][\w']+"
 _NAME = rf"{_WORD}(?:\s{_WORD})?"
 
 
@@ -263,7 +267,40 @@ def find_chains(text: str) -> list[Chain]:
         if layer and m.group(0).endswith("s") and not noun.endswith("s"):
             out += _listed_before(text, start, layer, kind, lex)
     out += _noun_first_chains(text, out)
+    out += _russian_chains(text, out)
     return sorted(out, key=lambda c: c.start)
+
+
+@functools.cache
+def _russian_pattern() -> re.Pattern[str] | None:
+    """ "дорогу Бишкек - Нарын - Торугарт", "линии электропередачи 220 кВ Датка - Узловая": a
+    Russian route noun, a voltage perhaps, then the chain."""
+    nouns = lexicon().russian_nouns
+    if not nouns:
+        return None
+    return re.compile(
+        rf"(?<![\w-])((?i:{_alternation(nouns)}))\s+(?:\d+\s*(?i:кв|kv)\s+)?({_DASHED})(?![\w-])"
+    )
+
+
+def _russian_chains(text: str, taken: list[Chain]) -> list[Chain]:
+    """Chains after a Russian route noun; only text with Cyrillic letters is searched."""
+    pattern = _russian_pattern()
+    if pattern is None or not _CYRILLIC.search(text):
+        return []
+    lex = lexicon()
+    out = []
+    for m in pattern.finditer(text):
+        a, b = m.start(2), m.end(2)
+        if any(t.start < b and a < t.end for t in taken):
+            continue
+        layer, kind = lex.russian_nouns[" ".join(m.group(1).lower().split())]
+        parts = tuple(p.strip() for p in re.split(r"\s?-\s?", m.group(2)))
+        out.append(Chain(m.start(), b, text[m.start() : b], parts, layer, kind))
+    return out
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 #: "A-B and " or "A-B, " right before another chain: an earlier item of the same list
