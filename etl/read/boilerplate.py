@@ -139,7 +139,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     date = (
         rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
         # "19. May 2023": a day with a full stop, as German and Scandinavian wires write it
-        rf"|\d{{1,2}}\.?\s+(?:{months})\.?(?:,?\s*\d{{4}})?"
+        # ... or "25th July, 2023" ("BEIJING, 25th July, 2023 (WAM) -", held-out set 52)
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:{months})\.?(?:,?\s*\d{{4}})?"
         # "DUSHANBE, 18.06.2025 (NIAT Khovar) -": day, month and year in figures (held-out
         # set 22)
         # ... or with two digits of the year ("Бишкек, 20.12.18 /Кабар/.", held-out set 48)
