@@ -23,7 +23,9 @@ REFERENCES_YAML = settings.LEXICON / "references.yaml"
 _KM_PER_MILE = 1.609
 
 #: a cheap look before the patterns run
-_HINT = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile|км|километр)|equi|equally", re.IGNORECASE)
+_HINT = re.compile(
+    r"\d\s*-?\s*(?:km|kilomet|mile|км|километр)|equi|equally|distance", re.IGNORECASE
+)
 #: where the words after "of"/"from" stop naming the reference
 _STOP = re.compile(
     r"[.;:!?()\n]|,\s+(?=[a-z\d])"
