@@ -9,6 +9,7 @@ places far apart are reported as ambiguous, never guessed.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from bisect import bisect_right
@@ -37,7 +38,7 @@ from etl.schema import (
     R_WEAK,
     Place,
 )
-from etl.text import caseless_ascii, fold_name, sentence_spans
+from etl.text import ascii_fold, caseless_ascii, fold_name, sentence_spans
 
 #: countries along the Caspian route and China's other western neighbours
 ROUTE_COUNTRIES = frozenset(["AFG", "PAK", "MNG", "RUS", "AZE", "GEO", "ARM", "TUR", "IRN"])
@@ -470,7 +471,11 @@ class Resolver:
             for m in mentions
             if org_spans and in_org.holds(m.start, m.end) and not in_project.holds(m.start, m.end)
         }
+        province_firms = self._province_firms(text, mentions)
         for m in mentions:
+            if m.start in province_firms:
+                named_by_mention.append((m.start, m.end))
+                continue  # "Hunan Zhongwei" (held-out set 55): a firm, not Hunan nor Zhongwei
             if local and in_local.holds(m.start, m.end):
                 span = next(
                     (s, e)
@@ -741,6 +746,25 @@ class Resolver:
                 if h.place.kind == "region" and (within is None or h.place.country == within):
                     return ResolvedPlace(m, h.place, 0.9)
         return Rejected(m, R_UNKNOWN, f"an admin unit, not a town: {words}")
+
+    def _province_firms(self, text: str, mentions) -> set[int]:
+        """Starts of "<Chinese province> <town of another province>" pairs: "the projects of
+        Hunan Zhongwei" is a firm of Hunan, not Zhongwei in Ningxia. A town of that province
+        ("Sichuan Chengdu", "Xinjiang Urumqi") stays a place."""
+        units = qualifiers.load_words().units
+        out: set[int] = set()
+        for a, b in itertools.pairwise(mentions):
+            if text[a.end : b.start] != " ":
+                continue
+            unit = units.get(fold_name(ascii_fold(a.surface)).replace("-", " "))
+            if unit is None or unit[0] != "CHN":
+                continue
+            towns = [
+                h.place for h in self.gazetteer.candidates(b.surface) if h.place.kind == "city"
+            ]
+            if towns and all(t.country == "CHN" and t.admin1 != unit[1] for t in towns):
+                out |= {a.start, b.start}
+        return out
 
     def _opens_chinese_firm(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
         """ "an agreement between Shumkar and Xian Yuanchao" (held-out set 53): a town of
