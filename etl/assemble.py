@@ -212,6 +212,12 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         src = source(chain.start, chain.end)
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))
+            for stop in verdict.skipped:
+                why = (
+                    f"{R_UNKNOWN}: a stop of {chain.text!r} that no place resolution placed;"
+                    " the route is drawn without it"
+                )
+                found.unresolved.append(Unresolved(stop, "place", why, src, ""))
         elif not verdict.quiet:
             found.unresolved.append(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
