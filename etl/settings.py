@@ -24,6 +24,8 @@ TRANSLITERATION_YAML = LEXICON / "transliteration.yaml"
 SUPPLEMENT_CSV = GEODATA / "places_supplement.csv"
 #: GeoNames first-level admin units of the region (for "in Naryn province")
 ADMIN1_CSV = GEODATA / "admin1.csv"
+#: China's provinces and their GeoNames admin1 codes (firms named "<province> <town>")
+CHINA_PROVINCES_CSV = GEODATA / "china_provinces.csv"
 #: resolution weights and thresholds, documented
 RESOLUTION_YAML = GEODATA / "resolution.yaml"
 RATES_CSV = GEODATA / "exchange_rates.csv"

@@ -9,6 +9,7 @@ places far apart are reported as ambiguous, never guessed.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import math
 import re
@@ -310,6 +311,24 @@ _SITE_AFTER = re.compile(
     r"new\s+area|zone|park|hub|terminal|yard|cent(?:er|re)|bridge|road|street|avenue|lake|river|"
     r"mountains?|pass|campus|square|market)\b"
 )
+
+
+@cache
+def _china_provinces(path: Path = settings.CHINA_PROVINCES_CSV) -> dict[str, str]:
+    """Folded province name (and aliases) -> GeoNames admin1 code, from
+    ``geodata/china_provinces.csv``. Kept apart from ``admin1.csv``: a qualifier there would
+    reject a town placed in the wrong province ("Xi'an, Shanxi Province" is in Shaanxi)."""
+    out: dict[str, str] = {}
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            for name in [row["name"], *(row.get("aliases") or "").split("|")]:
+                if name.strip():
+                    out[fold_name(ascii_fold(name.strip()))] = row["code"]
+    return out
+
+
 #: a park's name after a town's: "Foshan Industrial Technopark", "Lanzhou New Area Park"
 _PARK_AFTER = re.compile(
     r"\s+(?:[A-Z][a-z]+\s+){0,2}(?:Industrial\s+)?(?:Technopark|Techno-park|Park|Zone|Cluster)\b"
@@ -780,18 +799,18 @@ class Resolver:
         """Starts of "<Chinese province> <town of another province>" pairs: "the projects of
         Hunan Zhongwei" is a firm of Hunan, not Zhongwei in Ningxia. A town of that province
         ("Sichuan Chengdu", "Xinjiang Urumqi") stays a place."""
-        units = qualifiers.load_words().units
+        units = _china_provinces()
         out: set[int] = set()
         for a, b in itertools.pairwise(mentions):
             if text[a.end : b.start] != " ":
                 continue
-            unit = units.get(fold_name(ascii_fold(a.surface)).replace("-", " "))
-            if unit is None or unit[0] != "CHN":
+            unit = units.get(fold_name(ascii_fold(a.surface)))
+            if unit is None:
                 continue
             towns = [
                 h.place for h in self.gazetteer.candidates(b.surface) if h.place.kind == "city"
             ]
-            if towns and all(t.country == "CHN" and t.admin1 != unit[1] for t in towns):
+            if towns and all(t.country == "CHN" and t.admin1 != unit for t in towns):
                 out |= {a.start, b.start}
         return out
 
