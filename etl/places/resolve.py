@@ -331,6 +331,23 @@ def _china_provinces(path: Path = settings.CHINA_PROVINCES_CSV) -> dict[str, str
     return out
 
 
+def _local_names_elsewhere(text: str, qualified) -> list[tuple[int, int]]:
+    """Every occurrence of a name of several words that an explicit construction names ("the
+    villages of X", "X and Y villages"): the same local name wherever it stands again."""
+    names = {
+        text[q.start : q.end].strip()
+        for q in qualified
+        if q.explicit and not q.unit and " " in text[q.start : q.end].strip()
+    }
+    out: list[tuple[int, int]] = []
+    for name in names:
+        i = text.find(name)
+        while i >= 0:
+            out.append((i, i + len(name)))
+            i = text.find(name, i + 1)
+    return out
+
+
 #: a park's name after a town's: "Foshan Industrial Technopark", "Lanzhou New Area Park"
 _PARK_AFTER = re.compile(
     r"\s+(?:[A-Z][a-z]+\s+){0,2}(?:Industrial\s+)?(?:Technopark|Techno-park|Park|Zone|Cluster)\b"
@@ -485,6 +502,10 @@ class Resolver:
         # "Kosh-Dobo", "Ala-Too": one local name the gazetteer does not know, not two places
         local = compounds.local_compounds(text, lambda name: bool(self.gazetteer.candidates(name)))
         in_local = _SpanSet(local)
+        # "Aral and Kyzyl Jyldyz villages of ..." names a village the gazetteer lacks; its
+        # other occurrences ("the Kyzyl Jyldyz-Aral section") are that village, not Kyzyl in
+        # Tuva (held-out set 57)
+        named_villages = _local_names_elsewhere(text, qualified)
         local_hit: set[tuple[int, int]] = set()
         in_field = _SpanSet(fields.field_name_spans(text))
         field_kinds = fields.load_words().kinds
@@ -503,6 +524,12 @@ class Resolver:
             if m.start in province_firms:
                 named_by_mention.append((m.start, m.end))
                 continue  # "Hunan Zhongwei" (held-out set 55): a firm, not Hunan nor Zhongwei
+            if named_villages and any(
+                a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
+                for a, b in named_villages
+            ):
+                named_by_mention.append((m.start, m.end))
+                continue
             if local and in_local.holds(m.start, m.end):
                 span = next(
                     (s, e)
