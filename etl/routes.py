@@ -257,16 +257,11 @@ def find_chains(text: str) -> list[Chain]:
             layer, kind = "", LINE
         else:
             layer, kind = lex.nouns[noun]
-        parts = [p.strip() for p in re.split(r"\s?-\s?", m.group(1))]
-        start = m.start()
-        words = parts[0].split()
-        while len(words) > 1 and (words[0] in lex.lead_words or words[0].endswith("'s")):
-            start = text.index(words[1], start + len(words[0]))
-            words = words[1:]
-        parts[0] = " ".join(words)
-        if parts[0] in lex.lead_words or parts[0].endswith("'s"):
+        led = _without_lead_words(text, m.start(), m.group(1), lex)
+        if led is None:
             continue
-        out.append(Chain(start, m.end(), text[start : m.end()], tuple(parts), layer, kind))
+        start, parts = led
+        out.append(Chain(start, m.end(), text[start : m.end()], parts, layer, kind))
         if layer and m.group(0).endswith("s") and not noun.endswith("s"):
             out += _listed_before(text, start, layer, kind, lex)
     out += _noun_first_chains(text, out)
@@ -306,6 +301,22 @@ def _russian_chains(text: str, taken: list[Chain]) -> list[Chain]:
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
+def _without_lead_words(
+    text: str, start: int, chain: str, lex: Lexicon
+) -> tuple[int, tuple[str, ...]] | None:
+    """A chain's parts and where its first place starts, words before the first name that
+    are not part of it ("The", "China's") dropped; None when nothing but such words is left."""
+    parts = [p.strip() for p in re.split(r"\s?-\s?", chain)]
+    words = parts[0].split()
+    while len(words) > 1 and (words[0] in lex.lead_words or words[0].endswith("'s")):
+        start = text.index(words[1], start + len(words[0]))
+        words = words[1:]
+    parts[0] = " ".join(words)
+    if parts[0] in lex.lead_words or parts[0].endswith("'s"):
+        return None
+    return start, tuple(parts)
+
+
 #: "A-B and " or "A-B, " right before another chain: an earlier item of the same list
 _LISTED_BEFORE = re.compile(rf"({_DASHED})(?:\s*,\s*(?:and\s+)?|\s+and\s+)$")
 
@@ -318,16 +329,11 @@ def _listed_before(text: str, start: int, layer: str, kind: str, lex) -> list[Ch
         m = _LISTED_BEFORE.search(text, max(0, start - 120), start)
         if m is None:
             return out
-        parts = [p.strip() for p in re.split(r"\s?-\s?", m.group(1))]
-        at = m.start(1)
-        words = parts[0].split()
-        while len(words) > 1 and (words[0] in lex.lead_words or words[0].endswith("'s")):
-            at = text.index(words[1], at + len(words[0]))
-            words = words[1:]
-        parts[0] = " ".join(words)
-        if parts[0] in lex.lead_words or parts[0].endswith("'s"):
+        led = _without_lead_words(text, m.start(1), m.group(1), lex)
+        if led is None:
             return out
-        out.append(Chain(at, m.end(1), text[at : m.end(1)], tuple(parts), layer, kind))
+        at, parts = led
+        out.append(Chain(at, m.end(1), text[at : m.end(1)], parts, layer, kind))
         start = at
 
 
