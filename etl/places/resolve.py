@@ -848,8 +848,10 @@ class Resolver:
         China outside Xinjiang, then a word made of pinyin syllables that names no place, is a
         Chinese firm's name ("Hunan Junxin", "Chongqing Wankai"), not the town. Not after a
         locative ("in Xi'an Yuanchao ..." is no firm's name)."""
+        if not hits or all(h.place.country != "CHN" for h in hits):
+            return False  # the common case, asked first: no town of China at all
         nxt = _NEXT_WORD.match(text, m.end)
-        if nxt is None or not hits:
+        if nxt is None:
             return False
         prev = text[max(0, m.start - 20) : m.start].split()
         if prev and prev[-1].lower() in _PLACE_PREPOSITIONS:
