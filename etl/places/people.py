@@ -59,6 +59,14 @@ FUNCTION_WORDS = frozenset(
         "Through",
     ]
 )
+
+
+def _longest_first(words) -> str:
+    """The words as a regex alternation, escaped, longest first (so that a longer phrase
+    wins over its own first word)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 #: a capitalised word, Latin or Cyrillic ("министр МВД Кашкар Джунушалиев", held-out set 48)
 _WORD = re.compile(r"[A-Z\u0400-\u042f][\w'-]*")
 
@@ -128,7 +136,7 @@ def _unit_before_pattern(words: list[str]) -> re.Pattern[str]:
     """ "<unit word> of <name>": "the central province of Naryn"."""
     if not words:
         return re.compile(r"(?!)")
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alternation = _longest_first(words)
     return re.compile(rf"\b(?i:{alternation})\s+of\s+$")
 
 
@@ -206,7 +214,7 @@ def _unit_words(path: Path = settings.QUALIFIERS_YAML) -> re.Pattern[str]:
     with path.open(encoding="utf-8") as f:
         data = yamldata.load(f) or {}
     words = [*(data.get("admin_words") or []), *(data.get("admin_plurals") or [])]
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alternatives = _longest_first(words)
     return re.compile(rf"\s+(?:{alternatives})\b", re.IGNORECASE)
 
 
@@ -610,7 +618,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             r"\s+".join(map(re.escape, p.split()))
             for p in sorted(cues.seat_after_firm, key=len, reverse=True)
         )
-        nouns = "|".join(re.escape(w) for w in sorted(cues.appositive_firms, key=len, reverse=True))
+        nouns = _longest_first(cues.appositive_firms)
         place = rf"{_CAP}(?: {_CAP})*"
         # the phrase and the place first (a word to start from), then the company noun
         # before it: "company - based in", "company, which is based in", "company from"
@@ -633,7 +641,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         )
     subjects = None
     if cues.metonym_capitals and cues.metonym_verbs:
-        caps = "|".join(re.escape(c) for c in sorted(cues.metonym_capitals, key=len, reverse=True))
+        caps = _longest_first(cues.metonym_capitals)
         # case-blind: a headline in capitals ("ALLIANCE BETWEEN BEIJING AND ASTANA") too
         subjects = _Hinted(
             re.compile(caps, re.I),
@@ -643,7 +651,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
     nationality = None
     roles = cues.role_before | cues.nationality_roles
     if roles:
-        words = "|".join(re.escape(w) for w in sorted(roles, key=len, reverse=True))
+        words = _longest_first(roles)
         nationality = _Hinted(
             re.compile(r"['\u2019]s\s"),
             re.compile(
@@ -653,14 +661,14 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         )
     vessel_before = vessel_after = None
     if cues.vessel_before:
-        before = "|".join(re.escape(w) for w in sorted(cues.vessel_before, key=len, reverse=True))
+        before = _longest_first(cues.vessel_before)
         vessel_before = _Hinted(
             re.compile(rf"(?i:{before})\s"),
             re.compile(rf"(?<![\w-])(?i:{before})\s+{_QUOTE}?({_CAP})"),
             _first_words(cues.vessel_before),
         )
     if cues.vessel_after:
-        after = "|".join(re.escape(w) for w in sorted(cues.vessel_after, key=len, reverse=True))
+        after = _longest_first(cues.vessel_after)
         names = rf"{_CAP}(?:\s*,\s*{_CAP})*(?:,?\s+and\s+{_CAP})?"
         vessel_after = _Hinted(
             re.compile(rf"\s(?:{after})\b"),
@@ -854,7 +862,7 @@ def _exchange_lists(text: str) -> list[tuple[int, int]]:
 def _listed_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
     if not words:
         return None
-    nouns = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    nouns = _longest_first(words)
     # "by such mining companies as" (held-out set 24) too
     return re.compile(
         rf"\b(?:(?:{nouns})\s+(?:such\s+as|including|like)"
@@ -917,7 +925,7 @@ _ACRONYM_DEFINED = re.compile(r"(?<=[A-Za-z]) \(([A-Z]{2,6})\)")
 def _appositive_pattern(words: frozenset[str]) -> _Hinted | None:
     if not words:
         return None
-    nouns = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    nouns = _longest_first(words)
     return _Hinted(
         re.compile(rf"\b(?:{nouns})\b"),
         re.compile(
@@ -1284,7 +1292,7 @@ def _origin_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     as the story's context (which country's towns to prefer) and is not drawn."""
     if not cues.origin_groups:
         return []
-    words = "|".join(re.escape(w) for w in sorted(cues.origin_groups, key=len, reverse=True))
+    words = _longest_first(cues.origin_groups)
     pattern = re.compile(rf"(?<![\w-])({_CAP}(?: {_CAP})?)\s+(?:{words})\b")
     return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
 
@@ -1297,7 +1305,7 @@ _QUOTE = "[\"'\u201c\u201d\u2018\u2019\u00ab\u00bb]"
 def _street_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alternatives = _longest_first(words)
     # a name in any script: "улице Тегеран", "проспекте Рудаки", "улица Ахмада Дониша"
     name = r"[A-Z\u0400-\u042f][\w'\u2019-]*"
     return re.compile(rf"(?<![\w.])(?i:{alternatives})(?![\w])\s*{_QUOTE}?({name}(?:\s+{name})?)")
@@ -1317,7 +1325,7 @@ def _streets(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
 def _legal_before_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not forms:
         return None
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    alternatives = _longest_first(forms)
     return re.compile(
         rf"(?<![\w-])(?:{alternatives})\s*[\"\u201c\u00ab\u201e]([^\"\u201d\u00bb\u201c\n]{{1,80}})"
         r"[\"\u201d\u00bb\u201c]"
