@@ -1049,16 +1049,12 @@ def _bracketed_in_names(text: str, cues: OrganisationCues) -> list[tuple[int, in
         # Silk Road Textile Industry Company")
         later = _CAPS_AFTER.match(text, m.end())
         later_words = later.group(1).split()[1:] if later else []
-        if (
-            before in cues.bracket_after
-            or before in cues.suffixes
-            or after in cues.suffixes
-            or any(w.lower().rstrip(".,;:") in cues.suffixes for w in later_words)
-        ):
+        suffix_after = after in cues.suffixes or any(
+            w.lower().rstrip(".,;:") in cues.suffixes for w in later_words
+        )
+        if before in cues.bracket_after or before in cues.suffixes or suffix_after:
             out.append((m.start(2), m.end(2)))
-            if after in cues.suffixes or any(
-                w.lower().rstrip(".,;:") in cues.suffixes for w in later_words
-            ):
+            if suffix_after:
                 # "Guojian Zhanmao (Putian) Supply Chain": the words before the bracket are
                 # the company's own name, as a suffix after the bracket says
                 run = _RUN_BEFORE.search(text, max(0, m.start(1) - 80), m.end(1))
