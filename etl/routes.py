@@ -384,7 +384,7 @@ def judge(
             if verdict is not None and refusal is None:
                 refusal = verdict
         else:
-            if places and i < len(parts) - 1 and _placed_later(parts, spans, i, place_at):
+            if places and i < len(parts) - 1 and _last_part_placed(spans, place_at):
                 # "Karshi-Tashguzar-Boysun-Kumkurgan-Termez" (held-out set 56): a stop between
                 # placed ends that nothing places is left out of the line, and reported
                 skipped.append(parts[i])
@@ -433,7 +433,7 @@ def judge(
     return InferredRoute(chain, tuple(places), geometry, tuple(skipped))
 
 
-def _placed_later(parts: list[str], spans, i: int, place_at) -> bool:
+def _last_part_placed(spans, place_at) -> bool:
     """Whether the chain's last part is a place (so that a stop before it may be skipped)."""
     return isinstance(place_at(spans[-1][0], spans[-1][1]), Place)
 
