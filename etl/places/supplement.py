@@ -114,8 +114,9 @@ def output_type(place: Place) -> str:
 def to_places(rows: list[SupplementRow], gazetteer) -> list[tuple[Place, list[str]]]:
     """Gazetteer places of the supplement, each with its names (its own first).
 
-    A row with a GeoNames id the index knows becomes that town's record with the row's kind
-    and admin unit (so the town keeps its GeoNames id); other rows are new places keyed
+    A row with a GeoNames id the index knows becomes that town's record with the row's kind,
+    admin unit and coordinates (so the town keeps its GeoNames id, and a town GeoNames places
+    wrongly is drawn where the row's source puts it); other rows are new places keyed
     ``sup:<slug>``. Spelling variants are added where no place has that name already.
     """
     from etl.places.transliterate import variants
@@ -130,7 +131,12 @@ def to_places(rows: list[SupplementRow], gazetteer) -> list[tuple[Place, list[st
                 base = None
         if base is not None:
             place = replace(
-                base, name=row.name, admin1=row.admin1 or base.admin1, feature_type=row.kind
+                base,
+                name=row.name,
+                lat=row.lat,
+                lon=row.lon,
+                admin1=row.admin1 or base.admin1,
+                feature_type=row.kind,
             )
         else:
             place = Place(
