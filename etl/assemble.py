@@ -165,15 +165,16 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         )
     # "the Kenkiyak and Zhanazhol fields": the Kenkiyak field and the Zhanazhol field
     for start, end, name in projects.listed_facilities(text, taken, placed):
-        entry_id = registry.by_alias_key(routes.alias_key(name))
-        if entry_id is None:
+        entry_ids = registry.by_alias_key(routes.alias_key(name))
+        if not entry_ids:
             why = "a named facility that no registry entry or resolved place locates"
             src = source(start, end)
             found.unresolved.append(
                 Unresolved(text[start:end], "facility", f"{R_UNKNOWN}: {why}", src, name)
             )
-        elif not any(e == entry_id for e, _, _ in found.entries):
-            found.entries.append((entry_id, source(start, end), text[start:end]))
+        for entry_id in entry_ids:
+            if not any(e == entry_id for e, _, _ in found.entries):
+                found.entries.append((entry_id, source(start, end), text[start:end]))
 
     place_at = _place_at(resolved, rejected)
     for chain in routes.find_chains(text):
@@ -181,16 +182,17 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             continue
         named = next(
             (
-                k
-                for k in (
+                ids
+                for ids in (
                     registry.by_alias_key(routes.alias_key(n)) for n in (chain.text, *chain.names)
                 )
-                if k
+                if ids
             ),
-            None,
+            (),
         )
-        if named is not None:  # a registry name written with spaced dashes
-            found.entries.append((named, source(chain.start, chain.end), chain.text))
+        if named:  # a registry or system name written with spaced dashes
+            for entry_id in named:
+                found.entries.append((entry_id, source(chain.start, chain.end), chain.text))
             continue
         if chain.type == routes.LINE:
             why = "a line of which kind? no registry entry has this name"

@@ -153,18 +153,23 @@ class Registry:
     entries: dict[str, Entry] = field(default_factory=dict)
     systems: dict[str, System] = field(default_factory=dict)
     _organisations: re.Pattern[str] | None = field(default=None, repr=False)
-    _alias_keys: dict[str, str] | None = field(default=None, repr=False)
+    _alias_keys: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
-    def by_alias_key(self, key: str) -> str | None:
-        """The entry whose name or alias has this ``etl.routes.alias_key``, if any."""
+    def by_alias_key(self, key: str) -> tuple[str, ...]:
+        """The entries named by a name or alias with this ``etl.routes.alias_key``: one entry,
+        the members of a system ("Turkmenistan – China gas pipeline", spaced dashes, is
+        Lines A, B and C), or none."""
         if self._alias_keys is None:
             from etl.routes import alias_key
 
             self._alias_keys = {}
             for entry in self.entries.values():
                 for name in (entry.name, *entry.aliases):
-                    self._alias_keys.setdefault(alias_key(name), entry.id)
-        return self._alias_keys.get(key)
+                    self._alias_keys.setdefault(alias_key(name), (entry.id,))
+            for system in self.systems.values():
+                for name in (system.name, *system.aliases):
+                    self._alias_keys.setdefault(alias_key(name), system.members)
+        return self._alias_keys.get(key, ())
 
     def organisation_spans(self, text: str) -> list[tuple[int, int]]:
         """Where the text names a company, bank or fund of a registry dossier.

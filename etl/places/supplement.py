@@ -4,7 +4,8 @@ GeoNames cities (population 500 and more) miss the places that news about pipeli
 railways and roads names: a pass, a junction, a gas field, a village on a new line. Without
 them a homonym abroad wins. ``geodata/places_supplement.csv`` lists them, one row per place
 with its coordinates, its admin unit and a public source. A row with a GeoNames id adds
-names, a kind and an admin unit to that GeoNames town; a row without one is a new place.
+names, a kind and an admin unit to that GeoNames town, and its coordinates, which are
+GeoNames' own except where a cited page corrects them; a row without one is a new place.
 """
 
 from __future__ import annotations
