@@ -468,9 +468,10 @@ class _Cues:
 @functools.cache
 def _adj() -> str:
     """What may stand before a place kind: a country's adjective or possessive and a word
-    of position ("the Chinese city of Kashi", "Uzbekistan's eastern town of Pap")."""
+    of position ("the Chinese city of Kashi", "Uzbekistan's eastern town of Pap", "southwest
+    China's city of Chengdu")."""
     position = _alternation(lexicon().place_adjectives)
-    return rf"(?:[A-Z][a-z]+(?:['’]s)?\s+)?(?:(?i:{position})\s+)?"
+    return rf"(?:(?i:{position})\s+)?(?:[A-Z][a-z]+(?:['’]s)?\s+)?(?:(?i:{position})\s+)?"
 
 
 @functools.cache
@@ -812,7 +813,17 @@ def _kind_words() -> str:
 def _pair(sentence: str, s: int, here, cues: _Cues):
     """ "linking A and B", "tying together the towns of A and B": two places joined."""
     for verb in cues.link.finditer(sentence):
-        after = [p for p in here if p.mention.start - s >= verb.end()]
+        # "linking southwest China's city of Chengdu with Alma Ata": the possessive country
+        # describes the first place, it is not one of the two
+        after = [
+            p
+            for p in here
+            if p.mention.start - s >= verb.end()
+            and not (
+                p.place.kind == "country"
+                and sentence[p.mention.end - s :].startswith(("'s ", "\u2019s "))
+            )
+        ]
         if len(after) < 2:
             continue
         a, b = after[0], after[1]
