@@ -9,7 +9,7 @@ documents into features.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shapely.geometry import Point
 
@@ -212,6 +212,21 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
                 if by_countries:
                     continue
         src = source(chain.start, chain.end)
+        if isinstance(verdict, routes.InferredRoute) and verdict.section_of is None:
+            # "автодороги Душанбе-Хорог-Кульма": a chain along one registry line of its layer
+            # is that line (both ends the line's) or its part (one end the line's), in
+            # whatever language it is named
+            along = _registry_lines_along(registry, chain.layer, verdict.places)
+            if len(along) == 1:
+                ((entry_id, whole),) = along
+                if whole:
+                    found.entries.append((entry_id, src, chain.text))
+                    continue
+                entry = registry.entries[entry_id]
+                ends = (verdict.places[0], verdict.places[-1])
+                part = routes.part_of(chain, entry_id, entry.layer, entry.geometry, *ends)
+                if isinstance(part, routes.InferredRoute):
+                    verdict = replace(part, skipped=verdict.skipped)
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))
             for stop in verdict.skipped:
@@ -374,6 +389,31 @@ def _registry_line(registry, layer: str, ends: list[Point]):
         elif all(entry.geometry.distance(pt) < _SAME_ROUTE_DEG for pt in ends):
             return entry
     return None
+
+
+#: a chain's stop this close to a registry line (or its end) is on it (degrees, ~20 km)
+_SAME_END_DEG = 0.2
+
+
+def _registry_lines_along(registry, layer: str, places) -> list[tuple[str, bool]]:
+    """The registry lines of the layer that a chain runs along, each with whether the chain
+    is the whole line: every stop of the chain near the line and at least one of its ends at
+    an end of the line ("Dushanbe-Khorog-Kulma" on the Dushanbe-Kashgar highway). Lines with
+    both ends the chain's are preferred; only the best fits are returned."""
+    a = Point(places[0].lon, places[0].lat)
+    b = Point(places[-1].lon, places[-1].lat)
+    scored: dict[int, list[tuple[str, bool]]] = {}
+    for entry in registry.entries.values():
+        if entry.layer != layer or entry.service or entry.geometry.geom_type != "LineString":
+            continue
+        if not all(entry.geometry.distance(Point(p.lon, p.lat)) < _SAME_END_DEG for p in places):
+            continue
+        coords = entry.geometry.coords
+        line_ends = (Point(coords[0]), Point(coords[-1]))
+        at_end = sum(any(p.distance(e) < _SAME_END_DEG for e in line_ends) for p in (a, b))
+        if at_end:
+            scored.setdefault(at_end, []).append((entry.id, at_end == 2))
+    return scored[max(scored)] if scored else []
 
 
 def _port_ends(registry_mentions, registry) -> list[ResolvedPlace]:

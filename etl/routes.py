@@ -995,6 +995,14 @@ def section(
         ids = ", ".join(f[0] for f in fits)
         return RefusedRoute(chain, R_AMBIGUOUS, f"a section of which project? {ids}")
     entry_id, layer, line, (a, b) = fits[0]
+    return part_of(chain, entry_id, layer, line, a, b)
+
+
+def part_of(
+    chain: Chain, entry_id: str, layer: str, line: LineString, a: Place, b: Place
+) -> InferredRoute | RefusedRoute:
+    """The part of a registry line from the point nearest ``a`` to the point nearest ``b``,
+    drawn along the line and linked to its project."""
     da = line.project(Point(a.lon, a.lat))
     db = line.project(Point(b.lon, b.lat))
     if abs(da - db) < 1e-9:
