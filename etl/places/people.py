@@ -91,6 +91,9 @@ class PersonCues:
     landform_after: frozenset[str] = frozenset()
     #: phrases before a name that make it a landform ("Strait of Malacca"), lower-cased
     landform_before: tuple[str, ...] = ()
+    #: phrases that begin with a town's name but name something named after a person or a
+    #: hero ("Manas airport"), lower-cased
+    eponym_phrases: tuple[str, ...] = ()
     #: what after a name makes it an admin unit, never the namesake town ("Ili Kazakh
     #: autonomous prefecture"); matches at the end of the name
     unit_after: re.Pattern[str] = re.compile(r"(?!)")
@@ -127,6 +130,7 @@ def load_person_cues(
         landform_before=tuple(
             sorted({n.lower() for n in data.get("landform_before", [])}, key=len, reverse=True)
         ),
+        eponym_phrases=tuple(n.lower() for n in data.get("eponym_phrases", [])),
         unit_after=_unit_after_pattern(data.get("unit_after") or []),
         unit_before=_unit_before_pattern(data.get("unit_before") or []),
     )

@@ -530,12 +530,19 @@ class Resolver:
             ):
                 named_by_mention.append((m.start, m.end))
                 continue
-            if local and in_local.holds(m.start, m.end):
-                span = next(
-                    (s, e)
-                    for s, e in local
-                    if s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
+            span = (
+                next(
+                    (
+                        (s, e)
+                        for s, e in local
+                        if s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
+                    ),
+                    None,
                 )
+                if local and in_local.holds(m.start, m.end)
+                else None
+            )
+            if span is not None:  # a part of a local name ("Korgon" of "Üch-Korgon")
                 local_hit.add(span)
                 continue
             if in_person.holds(m.start, m.end):
@@ -746,13 +753,18 @@ class Resolver:
         return self._locative(text, m) and in_region
 
     def _landform(self, text: str, m: Mention, hits: list[NameHit]) -> str | None:
-        """ "the Kurama Range", "the Strait of Malacca": a town's name used for a landform.
+        """ "the Kurama Range", "the Strait of Malacca": a town's name used for a landform
+        (or, "Manas airport", for something named after a hero).
 
         Returns the landform as written (for ``unresolved.csv``), or None. Names the
         gazetteer knows as regions or water bodies are not touched.
         """
         if not hits or any(h.place.kind != "city" for h in hits):
             return None
+        ahead = text[m.start : m.start + 40].lower()
+        if ahead.startswith(self.cues.eponym_phrases):
+            phrase = next(p for p in self.cues.eponym_phrases if ahead.startswith(p))
+            return f"named after a person, not a town: {text[m.start : m.start + len(phrase)]}"
         after = _WORD_AFTER.match(text[m.end : m.end + 30])
         if after and after.group(1).lower() in self.cues.landform_after:
             return f"a landform, not a town: {m.surface} {after.group(1)}"
@@ -874,6 +886,16 @@ class Resolver:
         """Preceded by "in", "from", "to", "via" and the like."""
         prev = text[max(0, m.start - 20) : m.start].split()
         return bool(prev) and prev[-1].lower() in _LOCATIVES
+
+    def _small_town_in_a_name(self, text: str, m: Mention, place: Place) -> bool:
+        """A town of fewer than ``organisation_max_population`` people named right before a
+        body's or a memorial's word, outside a registry project's name."""
+        return (
+            place.kind == "city"
+            and place.population < _W.organisation_max_population
+            and not any(s <= m.start and m.end <= e for s, e in self._projects)
+            and self._names_organisation(text, m)
+        )
 
     def _names_organisation(self, text: str, m: Mention) -> bool:
         """ "Atameken National Entrepreneurs Association": the name of a body, not a town."""
@@ -1006,6 +1028,8 @@ class Resolver:
         hits = screened.hits
         if len({h.place.key for h in hits}) == 1:
             best = hits[0]
+            if self._small_town_in_a_name(text, m, best.place):
+                return None  # "the 28 Panfilov Heroes Memorial Park": not Zharkent
             if best.place.kind == "city" and not self._credible(
                 best.place, best, qualifier, doc_countries, anchors, m.surface
             ):
@@ -1036,13 +1060,7 @@ class Resolver:
         if rival and self._supplement_guess(best, rival[1], margin, anchors):
             return Rejected(m, R_AMBIGUOUS, listing())
         place = best.place
-        in_project = any(s <= m.start and m.end <= e for s, e in self._projects)
-        if (
-            place.kind == "city"
-            and place.population < _W.organisation_max_population
-            and not in_project
-            and self._names_organisation(text, m)
-        ):
+        if self._small_town_in_a_name(text, m, place):
             return None
         if place.kind == "city" and not self._credible(
             place, best, qualifier, doc_countries, anchors, m.surface
