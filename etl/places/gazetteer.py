@@ -242,9 +242,6 @@ class _CityIndex:
         self._cache: dict[int, Place] = {}
         #: English names where GeoNames' own differs ("Qarasu" is Khorgos), by geonameid
         self.display: dict[int, str] = {}
-        #: folded names GeoNames gives a town that the news never means by it ("Manas", the
-        #: airport and the epic, is GeoNames' primary name of Jalal-Abad), by geonameid
-        self.not_names: dict[int, frozenset[str]] = {}
 
     def place(self, row: int) -> Place:
         place = self._cache.get(row)
@@ -274,13 +271,10 @@ class _CityIndex:
         i = self.automaton.get(folded, -1)
         if i < 0:
             return []
-        hits = [
+        return [
             NameHit(self.place(v & _ROW_MASK), bool(v & _PRIMARY_BIT))
             for v in self.cand[self.cand_start[i] : self.cand_start[i + 1]]
         ]
-        if self.not_names:
-            hits = [h for h in hits if folded not in self.not_names.get(int(h.place.key[3:]), ())]
-        return hits
 
 
 _PRIMARY_BIT = 1 << 31
@@ -324,15 +318,7 @@ def load_cities(cache_dir: Path | None = None) -> Gazetteer:
         index = _CityIndex(pickle.load(f))
     if settings.PLACE_NAMES_CSV.exists():
         with settings.PLACE_NAMES_CSV.open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-        index.display = {int(r["geonameid"]): r["name"] for r in rows}
-        index.not_names = {
-            int(r["geonameid"]): frozenset(
-                fold_name(n) for n in (r.get("not_names") or "").split("|") if n.strip()
-            )
-            for r in rows
-            if (r.get("not_names") or "").strip()
-        }
+            index.display = {int(r["geonameid"]): r["name"] for r in csv.DictReader(f)}
     return Gazetteer(index)
 
 
