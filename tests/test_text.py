@@ -62,3 +62,14 @@ def test_cyrillic_look_alikes_inside_latin_words_are_read_as_latin():
     assert len(normalise(mixed)) == len(mixed)
     russian = "\u0410\u043a\u0442\u0430\u0443 \u0438 XUAR \u0432 \u0411\u0438\u0448\u043a\u0435\u043a\u0435"
     assert normalise(russian) == russian
+
+
+def test_two_apostrophes_around_a_name_are_a_double_quote():
+    """ "head of \u2018\u2018Jianhua Ceramics\u2019\u2019" (held-out set 65): the pairs of
+    single quotes are double quotes, so the firm's name starts at a word's edge; an
+    apostrophe inside a name or after a plural is left alone; the length stays."""
+    raw = "head of \u2018\u2018Jianhua Ceramics\u2019\u2019, Xi\u2019an and the firms' plans"
+    clean = normalise(raw)
+    assert clean == "head of \"\"Jianhua Ceramics\"\", Xi'an and the firms' plans"
+    assert len(clean) == len(raw)
+    assert normalise("the zone ''Kokand''.") == 'the zone ""Kokand"".'
