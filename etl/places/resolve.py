@@ -553,7 +553,7 @@ class Resolver:
                 continue
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
-            hits = _own_name_first(self.gazetteer.candidates(m.surface))
+            hits = _own_name_first(self.gazetteer.candidates(m.key))
             if (
                 firm_names
                 and fold_name(m.surface) in firm_names
