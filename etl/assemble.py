@@ -28,6 +28,7 @@ from etl.findings import (
 from etl.ids import route_feature_id
 from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
+from etl.places import borders
 from etl.places.resolve import ResolvedPlace
 from etl.registry import REGISTRY_KEY
 from etl.schema import (
@@ -83,6 +84,11 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     place_mentions, registry_mentions = matcher.find(text)
     project_spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
     resolved, rejected = resolver.resolve(text, place_mentions, project_spans)
+    # "the Uzbek-Kyrgyz border (Dustlik post)": a post lies on its border, a namesake does not
+    resolved, off = borders.off_the_border(
+        text, resolved, sentences, knowledge.countries, resolver.gazetteer
+    )
+    rejected = [*rejected, *off]
     # a town inside a registry contractor's or owner's name is the company's, not a place
     organisations = registry.organisation_spans(text)
     if organisations:

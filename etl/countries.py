@@ -11,6 +11,7 @@ import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
 from etl import settings
+from etl.geo import km
 from etl.schema import Place
 
 #: a point this close to a country (a port on the shore) still counts as in it
@@ -111,6 +112,26 @@ class Countries:
             return False
         others = self.tree.query(edge.buffer(0.01), predicate="intersects")
         return all(i == hits[0] for i in others)
+
+    def km_to(self, iso3: str, lon: float, lat: float) -> float | None:
+        """How far a point lies from a country's territory, in km (0 inside it); None for a
+        code the table lacks."""
+        if iso3 not in self.name_of:
+            return None
+        geom = self.geoms[self.iso3.index(iso3)]
+        point = shapely.Point(lon, lat)
+        if geom.contains(point):
+            return 0.0
+        edge = shapely.ops.nearest_points(geom, point)[0]
+        return km(Place("", "", lat, lon, "city"), Place("", "", edge.y, edge.x, "city"))
+
+    def nearest_foreign_km(self, own: str, lon: float, lat: float) -> float | None:
+        """How far a point lies from the nearest country other than ``own``, in km, when
+        one lies within about 110 km; None otherwise."""
+        point = shapely.Point(lon, lat)
+        near = self.tree.query(point.buffer(1.0), predicate="intersects")
+        out = [self.km_to(self.iso3[i], lon, lat) for i in near if self.iso3[i] != own]
+        return min((d for d in out if d is not None), default=None)
 
     def places(self) -> list[tuple[Place, list[str]]]:
         """Each country as a place (a point inside it) under its names."""

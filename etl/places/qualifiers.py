@@ -86,6 +86,10 @@ class QualifierWords:
     #: how far from its seat a place "in the X district" may lie (districts the admin table
     #: does not hold)
     district_radius_km: float = 60.0
+    #: words after a name that make it a border post ("the Dustlik post"; ``etl.places.borders``)
+    post_words: tuple[str, ...] = ()
+    #: how far from the border a town read as a border post may lie
+    border_post_km: float = 30.0
 
 
 @cache
@@ -120,6 +124,8 @@ def load_words(
         unit_parts=unit_parts,
         district_words=tuple(data.get("district_words") or []),
         district_radius_km=float(data.get("district_radius_km", 60)),
+        post_words=tuple(data.get("post_words") or []),
+        border_post_km=float(data.get("border_post_km", 30)),
     )
 
 

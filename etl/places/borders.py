@@ -1,0 +1,70 @@
+"""Border posts lie on borders.
+
+"The passage of the Uzbek-Kyrgyz border (Dustlik post) took 1.5 hours" (held-out set 63):
+the post is on the border the sentence names, and the town of Do'stlik in Jizzakh region,
+250 km from Kyrgyzstan, is a namesake. A town read from a name right before a word for a
+border post (``post_words`` in the qualifier lexicon) must lie within
+``border_post_km`` of a country the sentence names beside its own (by name or by its
+adjective: "Uzbek-Kyrgyz"), or of any other country when the sentence names none; a town
+farther away goes to ``unresolved.csv``. Places the supplement or the registry knows as
+crossings are not touched: they are the posts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from etl.places import qualifiers
+from etl.schema import R_OUTSIDE
+
+
+@cache
+def _post_after() -> re.Pattern[str]:
+    words = qualifiers.load_words().post_words
+    alternation = "|".join(
+        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+    )
+    return re.compile(rf"\)?\s+(?:{alternation})\b", re.IGNORECASE)
+
+
+def off_the_border(text, resolved, sentences, countries, gazetteer):
+    """``resolved`` without the towns named as border posts that lie off the border, and
+    those towns as ``Rejected`` records."""
+    from etl.places.resolve import Rejected
+
+    words = qualifiers.load_words()
+    if not words.post_words:
+        return resolved, []
+    kept, off = [], []
+    for r in resolved:
+        place = r.place
+        if place.kind != "city" or not _post_after().match(text, r.mention.end):
+            kept.append(r)
+            continue
+        start, end = sentences.around(r.mention.start, r.mention.end)
+        named = {
+            o.place.country
+            for o in resolved
+            if o.place.kind == "country" and start <= o.mention.start < end
+        }
+        sentence = text[start:end]
+        for adjective, capital in words.capitals.items():
+            if re.search(rf"\b{re.escape(adjective)}\b", sentence):
+                city = gazetteer.lookup(capital)
+                if city is not None:
+                    named.add(city.country)
+        others = sorted(named - {place.country})
+        if others:
+            near = [countries.km_to(c, place.lon, place.lat) for c in others]
+        else:
+            near = [countries.nearest_foreign_km(place.country, place.lon, place.lat)]
+        if any(d is not None and d <= words.border_post_km for d in near):
+            kept.append(r)
+            continue
+        what = ", ".join(others) if others else "any other country"
+        why = (
+            f"a border post, but {place.name} lies far from {what}: {place.name} ({place.country})"
+        )
+        off.append(Rejected(r.mention, R_OUTSIDE, why))
+    return kept, off
