@@ -8,6 +8,7 @@ separately, so "the Shymkent refinery" is both the refinery and a mention of Shy
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from etl.places.gazetteer import Gazetteer, in_region_of_interest
+from etl.places.transliterate import romanised
 from etl.registry import Registry
 from etl.text import caseless_ascii, fold_name, is_word_boundary, lower_same_length
 
@@ -49,6 +51,10 @@ _GLUED = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?P<rest>[A-Z][a-z]+)(?![A-Za-z])")
 #: lower-case function words a scrape glues after a name; "" (nothing glued) first
 #: a capitalised Cyrillic word: only text with one is searched for Russian unit adjectives
 _CYRILLIC_UPPER = re.compile(r"[А-ЯЁ][а-яё]")
+#: a capitalised Cyrillic name, hyphenated perhaps ("Дароот-Коргон", "Кара-Мык")
+_CYRILLIC_NAME = re.compile(
+    r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+)*(?![\w-])"
+)
 #: "Хромтауского района", "Кызылординской области", "в Восточно-Казахстанской области": an
 #: adjective of a name (its stem, its -ск-/-цк- suffix, its case ending) and the unit's noun
 _RUSSIAN_UNIT = re.compile(
@@ -122,6 +128,7 @@ class Matcher:
         places.extend(self._glued(text))
         if _CYRILLIC_UPPER.search(text):
             places.extend(self._russian_units(text))
+            places.extend(self._romanised(text, places))
         registry = []
         if self._alias_list:
             for end, i in self._auto.iter(lowered):
@@ -187,6 +194,46 @@ class Matcher:
             ):
                 out.append((m.start(), m.end("adjective"), PLACE, fold_name(name)))
         return out
+
+    def _romanised(self, text: str, found) -> list[tuple[int, int, str, str]]:
+        """ "линии электропередачи Айни-Рудаки", "Дароот-Коргон": a capitalised Cyrillic name
+        that no gazetteer name matched, looked up in Latin (``transliterate.romanised``); only
+        a town of Central Asia or Xinjiang is taken (held-out sets 64 and 67)."""
+        taken = sorted((s, e) for s, e, _, _ in found)
+        starts = [s for s, _ in taken]
+        out = []
+        for m in _CYRILLIC_NAME.finditer(text):
+            i = bisect.bisect_right(starts, m.end()) - 1
+            if i >= 0 and taken[i][1] > m.start():
+                continue  # a gazetteer name already covers it (or part of it)
+            whole = self._romanised_town(m.group())
+            if whole is not None:
+                out.append((m.start(), m.end(), PLACE, whole))
+                continue
+            if "-" not in m.group():
+                continue
+            # "Айни-Рудаки": a chain of two names, each looked up on its own
+            at = m.start()
+            for part in m.group().split("-"):
+                spelling = self._romanised_town(part)
+                if spelling is not None:
+                    out.append((at, at + len(part), PLACE, spelling))
+                at += len(part) + 1
+        return out
+
+    def _romanised_town(self, word: str) -> str | None:
+        """The folded Latin spelling of a Cyrillic name that is the own name of a town of
+        Central Asia or Xinjiang ("Айни": Ayni), if any; resolution then weighs its
+        namesakes as for any name."""
+        for spelling in romanised(word):
+            if any(
+                h.primary
+                and h.place.kind == "city"
+                and in_region_of_interest(h.place.country, h.place.admin1)
+                for h in self.gazetteer.candidates(spelling)
+            ):
+                return fold_name(spelling)
+        return None
 
     def _town_of_adjective(self, stem: str, suffix: str):
         """(name as written, place) of the region's town an adjective's stem comes from."""

@@ -952,8 +952,15 @@ class Resolver:
     def _doc_countries(self, kept: list[tuple[Mention, list[NameHit]]]) -> set[str]:
         out = set()
         for _, hits in kept:
+            # a name only a country bears counts by any of its names ("в Таджикистане", the
+            # Russian case forms of country_aliases.csv); a shared one by the country's own
+            only_country = all(h.place.kind == "country" for h in hits)
             for h in hits:
-                if h.place.kind in {"country", "region"} and h.place.country and h.primary:
+                if (
+                    h.place.kind in {"country", "region"}
+                    and h.place.country
+                    and (h.primary or only_country)
+                ):
                     out.add(h.place.country)
         return out
 

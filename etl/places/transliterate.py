@@ -29,6 +29,10 @@ class Rules:
     russian_cases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     russian_velars: str = ""
     russian_adjective_endings: tuple[str, ...] = ()
+    #: Cyrillic letter -> Latin spelling, for names the index lacks in Cyrillic
+    romanise: tuple[tuple[str, str], ...] = ()
+    romanise_max_zipf: float = 3.0
+    romanise_case_endings: tuple[str, ...] = ()
 
 
 @cache
@@ -49,7 +53,34 @@ def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
         russian_adjective_endings=tuple(
             str(e) for e in data.get("russian_adjective_endings") or ()
         ),
+        romanise=tuple((str(k), str(v)) for k, v in (data.get("romanise") or {}).items()),
+        romanise_max_zipf=float(data.get("romanise_max_zipf", 3.0)),
+        romanise_case_endings=tuple(str(e) for e in data.get("romanise_case_endings") or ()),
     )
+
+
+def romanised(word: str, rules: Rules | None = None) -> list[str]:
+    """Latin spellings of a Cyrillic name to look up: the word letter by letter, then the
+    word without each Russian case ending it may carry ("Хороге" -> Khorog), lower-cased.
+    Empty for a word more common in Russian than a name (``romanise_max_zipf``)."""
+    from wordfreq import zipf_frequency
+
+    rules = rules or load_rules()
+    lower = word.lower()
+    if zipf_frequency(lower, "ru") >= rules.romanise_max_zipf:
+        return []
+    table = _romanise_table(rules)
+    stems = [lower] + [
+        lower[: -len(e)]
+        for e in rules.romanise_case_endings
+        if lower.endswith(e) and len(lower) - len(e) >= 3
+    ]
+    return list(dict.fromkeys(stem.translate(table) for stem in stems))
+
+
+@cache
+def _romanise_table(rules: Rules) -> dict[int, str]:
+    return {ord(k): v for k, v in rules.romanise}
 
 
 def fold_letters(name: str, rules: Rules) -> str:
