@@ -202,36 +202,43 @@ class Matcher:
         taken = sorted((s, e) for s, e, _, _ in found)
         starts = [s for s, _ in taken]
         out = []
+
+        def covered(start: int, end: int) -> bool:
+            i = bisect.bisect_right(starts, end) - 1
+            return i >= 0 and taken[i][1] > start
+
         for m in _CYRILLIC_NAME.finditer(text):
-            i = bisect.bisect_right(starts, m.end()) - 1
-            if i >= 0 and taken[i][1] > m.start():
-                continue  # a gazetteer name already covers it (or part of it)
-            whole = self._romanised_town(m.group())
-            if whole is not None:
-                out.append((m.start(), m.end(), PLACE, whole))
-                continue
+            if not covered(m.start(), m.end()):
+                whole = self._romanised_town(m.group())
+                if whole is not None:
+                    out.append((m.start(), m.end(), PLACE, whole))
+                    continue
             if "-" not in m.group():
                 continue
-            # "Айни-Рудаки": a chain of two names, each looked up on its own
+            # "Айни-Рудаки", "Бейнеу-Бозой-Шымкент": a chain of names, each looked up on its
+            # own where no gazetteer name covers it
             at = m.start()
             for part in m.group().split("-"):
-                spelling = self._romanised_town(part)
-                if spelling is not None:
-                    out.append((at, at + len(part), PLACE, spelling))
+                if not covered(at, at + len(part)):
+                    spelling = self._romanised_town(part)
+                    if spelling is not None:
+                        out.append((at, at + len(part), PLACE, spelling))
                 at += len(part) + 1
         return out
 
     def _romanised_town(self, word: str) -> str | None:
         """The folded Latin spelling of a Cyrillic name that is the own name of a town of
-        Central Asia or Xinjiang ("Айни": Ayni), if any; resolution then weighs its
-        namesakes as for any name."""
+        Central Asia or Xinjiang ("Айни": Ayni) or a spelling only such towns bear
+        ("Бейнеу": Beineu), if any; resolution then weighs its namesakes as for any name."""
         for spelling in romanised(word):
-            if any(
-                h.primary
-                and h.place.kind == "city"
-                and in_region_of_interest(h.place.country, h.place.admin1)
-                for h in self.gazetteer.candidates(spelling)
-            ):
+            hits = self.gazetteer.candidates(spelling)
+            ours = [
+                h
+                for h in hits
+                if h.place.kind == "city" and in_region_of_interest(h.place.country, h.place.admin1)
+            ]
+            # the town's own name ("Ayni"), or a spelling only towns of the region bear
+            if ours and (len(ours) == len(hits) or any(h.primary for h in ours)):
                 return fold_name(spelling)
         return None
 
