@@ -208,6 +208,11 @@ class Matcher:
             return i >= 0 and taken[i][1] > start
 
         for m in _CYRILLIC_NAME.finditer(text):
+            before = text[max(0, m.start() - 3) : m.start()].rstrip(' \t"«')
+            if not before or before[-1] in "\n.!?:":
+                # a sentence's or a line's first word is capitalised whatever it is ("Түп
+                # нускага шилтеме", Kyrgyz for "link to the original": not Tüp)
+                continue
             if not covered(m.start(), m.end()):
                 whole = self._romanised_town(m.group())
                 if whole is not None:
