@@ -178,32 +178,31 @@ class Gazetteer:
                 self._extra_list = sorted(self._extra_names)
                 self._extra_auto = _automaton(self._extra_list)
             parts.append((self._extra_auto, self._extra_list))
-        # ``is_word_boundary`` written out: the automaton reports every name inside every
-        # word ("rade" in "trade"), a thousand hits in a short article, most glued to letters
-        last = len(lowered) - 1
-        for automaton, names in parts:
-            for end, i in automaton.iter(lowered):
-                if end < last and lowered[end + 1].isalnum():
-                    continue
-                name = names[i]
-                start = end - len(name) + 1
-                if start == 0 or not lowered[start - 1].isalnum():
-                    yield start, end + 1, name
+        yield from _words_found(parts, lowered)
         # "Üch-Korgon" (Kyrgyz ü, held-out set 63): the index holds names without their marks
         # (Uch-Korgon); a letter with a mark folds to one letter, so the offsets stay
         bare = lowered.translate(_MARKS_OFF)
-        if bare == lowered:
-            return
-        for automaton, names in parts:
-            for end, i in automaton.iter(bare):
-                if end < last and bare[end + 1].isalnum():
-                    continue
-                name = names[i]
-                start = end - len(name) + 1
-                if (start == 0 or not bare[start - 1].isalnum()) and bare[
-                    start : end + 1
-                ] != lowered[start : end + 1]:
-                    yield start, end + 1, name
+        if bare != lowered:
+            for start, end, name in _words_found(parts, bare):
+                if bare[start:end] != lowered[start:end]:
+                    yield start, end, name
+
+
+def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
+    """Every (start, end, name) of the automatons' names standing as words in ``lowered``.
+
+    ``is_word_boundary`` written out: the automaton reports every name inside every word
+    ("rade" in "trade"), a thousand hits in a short article, most glued to letters.
+    """
+    last = len(lowered) - 1
+    for automaton, names in parts:
+        for end, i in automaton.iter(lowered):
+            if end < last and lowered[end + 1].isalnum():
+                continue
+            name = names[i]
+            start = end - len(name) + 1
+            if start == 0 or not lowered[start - 1].isalnum():
+                yield start, end + 1, name
 
 
 #: lower-case Latin letters with marks, each to the one ASCII letter it folds to
