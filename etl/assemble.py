@@ -9,7 +9,7 @@ documents into features.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from shapely.geometry import Point
 
@@ -218,6 +218,13 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
                 if by_countries:
                     continue
         src = source(chain.start, chain.end)
+        if isinstance(verdict, routes.InferredRoute):
+            for stop in verdict.skipped:
+                why = (
+                    f"{R_UNKNOWN}: a stop of {chain.text!r} that no place resolution placed;"
+                    " the route is drawn without it"
+                )
+                found.unresolved.append(Unresolved(stop, "place", why, src, ""))
         if isinstance(verdict, routes.InferredRoute) and verdict.section_of is None:
             # "автодороги Душанбе-Хорог-Кульма": a chain along one registry line of its layer
             # is that line (both ends the line's) or its part (one end the line's), in
@@ -232,15 +239,9 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
                 ends = (verdict.places[0], verdict.places[-1])
                 part = routes.part_of(chain, entry_id, entry.layer, entry.geometry, *ends)
                 if isinstance(part, routes.InferredRoute):
-                    verdict = replace(part, skipped=verdict.skipped)
+                    verdict = part
         if isinstance(verdict, routes.InferredRoute):
             found.routes.append((verdict, src))
-            for stop in verdict.skipped:
-                why = (
-                    f"{R_UNKNOWN}: a stop of {chain.text!r} that no place resolution placed;"
-                    " the route is drawn without it"
-                )
-                found.unresolved.append(Unresolved(stop, "place", why, src, ""))
         elif not verdict.quiet:
             found.unresolved.append(
                 Unresolved(chain.text, "route", f"{verdict.reason}: {verdict.detail}", src, "")
