@@ -50,6 +50,8 @@ class ReferenceWords:
     route_before: re.Pattern[str]
     min_km: float
     lead_max: int
+    #: "compared to ... such as": the list after it names references
+    comparison: re.Pattern[str] = re.compile(r"(?!)")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -91,6 +93,11 @@ def load_words(path: Path = REFERENCES_YAML) -> ReferenceWords:
         route_before=route_before,
         min_km=float(data.get("min_km", 50)),
         lead_max=int(data.get("lead_max", 6)),
+        comparison=re.compile(
+            rf"\b(?:{_alternatives(data.get('comparisons') or [])})\b[^.;:!?\n]{{0,80}}?"
+            r"\bsuch\s+as\s+",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -100,10 +107,10 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
     A stretch runs from "of"/"from" to the first stop word or punctuation; one that ends in
     "to" or a dash is a route's end ("300 km from Atyrau to Kenkiyak"), not a reference.
     """
-    if not _HINT.search(text):
-        return []
     words = words or load_words()
-    out = []
+    out = [Reference(m.end(), _list_end(text, m.end())) for m in words.comparison.finditer(text)]
+    if not _HINT.search(text):
+        return out
     for m in words.distance.finditer(text):
         if words.route_before.search(text, max(0, m.start() - 40), m.start()):
             continue  # "the pipeline runs 500 km from ...": a length
@@ -129,6 +136,16 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
         far_end = far.start() if far is not None else min(len(text), stop.end() + 90)
         out += [Reference(m.end(), stop.start()), Reference(stop.end(), far_end)]
     return out
+
+
+#: where a list of compared places ends: a stop, or a clause about the last of them
+_LIST_END = re.compile(r"[.;:!?()\n]|,?\s+(?:which|where|that|who|while|but)\s")
+
+
+def _list_end(text: str, start: int) -> int:
+    """The end of the list of names that begins at ``start`` (at most 150 characters)."""
+    stop = _LIST_END.search(text, start, min(len(text), start + 150))
+    return stop.start() if stop is not None else min(len(text), start + 150)
 
 
 def _stretch_end(text: str, start: int, words: ReferenceWords, allow_and: bool) -> int | None:

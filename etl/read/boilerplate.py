@@ -156,7 +156,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=/)\.)"
     # after an agency in capitals the sentence may follow with no dash ("KAZINFORM Construction")
     # ("ASTANA. KAZINFORM A new container train ...", held-out set 15: "A" and "I" are words)
-    sep_caps = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=\s)(?=[A-Z][a-z]|[AI]\s))"
+    # ... or a quotation mark before the first word ('SEMEY. KAZINFORM «A new ...', set 69)
+    sep_caps = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=\s)(?=[\"'«\u201c]?(?:[A-Z][a-z]|[AI]\s)))"
     # no "." inside a word: "ASTANA. KAZINFORM -" is a city and an agency, not one name
     # in Cyrillic capitals too ("ТАШКЕНТ, 18 авг - Sputnik", held-out set 14)
     caps_one = r"(?:(?:ST|MT|FT)\.\s)?[A-ZА-ЯЁ][A-ZА-ЯЁ']+(?:[ -][A-ZА-ЯЁ][A-ZА-ЯЁ']+){0,3}"
@@ -206,7 +207,7 @@ def load_markers(path: Path = LEXICON) -> Markers:
         dateline_caps=re.compile(
             # "ASTANA. KAZINFORM - A new ...": an agency in capitals after a full stop
             # (or with no dash: "TURKESTAN. KAZINFORM Construction of ...", held-out set 10)
-            rf"(?P<place>{caps})(?:\.\s+(?P<wire>[A-Z][A-Z-]{{1,30}})(?:(?=\s*-)|\s+(?=[A-Z][a-z]|[AI]\s)))?"
+            rf"(?P<place>{caps})(?:\.\s+(?P<wire>[A-Z][A-Z-]{{1,30}})(?:(?=\s*-)|\s+(?=[\"'«\u201c]?(?:[A-Z][a-z]|[AI]\s))))?"
             # "ASTANA. Kazakhstan, July 2. KazMunayGas ..." (Trend, held-out set 50): a full
             # stop between the city and its country
             rf"(?:(?:,|\.(?=\s*{country}\s*,))\s*(?P<country>{country}))?"
@@ -227,9 +228,12 @@ def load_markers(path: Path = LEXICON) -> Markers:
         ),
         # "AFP | Almaty, Kazakhstan" under a headline (held-out set 40): a known wire, a bar
         # and a place with its country, the whole line
+        # ... and "Xinhua News Agency, Urumqi, November 10" on a line of its own (held-out
+        # set 69: a Chinese wire's dateline in translation)
         dateline_credit=re.compile(
-            rf"(?:{_alternation([re.escape(w) for w in data['wire_agencies']])})\s*\|\s*"
-            rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?\s*"
+            rf"(?:{_alternation([re.escape(w) for w in data['wire_agencies']])})"
+            rf"(?:\s*\|\s*|(?:\s+News\s+Agency)?,\s*(?=[^,]+,\s*{date}\s*$))"
+            rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?(?:,\s*{date})?\s*"
         ),
         # "... project with China Tashkent (AFP) April 14, 2008 Uzbek ...": a headline and its
         # dateline run together on one line; a known wire in brackets and a date mark it
@@ -790,7 +794,7 @@ def _dateline(body: str, m: Markers, dated_only: bool = False) -> tuple[int, str
             and not (("-" in sep or ":" in sep) and _SENTENCE_START.match(rest) is not None)
         ):
             continue
-        if rest and not (rest[:1].isupper() or rest[:1] in "\"'(" or rest[:1].isdigit()):
+        if rest and not (rest[:1].isupper() or rest[:1] in "\"'(«\u201c" or rest[:1].isdigit()):
             continue
         if place in m.dateline_countries and hit.group("country"):
             place = hit.group("country")  # "Azerbaijan, Baku, ...": the city comes second
