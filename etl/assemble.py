@@ -415,6 +415,13 @@ def _registry_lines_along(registry, layer: str, places) -> list[tuple[str, bool]
     for entry in registry.entries.values():
         if entry.layer != layer or entry.service or entry.geometry.geom_type != "LineString":
             continue
+        x0, y0, x1, y1 = entry.geometry.bounds  # a cheap look before the distances
+        if not all(
+            x0 - _SAME_END_DEG < p.lon < x1 + _SAME_END_DEG
+            and y0 - _SAME_END_DEG < p.lat < y1 + _SAME_END_DEG
+            for p in places
+        ):
+            continue
         if not all(entry.geometry.distance(Point(p.lon, p.lat)) < _SAME_END_DEG for p in places):
             continue
         coords = entry.geometry.coords

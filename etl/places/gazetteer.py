@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
@@ -179,13 +180,22 @@ class Gazetteer:
                 self._extra_auto = _automaton(self._extra_list)
             parts.append((self._extra_auto, self._extra_list))
         yield from _words_found(parts, lowered)
+        if lowered.isascii():
+            return
         # "Üch-Korgon" (Kyrgyz ü, held-out set 63): the index holds names without their marks
-        # (Uch-Korgon); a letter with a mark folds to one letter, so the offsets stay
-        bare = lowered.translate(_MARKS_OFF)
-        if bare != lowered:
-            for start, end, name in _words_found(parts, bare):
-                if bare[start:end] != lowered[start:end]:
-                    yield start, end, name
+        # (Uch-Korgon); a letter with a mark folds to one letter, so the offsets stay. Only
+        # the stretch around each word with such a letter is searched again
+        seen = set()
+        for word in _MARKED_WORD.finditer(lowered):
+            a = max(0, word.start() - _MARKED_REACH)
+            b = min(len(lowered), word.end() + _MARKED_REACH)
+            window = lowered[a:b].translate(_MARKS_OFF)
+            for start, end, name in _words_found(parts, window):
+                inside = (start > 0 or a == 0) and (end < len(window) or b == len(lowered))
+                hit = (a + start, a + end, name)
+                if inside and a + start < word.end() and word.start() < a + end and hit not in seen:
+                    seen.add(hit)
+                    yield hit
 
 
 def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
@@ -205,6 +215,9 @@ def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
                 yield start, end + 1, name
 
 
+#: a word with a Latin letter that carries a mark, and how far around it a name may reach
+_MARKED_WORD = re.compile(r"\w*[\u00e0-\u024f]\w*")
+_MARKED_REACH = 40
 #: lower-case Latin letters with marks, each to the one ASCII letter it folds to
 _MARKS_OFF = {
     ord(c): f
