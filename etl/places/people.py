@@ -134,7 +134,9 @@ def load_person_cues(
         ),
         eponym_phrases=tuple(n.lower() for n in data.get("eponym_phrases", [])),
         name_particles=tuple(str(p) for p in data.get("name_particles", [])),
-        unit_after=_unit_after_pattern(data.get("unit_after") or []),
+        unit_after=_unit_after_pattern(
+            data.get("unit_after") or [], data.get("unit_after_lower") or []
+        ),
         unit_before=_unit_before_pattern(data.get("unit_before") or []),
     )
 
@@ -147,14 +149,21 @@ def _unit_before_pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"\b(?i:{alternation})\s+of\s+$")
 
 
-def _unit_after_pattern(phrases: list[str]) -> re.Pattern[str]:
-    """ "<name> [up to two capitalised words] <phrase>": "Ili Kazakh autonomous prefecture"."""
-    if not phrases:
+def _unit_after_pattern(phrases: list[str], lower: list[str] = ()) -> re.Pattern[str]:
+    """ "<name> [up to two capitalised words] <phrase>": "Ili Kazakh autonomous prefecture";
+    the ``lower`` words only as written, in lower case ("Sirdaryo state", never "Tashkent
+    State University")."""
+    if not phrases and not lower:
         return re.compile(r"(?!)")
-    words = "|".join(
-        r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True)
-    )
-    return re.compile(rf"(?:\s+[A-Z][\w'-]*){{0,2}}\s+(?i:{words})\b")
+
+    def alternation(words) -> str:
+        return "|".join(
+            r"\s+".join(map(re.escape, p.split())) for p in sorted(words, key=len, reverse=True)
+        )
+
+    either = [f"(?i:{alternation(phrases)})"] if phrases else []
+    either += [alternation(lower)] if lower else []
+    return re.compile(rf"(?:\s+[A-Z][\w'-]*){{0,2}}\s+(?:{'|'.join(either)})\b")
 
 
 def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
