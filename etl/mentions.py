@@ -49,6 +49,7 @@ _ENUMERATION = re.compile(
 #: a lower-case word with a capitalised name glued to it ("fromDushanbeto"): scraped text
 _GLUED = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?P<rest>[A-Z][a-z]+)(?![A-Za-z])")
 #: lower-case function words a scrape glues after a name; "" (nothing glued) first
+_GLUED_TAILS = ("", "to", "and", "or", "in", "of", "on", "at", "for", "from", "with", "by")
 #: a capitalised Cyrillic word: only text with one is searched for Russian unit adjectives
 _CYRILLIC_UPPER = re.compile(r"[А-ЯЁ][а-яё]")
 #: a capitalised Cyrillic name, hyphenated perhaps ("Дароот-Коргон", "Кара-Мык")
@@ -62,7 +63,6 @@ _RUSSIAN_UNIT = re.compile(
     r"(?:ий|ая|ое|ого|ой|ому|ую|ом|им))\s+(?P<unit>област[ьиюя]\w*|район\w*)"
 )
 _SPACES = re.compile(r"\s*")
-_GLUED_TAILS = ("", "to", "and", "or", "in", "of", "on", "at", "for", "from", "with", "by")
 _COMMODITY = r"(?:crude\s+oil|natural\s+gas|oil|gas)"
 _COORDINATION = re.compile(
     rf"\b((?:[A-Z][\w']*[- ])*[A-Z][\w']*)\s+({_COMMODITY})\s+and\s+({_COMMODITY})\s+(pipelines)\b"
@@ -172,7 +172,7 @@ class Matcher:
         Актюбинск); a name found nowhere in Central Asia or Xinjiang is left alone.
         """
         out = []
-        regions: dict[int, tuple[int, object]] = {}  # start of a region phrase: (end, town)
+        regions = {}  # where a region's phrase starts: the town it is named after
         districts = []
         for m in _RUSSIAN_UNIT.finditer(text):
             town = self._town_of_adjective(m.group("stem"), m.group("suffix"))
@@ -184,11 +184,11 @@ class Matcher:
             region = fold_name(f"{town[1].name} region")
             if any(h.place.kind == "region" for h in self.gazetteer.candidates(region)):
                 out.append((m.start(), m.end(), PLACE, region))
-                regions[m.start()] = (m.end(), town[1])
+                regions[m.start()] = town[1]
         for m, (name, place) in districts:
             after = _SPACES.match(text, m.end()).end()
             holder = regions.get(after)
-            if holder is not None and (holder[1].country, holder[1].admin1) == (
+            if holder is not None and (holder.country, holder.admin1) == (
                 place.country,
                 place.admin1,
             ):

@@ -172,6 +172,14 @@ def finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Itera
             pos = m.end()
 
 
+def phrase_alternation(phrases) -> str:
+    """The phrases as a regex alternation: each escaped, any blanks between its words, the
+    longest first (so that a longer phrase wins over its own first word)."""
+    return "|".join(
+        r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True)
+    )
+
+
 def lower_same_length(text: str) -> str:
     """Lower-case ``text`` without changing its length (``İ`` lower-cases to two chars)."""
     low = text.lower()

@@ -17,15 +17,13 @@ from functools import cache
 
 from etl.places import qualifiers
 from etl.schema import R_OUTSIDE
+from etl.text import phrase_alternation
 
 
 @cache
 def _post_after() -> re.Pattern[str]:
-    words = qualifiers.load_words().post_words
-    alternation = "|".join(
-        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
-    )
-    return re.compile(rf"\)?\s+(?:{alternation})\b", re.IGNORECASE)
+    words = phrase_alternation(qualifiers.load_words().post_words)
+    return re.compile(rf"\)?\s+(?:{words})\b", re.IGNORECASE)
 
 
 def off_the_border(text, resolved, sentences, countries, gazetteer):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl import settings, yamldata
-from etl.text import caseless_ascii
+from etl.text import caseless_ascii, phrase_alternation
 
 #: capitalised at a sentence start, but never part of a name
 FUNCTION_WORDS = frozenset(
@@ -155,14 +155,8 @@ def _unit_after_pattern(phrases: list[str], lower: list[str] = ()) -> re.Pattern
     State University")."""
     if not phrases and not lower:
         return re.compile(r"(?!)")
-
-    def alternation(words) -> str:
-        return "|".join(
-            r"\s+".join(map(re.escape, p.split())) for p in sorted(words, key=len, reverse=True)
-        )
-
-    either = [f"(?i:{alternation(phrases)})"] if phrases else []
-    either += [alternation(lower)] if lower else []
+    either = [f"(?i:{phrase_alternation(phrases)})"] if phrases else []
+    either += [phrase_alternation(lower)] if lower else []
     return re.compile(rf"(?:\s+[A-Z][\w'-]*){{0,2}}\s+(?:{'|'.join(either)})\b")
 
 
@@ -638,10 +632,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
     )
     seats = None
     if cues.seat_before:
-        phrases = "|".join(
-            r"\s+".join(map(re.escape, p.split()))
-            for p in sorted(cues.seat_before, key=len, reverse=True)
-        )
+        phrases = phrase_alternation(cues.seat_before)
         place = rf"{_CAP}(?: {_CAP})*"
         seats = _Hinted(
             re.compile(rf"(?i:{phrases})\s"),
@@ -650,10 +641,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         )
     firm_seats = firm_seat_noun = None
     if cues.seat_after_firm and cues.appositive_firms:
-        phrases = "|".join(
-            r"\s+".join(map(re.escape, p.split()))
-            for p in sorted(cues.seat_after_firm, key=len, reverse=True)
-        )
+        phrases = phrase_alternation(cues.seat_after_firm)
         nouns = _longest_first(cues.appositive_firms)
         place = rf"{_CAP}(?: {_CAP})*"
         # the phrase and the place first (a word to start from), then the company noun

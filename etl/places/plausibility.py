@@ -26,6 +26,7 @@ from etl import settings, yamldata
 from etl.geo import km
 from etl.places.gazetteer import Gazetteer, NameHit
 from etl.schema import R_OUTSIDE, R_WEAK, Place
+from etl.text import phrase_alternation
 
 PLAUSIBILITY_YAML = settings.LEXICON / "plausibility.yaml"
 
@@ -43,10 +44,7 @@ class Rules:
 @cache
 def load_rules(path: Path = PLAUSIBILITY_YAML) -> Rules:
     data = yamldata.load(path.read_text(encoding="utf-8"))
-    words = "|".join(
-        r"\s+".join(map(re.escape, w.split()))
-        for w in sorted(data["district_words"], key=len, reverse=True)
-    )
+    words = phrase_alternation(data["district_words"])
     return Rules(
         district_after=re.compile(
             rf"\s+(?:{words})\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)", re.IGNORECASE
