@@ -478,6 +478,7 @@ class OrganisationCues:
     located_before: frozenset[str] = frozenset()
     located_fillers: frozenset[str] = frozenset()
     travel_before: frozenset[str] = frozenset()
+    departure_before: frozenset[str] = frozenset()
     #: a state's roles after a copula ("Moscow remains Tajikistan's biggest trading partner")
     metonym_roles: frozenset[str] = frozenset()
     metonym_adverbs: frozenset[str] = frozenset()
@@ -561,6 +562,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         located_before=_lower_set(data, "located_before"),
         located_fillers=_lower_set(data, "located_fillers"),
         travel_before=_lower_set(data, "travel_before"),
+        departure_before=_lower_set(data, "departure_before"),
         metonym_adverbs=_lower_set(data, "metonym_adverbs"),
         metonym_hold_verbs=_lower_set(data, "metonym_hold_verbs"),
         metonym_holdings=_lower_set(data, "metonym_holdings"),

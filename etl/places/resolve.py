@@ -59,6 +59,7 @@ class Weights:
     qualifier_match: float
     qualifier_mismatch: float
     supplement: float
+    provincial_seat: float
     min_margin: float
     same_place_km: float
     anchor_km: float
@@ -329,6 +330,18 @@ def _china_provinces(path: Path = settings.CHINA_PROVINCES_CSV) -> dict[str, str
                 if name.strip():
                     out[fold_name(ascii_fold(name.strip()))] = row["code"]
     return out
+
+
+@cache
+def _provincial_seats(path: Path = settings.CHINA_PROVINCES_CSV) -> frozenset[str]:
+    """Gazetteer keys of the seats of China's provinces (``seat_geonameid``): "Changsha" in
+    the news is Hunan's capital, not the namesake in Guangdong (held-out set 68)."""
+    if not path.exists():
+        return frozenset()
+    with path.open(encoding="utf-8", newline="") as f:
+        return frozenset(
+            f"gn:{row['seat_geonameid']}" for row in csv.DictReader(f) if row.get("seat_geonameid")
+        )
 
 
 def _local_names_elsewhere(text: str, qualified) -> list[tuple[int, int]]:
@@ -929,7 +942,10 @@ class Resolver:
             words.pop()  # "in China's Beijing", "in the Chinese capital Beijing"
         if words and words[-1] in cues.located_before:
             return False
-        # "a state visit to Beijing", "trains from Beijing": a destination or an origin
+        # "a state visit to Beijing", "trains from Beijing": a destination or an origin;
+        # "left Changsha for Tehran", "bound for Moscow": a destination (held-out set 68)
+        if len(words) >= 2 and words[-1] == "for":
+            return not any(w in cues.departure_before for w in words[-4:-1])
         return not (
             len(words) >= 2
             and words[-1] in ("to", "from")
@@ -1141,6 +1157,8 @@ class Resolver:
             score += _W.near_anchor
         if place.feature_type:
             score += _W.supplement
+        if place.key in _provincial_seats():
+            score += _W.provincial_seat
         if qualifier is not None:
             score += _W.qualifier_match if place.country in qualifier else _W.qualifier_mismatch
         self._scores[cache_key] = score
