@@ -77,6 +77,9 @@ class Lexicon:
     between_verbs: tuple[str, ...]
     place_kinds: tuple[str, ...]
     lead_words: frozenset[str]
+    #: words between a chain and its noun ("the A-B double-track railway", "the
+    #: "A-B" 500kV power transmission line")
+    chain_modifiers: tuple[str, ...]
     name_words: frozenset[str]
     #: a straight line between two named ends with no stop between them is drawn only up
     #: to this length (km): longer, it crosses deserts and mountains the text never named
@@ -120,6 +123,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         between_verbs=tuple(raw.get("between_verbs") or ()),
         place_kinds=tuple(raw["place_kinds"]),
         lead_words=frozenset(raw.get("lead_words") or ()),
+        chain_modifiers=tuple(raw.get("chain_modifiers") or ()),
         name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
         max_bare_km=float(raw.get("max_bare_km", 3000.0)),
         sea_types=frozenset(raw.get("sea_types") or ()),
@@ -146,8 +150,11 @@ def _chain_pattern() -> re.Pattern[str]:
     lex = lexicon()
     words = _alternation([*lex.nouns, *lex.section_words, *lex.line_words])
     # "A-B", "A - B" (spaced dashes, en dashes already folded to "-"); the chain may be
-    # quoted as a name ('the "Barskoon-Uch-Turfan-Aksu" road')
-    return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+)[\"”»]?\s+((?i:{words}))s?\b")
+    # quoted as a name ('the "Barskoon-Uch-Turfan-Aksu" road'), and words may stand between
+    # it and its noun ("the A-B double-track railway", '"A-B" 500kV power line')
+    mods = _alternation(lex.chain_modifiers) if lex.chain_modifiers else r"(?!)"
+    between = rf"(?:\s+(?i:{mods}|\d{{2,4}}\s?-?(?:kv|kilovolt)))*"
+    return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+)[\"”»]?{between}\s+((?i:{words}))s?\b")
 
 
 _DASHED = rf"{_NAME}(?:\s?-\s?{_NAME})+"
