@@ -377,7 +377,8 @@ _SUBSTATION_AFTER = re.compile(rf"[\"\u201d\u00bb]?,?\s+{_SUBSTATION_WORD}")
 #: where a sentence puts something: a locative and a name, or "the town of" and a name
 _SITED = re.compile(
     r"(?<![\w-])(?:(?i:in|near|at|outside)\s+(?:the\s+)?(?:(?i:village|town|city|district|"
-    r"settlement)\s+of\s+)?|(?i:в|во|на|около|близ|возле|города|поселка|посёлка|села)\s+)"
+    r"settlement)\s+of\s+)?|(?i:в|во|на|около|близ|возле|города|поселка|посёлка|села)\s+"
+    r"(?:(?i:поселке|посёлке|селе|городе|кишлаке|ауле|джамоате|районе|области)\s+)?)"
     r"([A-Z\u0410-\u042f\u0401][\w'\u2019-]+)"
 )
 
@@ -395,13 +396,17 @@ _UNIT_WORD_AFTER = re.compile(
 _RUSSIAN_CASE_ENDINGS = ("ом", "ой", "е", "а", "у", "я", "и")
 
 
-def _substation_sited_elsewhere(text: str, m: Mention, names_a_place) -> bool:
+def _substation_sited_elsewhere(
+    text: str, m: Mention, names_a_place, elsewhere: frozenset[str] = frozenset()
+) -> bool:
     """A substation's name ('substation "Khujand"', "Rudaki substation") in a sentence that
     puts the substation somewhere else ("in Sughd's Ghonchi district", "в Варзобе",
     "города Пенджикент"): substations take the names of the towns they serve, so the name
     is the facility's, not where it stands (held-out sets 47, 64 and 70). Where the
     sentence says nothing else ("the Kemin substation was launched"), the name stays a
-    place."""
+    place. A name ``elsewhere`` already found so in the document is the substation's
+    wherever a substation's word stands next to it ("a line from the Khujand substation to
+    the pass")."""
     # the whole dashed name: '"Rabat-Kashan" substation' names both parts
     start, end = m.start, m.end
     while (j := _DASHED_BEFORE.search(text, max(0, start - 40), start)) is not None:
@@ -411,6 +416,8 @@ def _substation_sited_elsewhere(text: str, m: Mention, names_a_place) -> bool:
     before = text[max(0, start - 40) : start]
     if not (_SUBSTATION_BEFORE.search(before) or _SUBSTATION_AFTER.match(text, end)):
         return False
+    if fold_name(m.surface) in elsewhere:
+        return True
     s = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start)) + 1
     e = min(i for i in (text.find(". ", m.end), text.find("\n", m.end), len(text)) if i >= 0)
     # the clause: "..., while the Kemin substation was switched on" is another statement
@@ -640,6 +647,15 @@ class Resolver:
             if org_spans and in_org.holds(m.start, m.end) and not in_project.holds(m.start, m.end)
         }
         province_firms = self._province_firms(text, mentions)
+        substations_elsewhere = (
+            {
+                fold_name(m.surface)
+                for m in mentions
+                if _substation_sited_elsewhere(text, m, self._names_a_place)
+            }
+            if _SUBSTATION_HINT.search(text)
+            else set()
+        )
         for m in mentions:
             if m.start in province_firms:
                 named_by_mention.append((m.start, m.end))
@@ -711,7 +727,9 @@ class Resolver:
                     or _DASH_JOINED.match(text, m.end)
                     or text[m.start - 1 : m.start] in ("-", "\u2013")
                 )
-                and _substation_sited_elsewhere(text, m, self._names_a_place)
+                and _substation_sited_elsewhere(
+                    text, m, self._names_a_place, frozenset(substations_elsewhere)
+                )
             ):
                 # 'the "Khujand" substation in Ghonchi district': its name only
                 named_by_mention.append((m.start, m.end))
