@@ -65,6 +65,9 @@ class Lexicon:
     #: Russian route nouns, read only before a chain (``_russian_chains``)
     russian_nouns: dict[str, tuple[str, str]]
     described_nouns: dict[str, tuple[str, str]]
+    #: Russian nouns of described routes ("поезд ... от станции A до станции B"): looked for
+    #: only in text with Cyrillic letters, without the ASCII cue-word gate
+    russian_described_nouns: dict[str, tuple[str, str]]
     section_words: tuple[str, ...]
     line_words: tuple[str, ...]
     from_cues: tuple[str, ...]
@@ -76,6 +79,8 @@ class Lexicon:
     pair_joiners: tuple[str, ...]
     between_verbs: tuple[str, ...]
     place_kinds: tuple[str, ...]
+    #: Russian kinds before a name, no "of" ("от станции «Назарбек»", "до города Ош")
+    russian_place_kinds: tuple[str, ...]
     lead_words: frozenset[str]
     #: words between a chain and its noun ("the A-B double-track railway", "the
     #: "A-B" 500kV power transmission line")
@@ -111,6 +116,10 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         nouns=nouns,
         russian_nouns=pairs("russian_nouns"),
         described_nouns={**nouns, **pairs("described_only_nouns"), **pairs("modes")},
+        russian_described_nouns={
+            **pairs("russian_nouns"),
+            **pairs("russian_described_only_nouns"),
+        },
         section_words=tuple(raw["section_words"]),
         line_words=tuple(raw.get("line_words") or ()),
         from_cues=tuple(raw["from_cues"]),
@@ -122,6 +131,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         pair_joiners=tuple(raw["pair_joiners"]),
         between_verbs=tuple(raw.get("between_verbs") or ()),
         place_kinds=tuple(raw["place_kinds"]),
+        russian_place_kinds=tuple(raw.get("russian_place_kinds") or ()),
         lead_words=frozenset(raw.get("lead_words") or ()),
         chain_modifiers=tuple(raw.get("chain_modifiers") or ()),
         name_words=frozenset(w.lower() for w in raw.get("name_words") or ()),
@@ -476,6 +486,7 @@ class _Cues:
     named: re.Pattern[str]
     listed: re.Pattern[str]
     between: re.Pattern[str]
+    ru_noun: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @functools.cache
@@ -494,9 +505,12 @@ def _cues() -> _Cues:
     # "the Uzbek city of", "the Kazakh port of": a capitalised word may stand before the kind
     # "from Xinjiang's Hami", "to Kazakhstan's Aktau" (held-out set 47): a region's or a
     # country's possessive may stand before the name
+    # "от станции «Назарбек»", "до города Ош": a Russian kind, no "of", and a quotation mark
+    ru_kinds = _alternation(lex.russian_place_kinds) if lex.russian_place_kinds else "(?!)"
     kind = (
         rf"(?:the\s+)?(?:{_adj()}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
         r"(?:[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['\u2019]s\s+)?"
+        rf"(?:(?:{ru_kinds})\s+)?[\"\u00ab\u201c\u201e]?"
     )
 
     def before(words) -> re.Pattern[str]:
@@ -506,6 +520,10 @@ def _cues() -> _Cues:
     cue_words = [*lex.from_cues, *lex.to_cues, *lex.then_cues, *lex.via_cues]
     return _Cues(
         noun=re.compile(rf"\b({_alternation(lex.described_nouns)})s?\b", re.IGNORECASE),
+        ru_noun=re.compile(
+            rf"(?<![\w-])({_alternation(lex.russian_described_nouns) or '(?!)'})(?![\w-])",
+            re.IGNORECASE,
+        ),
         # "The line would start in A": "the" or "this" and the bare noun, the sentence's subject
         anaphor=re.compile(
             rf"(?:^|[.;:]\s+)\s*(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:new\s+|planned\s+|proposed\s+)?"
@@ -536,7 +554,7 @@ def _cues() -> _Cues:
         # a capitalised name right after a cue: a route's place the gazetteer may not know
         named=re.compile(
             rf"\b(?i:{_alternation([*cue_words, *lex.link_verbs])})\s+(?:together\s+)?{kind}"
-            rf"([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)"
+            r"([A-Z\u0410-\u042f\u0401][\w'-]+(?:\s[A-Z\u0410-\u042f\u0401][\w'-]+)?)"
         ),
     )
 
@@ -636,6 +654,7 @@ def find_described(
     cue = _cue_words().find(text, sentences)
     #: the last route noun of a kind (sentence index, layer, type): what "the line" is
     earlier: tuple[int, str, str] | None = None
+    cyrillic = bool(lex.russian_described_nouns) and _CYRILLIC.search(text) is not None
     for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
         here = [
@@ -644,12 +663,14 @@ def find_described(
             if p.place.kind in _END_KINDS
         ]
         noun = cues.noun.search(sentence) if cue.has(i, "noun") else None
+        if noun is None and cyrillic:
+            noun = cues.ru_noun.search(sentence)
         between: list[Described] = []
         if cue.has(i, "between"):
             # "the stretch between Dostyk and Moyynty": a section or a bare line takes its
             # kind from a route noun of this sentence or of the sentences just before
             if noun is not None:
-                context = lex.described_nouns[" ".join(noun.group(1).lower().split())]
+                context = _noun_kind(noun.group(1))
             elif earlier is not None and i - earlier[0] <= lex.anaphora_window:
                 context = earlier[1:]
             else:
@@ -660,7 +681,7 @@ def find_described(
             continue
         if noun is not None:
             word = " ".join(noun.group(1).lower().split())
-            layer, kind = lex.described_nouns[word]
+            layer, kind = _noun_kind(word)
             if (
                 word in lex.anaphora_words
                 and earlier is not None
@@ -692,6 +713,13 @@ def find_described(
         start = min(s + noun.start(), first)
         out.append(Described(layer, kind, tuple(unique), start, last, noun.group(0)))
     return out
+
+
+def _noun_kind(noun: str) -> tuple[str, str]:
+    """The layer and type a described route's noun gives, English or Russian."""
+    lex = lexicon()
+    word = " ".join(noun.lower().split())
+    return lex.described_nouns.get(word) or lex.russian_described_nouns[word]
 
 
 #: a sentence that opens on "The route" or "This line": its subject is the route named before
