@@ -647,13 +647,14 @@ class Resolver:
             if org_spans and in_org.holds(m.start, m.end) and not in_project.holds(m.start, m.end)
         }
         province_firms = self._province_firms(text, mentions)
+        has_substation = _SUBSTATION_HINT.search(text) is not None
         substations_elsewhere = (
             {
                 fold_name(m.surface)
                 for m in mentions
                 if _substation_sited_elsewhere(text, m, self._names_a_place)
             }
-            if _SUBSTATION_HINT.search(text)
+            if has_substation
             else set()
         )
         for m in mentions:
@@ -721,7 +722,7 @@ class Resolver:
                 named_by_mention.append((m.start, m.end))
                 continue  # "France's SUEZ expressed interest" (held-out set 70): a firm
             if (
-                _SUBSTATION_HINT.search(text)
+                has_substation
                 and (
                     any(h.place.country in CORE_COUNTRIES for h in hits)
                     or _DASH_JOINED.match(text, m.end)
