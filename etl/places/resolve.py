@@ -635,6 +635,7 @@ class Resolver:
         named_villages = _local_names_elsewhere(text, qualified)
         local_hit: set[tuple[int, int]] = set()
         in_field = _SpanSet(fields.field_name_spans(text))
+        in_ore = _SpanSet(fields.field_name_spans(text, ore=True))
         field_kinds = fields.load_words().kinds
         acronyms = _spelled_out(text)
         # "Zhongtai Group ... the Zhongtai New Silk Road Textile Industrial Park" (held-out set
@@ -762,6 +763,20 @@ class Resolver:
                     rejected.append(field)
                     continue
                 hits = field
+            if in_ore.spans and in_ore.holds(m.start, m.end):
+                # "Duobai Sharqi (Eastern Duoba) gold deposits": a village of the region may
+                # place a deposit named after it, a namesake abroad never
+                near = [
+                    h
+                    for h in hits
+                    if h.place.kind != "city"
+                    or in_region_of_interest(h.place.country, h.place.admin1)
+                ]
+                if not near:
+                    why = "a deposit's name, not a town outside the region"
+                    rejected.append(Rejected(m, R_UNKNOWN, f"{why}: {_listing(hits)}"))
+                    continue
+                hits = near
             if in_nationality.holds(m.start, m.end):
                 context_only.add(m.start)
             elif (
