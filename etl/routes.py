@@ -515,8 +515,8 @@ def _cues() -> _Cues:
         rf"(?:(?:{ru_kinds})\s+)?[\"\u00ab\u201c\u201e]?"
     )
 
-    def before(words) -> re.Pattern[str]:
-        return re.compile(rf"\b(?:{_alternation(words)})\s+{kind}$", re.IGNORECASE)
+    def before(words, tail: str = "") -> re.Pattern[str]:
+        return re.compile(rf"\b(?:{_alternation(words)})\s+{kind}{tail}$", re.IGNORECASE)
 
     enter = _alternation(lex.enter_verbs)
     cue_words = [*lex.from_cues, *lex.to_cues, *lex.then_cues, *lex.via_cues]
@@ -533,11 +533,7 @@ def _cues() -> _Cues:
         ),
         # "from Dongchuan, Lanzhou to Kashgar" (held-out set 71): a part of a city before
         # the city, the part not placed; the city is where the route starts
-        frm=re.compile(
-            rf"\b(?:{_alternation(lex.from_cues)})\s+{kind}"
-            r"(?:(?-i:[A-Z])[\w'-]+(?:\s(?-i:[A-Z])[\w'-]+)?,\s+)?$",
-            re.IGNORECASE,
-        ),
+        frm=before(lex.from_cues, r"(?:(?-i:[A-Z])[\w'-]+(?:\s(?-i:[A-Z])[\w'-]+)?,\s+)?"),
         to=before(lex.to_cues),
         then=before(lex.then_cues),
         # "enters Kazakhstan at Dostyk", "crosses into China at Alashankou", "via Khorgos"

@@ -156,7 +156,6 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
     road through it would double back across a border. Such a stop is a wrong reading, and
     so is every other mention the document's resolution gave the same place.
     """
-    from etl.places.resolve import Rejected
 
     if "-" not in text and "\u2013" not in text:
         return resolved, []
@@ -178,14 +177,21 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
         direct = km(a.place, c.place)
         if via - direct > DETOUR_KM and via > DETOUR_RATIO * direct:
             off.add(b.place.key)
-    if not off:
-        return resolved, []
-    kept = [r for r in resolved if r.place.key not in off]
     why = "a stop of a dashed chain far off the way between its neighbours"
+    return _set_aside(resolved, lambda r: r.place.key in off, why)
+
+
+def _set_aside(resolved, is_off, why: str) -> tuple[list, list]:
+    """``resolved`` split into the kept and, as weak matches with ``why``, those ``is_off``."""
+    from etl.places.resolve import Rejected
+
+    kept = [r for r in resolved if not is_off(r)]
+    if len(kept) == len(resolved):
+        return resolved, []
     rejected = [
         Rejected(r.mention, R_WEAK, f"{why}: {r.place.name} ({r.place.country})")
         for r in resolved
-        if r.place.key in off
+        if is_off(r)
     ]
     return kept, rejected
 
@@ -198,7 +204,6 @@ def far_pairs(text: str, resolved) -> tuple[list, list]:
     6,000 km apart and in no country the document names, are namesakes. A pair of a train's
     terminals ("the Beijing-Moscow train") is kept when the text names either country.
     """
-    from etl.places.resolve import Rejected
 
     named = {r.place.country for r in resolved if r.place.kind == "country"}
     by_start = {r.mention.start: r for r in resolved if r.place.kind == "city"}
@@ -213,13 +218,5 @@ def far_pairs(text: str, resolved) -> tuple[list, list]:
             and other.place.country not in named
         ):
             off |= {r.mention.start, other.mention.start}
-    if not off:
-        return resolved, []
-    kept = [r for r in resolved if r.mention.start not in off]
     why = "a hyphenated name whose parts are far-apart towns in countries the text never names"
-    rejected = [
-        Rejected(r.mention, R_WEAK, f"{why}: {r.place.name} ({r.place.country})")
-        for r in resolved
-        if r.mention.start in off
-    ]
-    return kept, rejected
+    return _set_aside(resolved, lambda r: r.mention.start in off, why)

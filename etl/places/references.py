@@ -34,14 +34,15 @@ _STOP = re.compile(
 
 
 #: Russian "town of", "settlement of" abbreviations before a name: "от г. Урумчи"
-_RU_TOWN_ABBREVIATION = re.compile(r"(?:г|гор|пос|пгт|с|ст)\.\s*")
+_RU_ABBREVIATION = r"(?:г|гор|пос|пгт|с|ст)\."
+_RU_TOWN_ABBREVIATION = re.compile(rf"{_RU_ABBREVIATION}\s*")
 #: "от A до B" is a route's two ends, and "протяженностью", "длиной" its length
 _RU_ROUTE_FROM = re.compile(r"(?<![\w-])(?i:от)\s+[^.;:!?\n]*$")
 _RU_LENGTH = re.compile(r"(?i:протяж|длин|общей)")
 #: "до г. Маканчи - 60 км", "до областного центра г. Семипалатинск 700 км": the distance
 #: after the name
 _RU_DISTANCE_TO = re.compile(
-    r"(?<![\w-])(?i:до)\s+(?P<ref>(?:(?:г|гор|пос|пгт|с|ст)\.|[^\n.;:!?\d]){1,60}?)\s*[-\u2013\u2014]?\s*"
+    rf"(?<![\w-])(?i:до)\s+(?P<ref>(?:{_RU_ABBREVIATION}|[^\n.;:!?\d]){{1,60}}?)\s*[-\u2013\u2014]?\s*"
     r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:км|километр)",
 )
 

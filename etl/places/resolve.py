@@ -396,18 +396,9 @@ _UNIT_WORD_AFTER = re.compile(
 _RUSSIAN_CASE_ENDINGS = ("ом", "ой", "е", "а", "у", "я", "и")
 
 
-def _substation_sited_elsewhere(
-    text: str, m: Mention, names_a_place, elsewhere: frozenset[str] = frozenset()
-) -> bool:
-    """A substation's name ('substation "Khujand"', "Rudaki substation") in a sentence that
-    puts the substation somewhere else ("in Sughd's Ghonchi district", "в Варзобе",
-    "города Пенджикент"): substations take the names of the towns they serve, so the name
-    is the facility's, not where it stands (held-out sets 47, 64 and 70). Where the
-    sentence says nothing else ("the Kemin substation was launched"), the name stays a
-    place. A name ``elsewhere`` already found so in the document is the substation's
-    wherever a substation's word stands next to it ("a line from the Khujand substation to
-    the pass")."""
-    # the whole dashed name: '"Rabat-Kashan" substation' names both parts
+def _substation_name_span(text: str, m: Mention) -> tuple[int, int] | None:
+    """The whole dashed name around ``m`` when a substation's word stands right before or
+    after it ('"Rabat-Kashan" substation' names both parts), else None."""
     start, end = m.start, m.end
     while (j := _DASHED_BEFORE.search(text, max(0, start - 40), start)) is not None:
         start = j.start()
@@ -415,9 +406,21 @@ def _substation_sited_elsewhere(
         end = j.end()
     before = text[max(0, start - 40) : start]
     if not (_SUBSTATION_BEFORE.search(before) or _SUBSTATION_AFTER.match(text, end)):
+        return None
+    return start, end
+
+
+def _substation_sited_elsewhere(text: str, m: Mention, names_a_place) -> bool:
+    """A substation's name ('substation "Khujand"', "Rudaki substation") in a sentence that
+    puts the substation somewhere else ("in Sughd's Ghonchi district", "в Варзобе",
+    "города Пенджикент"): substations take the names of the towns they serve, so the name
+    is the facility's, not where it stands (held-out sets 47, 64 and 70). Where the
+    sentence says nothing else ("the Kemin substation was launched"), the name stays a
+    place."""
+    span = _substation_name_span(text, m)
+    if span is None:
         return False
-    if fold_name(m.surface) in elsewhere:
-        return True
+    start, end = span
     s = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start)) + 1
     e = min(i for i in (text.find(". ", m.end), text.find("\n", m.end), len(text)) if i >= 0)
     # the clause: "..., while the Kemin substation was switched on" is another statement
@@ -648,16 +651,18 @@ class Resolver:
             if org_spans and in_org.holds(m.start, m.end) and not in_project.holds(m.start, m.end)
         }
         province_firms = self._province_firms(text, mentions)
+        # 'the substation "Khujand" ... in Ghonchi district': each such mention once, and its
+        # name, which is the substation's wherever a substation's word stands by it again
+        # ("a line from the Khujand substation to the pass")
         has_substation = _SUBSTATION_HINT.search(text) is not None
-        substations_elsewhere = (
-            {
-                fold_name(m.surface)
-                for m in mentions
-                if _substation_sited_elsewhere(text, m, self._names_a_place)
-            }
+        sited_elsewhere = (
+            {m.start for m in mentions if _substation_sited_elsewhere(text, m, self._names_a_place)}
             if has_substation
             else set()
         )
+        substations_elsewhere = {
+            fold_name(m.surface) for m in mentions if m.start in sited_elsewhere
+        }
         for m in mentions:
             if m.start in province_firms:
                 named_by_mention.append((m.start, m.end))
@@ -729,8 +734,12 @@ class Resolver:
                     or _DASH_JOINED.match(text, m.end)
                     or text[m.start - 1 : m.start] in ("-", "\u2013")
                 )
-                and _substation_sited_elsewhere(
-                    text, m, self._names_a_place, frozenset(substations_elsewhere)
+                and (
+                    m.start in sited_elsewhere
+                    or (
+                        fold_name(m.surface) in substations_elsewhere
+                        and _substation_name_span(text, m) is not None
+                    )
                 )
             ):
                 # 'the "Khujand" substation in Ghonchi district': its name only
