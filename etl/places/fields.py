@@ -9,6 +9,7 @@ too.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -28,8 +29,12 @@ _GLOSS = r"(?:\s*\([^()\n]{1,40}\))?"
 _LIST = rf"{_NAME}{_GLOSS}(?:(?:\s*,\s*{_NAME}{_GLOSS}){{0,8}},?\s+(?:and|or)\s+{_NAME}{_GLOSS})?"
 
 
+#: a name after a noun, in Latin or Cyrillic letters, quoted perhaps ("месторождения
+#: "Galkynyş"", as Russian puts the noun first)
+_NAME_AFTER = r"\"?(?P<names>[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2})\"?"
+
 #: a cheap look for any field noun before the list pattern runs
-_HINT = re.compile(r"field|deposit", re.IGNORECASE)
+_HINT = re.compile(r"field|deposit|месторожд", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class FieldWords:
     kinds: frozenset[str]
     #: the same, before an ore deposit's noun ("gold deposits")
     ore_pattern: re.Pattern[str] = re.compile(r"(?!)")
+    #: a name after a field noun of a language that puts the noun first
+    after_pattern: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @cache
@@ -52,10 +59,18 @@ def load_words(path: Path = FIELDS_YAML) -> FieldWords:
         alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
         return re.compile(rf"(?P<names>{_LIST})\s+(?i:{alternatives})\b")
 
+    def named_after(key: str) -> re.Pattern[str]:
+        nouns = sorted((str(n) for n in data.get(key) or []), key=len, reverse=True)
+        if not nouns:
+            return re.compile(r"(?!)")
+        alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
+        return re.compile(rf"(?<!\w)(?i:{alternatives})\s+{_NAME_AFTER}")
+
     return FieldWords(
         listed_before("field_nouns"),
         frozenset(str(k) for k in data.get("field_kinds") or []),
         listed_before("ore_nouns"),
+        named_after("field_nouns_before_name"),
     )
 
 
@@ -69,7 +84,12 @@ def field_name_spans(
     if not _HINT.search(text):
         return []
     names: set[str] = set()
-    for m in (words.ore_pattern if ore else words.pattern).finditer(text):
+    found = (
+        words.ore_pattern.finditer(text)
+        if ore
+        else itertools.chain(words.pattern.finditer(text), words.after_pattern.finditer(text))
+    )
+    for m in found:
         listed = re.sub(r"\([^()]*\)", lambda b: " " * len(b.group()), m.group("names"))
         # a gloss in brackets is the field's name too: "Duobai Sharqi (Eastern Duoba) gold
         # deposits" (held-out set 72), "Altyn Asyr (Golden Age)"

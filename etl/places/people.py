@@ -446,6 +446,9 @@ class OrganisationCues:
     #: phrases after a company noun that make the place after them its seat ("a Kazakh
     #: company from Shymkent"), lower-case
     seat_after_firm: tuple[str, ...] = ()
+    #: nouns after a place and before "of" and a company's name that make the place where
+    #: the company keeps an office ("the Almaty branch of the ... Bank of China"), lower-case
+    office_nouns: tuple[str, ...] = ()
     #: a word before a capital that makes it the government ("official Tashkent said")
     metonym_before: frozenset[str] = frozenset()
     #: capitals that stand for their government before a speech or commitment verb
@@ -550,6 +553,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_gap_words=frozenset(str(s).lower() for s in data.get("metonym_gap_words") or []),
         seat_before=tuple(str(w).lower() for w in data.get("seat_before") or []),
         seat_after_firm=tuple(str(w).lower() for w in data.get("seat_after_firm") or []),
+        office_nouns=tuple(str(w).lower() for w in data.get("office_nouns") or []),
         metonym_possessions=_lower_set(data, "metonym_possessions"),
         metonym_trade_verbs=_lower_set(data, "metonym_trade_verbs"),
         metonym_goods=_lower_set(data, "metonym_goods"),
@@ -621,6 +625,7 @@ class _OrgPatterns:
     vessel_before: _Hinted | None
     vessel_after: _Hinted | None
     metaphors: _Hinted | None = None
+    offices: _Hinted | None = None
 
 
 @cache
@@ -656,6 +661,17 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         firm_seat_noun = re.compile(
             rf"\b(?i:{nouns})\s*(?:[,\u2014\u2013]\s*|\s-\s)?"
             rf"(?:(?i:which|that)\s+(?i:is|was)\s+|(?i:is|was)\s+)?$"
+        )
+    offices = None
+    if cues.office_nouns:
+        phrases = phrase_alternation(cues.office_nouns)
+        place = rf"{_CAP}(?: {_CAP})*"
+        offices = _Hinted(
+            re.compile(rf"\s(?i:{phrases})\s+of\s"),
+            re.compile(
+                rf"(?<![\w-])({place})\s+(?i:{phrases})\s+of\s+(?:the\s+)?"
+                rf"((?:[\w&.'-]+\s+){{0,6}}[\w&.'-]+)"
+            ),
         )
     metonyms = None
     if cues.metonym_before:
@@ -737,6 +753,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         vessel_before=vessel_before,
         vessel_after=vessel_after,
         metaphors=metaphors,
+        offices=offices,
     )
 
 
@@ -1131,6 +1148,13 @@ def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
             for m in firm.pattern.finditer(text)
             if noun.search(text, max(0, m.start() - 50), m.start())
         ]
+    offices = patterns.offices
+    if offices is not None and offices.may_match(text):
+        for m in offices.pattern.finditer(text):
+            # the name after "of" is a company's: one of its first words is a suffix
+            # ("Bank", "Company"); "the Khorgos branch of the railway" is a line's branch
+            if any(w.strip(".,;:").lower() in cues.suffixes for w in m.group(2).split()):
+                out.append((m.start(1), m.end(1)))
     return out
 
 
@@ -1292,7 +1316,12 @@ def _object_of_verb(before: list[str], cues: OrganisationCues) -> bool:
 
 
 #: a preposition before a capital that makes it where something happens, whatever follows
-_LOCATIVE_BEFORE = frozenset({"in", "at", "to", "from", "via", "near", "into", "through"})
+_LOCATIVE_BEFORE = frozenset(
+    {"in", "at", "to", "from", "via", "near", "into", "through"}
+    # Russian: "в Пекине подписали" (a capital's case forms are not among the metonyms, but
+    # "в Баку" does not decline)
+    | {"в", "во", "из", "до", "через", "около", "под"}
+)
 
 
 def nationality_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:

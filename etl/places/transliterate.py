@@ -78,6 +78,19 @@ def romanised(word: str, rules: Rules | None = None) -> list[str]:
     return list(dict.fromkeys(stem.translate(table) for stem in stems))
 
 
+def cyrillic_stems(word: str, rules: Rules | None = None) -> list[str]:
+    """A Cyrillic name without each Russian case ending it may carry, lower-cased, and
+    with the soft sign a name may end in ("Каракуля" -> каракул, каракуль)."""
+    rules = rules or load_rules()
+    lower = word.lower()
+    out: list[str] = []
+    for e in rules.romanise_case_endings:
+        if lower.endswith(e) and len(lower) - len(e) >= 3:
+            stem = lower[: -len(e)]
+            out += [stem, stem + "ь"]
+    return list(dict.fromkeys(out))
+
+
 @cache
 def _romanise_table(rules: Rules) -> dict[int, str]:
     return {ord(k): v for k, v in rules.romanise}

