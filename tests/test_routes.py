@@ -56,3 +56,14 @@ def test_a_registry_route_under_a_new_phrasing_is_the_registry_route(built):
     assert not [f for f in layers["railways"] if f["properties"]["precision"] == "inferred"]
     ids = {f["properties"]["id"] for f in layers["railways"]}
     assert "railways/china-kyrgyzstan-uzbekistan-railway" in ids
+
+
+def test_spaced_dashes_keep_a_hyphenated_name_whole():
+    """ "ЛЭП Ак-Кыя - Нарын - Торугарт" (held-out set 78): where a chain sets its names apart
+    with spaced dashes, a hyphen without spaces is inside a name; a chain written tight
+    splits at every dash."""
+    from etl.routes import split_chain
+
+    assert split_chain("Ак-Кыя - Нарын - Торугарт") == ("Ак-Кыя", "Нарын", "Торугарт")
+    assert split_chain("Bishkek -Kara-Balta") == ("Bishkek", "Kara-Balta")
+    assert split_chain("Angren-Pap") == ("Angren", "Pap")

@@ -726,9 +726,10 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         )
         # the name ends its phrase: punctuation or a function word after it, never a noun
         # ("a new Aktau terminal" is a terminal at Aktau)
-        # (or a spaced dash: "the next Shenzhen - China's first zone", held-out set 18)
+        # (or a spaced dash: "the next Shenzhen - China's first zone", held-out set 18; not
+        # before another name, which makes a chain: "the new Kashgar - Osh road")
         ends = (
-            r"(?=\s*(?:[.,;:!?)\"'\u201d]|$|-\s"
+            r"(?=\s*(?:[.,;:!?)\"'\u201d]|$|-\s+(?=[a-z]|[A-Z][\w-]*['\u2019]s\b)"
             r"|\s(?:in|of|for|on|by|and|or|with|at|to|that|which)\b))"
         )
         # (in quotation marks too: 'the "new Dubai"', held-out set 23)
