@@ -29,12 +29,14 @@ _GLOSS = r"(?:\s*\([^()\n]{1,40}\))?"
 _LIST = rf"{_NAME}{_GLOSS}(?:(?:\s*,\s*{_NAME}{_GLOSS}){{0,8}},?\s+(?:and|or)\s+{_NAME}{_GLOSS})?"
 
 
+#: a name in Latin or Cyrillic letters, as a list's or a noun's name is read back
+_ANY_NAME = r"[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2}"
 #: a name after a noun, in Latin or Cyrillic letters, quoted perhaps ("месторождения
 #: "Galkynyş"", as Russian puts the noun first)
 _NAME_AFTER = r"\"?(?P<names>[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2})\"?"
 
 #: a cheap look for any field noun before the list pattern runs
-_HINT = re.compile(r"field|deposit|месторожд", re.IGNORECASE)
+_HINT = re.compile(r"field|deposit|area|territory|месторожд|территор", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def field_name_spans(
         # a gloss in brackets is the field's name too: "Duobai Sharqi (Eastern Duoba) gold
         # deposits" (held-out set 72), "Altyn Asyr (Golden Age)"
         glosses = " ".join(re.findall(r"\(([^()]*)\)", m.group("names")))
-        for n in [*re.finditer(_NAME, listed), *re.finditer(_NAME, glosses)]:
+        for n in [*re.finditer(_ANY_NAME, listed), *re.finditer(_ANY_NAME, glosses)]:
             parts = n.group().split(" ")
             while parts and parts[0] in FUNCTION_WORDS:
                 parts = parts[1:]

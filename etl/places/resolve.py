@@ -63,6 +63,7 @@ class Weights:
     min_margin: float
     part_of_city_population: int
     part_of_city_km: float
+    container_km: float
     same_place_km: float
     anchor_km: float
     common_zipf: float
@@ -500,6 +501,21 @@ def _is_pinyin(word: str) -> bool:
 
 #: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"; or a
 #: year: "in March 2015" (held-out set 47), "May, 2019"
+
+
+@cache
+def _container_gap() -> re.Pattern[str]:
+    """Between a place and a town that names its unit: a facility's noun (facilities.yaml)
+    or capitalised words of its name, then a comma ("Bozoi compressor station, ")."""
+    return re.compile(
+        rf"(?:\s+(?:[A-Z][\w-]*|(?i:{projects.facility_nouns()}|compressor|station))){{0,3}},\s+"
+    )
+
+
+#: a list going on after a name: a comma, "and", "or"
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)")
+#: a word character joined to the end of a lower-case name ("astana-view", "bishkek.kg")
+_JOINED = re.compile(r"[-._@/]\w")
 _DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)|\.?,?\s(?:1[89]|20)\d\d(?!\d)")
 
 
@@ -896,6 +912,7 @@ class Resolver:
             elif outcome is not None:
                 rejected.append(outcome)
         resolved = _one_sense(resolved, rejected, by_area)
+        resolved = self._containers(text, resolved, rejected)
         for s, e in sorted(local_hit):
             named_by_mention.append((s, e))
             mention = Mention(s, e, text[s:e], PLACE, fold_name(text[s:e]))
@@ -923,10 +940,19 @@ class Resolver:
         zipf = self.gazetteer.common.get(folded, 0.0)
         kinds = {h.place.kind for h in hits}
         if not surface[0].isupper():
-            # scraped text lower-cases names ("islamabad"): accept distinctive big places only
+            # scraped text lower-cases names ("islamabad"): accept distinctive big places only,
+            # written in plain Latin letters and standing alone. Cyrillic text and the Latin
+            # alphabets of the region capitalise names: a lower-case word there is a word
+            # (Kyrgyz "караганда", "according to"; Turkmen "guýan"); a word joined to others
+            # by a hyphen, a dot or an underscore is a site's or a handle's ("astana-view")
+            # (held-out set 79)
             best = hits[0].place
+            scraped = surface == surface.lower()
             return (
-                zipf == 0.0
+                not (scraped and not surface.isascii())
+                and not (scraped and _JOINED.match(text, m.end))
+                and not (scraped and m.start and text[m.start - 1] in "-._@/")
+                and zipf == 0.0
                 and len(surface) >= 5
                 and (
                     best.population >= _W.lowercase_min_population
@@ -1209,6 +1235,39 @@ class Resolver:
             if candidate in self.us_states():
                 return {"USA"}
         return None
+
+    def _containers(
+        self, text: str, resolved: list[ResolvedPlace], rejected: list[Rejected]
+    ) -> list[ResolvedPlace]:
+        """ "held in Bozoi Compressor Station, Aktyubinsk" (held-out set 80): a town after a
+        comma, right after a place of the same first-level unit more than ``container_km``
+        away (a facility's capitalised name may stand between), names that unit as an address
+        does, not a place of the story: the region when the gazetteer has it, else nothing."""
+        out: list[ResolvedPlace] = []
+        before: ResolvedPlace | None = None
+        for r in sorted(resolved, key=lambda r: r.mention.start):
+            p = r.place
+            if (
+                before is not None
+                and p.kind == "city"
+                and before.place.kind not in ("country", "region", "continent")
+                and _container_gap().fullmatch(text, before.mention.end, r.mention.start)
+                # not a list ("from Zharkent, Almaty and Astana")
+                and not _LIST_GOES_ON.match(text, r.mention.end)
+                and p.country == before.place.country
+                and p.admin1
+                and p.admin1 == before.place.admin1
+                and km(p, before.place) > _W.container_km
+            ):
+                unit = self._unit(r.mention, f"the unit of {before.mention.surface}")
+                if isinstance(unit, ResolvedPlace):
+                    out.append(unit)
+                else:
+                    rejected.append(unit)
+            else:
+                out.append(r)
+            before = r
+        return out
 
     def _part_of_city(self, text: str, m: Mention, hits: list[NameHit]) -> list[NameHit] | Rejected:
         """ "From Dongchuan, Lanzhou to Kashgar" (held-out set 71): a small name outside the
