@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from shapely.geometry import Point
 
 from etl import events, projects, routes
@@ -25,6 +26,7 @@ from etl.findings import (
     RouteFinding,
     StatusFinding,
 )
+from etl.geo import km_to_many
 from etl.ids import route_feature_id
 from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
@@ -108,7 +110,11 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     river_named = list(projects.river_facilities(text, sentences, resolved, registry))
     taken = {(start, end) for _, start, end in river_named}
     resolved = [r for r in resolved if (r.mention.start, r.mention.end) not in taken]
+    # "the Torugart Pass": a registry place (the crossing) named by the same words as a
+    # gazetteer place on the same spot is one place, drawn once, as the registry's
     for r in resolved:
+        if _registry_place_here(r, registry_mentions, registry):
+            continue
         found.places.append(
             (r.place, source(r.mention.start, r.mention.end), r.mention.surface, r.confidence)
         )
@@ -459,6 +465,32 @@ def _port_ends(registry_mentions, registry) -> list[ResolvedPlace]:
         )
         out.append(ResolvedPlace(m, place, 0.9))
     return out
+
+
+#: a registry place and a gazetteer place this close are the same place
+_SAME_SPOT_KM = 5.0
+#: gazetteer kinds that are no settlement: a pass, a crossing or a station the registry
+#: lists too is the registry's
+_NOT_SETTLEMENTS = frozenset({"pass", "border_crossing", "station"})
+
+
+def _registry_place_here(r: ResolvedPlace, registry_mentions, registry) -> bool:
+    """Whether a registry place entry named by words overlapping ``r``'s lies on ``r``'s
+    spot ("Torugart Pass": the registry's crossing and the supplement's pass). A town stays
+    a town of its own ("Hairatan", the port town, beside the Hairatan crossing)."""
+    if r.place.feature_type not in _NOT_SETTLEMENTS:
+        return False
+    for m in registry_mentions:
+        if m.kind != ENTRY or m.end <= r.mention.start or r.mention.end <= m.start:
+            continue
+        entry = registry.entries[m.key]
+        if entry.layer != PLACES or entry.geometry.geom_type != "Point":
+            continue
+        spot = np.array([entry.geometry.y]), np.array([entry.geometry.x])
+        here = float(km_to_many(r.place.lat, r.place.lon, *spot)[0])
+        if here <= _SAME_SPOT_KM:
+            return True
+    return False
 
 
 def _place_at(resolved, rejected):

@@ -184,3 +184,14 @@ def test_hard_wrapped_copy_reads_as_unwrapped(tmp_path, knowledge):
         )
     assert results[0] == results[1]
     assert any(results[0].values())
+
+
+def test_a_crossing_the_registry_lists_is_one_point_not_two(built):
+    """ "the Torugart Pass", "the customs post at Irkeshtam" (held-out set 76): the registry's
+    crossing and the supplement's pass or post on the same spot are one place on the map,
+    drawn once (the registry's, with its sources), not two dots one on the other."""
+    layers, _ = built
+    points = _points(layers, "12_passes_ports_fields.txt")
+    for lat, lon in ((40.5925, 75.42722), (39.678056, 73.898611)):  # Torugart, Irkeshtam
+        here = [f["properties"]["id"] for f in points if _near(f, lat, lon) < 5]
+        assert len(here) == 1, here
