@@ -510,6 +510,8 @@ class OrganisationCues:
     #: below ("the Singapore of Central Asia"); held-out set 13
     metaphor_before: frozenset[str] = frozenset()
     metaphor_regions: tuple[str, ...] = ()
+    #: nouns of a city's story after a comparison ("compared with the rise of Shenzhen")
+    comparison_nouns: tuple[str, ...] = ()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
     #: company's nationality ("South Korea's automotive group Daewoo"); with role_before
     nationality_roles: frozenset[str] = frozenset()
@@ -584,6 +586,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         appositive_firms=_lower_set(data, "appositive_firms"),
         metaphor_before=_lower_set(data, "metaphor_before"),
         metaphor_regions=tuple(str(s) for s in data.get("metaphor_regions") or []),
+        comparison_nouns=tuple(str(s) for s in data.get("comparison_nouns") or []),
         nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
@@ -1005,13 +1008,36 @@ def _metaphors(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "we are building a new Dubai", "the Singapore of Central Asia": a famous city as a
     figure of speech, not a place of the story."""
     metaphors = _org_patterns(cues).metaphors
-    if metaphors is None or not metaphors.hint.search(text):
-        return []
     out = []
-    for m in metaphors.pattern.finditer(text):
+    if metaphors is None or not metaphors.hint.search(text):
+        found = iter(())
+    else:
+        found = metaphors.pattern.finditer(text)
+    for m in found:
         group = 1 if m.group(1) is not None else 2
         out.append((m.start(group), m.end(group)))
+    if cues.comparison_nouns and _COMPARED_HINT.search(text):
+        out += [
+            (m.start(1), m.end(1)) for m in _compared_pattern(cues.comparison_nouns).finditer(text)
+        ]
     return out
+
+
+#: a cheap look for a comparison before ``_compared_pattern`` runs
+_COMPARED_HINT = re.compile(r"(?i:compar|likened)")
+
+
+@cache
+def _compared_pattern(nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """ "Comparisons are already being made with the development of Shenzhen" (held-out set
+    84): a city a place is compared with, by the story of its growth, is a figure of speech.
+    Only with one of ``comparison_nouns`` ("the development of"): "compared with Almaty"
+    alone may name a place of the story."""
+    words = "|".join(re.escape(n) for n in nouns)
+    return re.compile(
+        r"\b(?i:compar\w*|likened)\b[^.;:!?]{0,60}?\b(?:with|to)\s+"
+        rf"(?:the\s+)?(?i:{words})\s+of\s+({_CAP}(?: {_CAP})?)"
+    )
 
 
 #: words after "X Railway" that make it a place on a line, not a company
