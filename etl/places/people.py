@@ -510,8 +510,11 @@ class OrganisationCues:
     #: below ("the Singapore of Central Asia"); held-out set 13
     metaphor_before: frozenset[str] = frozenset()
     metaphor_regions: tuple[str, ...] = ()
-    #: nouns of a city's story after a comparison ("compared with the rise of Shenzhen")
+    #: nouns of comparison ("compared with the rise of Shenzhen")
     comparison_nouns: tuple[str, ...] = ()
+    #: nouns after a dashed chain of three or more names that make it a region's name
+    #: ("the Beijing-Tianjin-Hebei region")
+    chain_regions: tuple[str, ...] = ()
     #: lower-case nouns that, after "<Country>'s" and before a name, make the country the
     #: company's nationality ("South Korea's automotive group Daewoo"); with role_before
     nationality_roles: frozenset[str] = frozenset()
@@ -587,6 +590,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metaphor_before=_lower_set(data, "metaphor_before"),
         metaphor_regions=tuple(str(s) for s in data.get("metaphor_regions") or []),
         comparison_nouns=tuple(str(s) for s in data.get("comparison_nouns") or []),
+        chain_regions=tuple(str(s) for s in data.get("chain_regions") or []),
         nationality_roles=frozenset(str(s).lower() for s in data.get("nationality_roles") or []),
         vessel_before=tuple(str(s) for s in data.get("vessel_before") or []),
         vessel_after=tuple(str(s) for s in data.get("vessel_after") or []),
@@ -882,7 +886,18 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _listed_firms(text, cues)
     spans += _exchange_lists(text)
     spans += [(m.start(1), m.end(1)) for m in _PRODUCT_MODEL.finditer(text)]
+    if cues.chain_regions and "-" in text:
+        spans += [(m.start(1), m.end(1)) for m in _chain_region(cues.chain_regions).finditer(text)]
     return spans
+
+
+@cache
+def _chain_region(nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """ "the Beijing-Tianjin-Hebei region", "the Guangdong-Hong Kong-Macao Greater Bay Area"
+    (held-out set 83): a region named by a dashed chain of its parts; the towns are not
+    places of the story."""
+    name = rf"{_CAP}(?: {_CAP})?"
+    return re.compile(rf"\b({name}(?:-{name}){{2,}})\s+(?:{_longest_first(nouns)})\b")
 
 
 #: " of Germany" right after a company's legal form
