@@ -684,7 +684,7 @@ def find_described(
             for p in ordered[bisect_left(starts, s) : bisect_left(starts, e)]
             if p.place.kind in _END_KINDS
         ]
-        noun = cues.noun.search(sentence) if cue.has(i, "noun") else None
+        noun = _main_noun(cues.noun, sentence, lex) if cue.has(i, "noun") else None
         if noun is None and cyrillic:
             noun = cues.ru_noun.search(sentence)
         between: list[Described] = []
@@ -735,6 +735,24 @@ def find_described(
         start = min(s + noun.start(), first)
         out.append(Described(layer, kind, tuple(unique), start, last, noun.group(0)))
     return out
+
+
+def _main_noun(pattern: re.Pattern[str], sentence: str, lex) -> re.Match[str] | None:
+    """The sentence's route noun: the first, unless it is a train's ("the block train
+    coming from Lanzhou has reached Aktau, and its boxes will be shipped on to Baku on a cargo
+    vessel") and a ship's follows: the train only brought the goods to the sea leg told."""
+    first = pattern.search(sentence)
+    if first is None or not _is_train(first.group(1), lex):
+        return first
+    for later in pattern.finditer(sentence, first.end()):
+        if _noun_kind(" ".join(later.group(1).lower().split()))[1] == "ferry":
+            return later
+    return first
+
+
+def _is_train(noun: str, lex) -> bool:
+    word = " ".join(noun.lower().split())
+    return word not in lex.nouns and "train" in word
 
 
 def _noun_kind(noun: str) -> tuple[str, str]:
