@@ -501,6 +501,7 @@ def _is_pinyin(word: str) -> bool:
 
 #: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"; or a
 #: year: "in March 2015" (held-out set 47), "May, 2019"
+_DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)|\.?,?\s(?:1[89]|20)\d\d(?!\d)")
 
 
 @cache
@@ -516,7 +517,6 @@ def _container_gap() -> re.Pattern[str]:
 _LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)")
 #: a word character joined to the end of a lower-case name ("astana-view", "bishkek.kg")
 _JOINED = re.compile(r"[-._@/]\w")
-_DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)|\.?,?\s(?:1[89]|20)\d\d(?!\d)")
 
 
 def _own_name_first(hits: list[NameHit]) -> list[NameHit]:
@@ -948,10 +948,9 @@ class Resolver:
             # (held-out set 79)
             best = hits[0].place
             scraped = surface == surface.lower()
+            joined = _JOINED.match(text, m.end) or (m.start and text[m.start - 1] in "-._@/")
             return (
-                not (scraped and not surface.isascii())
-                and not (scraped and _JOINED.match(text, m.end))
-                and not (scraped and m.start and text[m.start - 1] in "-._@/")
+                not (scraped and (not surface.isascii() or joined))
                 and zipf == 0.0
                 and len(surface) >= 5
                 and (
