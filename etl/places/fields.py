@@ -36,7 +36,10 @@ _ANY_NAME = r"[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2}"
 _NAME_AFTER = r"\"?(?P<names>[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2})\"?"
 
 #: a cheap look for any field noun before the list pattern runs
-_HINT = re.compile(r"field|deposit|area|territory|месторожд|территор", re.IGNORECASE)
+_HINT = re.compile(
+    r"field|deposit|contract\s+area|licen[cs]e\s+area|contract\s+territory|месторожд|территор",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
