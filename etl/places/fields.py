@@ -57,25 +57,20 @@ def load_words(path: Path = FIELDS_YAML) -> FieldWords:
     with path.open(encoding="utf-8") as f:
         data = yamldata.load(f) or {}
 
-    def listed_before(key: str) -> re.Pattern[str]:
+    def nouns_pattern(key: str, template: str) -> re.Pattern[str]:
+        """``template`` with the key's nouns (longest first, any space inside one) for NOUNS."""
         nouns = sorted((str(n) for n in data.get(key) or []), key=len, reverse=True)
         if not nouns:
             return re.compile(r"(?!)")
         alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
-        return re.compile(rf"(?P<names>{_LIST})\s+(?i:{alternatives})\b")
+        return re.compile(template.replace("NOUNS", f"(?i:{alternatives})"))
 
-    def named_after(key: str) -> re.Pattern[str]:
-        nouns = sorted((str(n) for n in data.get(key) or []), key=len, reverse=True)
-        if not nouns:
-            return re.compile(r"(?!)")
-        alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
-        return re.compile(rf"(?<!\w)(?i:{alternatives})\s+{_NAME_AFTER}")
-
+    before = rf"(?P<names>{_LIST})\s+NOUNS\b"
     return FieldWords(
-        listed_before("field_nouns"),
+        nouns_pattern("field_nouns", before),
         frozenset(str(k) for k in data.get("field_kinds") or []),
-        listed_before("ore_nouns"),
-        named_after("field_nouns_before_name"),
+        nouns_pattern("ore_nouns", before),
+        nouns_pattern("field_nouns_before_name", rf"(?<!\w)NOUNS\s+{_NAME_AFTER}"),
     )
 
 
