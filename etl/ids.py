@@ -32,9 +32,21 @@ def route_feature_id(layer: str, parts: tuple[str, ...], section_of: str | None 
     A section of a registry project ("the Dostyk–Aktogay section") hangs under the
     project's id.
     """
+    words = "-".join(_latin(p) for p in parts)
     if section_of:
-        return f"{section_of}--{slug(ascii_fold('-'.join(parts)))}-section"
-    return f"{layer}/{slug(ascii_fold('-'.join(parts)))}-inferred"
+        return f"{section_of}--{slug(words)}-section"
+    return f"{layer}/{slug(words)}-inferred"
+
+
+def _latin(part: str) -> str:
+    """A chain's part in Latin letters: as written, or spelled letter by letter from Cyrillic
+    ("Бохтар-Дангара-Куляб" is not the empty id every Cyrillic route would share)."""
+    folded = ascii_fold(part)
+    if slug(folded) or not part.strip():
+        return folded
+    from etl.places.transliterate import romanise_letters
+
+    return ascii_fold(romanise_letters(part))
 
 
 def place_base_id(place: Place) -> str:

@@ -100,6 +100,8 @@ class Lexicon:
     #: the sentences just before (at most ``anaphora_window`` back)
     anaphora_words: tuple[str, ...] = ()
     anaphora_window: int = 0
+    #: Russian verbs of linking before a chain ("дорога соединит A-B-C")
+    russian_link_verbs: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -129,6 +131,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         enter_verbs=tuple(raw["enter_verbs"]),
         link_verbs=tuple(raw["link_verbs"]),
         pair_joiners=tuple(raw["pair_joiners"]),
+        russian_link_verbs=tuple(raw.get("russian_link_verbs") or ()),
         between_verbs=tuple(raw.get("between_verbs") or ()),
         place_kinds=tuple(raw["place_kinds"]),
         russian_place_kinds=tuple(raw.get("russian_place_kinds") or ()),
@@ -290,7 +293,40 @@ def find_chains(text: str) -> list[Chain]:
             out += _listed_before(text, start, layer, kind, lex)
     out += _noun_first_chains(text, out)
     out += _russian_chains(text, out)
+    out += _linked_chains(text, out)
     return sorted(out, key=lambda c: c.start)
+
+
+@functools.cache
+def _linked_pattern() -> re.Pattern[str]:
+    """ "the new road will connect A-B-C", "дорога соединит Душанбе-Куляб-Хорог": a route
+    noun, a verb of linking, then the chain (held-out set 76)."""
+    lex = lexicon()
+    nouns = _alternation([*lex.nouns, *lex.russian_nouns])
+    verbs = _alternation([*lex.link_verbs, *lex.russian_link_verbs])
+    helpers = r"(?:(?:will|would|shall|is\s+to|are\s+to|to|that\s+will|which\s+will)\s+)?"
+    return re.compile(
+        rf"(?<![\w-])((?i:{nouns}))s?\s+{helpers}(?i:{verbs})\s+[\"«\u201c]?({_DASHED})(?![\w-])"
+    )
+
+
+def _linked_chains(text: str, taken: list[Chain]) -> list[Chain]:
+    """Chains after a route noun and a verb of linking; one already read is not read twice."""
+    lex = lexicon()
+    if not (_CYRILLIC.search(text) or any(v in text for v in lex.link_verbs)):
+        return []
+    out = []
+    for m in _linked_pattern().finditer(text):
+        a, b = m.start(2), m.end(2)
+        if any(t.start < b and a < t.end for t in taken):
+            continue
+        noun = " ".join(m.group(1).lower().split())
+        layer, kind = lex.nouns.get(noun) or lex.russian_nouns[noun]
+        parts = split_chain(m.group(2))
+        if parts[0] in lex.lead_words:
+            continue
+        out.append(Chain(m.start(), b, text[m.start() : b], parts, layer, kind))
+    return out
 
 
 @functools.cache

@@ -67,3 +67,16 @@ def test_spaced_dashes_keep_a_hyphenated_name_whole():
     assert split_chain("Ак-Кыя - Нарын - Торугарт") == ("Ак-Кыя", "Нарын", "Торугарт")
     assert split_chain("Bishkek -Kara-Balta") == ("Bishkek", "Kara-Balta")
     assert split_chain("Angren-Pap") == ("Angren", "Pap")
+
+
+def test_routes_named_in_cyrillic_are_features_of_their_own(built):
+    """Two roads named only in Russian were one feature: their ids were the empty slug of a
+    Cyrillic chain, so the second route's line and sources vanished into the first."""
+    layers = built(
+        "Строится автодорога Бохтар-Дангара-Куляб. Строится автодорога Ош-Баткен-Исфана."
+    )
+    roads = {f["properties"]["id"]: f for f in layers["roads"]}
+    assert len(roads) == 2, sorted(roads)
+    assert all(not i.startswith("roads/-") for i in roads), sorted(roads)
+    osh = (40.52828, 72.7985)  # GeoNames 1527534
+    assert any(min(km(v, osh) for v in _vertices(f)) < 5 for f in roads.values())

@@ -78,6 +78,11 @@ def romanised(word: str, rules: Rules | None = None) -> list[str]:
     return list(dict.fromkeys(stem.translate(table) for stem in stems))
 
 
+def romanise_letters(text: str, rules: Rules | None = None) -> str:
+    """``text`` lower-cased and spelled in Latin letter by letter (a feature id's words)."""
+    return text.lower().translate(_romanise_table(rules or load_rules()))
+
+
 def cyrillic_stems(word: str, rules: Rules | None = None) -> list[str]:
     """A Cyrillic name without each Russian case ending it may carry, lower-cased, and
     with the soft sign a name may end in ("Каракуля" -> каракул, каракуль)."""
