@@ -340,7 +340,7 @@ def _described_routes(
         if any(r.chain.start < d.end and d.start < r.chain.end for r, _ in found.routes):
             continue
         ends = [Point(d.places[0].lon, d.places[0].lat), Point(d.places[-1].lon, d.places[-1].lat)]
-        known = _registry_line(registry, d.layer, ends)
+        known = _registry_line(registry, d.layer, ends, d.type)
         if known is not None:
             part = None
             if d.noun.lower() in routes.lexicon().section_words and len(d.places) == 2:
@@ -383,15 +383,18 @@ def _described_routes(
         found.routes.append((routes.InferredRoute(chain, d.places, geometry), src))
 
 
-def _registry_line(registry, layer: str, ends: list[Point]):
+def _registry_line(registry, layer: str, ends: list[Point], kind: str | None = None):
     """The first registry line of the layer that runs by both ends of a described route.
+
+    A ferry's crossing ("by ferry from Turkmenbashi to Baku") is a registry ferry line, never
+    the multimodal corridor whose sea leg it may be (the Lapis Lazuli corridor).
 
     A scheduled service (``service: true``) is named by its terminals: it counts only when
     the route's ends are those terminals ("the service from Baku to Xi'an"), not two of the
     stations it passes ("a service from Baku to Lanzhou" is not the Xi'an train).
     """
     for entry in registry.entries.values():
-        if entry.layer != layer:
+        if entry.layer != layer or (kind == FERRY and entry.type != FERRY):
             continue
         if entry.service:
             coords = entry.geometry.coords
@@ -407,6 +410,9 @@ def _registry_line(registry, layer: str, ends: list[Point]):
             return entry
     return None
 
+
+#: a ferry's type, in routes.yaml and the registry
+FERRY = "ferry"
 
 #: a chain's stop this close to a registry line (or its end) is on it (degrees, ~20 km)
 _SAME_END_DEG = 0.2
