@@ -298,12 +298,12 @@ def find_chains(text: str) -> list[Chain]:
 
 
 @functools.cache
-def _linked_pattern() -> re.Pattern[str]:
+def _linked_pattern(russian: bool) -> re.Pattern[str]:
     """ "the new road will connect A-B-C", "дорога соединит Душанбе-Куляб-Хорог": a route
     noun, a verb of linking, then the chain (held-out set 76)."""
     lex = lexicon()
-    nouns = _alternation([*lex.nouns, *lex.russian_nouns])
-    verbs = _alternation([*lex.link_verbs, *lex.russian_link_verbs])
+    nouns = _alternation(lex.russian_nouns if russian else lex.nouns)
+    verbs = _alternation(lex.russian_link_verbs if russian else lex.link_verbs)
     helpers = r"(?:(?:will|would|shall|is\s+to|are\s+to|to|that\s+will|which\s+will)\s+)?"
     return re.compile(
         rf"(?<![\w-])((?i:{nouns}))s?\s+{helpers}(?i:{verbs})\s+[\"«\u201c]?({_DASHED})(?![\w-])"
@@ -311,12 +311,15 @@ def _linked_pattern() -> re.Pattern[str]:
 
 
 def _linked_chains(text: str, taken: list[Chain]) -> list[Chain]:
-    """Chains after a route noun and a verb of linking; one already read is not read twice."""
+    """Chains after a route noun and a verb of linking; one already read is not read twice.
+    The English pattern is tried only where a route noun begins, the Russian one only in a
+    text with Cyrillic letters."""
     lex = lexicon()
-    if not (_CYRILLIC.search(text) or any(v in text for v in lex.link_verbs)):
-        return []
+    found = list(finditer_at(_linked_pattern(False), text, _cue_words().starts(text, "chain_noun")))
+    if _CYRILLIC.search(text):
+        found += _linked_pattern(True).finditer(text)
     out = []
-    for m in _linked_pattern().finditer(text):
+    for m in found:
         a, b = m.start(2), m.end(2)
         if any(t.start < b and a < t.end for t in taken):
             continue

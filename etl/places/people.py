@@ -637,12 +637,14 @@ class _OrgPatterns:
     #: the company noun that must stand right before a firm seat's phrase
     firm_seat_noun: re.Pattern[str] | None
     metonyms: _Hinted | None
-    capital_subjects: _Hinted | None  # its hint is the capitals' names alone
+    capital_subjects: _Hinted | None  # its hint is the capitals' names alone, in Latin letters
     nationality: _Hinted | None
     vessel_before: _Hinted | None
     vessel_after: _Hinted | None
     metaphors: _Hinted | None = None
     offices: _Hinted | None = None
+    #: the capitals' Cyrillic names, looked for in a text with Cyrillic letters only
+    cyrillic_capitals: re.Pattern[str] | None = None
 
 
 @cache
@@ -698,14 +700,21 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             re.compile(rf"\b(?i:{words})\s+({_CAP}(?: {_CAP})?)"),
             _first_words(cues.metonym_before),
         )
-    subjects = None
+    subjects = cyrillic_capitals = None
     if cues.metonym_capitals and cues.metonym_verbs:
         caps = _longest_first(cues.metonym_capitals)
-        # case-blind: a headline in capitals ("ALLIANCE BETWEEN BEIJING AND ASTANA") too
+        # case-blind: a headline in capitals ("ALLIANCE BETWEEN BEIJING AND ASTANA") too; the
+        # hint finds the capitals' names at a word's start, in Latin letters (or, in a text
+        # with Cyrillic ones, in both: ``_capital_subjects``)
+        latin = _longest_first(c for c in cues.metonym_capitals if c.isascii())
         subjects = _Hinted(
-            re.compile(caps, re.I),
+            re.compile(rf"\b(?:{latin})", re.I),
             # "Washington, Moscow, and Beijing": a serial comma before "and" too
             re.compile(rf"(?<![\w-])({caps})(?:\s*(?:,\s*and|,|and)\s+({caps}))*\b", re.I),
+        )
+        cyrillic = [c for c in cues.metonym_capitals if not c.isascii()]
+        cyrillic_capitals = (
+            re.compile(rf"\b(?:{_longest_first(cyrillic)})", re.I) if cyrillic else None
         )
     nationality = None
     roles = cues.role_before | cues.nationality_roles
@@ -767,6 +776,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         firm_seat_noun=firm_seat_noun,
         metonyms=metonyms,
         capital_subjects=subjects,
+        cyrillic_capitals=cyrillic_capitals,
         nationality=nationality,
         vessel_before=vessel_before,
         vessel_after=vessel_after,
@@ -1223,6 +1233,25 @@ def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     return found + _capital_subjects(text, cues)
 
 
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, hints) -> list[re.Match[str]]:
+    """``pattern``'s matches that start where a hint match starts, left to right and not
+    overlapping: ``pattern.finditer`` for a pattern every match of which opens with a hint,
+    tried only there instead of at every position of the text."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for h in hints:
+        if h.start() < end:
+            continue
+        m = pattern.match(text, h.start())
+        if m is not None:
+            out.append(m)
+            end = max(m.end(), m.start() + 1)
+    return out
+
+
 def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "Beijing this year offered Tajikistan grants", "Moscow and Beijing agreed": a capital
     as the subject of a speech or commitment verb is its government, not a place of the
@@ -1230,12 +1259,17 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
     ("this year", "has also"), and never after a locative ("officials in Beijing said"
     names where they are): "Beijing hosted the forum" and "signed in Beijing" stay places.
     """
-    subjects = _org_patterns(cues).capital_subjects
-    if subjects is None or not subjects.hint.search(text):
+    patterns = _org_patterns(cues)
+    subjects = patterns.capital_subjects
+    if subjects is None:
         return []
     caps = subjects.hint
+    hints = list(caps.finditer(text))
+    if patterns.cyrillic_capitals is not None and _CYRILLIC_LETTER.search(text):
+        hints += patterns.cyrillic_capitals.finditer(text)
+        hints.sort(key=lambda h: h.start())
     out = []
-    for m in subjects.pattern.finditer(text):
+    for m in _matches_at(subjects.pattern, text, hints):
         before = text[max(0, m.start() - 40) : m.start()].split()
         # after a locative, a place ("officials in Beijing said"), unless the capital owns a
         # government's thing ("according to Beijing's envoy", held-out set 22)
@@ -1256,7 +1290,10 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
         )
         if not government:
             continue
-        out += [(m.start() + n.start(), m.start() + n.end()) for n in caps.finditer(m.group())]
+        names = [*caps.finditer(m.group())]
+        if patterns.cyrillic_capitals is not None:
+            names += patterns.cyrillic_capitals.finditer(m.group())
+        out += [(m.start() + n.start(), m.start() + n.end()) for n in names]
     return out
 
 

@@ -987,16 +987,16 @@ class Resolver:
             scraped = surface == surface.lower()
             joined = _JOINED.match(text, m.end) or (m.start and text[m.start - 1] in "-._@/")
             return (
-                not (scraped and (not surface.isascii() or joined))
-                # ... and only in English prose: Uzbek "iqtisodiy samara" ("economic effect",
-                # held-out set 88) is a word, not Samara
-                and (not scraped or _english_around(text, m.start, m.end))
-                and zipf == 0.0
+                zipf == 0.0
                 and len(surface) >= 5
                 and (
                     best.population >= _W.lowercase_min_population
                     or best.kind in {"country", "region", "water_body"}
                 )
+                and not (scraped and (not surface.isascii() or joined))
+                # ... and only in English prose: Uzbek "iqtisodiy samara" ("economic effect",
+                # held-out set 88) is a word, not Samara
+                and (not scraped or _english_around(text, m.start, m.end))
             )
         if zipf < COMMON_ZIPF or kinds & {"country", "region", "water_body", "continent"}:
             return True
