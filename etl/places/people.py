@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl import settings, yamldata
-from etl.text import caseless_ascii, phrase_alternation
+from etl.text import caseless_ascii, finditer_at, phrase_alternation
 
 #: capitalised at a sentence start, but never part of a name
 FUNCTION_WORDS = frozenset(
@@ -1236,22 +1236,6 @@ def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, hints) -> list[re.Match[str]]:
-    """``pattern``'s matches that start where a hint match starts, left to right and not
-    overlapping: ``pattern.finditer`` for a pattern every match of which opens with a hint,
-    tried only there instead of at every position of the text."""
-    out: list[re.Match[str]] = []
-    end = 0
-    for h in hints:
-        if h.start() < end:
-            continue
-        m = pattern.match(text, h.start())
-        if m is not None:
-            out.append(m)
-            end = max(m.end(), m.start() + 1)
-    return out
-
-
 def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "Beijing this year offered Tajikistan grants", "Moscow and Beijing agreed": a capital
     as the subject of a speech or commitment verb is its government, not a place of the
@@ -1269,7 +1253,7 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
         hints += patterns.cyrillic_capitals.finditer(text)
         hints.sort(key=lambda h: h.start())
     out = []
-    for m in _matches_at(subjects.pattern, text, hints):
+    for m in finditer_at(subjects.pattern, text, [h.start() for h in hints]):
         before = text[max(0, m.start() - 40) : m.start()].split()
         # after a locative, a place ("officials in Beijing said"), unless the capital owns a
         # government's thing ("according to Beijing's envoy", held-out set 22)
