@@ -43,7 +43,7 @@ from etl.schema import (
     R_UNKNOWN,
     Place,
 )
-from etl.text import finditer_at
+from etl.text import finditer_at, has_cyrillic
 
 #: no route hop is longer than this between two named places (Chongqing-Duisburg is ~6,000)
 MAX_HOP_KM = 7000.0
@@ -316,7 +316,7 @@ def _linked_chains(text: str, taken: list[Chain]) -> list[Chain]:
     text with Cyrillic letters."""
     lex = lexicon()
     found = list(finditer_at(_linked_pattern(False), text, _cue_words().starts(text, "chain_noun")))
-    if _CYRILLIC.search(text):
+    if has_cyrillic(text):
         found += _linked_pattern(True).finditer(text)
     out = []
     for m in found:
@@ -349,7 +349,7 @@ def _russian_pattern() -> re.Pattern[str] | None:
 def _russian_chains(text: str, taken: list[Chain]) -> list[Chain]:
     """Chains after a Russian route noun; only text with Cyrillic letters is searched."""
     pattern = _russian_pattern()
-    if pattern is None or not _CYRILLIC.search(text):
+    if pattern is None or not has_cyrillic(text):
         return []
     lex = lexicon()
     out = []
@@ -363,7 +363,6 @@ def _russian_chains(text: str, taken: list[Chain]) -> list[Chain]:
     return out
 
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: a dash with a space on at least one side: where a chain written with spaced dashes splits
 _SPACED_DASH = re.compile(r"\s+-\s*|\s*-\s+")
 
@@ -715,7 +714,7 @@ def find_described(
     cue = _cue_words().find(text, sentences)
     #: the last route noun of a kind (sentence index, layer, type): what "the line" is
     earlier: tuple[int, str, str] | None = None
-    cyrillic = bool(lex.russian_described_nouns) and _CYRILLIC.search(text) is not None
+    cyrillic = bool(lex.russian_described_nouns) and has_cyrillic(text)
     for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
         here = [

@@ -72,6 +72,15 @@ _LOOKALIKE_IN_LATIN = re.compile(
 )
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def has_cyrillic(text: str) -> bool:
+    """Whether the text has a Cyrillic letter: where a Russian, Kazakh, Kyrgyz or Tajik
+    pattern can match at all (the ones that cost a pass are skipped elsewhere)."""
+    return _CYRILLIC.search(text) is not None
+
+
 #: two apostrophes that open a quotation (before a word) or close one (after it)
 _QUOTE_PAIR = re.compile(r"(?<!\w)''(?=\w)|(?<=[\w.!?])''(?!\w)")
 

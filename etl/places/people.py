@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl import settings, yamldata
-from etl.text import caseless_ascii, finditer_at, phrase_alternation
+from etl.text import caseless_ascii, finditer_at, has_cyrillic, phrase_alternation
 
 #: capitalised at a sentence start, but never part of a name
 FUNCTION_WORDS = frozenset(
@@ -1233,9 +1233,6 @@ def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     return found + _capital_subjects(text, cues)
 
 
-_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
-
-
 def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "Beijing this year offered Tajikistan grants", "Moscow and Beijing agreed": a capital
     as the subject of a speech or commitment verb is its government, not a place of the
@@ -1249,7 +1246,7 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
         return []
     caps = subjects.hint
     hints = list(caps.finditer(text))
-    if patterns.cyrillic_capitals is not None and _CYRILLIC_LETTER.search(text):
+    if patterns.cyrillic_capitals is not None and has_cyrillic(text):
         hints += patterns.cyrillic_capitals.finditer(text)
         hints.sort(key=lambda h: h.start())
     out = []
