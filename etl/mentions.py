@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from etl.places.gazetteer import Gazetteer, in_region_of_interest
-from etl.places.transliterate import cyrillic_stems, romanised
+from etl.places.transliterate import adjective_names, cyrillic_stems, romanised
 from etl.registry import Registry
 from etl.text import caseless_ascii, fold_name, is_word_boundary, lower_same_length
 
@@ -62,6 +62,8 @@ _RUSSIAN_UNIT = re.compile(
     r"(?<![\w-])(?P<adjective>(?P<stem>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)(?P<suffix>ск|цк)"
     r"(?:ий|ая|ое|ого|ой|ому|ую|ом|им))\s+(?P<unit>област[ьиюя]\w*|район\w*)"
 )
+
+
 #: "в области Абай", "области Жетісу": the word for region before the region's own name, as
 #: the regions Kazakhstan made in 2022 are called (held-out set 77)
 _RUSSIAN_UNIT_BEFORE = re.compile(
@@ -206,15 +208,30 @@ class Matcher:
         districts = []
         for m in _RUSSIAN_UNIT.finditer(text):
             town = self._town_of_adjective(m.group("stem"), m.group("suffix"))
-            if town is None:
-                continue
             if m.group("unit").lower().startswith("район"):
-                districts.append((m, town))
+                if town is not None:
+                    districts.append((m, town))
                 continue
-            region = fold_name(f"{town[1].name} region")
-            if any(h.place.kind == "region" for h in self.gazetteer.candidates(region)):
-                out.append((m.start(), m.end(), PLACE, region))
+            region = town and self._region(town[1].name)
+            if region:
                 regions[m.start()] = town[1]
+            else:
+                # "Согдийской области", "Акмолинской области", "Иссык-Кульской области": a
+                # region named after no town of its own (or after an old name of another
+                # one, Akmola for Astana) is found by its own name's spellings
+                region = next(
+                    filter(
+                        None,
+                        (
+                            self._region(spelling)
+                            for name in adjective_names(m.group("stem"), m.group("suffix"))
+                            for spelling in (name, *romanised(fold_name(name)))
+                        ),
+                    ),
+                    None,
+                )
+            if region:
+                out.append((m.start(), m.end(), PLACE, region))
         for m in itertools.chain(
             _RUSSIAN_UNIT_BEFORE.finditer(text), _KAZAKH_UNIT_AFTER.finditer(text)
         ):
@@ -302,15 +319,16 @@ class Matcher:
                 return fold_name(spelling)
         return None
 
+    def _region(self, name: str) -> str | None:
+        """The gazetteer's key of the region "<name> Region", if it has one."""
+        region = fold_name(f"{name} region")
+        if any(h.place.kind == "region" for h in self.gazetteer.candidates(region)):
+            return region
+        return None
+
     def _town_of_adjective(self, stem: str, suffix: str):
         """(name as written, place) of the region's town an adjective's stem comes from."""
-        names = [stem + suffix, stem]
-        if stem.endswith("ин"):
-            names += [stem[:-2] + end for end in ("а", "ы", "и", "я", "")]
-        if stem.endswith("ь"):
-            names.append(stem[:-1])
-        names += [stem + end for end in ("а", "ы", "и", "я")]
-        for name in names:
+        for name in adjective_names(stem, suffix):
             for hit in self.gazetteer.candidates(name):
                 place = hit.place
                 if place.kind == "city" and in_region_of_interest(place.country, place.admin1):

@@ -18,7 +18,7 @@ from pathlib import Path
 from etl import settings
 from etl._errors import AtlasError
 from etl.schema import Place
-from etl.text import ascii_fold
+from etl.text import ascii_fold, has_cyrillic
 
 #: supplement kinds that are settlements: resolved like GeoNames towns, drawn as cities
 SETTLEMENT_KINDS = frozenset({"town", "village", "junction", "port"})
@@ -120,7 +120,8 @@ def to_places(rows: list[SupplementRow], gazetteer) -> list[tuple[Place, list[st
     wrongly is drawn where the row's source puts it); other rows are new places keyed
     ``sup:<slug>``. Spelling variants are added where no place has that name already.
     """
-    from etl.places.transliterate import variants
+    from etl.places.gazetteer import in_region_of_interest
+    from etl.places.transliterate import russian_case_forms, variants
 
     out = []
     for row in rows:
@@ -157,7 +158,20 @@ def to_places(rows: list[SupplementRow], gazetteer) -> list[tuple[Place, list[st
             for v in variants(n)
             if not any(h.place.key != place.key for h in gazetteer.candidates(v))
         ]
-        out.append((place, list(dict.fromkeys([*names, *spelled]))))
+        # "в Гулистоне" (held-out set 96): a Cyrillic name declined, as for the index's towns;
+        # also where a town of the region bears that form already, so that a qualifier or
+        # the story's country chooses between them, never where a town elsewhere does
+        declined = [
+            form
+            for n in names
+            if has_cyrillic(n)
+            for form in russian_case_forms(n)
+            if all(
+                h.place.key == place.key or in_region_of_interest(h.place.country, h.place.admin1)
+                for h in gazetteer.candidates(form)
+            )
+        ]
+        out.append((place, list(dict.fromkeys([*names, *spelled, *declined]))))
     return out
 
 

