@@ -87,6 +87,8 @@ class QualifierWords:
     #: how far from its seat a place "in the X district" may lie (districts the admin table
     #: does not hold)
     district_radius_km: float = 60.0
+    #: the same for the larger districts of some countries (ISO3 -> km)
+    district_radius_km_by_country: dict[str, float] = field(default_factory=dict)
     #: words after a name that make it a border post ("the Dustlik post"; ``etl.places.borders``)
     post_words: tuple[str, ...] = ()
     #: how far from the border a town read as a border post may lie
@@ -125,6 +127,9 @@ def load_words(
         unit_parts=unit_parts,
         district_words=tuple(data.get("district_words") or []),
         district_radius_km=float(data.get("district_radius_km", 60)),
+        district_radius_km_by_country={
+            str(k): float(v) for k, v in (data.get("district_radius_km_by_country") or {}).items()
+        },
         post_words=tuple(data.get("post_words") or []),
         border_post_km=float(data.get("border_post_km", 30)),
     )
@@ -599,7 +604,8 @@ def _district_area(written: str, name: str, words: QualifierWords, gazetteer) ->
     if len(seats) != 1:
         return None
     seat = next(iter(seats.values()))
-    return Area(written, near=(seat.lat, seat.lon, words.district_radius_km))
+    radius = words.district_radius_km_by_country.get(seat.country, words.district_radius_km)
+    return Area(written, near=(seat.lat, seat.lon, radius))
 
 
 def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area:
