@@ -28,7 +28,9 @@ _HINT = re.compile(
 )
 #: where the words after "of"/"from" stop naming the reference
 _STOP = re.compile(
-    r"[.;:!?()\n]|,\s+(?=[a-z\d])"
+    # (a comma before a lower-case word ends it in Russian too: "от областного центра
+    # Худжанда, близ города Исфара", held-out set 97)
+    r"[.;:!?()\n]|,\s+(?=[a-zа-яё\d])"
     r"|\s(?:and|to|in|where|which|that|with|on|at|near|for|by)\s|\s[-\u2013\u2014]+\s"
 )
 
