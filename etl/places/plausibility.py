@@ -163,13 +163,9 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
     by_end = {r.mention.end: r for r in by_start.values()}
     off: set[str] = set()
     for b in by_start.values():
-        joint = _JOINT.match(text, b.mention.end)
-        c = by_start.get(joint.end()) if joint else None
-        a = next(
-            (by_end[i] for i in range(b.mention.start - 3, b.mention.start) if i in by_end),
-            None,
-        )
-        if c is None or a is None or not _JOINT.fullmatch(text[a.mention.end : b.mention.start]):
+        c = _next_stop(text, b.mention.end, by_start)
+        a = _stop_before(text, b.mention.start, by_end)
+        if c is None or a is None:
             continue
         if a.place.key == c.place.key:
             continue
@@ -179,6 +175,44 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
             off.add(b.place.key)
     why = "a stop of a dashed chain far off the way between its neighbours"
     return _set_aside(resolved, lambda r: r.place.key in off, why)
+
+
+#: a name of a chain that no resolution placed ("Чаек" in "Кочкор - Чаек - Арал"), skipped
+#: to reach the next placed stop
+_UNPLACED_STOP = re.compile(r"[^\W\d_][\w']*")
+
+
+def _next_stop(text: str, end: int, by_start: dict):
+    """The placed stop after the joint at ``end``, over at most one unplaced name."""
+    joint = _JOINT.match(text, end)
+    if joint is None:
+        return None
+    stop = by_start.get(joint.end())
+    if stop is not None:
+        return stop
+    name = _UNPLACED_STOP.match(text, joint.end())
+    after = _JOINT.match(text, name.end()) if name is not None else None
+    return by_start.get(after.end()) if after is not None else None
+
+
+def _stop_before(text: str, start: int, by_end: dict):
+    """The placed stop before the joint ending at ``start``, over at most one unplaced name
+    ("Кочкор - Чаек - Арал": Kochkor is the stop before Арал)."""
+    for i in range(start - 3, start):
+        if i in by_end and _JOINT.fullmatch(text[i:start]):
+            return by_end[i]
+    joint = re.search(r"\s?[-\u2013]\s?$", text[max(0, start - 3) : start])
+    if joint is None:
+        return None
+    name_end = start - len(joint.group())
+    name = re.search(r"[^\W\d_][\w']*$", text[max(0, name_end - 40) : name_end])
+    if name is None:
+        return None
+    name_start = name_end - len(name.group())
+    for i in range(name_start - 3, name_start):
+        if i in by_end and _JOINT.fullmatch(text[i:name_start]):
+            return by_end[i]
+    return None
 
 
 def _set_aside(resolved, is_off, why: str) -> tuple[list, list]:

@@ -149,7 +149,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
         r"|\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}(?!\d))"
         # "Астана, , 11:25 - REGNUM": the time alone, where a page dropped the date before
         # it (held-out set 93)
-        r"|(?:,\s*)?\d{1,2}:\d\d(?!\d))"
+        r"|(?:,\s*)?\d{1,2}:\d\d(?!\d)"
+        # "БИШКЕК, 16-ноя. - Sputnik": the day and the month joined by a hyphen (set 101)
+        rf"|\d{{1,2}}-(?i:{months})\.?)"
     )
     # "/Синьхуа/": a Russian wire's name between slashes; "/ Trend V. Zhavoronkova/" with
     # the reporter's name too (held-out set 47)
