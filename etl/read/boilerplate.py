@@ -172,7 +172,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     caps = rf"{caps_one}(?:/{caps_one})?"
     # a Russian page's dateline is in Cyrillic ("Душанбе, 28 марта /Синьхуа/ --")
     title = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[ -][A-ZА-ЯЁ][a-zа-яё]+)?"
-    country = rf"(?!(?i:{months})\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
+    # ... in Cyrillic too ("Ташкент, Узбекистан (UzDaily.uz) --", held-out set 103)
+    country = rf"(?!(?i:{months})\b)[A-ZА-ЯЁ][a-zа-яё]+(?:\s[A-ZА-ЯЁ][a-zа-яё]+)?"
     # longest first, so that "Қазақша" is not read as "Қазақ" and a leftover
     names = sorted(map(str, data["languages"]), key=len, reverse=True)
     langs = _alternation([re.escape(normalise(n)) for n in names])
