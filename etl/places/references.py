@@ -68,6 +68,8 @@ class ReferenceWords:
     lead_max: int
     #: "compared to ... such as": the list after it names references
     comparison: re.Pattern[str] = re.compile(r"(?!)")
+    #: "для сравнения: ..." : the rest of the clause
+    comparison_direct: re.Pattern[str] = re.compile(r"(?!)")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -114,6 +116,10 @@ def load_words(path: Path = REFERENCES_YAML) -> ReferenceWords:
             r"\bsuch\s+as\s+",
             re.IGNORECASE,
         ),
+        comparison_direct=re.compile(
+            rf"(?<!\w)(?:{_alternatives(data.get('comparisons_direct') or [])})\s*[:,]?\s*",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -125,6 +131,9 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
     """
     words = words or load_words()
     out = [Reference(m.end(), _list_end(text, m.end())) for m in words.comparison.finditer(text)]
+    out += [
+        Reference(m.end(), _list_end(text, m.end())) for m in words.comparison_direct.finditer(text)
+    ]
     if not _HINT.search(text):
         return out
     for m in words.distance.finditer(text):

