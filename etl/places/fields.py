@@ -20,7 +20,8 @@ from etl.places.people import FUNCTION_WORDS
 
 FIELDS_YAML = settings.LEXICON / "fields.yaml"
 
-_NAME = r"[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}"
+#: (in Cyrillic too, before a Kazakh noun: "Амангелді газ кен орнында", held-out set 113)
+_NAME = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'-]*(?: [A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'-]*){0,2}"
 #: "X, Y and Z" with an optional gloss in brackets after a name ("Altyn Asyr (Golden Age)")
 _GLOSS = r"(?:\s*\([^()\n]{1,40}\))?"
 #: a list needs its "and" (or "or": "either the Duoba or Upper Kumarg fields", held-out set
@@ -37,7 +38,8 @@ _NAME_AFTER = r"\"?(?P<names>[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2})\"
 
 #: a cheap look for any field noun before the list pattern runs
 _HINT = re.compile(
-    r"field|deposit|mine|contract\s+area|licen[cs]e\s+area|contract\s+territory|месторожд|территор",
+    r"field|deposit|mine|contract\s+area|licen[cs]e\s+area|contract\s+territory"
+    r"|месторожд|территор|кен орн",
     re.IGNORECASE,
 )
 
