@@ -170,7 +170,12 @@ def load_markers(path: Path = LEXICON) -> Markers:
     sep_caps = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=\s)(?=[\"'«\u201c]?(?:[A-Z][a-z]|[AI]\s)))"
     # no "." inside a word: "ASTANA. KAZINFORM -" is a city and an agency, not one name
     # in Cyrillic capitals too ("ТАШКЕНТ, 18 авг - Sputnik", held-out set 14)
-    caps_one = r"(?:(?:ST|MT|FT)\.\s)?[A-ZА-ЯЁ][A-ZА-ЯЁ']+(?:[ -][A-ZА-ЯЁ][A-ZА-ЯЁ']+){0,3}"
+    # ... with the capitals of the region's Cyrillic alphabets too ("ХОРУҒ, 28.04.2022 /АМИТ
+    # "Ховар"/.", held-out set 110)
+    caps_one = (
+        r"(?:(?:ST|MT|FT)\.\s)?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ']+"
+        r"(?:[ -][A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ']+){0,3}"
+    )
     # "MOSCOW/ASTANA (TASS) -": a story filed from two offices
     caps = rf"{caps_one}(?:/{caps_one})?"
     # a Russian page's dateline is in Cyrillic ("Душанбе, 28 марта /Синьхуа/ --")
