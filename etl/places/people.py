@@ -1585,13 +1585,25 @@ def _suffixed_parts(
 def _has_suffix(words: list[str], cues: OrganisationCues) -> bool:
     """A company suffix after the name's first word ("Turgai Petroleum", "China Huadian
     Engineering")."""
-    return any(w.lower().rstrip(".,") in cues.suffixes for w in words[1:])
+    # ... also glued to "-listed" or "-based" ("a Shenzhen Stock Exchange-listed firm", held-out
+    # set 125)
+    return any(_suffix_word(w) in cues.suffixes for w in words[1:])
+
+
+def _suffix_word(word: str) -> str:
+    """A word as a suffix is looked up: lower case, without a closing full stop or comma and
+    without a glued "-listed" or "-based"."""
+    low = word.lower().rstrip(".,")
+    for glued in ("-listed", "-based"):
+        if low.endswith(glued):
+            return low[: -len(glued)]
+    return low
 
 
 def _after_list(text: str, start: int, words: list[str], cues: OrganisationCues) -> int:
     """Where the company's name starts in "the ports of Lianyungang and COSCO Shipping": after
     the last "and" before the suffix word, when a name of two words or more follows it."""
-    first = next(i for i, w in enumerate(words) if i and w.lower().rstrip(".,") in cues.suffixes)
+    first = next(i for i, w in enumerate(words) if i and _suffix_word(w) in cues.suffixes)
     cut = max((i for i, w in enumerate(words[:first]) if w in {"and", "&"}), default=-1)
     if cut < 0 or first - cut < 2:
         return start
