@@ -207,7 +207,8 @@ _ACRONYM_JOINED = re.compile(r"(?<![\w-])[A-Z]{2,6}-$")
 #: ("this year, in May"), "Айни вақтда" ("at present"), not Shu in Kazakhstan nor Ayni
 _UZBEK_DEMONSTRATIVE = re.compile(
     r"(?:Shu|Bu|Ushbu)\s+(?:yil|yili|yilning|yerda|kuni|oyda|oyida|paytda|vaqtda|sababli|bois"
-    r"|tariqa)\b|(?:Айни|Шу|Бу)\s+(?:вақтда|пайтда|дамда|йил|йили|ерда|куни)(?![\w-])"
+    r"|tariqa)\b|Ayni\s+(?:damda|vaqtda|paytda)\b"
+    r"|(?:Айни|Шу|Бу)\s+(?:вақтда|пайтда|дамда|йил|йили|ерда|куни)(?![\w-])"
 )
 #: "Taiyuan Wusu International Airport" (held-out set 123): a name between a city's and the
 #: word airport is the airport's own name (Wusu in Xinjiang is not the airport of Taiyuan)
@@ -850,7 +851,7 @@ class Resolver:
             ):
                 named_by_mention.append((m.start, m.end))
                 continue  # the airport's own name after its city's (held-out set 123)
-            if m.surface in ("Shu", "Bu", "Ushbu", "Айни", "Шу", "Бу") and (
+            if m.surface in ("Shu", "Bu", "Ushbu", "Ayni", "Айни", "Шу", "Бу") and (
                 _UZBEK_DEMONSTRATIVE.match(text, m.start)
             ):
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
