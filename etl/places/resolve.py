@@ -428,6 +428,8 @@ _DASH_JOINED = re.compile(r"[-\u2013][A-Z\u0410-\u042f\u0401][\w'\u2019]*")
 _DASH_ADJECTIVE = re.compile(
     r"-[А-ЯЁ][а-яё]+(?:ск|цк)(?:ий|ая|ое|ого|ой|ому|ую|ом|им|ие|их|ими|ым)(?![\w-])"
 )
+#: what a dash may join a name to when the whole is no place (the patterns above)
+_JOINED_NOT_A_PLACE = (_DASH_ADJECTIVE, _GOVERNMENT_ADJECTIVE, _NEWS_WORD_JOINED, _JOINED_ACRONYM)
 _DASHED_BEFORE = re.compile(r"[A-Z\u0410-\u042f\u0401][\w'\u2019]*[-\u2013]$")
 #: an admin unit's word after a name: "в Ганчинском районе", "in the Varzob district"
 _UNIT_WORD_AFTER = re.compile(
@@ -796,9 +798,14 @@ class Resolver:
                 continue
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
-            if text[m.end : m.end + 1] == "-" and _DASH_ADJECTIVE.match(text, m.end):
+            if text[m.end : m.end + 1] == "-" and any(
+                p.match(text, m.end) for p in _JOINED_NOT_A_PLACE
+            ):
+                # joined by a dash to an adjective ("Балхаш-Алакольской"), to "-led" ("the
+                # Moscow-led bloc"), to a word for news ("Абай-ақпарат") or to an acronym
+                # ("Ulba-FA"): a name of something else (held-out sets 92, 98, 106, 107)
                 named_by_mention.append((m.start, m.end))
-                continue  # the first part of a compound adjective (held-out set 92)
+                continue
             hits = _own_name_first(self.gazetteer.candidates(m.key))
             if (
                 firm_names
@@ -855,15 +862,6 @@ class Resolver:
                 _UZBEK_DEMONSTRATIVE.match(text, m.start)
             ):
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
-            if text[m.end : m.end + 1] == "-" and _GOVERNMENT_ADJECTIVE.match(text, m.end):
-                named_by_mention.append((m.start, m.end))
-                continue  # "the Moscow-led bloc": a government, not a place
-            if text[m.end : m.end + 1] == "-" and _NEWS_WORD_JOINED.match(text, m.end):
-                named_by_mention.append((m.start, m.end))
-                continue  # "Абай-ақпарат": a news site (held-out set 106)
-            if text[m.end : m.end + 1] == "-" and _JOINED_ACRONYM.match(text, m.end):
-                named_by_mention.append((m.start, m.end))
-                continue  # "Ulba-FA is a joint venture" (held-out set 98): the firm
             if m.surface.isupper() and len(m.surface) >= 4 and _brand_in_caps(text, m, hits):
                 named_by_mention.append((m.start, m.end))
                 continue  # "France's SUEZ expressed interest" (held-out set 70): a firm
