@@ -103,6 +103,9 @@ class PersonCues:
     #: what before a name makes it an admin unit ("the central province of Naryn"); matches
     #: at the end of the text before the name
     unit_before: re.Pattern[str] = re.compile(r"(?!)")
+    #: a word of the region's languages that a town's name shares, with what follows it
+    #: ("Shu yil", "this year"); matched where the name starts
+    word_phrases: re.Pattern[str] = re.compile(r"(?!)")
 
     titles_lower: frozenset[str] = frozenset()
 
@@ -139,6 +142,9 @@ def load_person_cues(
             data.get("unit_after") or [], data.get("unit_after_lower") or []
         ),
         unit_before=_unit_before_pattern(data.get("unit_before") or []),
+        word_phrases=re.compile(
+            "|".join(f"(?:{p})" for p in data.get("word_phrases") or []) or r"(?!)"
+        ),
     )
 
 

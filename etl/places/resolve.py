@@ -203,13 +203,6 @@ def _spelled_out(text: str) -> frozenset[str]:
 
 #: an acronym glued by a hyphen right before a name in capitals ("EGL-|NUR")
 _ACRONYM_JOINED = re.compile(r"(?<![\w-])[A-Z]{2,6}-$")
-#: Uzbek demonstratives and adverbs before their noun, which towns share: "Shu yil may oyida"
-#: ("this year, in May"), "Айни вақтда" ("at present"), not Shu in Kazakhstan nor Ayni
-_UZBEK_DEMONSTRATIVE = re.compile(
-    r"(?:Shu|Bu|Ushbu)\s+(?:yil|yili|yilning|yerda|kuni|oyda|oyida|paytda|vaqtda|sababli|bois"
-    r"|tariqa)\b|Ayni\s+(?:damda|vaqtda|paytda)\b"
-    r"|(?:Айни|Шу|Бу)\s+(?:вақтда|пайтда|дамда|йил|йили|ерда|куни)(?![\w-])"
-)
 #: "Taiyuan Wusu International Airport" (held-out set 123): a name between a city's and the
 #: word airport is the airport's own name (Wusu in Xinjiang is not the airport of Taiyuan)
 _AIRPORT_AFTER = re.compile(r"\s+(?:International\s+)?Airport\b")
@@ -858,9 +851,7 @@ class Resolver:
             ):
                 named_by_mention.append((m.start, m.end))
                 continue  # the airport's own name after its city's (held-out set 123)
-            if m.surface in ("Shu", "Bu", "Ushbu", "Ayni", "Айни", "Шу", "Бу") and (
-                _UZBEK_DEMONSTRATIVE.match(text, m.start)
-            ):
+            if self.cues.word_phrases.match(text, m.start):
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
             if m.surface.isupper() and len(m.surface) >= 4 and _brand_in_caps(text, m, hits):
                 named_by_mention.append((m.start, m.end))
