@@ -62,8 +62,6 @@ _RUSSIAN_UNIT = re.compile(
     r"(?<![\w-])(?P<adjective>(?P<stem>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)(?P<suffix>ск|цк)"
     r"(?:ий|ая|ое|ого|ой|ому|ую|ом|им))\s+(?P<unit>област[ьиюя]\w*|район\w*)"
 )
-
-
 #: "в области Абай", "области Жетісу": the word for region before the region's own name, as
 #: the regions Kazakhstan made in 2022 are called (held-out set 77)
 _RUSSIAN_UNIT_BEFORE = re.compile(
@@ -216,20 +214,7 @@ class Matcher:
             if region:
                 regions[m.start()] = town[1]
             else:
-                # "Согдийской области", "Акмолинской области", "Иссык-Кульской области": a
-                # region named after no town of its own (or after an old name of another
-                # one, Akmola for Astana) is found by its own name's spellings
-                region = next(
-                    filter(
-                        None,
-                        (
-                            self._region(spelling)
-                            for name in adjective_names(m.group("stem"), m.group("suffix"))
-                            for spelling in (name, *romanised(fold_name(name)))
-                        ),
-                    ),
-                    None,
-                )
+                region = self._region_by_spelling(m.group("stem"), m.group("suffix"))
             if region:
                 out.append((m.start(), m.end(), PLACE, region))
         for m in itertools.chain(
@@ -324,6 +309,17 @@ class Matcher:
         region = fold_name(f"{name} region")
         if any(h.place.kind == "region" for h in self.gazetteer.candidates(region)):
             return region
+        return None
+
+    def _region_by_spelling(self, stem: str, suffix: str) -> str | None:
+        """ "Согдийской области", "Акмолинской области", "Иссык-Кульской области": a region
+        named after no town of its own (or after an old name of another one, Akmola for
+        Astana), found by its own name's spellings."""
+        for name in adjective_names(stem, suffix):
+            for spelling in (name, *romanised(fold_name(name))):
+                region = self._region(spelling)
+                if region:
+                    return region
         return None
 
     def _town_of_adjective(self, stem: str, suffix: str):

@@ -882,7 +882,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
             continue
         tail = lowered[end : end + 40].lstrip()  # "international information agency"
         # '"Huatai" kompaniýasy' (held-out set 99): a quoted name, then the company word
-        tail = tail.lstrip('"\u00bb\u201d').lstrip() if tail[:1] in '"\u00bb\u201d' else tail
+        tail = tail.lstrip('"\u00bb\u201d').lstrip()
         before = text[max(0, m.start() - 20) : m.start()].split()
         if words[0][0].isupper() and before and _role_word(before[-1], cues):
             spans.append((m.start(), end))

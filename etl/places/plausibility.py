@@ -182,6 +182,9 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
 #: a name of a chain that no resolution placed ("Чаек" in "Кочкор - Чаек - Арал"), skipped
 #: to reach the next placed stop
 _UNPLACED_STOP = re.compile(r"[^\W\d_][\w']*")
+#: the same, and the joint, read backwards from where they end
+_JOINT_BEFORE = re.compile(r"\s?[-\u2013]\s?$")
+_UNPLACED_STOP_BEFORE = re.compile(r"[^\W\d_][\w']*$")
 
 
 def _next_stop(text: str, end: int, by_start: dict):
@@ -200,19 +203,20 @@ def _next_stop(text: str, end: int, by_start: dict):
 def _stop_before(text: str, start: int, by_end: dict):
     """The placed stop before the joint ending at ``start``, over at most one unplaced name
     ("Кочкор - Чаек - Арал": Kochkor is the stop before Арал)."""
-    for i in range(start - 3, start):
-        if i in by_end and _JOINT.fullmatch(text[i:start]):
-            return by_end[i]
-    joint = re.search(r"\s?[-\u2013]\s?$", text[max(0, start - 3) : start])
+    stop = _placed_before(text, start, by_end)
+    if stop is not None:
+        return stop
+    joint = _JOINT_BEFORE.search(text, max(0, start - 3), start)
     if joint is None:
         return None
-    name_end = start - len(joint.group())
-    name = re.search(r"[^\W\d_][\w']*$", text[max(0, name_end - 40) : name_end])
-    if name is None:
-        return None
-    name_start = name_end - len(name.group())
-    for i in range(name_start - 3, name_start):
-        if i in by_end and _JOINT.fullmatch(text[i:name_start]):
+    name = _UNPLACED_STOP_BEFORE.search(text, max(0, joint.start() - 40), joint.start())
+    return _placed_before(text, name.start(), by_end) if name is not None else None
+
+
+def _placed_before(text: str, start: int, by_end: dict):
+    """The placed stop that ends at a joint ending at ``start``, if any."""
+    for i in range(start - 3, start):
+        if i in by_end and _JOINT.fullmatch(text[i:start]):
             return by_end[i]
     return None
 

@@ -322,12 +322,6 @@ _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]{2,})\b(?![-'])")
 
 
-def _same_next_word(text: str, m: Mention, firm_names: dict[str, set[str]]) -> bool:
-    """Whether the word after ``m`` is one that followed the name in a firm's name."""
-    after = _NEXT_WORD.match(text, m.end)
-    return after is not None and after.group(1) in firm_names.get(fold_name(m.surface), ())
-
-
 #: a word made of pinyin syllables (an initial, perhaps, and a final), as Chinese firms'
 #: brand names are written ("Yuanchao", "Junxin", "Wankai")
 _PINYIN = re.compile(
@@ -800,32 +794,7 @@ class Resolver:
                 named_by_mention.append((m.start, m.end))
                 continue
             hits = _own_name_first(self.gazetteer.candidates(m.key))
-            if (
-                firm_names
-                and fold_name(m.surface) in firm_names
-                and _NAME_GOES_ON.match(text, m.end)
-                # "between the minister and Qingdao Wanlin Food Chairman Li" (held-out set
-                # 92): the firm's own next word again is the firm after any preposition
-                and (not self._locative(text, m) or _same_next_word(text, m, firm_names))
-                and not any(in_region_of_interest(h.place.country, h.place.admin1) for h in hits)
-            ):
-                named_by_mention.append((m.start, m.end))
-                continue  # the firm's name opening another name, not a town far away
-            if (
-                firm_names
-                and fold_name(m.surface) in firm_names
-                and not self._locative(text, m, conjunction=False)
-                and hits
-                and all(
-                    h.place.kind == "city"
-                    and h.place.population < _W.organisation_max_population
-                    and not in_region_of_interest(h.place.country, h.place.admin1)
-                    for h in hits
-                )
-            ):
-                # "China's Zhongtai Group ... Zhongtai has introduced" (held-out set 92): the
-                # firm's name alone again, not a small town far away (a city such as Xi'an
-                # or Qingdao stays a place where it stands alone)
+            if firm_names and self._firm_name_again(text, m, hits, firm_names):
                 named_by_mention.append((m.start, m.end))
                 continue
             if self._names_park_abroad(text, m, hits):
@@ -1141,22 +1110,17 @@ class Resolver:
         region") are that region's districts: a region of another country than ``within``
         is not meant.
         """
-        for name in (
-            f"{m.surface} region",
-            f"{m.surface} province",
-            f"{m.surface} prefecture",
-            m.surface,
-        ):
+        names = [f"{m.surface} region", f"{m.surface} province", f"{m.surface} prefecture"]
+        names.append(m.surface)
+        # ... and a declined Cyrillic name ("Фергане"): the region of the town it spells, as
+        # for "Ферганской области"
+        names += [
+            f"{h.place.name} region"
+            for h in self.gazetteer.candidates(m.key)
+            if h.place.kind == "city" and in_region_of_interest(h.place.country, h.place.admin1)
+        ]
+        for name in names:
             for h in self.gazetteer.candidates(name):
-                if h.place.kind == "region" and (within is None or h.place.country == within):
-                    return ResolvedPlace(m, h.place, 0.9)
-        # a declined Cyrillic name ("Фергане"): the region of the town it spells, as for
-        # "Ферганской области"
-        towns = [h.place for h in self.gazetteer.candidates(m.key) if h.place.kind == "city"]
-        for town in towns:
-            if not in_region_of_interest(town.country, town.admin1):
-                continue
-            for h in self.gazetteer.candidates(f"{town.name} region"):
                 if h.place.kind == "region" and (within is None or h.place.country == within):
                     return ResolvedPlace(m, h.place, 0.9)
         return Rejected(m, R_UNKNOWN, f"an admin unit, not a town: {words}")
@@ -1251,6 +1215,34 @@ class Resolver:
         return bool(primary) and all(
             h.place.country == "CHN" and not in_region_of_interest(h.place.country, h.place.admin1)
             for h in primary
+        )
+
+    def _firm_name_again(
+        self, text: str, m: Mention, hits: list[NameHit], firm_names: dict[str, set[str]]
+    ) -> bool:
+        """A name the document gives a firm, again: opening another capitalised name
+        ("Zhongtai Group ... the Zhongtai New Silk Road Textile Industrial Park", held-out set
+        38), or alone ("China's Zhongtai Group ... Zhongtai has introduced", set 92), where
+        no town of the region bears it; alone, only a small town far away gives way (a city
+        such as Xi'an or Qingdao stays a place where it stands alone)."""
+        words_after = firm_names.get(fold_name(m.surface))
+        if words_after is None or any(
+            in_region_of_interest(h.place.country, h.place.admin1) for h in hits
+        ):
+            return False
+        if _NAME_GOES_ON.match(text, m.end):
+            # "between the minister and Qingdao Wanlin Food Chairman Li" (held-out set 92):
+            # the firm's own next word again is the firm after any preposition
+            after = _NEXT_WORD.match(text, m.end)
+            if not self._locative(text, m) or (after is not None and after.group(1) in words_after):
+                return True
+        return (
+            not self._locative(text, m, conjunction=False)
+            and bool(hits)
+            and all(
+                h.place.kind == "city" and h.place.population < _W.organisation_max_population
+                for h in hits
+            )
         )
 
     @staticmethod
@@ -1437,16 +1429,16 @@ class Resolver:
                 return {hit.place.country}
         return None
 
-    def _country_after(self, text: str, end: int) -> set[str] | None:
-        """The country a comma sets after a place ("to Yarkent, Kazakhstan, for"): only a
-        country's own name, not one a US state shares ("Georgia"), not a list going on
-        ("Khorgos, Kazakhstan and Uzbekistan")."""
+    def _country_after(self, text: str, end: int) -> tuple[str, str] | None:
+        """The country a comma sets after a place ("to Yarkent, Kazakhstan, for"), as (ISO3,
+        the words that set it): only a country's own name, not one a US state shares
+        ("Georgia"), not a list going on ("Khorgos, Kazakhstan and Uzbekistan")."""
         m = _ADDRESS_COUNTRY.match(text, end)
         if not m or m.group(1) in self.us_states() or _COUNTRY_LIST.match(text, m.end()):
             return None
         for hit in self.gazetteer.candidates(m.group(1)):
             if hit.place.kind == "country" and hit.place.country and hit.primary:
-                return {hit.place.country}
+                return hit.place.country, m.group().strip()
         return None
 
     def us_states(self) -> dict[str, str]:
@@ -1481,12 +1473,11 @@ class Resolver:
         elif text[m.end : m.end + 1] == "," and all(h.place.kind == "city" for h in hits):
             # "to Yarkent, Kazakhstan" (held-out set 96), "located in Kyzyl, Oerda, southwest
             # Kazakhstan" (set 93): a town of that country, or none
-            country = self._country_after(text, m.end)
-            if country is not None and not any(h.place.country in country for h in hits):
+            after = self._country_after(text, m.end)
+            if after is not None and not any(h.place.country == after[0] for h in hits):
                 if not self._place_like(m, hits):
                     return None  # "Atyrau Port, Kazakhstan": a word, not a town abroad
-                words = _ADDRESS_COUNTRY.match(text, m.end).group().strip()
-                return Rejected(m, R_OUTSIDE, f"{words}: {_listing(hits)}")
+                return Rejected(m, R_OUTSIDE, f"{after[1]}: {_listing(hits)}")
         part = self._part_of_city(text, m, hits)
         if isinstance(part, Rejected):
             return part

@@ -177,10 +177,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     # in Cyrillic capitals too ("ТАШКЕНТ, 18 авг - Sputnik", held-out set 14)
     # ... with the capitals of the region's Cyrillic alphabets too ("ХОРУҒ, 28.04.2022 /АМИТ
     # "Ховар"/.", held-out set 110)
-    caps_one = (
-        r"(?:(?:ST|MT|FT)\.\s)?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ']+"
-        r"(?:[ -][A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ']+){0,3}"
-    )
+    upper = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ"
+    caps_one = rf"(?:(?:ST|MT|FT)\.\s)?[{upper}][{upper}']+(?:[ -][{upper}][{upper}']+){{0,3}}"
     # "MOSCOW/ASTANA (TASS) -": a story filed from two offices
     caps = rf"{caps_one}(?:/{caps_one})?"
     # a Russian page's dateline is in Cyrillic ("Душанбе, 28 марта /Синьхуа/ --")
