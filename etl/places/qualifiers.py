@@ -656,8 +656,8 @@ def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area
     return fallback
 
 
-#: "in Kyrgyzstan", "In South Korea": a country the sentence is set in
-_IN_COUNTRY = re.compile(r"\b[Ii]n\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
+#: "in Kyrgyzstan", "In South Korea", "Within Tajikistan": a country the sentence is set in
+_IN_COUNTRY = re.compile(r"\b(?:[Ii]n|[Ww]ithin|[Ii]nside)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
 
 
 def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:

