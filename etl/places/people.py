@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl import settings, yamldata
-from etl.places.transliterate import romanised
+from etl.places.transliterate import cyrillic_stems, romanise_letters, romanised
 from etl.text import caseless_ascii, finditer_at, has_cyrillic, phrase_alternation
 
 #: capitalised at a sentence start, but never part of a name
@@ -303,7 +303,12 @@ def _cyrillic_given_name(word: str, given_names: frozenset[str]) -> bool:
     set 106), whose Latin spelling the list holds (Nursultan)."""
     if not word or not ("\u0400" <= word[0] <= "\u04ff"):
         return False
-    return any(spelling in given_names for spelling in romanised(word))
+    # letter by letter too, as a word common in Russian has no ``romanised`` spelling:
+    # "Владимир Путин" (held-out set 138), not the town of Vladimir
+    spellings = {romanise_letters(w) for w in (word, *cyrillic_stems(word))}
+    return any(s in given_names for s in spellings) or any(
+        spelling in given_names for spelling in romanised(word)
+    )
 
 
 def _office_holder(

