@@ -64,6 +64,8 @@ class Lexicon:
     nouns: dict[str, tuple[str, str]]
     #: Russian route nouns, read only before a chain (``_russian_chains``)
     russian_nouns: dict[str, tuple[str, str]]
+    #: Kazakh, Kyrgyz, Uzbek and Turkmen nouns after a chain ("Baqty – Aıagóz temirjoly")
+    turkic_nouns: dict[str, tuple[str, str]]
     described_nouns: dict[str, tuple[str, str]]
     #: Russian nouns of described routes ("поезд ... от станции A до станции B"): looked for
     #: only in text with Cyrillic letters, without the ASCII cue-word gate
@@ -117,6 +119,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
     return Lexicon(
         nouns=nouns,
         russian_nouns=pairs("russian_nouns"),
+        turkic_nouns=pairs("turkic_nouns"),
         described_nouns={**nouns, **pairs("described_only_nouns"), **pairs("modes")},
         russian_described_nouns={
             **pairs("russian_nouns"),
@@ -163,7 +166,7 @@ _NAME = rf"{_WORD}(?:\s{_WORD})?"
 @functools.cache
 def _chain_pattern() -> re.Pattern[str]:
     lex = lexicon()
-    words = _alternation([*lex.nouns, *lex.section_words, *lex.line_words])
+    words = _alternation([*lex.nouns, *lex.turkic_nouns, *lex.section_words, *lex.line_words])
     # "A-B", "A - B" (spaced dashes, en dashes already folded to "-"); the chain may be
     # quoted as a name ('the "Barskoon-Uch-Turfan-Aksu" road'), and words may stand between
     # it and its noun ("the A-B double-track railway", '"A-B" 500kV power line')
@@ -283,7 +286,7 @@ def find_chains(text: str) -> list[Chain]:
         elif noun in lex.line_words:
             layer, kind = "", LINE
         else:
-            layer, kind = lex.nouns[noun]
+            layer, kind = lex.nouns.get(noun) or lex.turkic_nouns[noun]
         led = _without_lead_words(text, m.start(), m.group(1), lex)
         if led is None:
             continue
