@@ -199,8 +199,8 @@ def _far_end(end, step) -> set[str]:
     journey's ("Xi'an - Khorgos - Zharkent"), so the rest must be one local way."""
     stops = [end]
     while len(stops) < 4 and (nxt := step(stops[-1])) is not None:
-        if any(nxt.place.key == s.place.key for s in stops[:1]):
-            return set()
+        if nxt.place.key == end.place.key:
+            return set()  # the chain comes back to its end's town
         stops.append(nxt)
     if len(stops) < 4 or len({s.place.country for s in stops[1:]}) != 1:
         return set()

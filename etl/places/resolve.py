@@ -253,10 +253,10 @@ _CHECKPOINT_BEFORE = re.compile(
 )
 #: ... or after it ('the "Dustlik" checkpoint'), then where it is: "в Ходжаабаде", "in Khodjaabad"
 _CHECKPOINT_IN = re.compile(
-    r"[\"\u201d\u00bb]?(?:\s+(?:border\s+)?(?:checkpoint|check-point|crossing(?:\s+point)?|"
+    r"[\"\u201d\u00bb]?(?P<noun>\s+(?:border\s+)?(?:checkpoint|check-point|crossing(?:\s+point)?|"
     r"post|logistics\s+(?:center|centre|hub|park)|(?:container\s+|freight\s+)?terminal|"
     r"dry\s+port|industrial\s+park|pumping\s+station|warehouse))?"
-    r"\s+(?:в|во|in|at)\s+([A-Z\u0410-\u042f\u0401][\w'\u2019-]+)"
+    r"\s+(?:в|во|in|at)\s+(?P<town>[A-Z\u0410-\u042f\u0401][\w'\u2019-]+)"
 )
 #: a checkpoint (or terminal) this far from the town the sentence puts it in is named after
 #: another place
@@ -1264,10 +1264,9 @@ class Resolver:
         if site is None:
             return False
         before = text[max(0, m.start - 40) : m.start]
-        word_after = site.group().lstrip('"\u201d\u00bb').split()[0].lower()
-        if not _CHECKPOINT_BEFORE.search(before) and word_after in ("в", "во", "in", "at"):
+        if site.group("noun") is None and not _CHECKPOINT_BEFORE.search(before):
             return False  # no checkpoint word: "Dostyk in Almaty region" is as written
-        town = by_start.get(site.start(1))  # the name as the mention finder read it
+        town = by_start.get(site.start("town"))  # the name as the mention finder read it
         if town is None or town.kind != PLACE or town.key == m.key:
             return False
         sites = [h.place for h in self.gazetteer.candidates(town.key) if h.place.kind == "city"]
