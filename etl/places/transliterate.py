@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from etl import settings, yamldata
+from etl.text import has_cyrillic
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,12 @@ def turkic_case_forms(name: str, language: str, rules: Rules | None = None) -> l
     voiceless = last in _VOICELESS
     vowel_end = last in _TURKIC_VOWELS
     out = []
-    cyrillic = any("\u0400" <= c <= "\u04ff" for c in own)
+    cyrillic = has_cyrillic(own)
     for ending in endings:
-        if any("\u0400" <= c <= "\u04ff" for c in ending if c.islower()) != cyrillic and (
-            ending.islower()
-        ):
-            continue  # Latin endings on Latin names, Cyrillic ones on Cyrillic names
+        # a written ending (Uzbek's) in the name's own letters; placeholders (in capitals)
+        # stand for Cyrillic suffixes and are only given Cyrillic names
+        if ending.islower() and has_cyrillic(ending) != cyrillic:
+            continue
         if language == "uzbek":
             if ending in ("га", "ga") and last in "кқkq":
                 ending = {"к": "ка", "қ": "қа", "k": "ka", "q": "qa"}[last]
