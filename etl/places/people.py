@@ -1328,10 +1328,8 @@ def _pairs_of_capitals(text: str, cues: OrganisationCues) -> list[tuple[int, int
     and Beijing": two capitals after a noun of intent and "of" are the two governments."""
     if " of " not in text:
         return []
-    pattern = _pair_of_capitals_pattern(cues.metonym_pair_nouns, frozenset(cues.metonym_capitals))
-    if pattern is None:
-        return []
-    return [span for m in pattern.finditer(text) for span in (m.span(1), m.span(2))]
+    capitals = frozenset(cues.metonym_capitals)
+    return _both_capitals(_pair_of_capitals_pattern(cues.metonym_pair_nouns, capitals), text)
 
 
 def _russian_relations(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
@@ -1339,7 +1337,12 @@ def _russian_relations(text: str, cues: OrganisationCues) -> list[tuple[int, int
     и Пекина": two capitals after a noun of relation are the two governments."""
     if not has_cyrillic(text):
         return []
-    pattern = _russian_relation_pattern(cues.russian_relations, frozenset(cues.metonym_capitals))
+    capitals = frozenset(cues.metonym_capitals)
+    return _both_capitals(_russian_relation_pattern(cues.russian_relations, capitals), text)
+
+
+def _both_capitals(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
+    """The spans of the two capitals (groups 1 and 2) of every match of ``pattern``."""
     if pattern is None:
         return []
     return [span for m in pattern.finditer(text) for span in (m.span(1), m.span(2))]
