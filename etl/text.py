@@ -74,6 +74,10 @@ _LOOKALIKE_IN_LATIN = re.compile(
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
+#: the capital letters of Russian and of the Kazakh and Kyrgyz alphabets, for a character
+#: class: a name of the region written in Cyrillic starts with one ("Қарағанды", "Өскемен")
+CYRILLIC_CAPITALS = "А-ЯЁӘҒҚҢӨҰҮҺІ"
+
 
 def has_cyrillic(text: str) -> bool:
     """Whether the text has a Cyrillic letter: where a Russian, Kazakh, Kyrgyz or Tajik

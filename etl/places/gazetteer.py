@@ -149,12 +149,7 @@ class Gazetteer:
                 # "Üch-Korgon" is the index's Uch-Korgon; only in the region, as a word of
                 # its Turkic languages stripped of its marks is a town abroad more often
                 # than not (Turkmen "IŞE", "into operation", held-out set 147: not Ise)
-                found = [
-                    h
-                    for h in self._sorted_candidates(bare)
-                    if h.place.kind != "city"
-                    or in_region_of_interest(h.place.country, h.place.admin1)
-                ]
+                found = [h for h in self._sorted_candidates(bare) if _not_a_town_abroad(h)]
             cached = self._candidates[folded] = tuple(found)
         return list(cached)
 
@@ -205,12 +200,14 @@ class Gazetteer:
                     seen.add(hit)
                     # only a place of the region, as in ``candidates`` (not Ise in Japan for
                     # Turkmen "IŞE")
-                    if any(
-                        h.place.kind != "city"
-                        or in_region_of_interest(h.place.country, h.place.admin1)
-                        for h in self._sorted_candidates(name)
-                    ):
+                    if any(_not_a_town_abroad(h) for h in self.candidates(name)):
                         yield hit
+
+
+def _not_a_town_abroad(hit: NameHit) -> bool:
+    """What a name with its marks stripped may still mean: a town of the region, or a
+    country or region anywhere."""
+    return hit.place.kind != "city" or in_region_of_interest(hit.place.country, hit.place.admin1)
 
 
 def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:

@@ -16,8 +16,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl import settings, yamldata
-from etl.places.transliterate import cyrillic_stems, romanise_letters, romanised
-from etl.text import caseless_ascii, finditer_at, has_cyrillic, phrase_alternation
+from etl.places.transliterate import cyrillic_stems, romanise_letters
+from etl.text import (
+    CYRILLIC_CAPITALS,
+    caseless_ascii,
+    finditer_at,
+    has_cyrillic,
+    phrase_alternation,
+)
 
 #: capitalised at a sentence start, but never part of a name
 FUNCTION_WORDS = frozenset(
@@ -303,12 +309,11 @@ def _cyrillic_given_name(word: str, given_names: frozenset[str]) -> bool:
     set 106), whose Latin spelling the list holds (Nursultan)."""
     if not word or not ("\u0400" <= word[0] <= "\u04ff"):
         return False
-    # letter by letter too, as a word common in Russian has no ``romanised`` spelling:
-    # "Владимир Путин" (held-out set 138), not the town of Vladimir
+    # letter by letter, with and without a case ending (``romanised`` gives the same
+    # spellings, but none for a word common in Russian: "Владимир Путин", held-out set 138,
+    # not the town of Vladimir)
     spellings = {romanise_letters(w) for w in (word, *cyrillic_stems(word))}
-    return any(s in given_names for s in spellings) or any(
-        spelling in given_names for spelling in romanised(word)
-    )
+    return any(s in given_names for s in spellings)
 
 
 def _office_holder(
@@ -1305,7 +1310,7 @@ def _russian_relation_pattern(
     forms = {f for c in cyrillic for f in (c.lower(), *russian_case_forms(c))}
     caps = _longest_first(forms)
     return re.compile(
-        rf"(?<![\w-])(?i:{_longest_first(relations)})\s+({caps})\s+(?:с|со|и)\s+({caps})(?![\w-])",
+        rf"(?<![\w-])(?:{_longest_first(relations)})\s+({caps})\s+(?:с|со|и)\s+({caps})(?![\w-])",
         re.IGNORECASE,
     )
 
@@ -1620,9 +1625,8 @@ def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[in
 #: ending: "қытайлық Ляньюньган компаниясымен" (with the Chinese company Lianyungang, held-out
 #: set 172), "Хуаксин компанияси"
 _TURKIC_COMPANY_AFTER = re.compile(
-    r"([\u0410-\u042f\u0401\u04d8\u0492\u049a\u04a2\u04e8\u04b0\u04ae\u04ba\u0406][\w-]*"
-    r"(?:\s[\u0410-\u042f\u0401\u04d8\u0492\u049a\u04a2\u04e8\u04b0\u04ae\u04ba\u0406][\w-]*){0,2})"
-    r"[\"\u00bb\u201d]?\s+(?:компанияс|корпорацияс|компаниясын|компаниясин)\w*"
+    rf"([{CYRILLIC_CAPITALS}][\w-]*(?:\s[{CYRILLIC_CAPITALS}][\w-]*){{0,2}})"
+    r"[\"\u00bb\u201d]?\s+(?:компанияс|корпорацияс)\w*"
 )
 
 

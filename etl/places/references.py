@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from etl import settings, yamldata
+from etl.text import CYRILLIC_CAPITALS
 
 REFERENCES_YAML = settings.LEXICON / "references.yaml"
 _KM_PER_MILE = 1.609
@@ -45,7 +46,7 @@ _RU_TOWN_ABBREVIATION = re.compile(
 #: Kazakh and Kyrgyz: the town in the ablative, then the distance ("Бишкектен 355 чакырым
 #: алыстыкта", held-out set 165; "Алматыдан 40 шақырым жерде")
 _TURKIC_DISTANCE_FROM = re.compile(
-    r"(?P<ref>[\u0410-\u042f\u0401\u04d8\u0492\u049a\u04a2\u04e8\u04b0\u04ae\u04ba\u0406][\w-]*"
+    rf"(?P<ref>[{CYRILLIC_CAPITALS}][\w-]*"
     r"(?:дан|ден|тан|тен|нан|нен|дон|дөн|тон|төн))\s+(?P<n>\d+(?:[.,]\d+)?)\s*"
     r"(?:чакырым|шақырым|км|километр)"
 )
@@ -171,14 +172,13 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
         if _RU_ROUTE_FROM.search(before) or _RU_LENGTH.search(m.group("ref")):
             continue  # "от Алматы до Хоргоса протяженностью 300 км": a route and its length
         out.append(Reference(m.start("ref"), m.end("ref")))
-    for m in _TURKIC_DISTANCE_FROM.finditer(text):
-        if float(m.group("n").replace(",", ".")) >= words.min_km:
-            out.append(Reference(m.start("ref"), m.end("ref")))
-    for m in _BRACKETED_DISTANCE.finditer(text):
-        # "surrounded by the biggest cities Tashkent (185 km), Samarkand (95 km)" (held-out
-        # set 157): a town with its distance in brackets is where the distance is measured to
-        if float(m.group("n").replace(",", ".")) >= words.min_km:
-            out.append(Reference(m.start("ref"), m.end("ref")))
+    # "Бишкектен 355 чакырым" (a town in the ablative, then the distance); "surrounded by
+    # the biggest cities Tashkent (185 km)" (held-out set 157: a town with its distance in
+    # brackets): where the distance is measured from or to
+    for pattern in (_TURKIC_DISTANCE_FROM, _BRACKETED_DISTANCE):
+        for m in pattern.finditer(text):
+            if float(m.group("n").replace(",", ".")) >= words.min_km:
+                out.append(Reference(m.start("ref"), m.end("ref")))
     for m in words.equidistant.finditer(text):
         end = _stretch_end(text, m.end(), words, allow_and=True)
         if end is not None:

@@ -244,6 +244,20 @@ _UNIT_OF = re.compile(
 )
 #: ... and a unit word right before the place ("county Manas")
 _UNIT_WORD_BEFORE = re.compile(r"\b(?:[Cc]ounty|[Dd]istrict|[Pp]refecture)\s+$")
+
+
+def _primary_country(hits: list[NameHit]) -> str | None:
+    """The country (ISO3) a name is the own name of, if it names one."""
+    return next(
+        (
+            h.place.country
+            for h in hits
+            if h.place.kind == "country" and h.place.country and h.primary
+        ),
+        None,
+    )
+
+
 #: a word with a capital inside it, after its first lower-case letters ("FeS", "KazTransGas")
 _CAMEL_CASE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")
 #: a border checkpoint's word before its (quoted) name: 'КПП "Дустлик"', 'checkpoint "Oybek"'
@@ -937,10 +951,7 @@ class Resolver:
             if (
                 any(h.place.kind == "region" for h in hits)
                 and any(h.place.kind == "city" for h in hits)
-                and (
-                    self.cues.unit_after.match(text, m.end)
-                    or self.cues.unit_before.search(text, max(0, m.start - 30), m.start)
-                )
+                and self._unit_word(text, m)
             ):
                 # "Aqmola oblysynda" (held-out set 136): the region, not Astana, once Akmola
                 unit = self._unit(m, "")
@@ -959,9 +970,7 @@ class Resolver:
                     why = "a region named after its seat, not the town"
                     rejected.append(Rejected(m, R_UNKNOWN, why))
                     continue
-                unit = self.cues.unit_after.match(text, m.end) or self.cues.unit_before.search(
-                    text, max(0, m.start - 30), m.start
-                )
+                unit = self._unit_word(text, m)
                 if unit:
                     # "the Ili Kazakh autonomous prefecture", "the province of Naryn": a
                     # region, never its namesake town
@@ -1161,6 +1170,13 @@ class Resolver:
         """Whether an admin region bears the town's name ("Fergana" and Fergana region)."""
         return any(
             h.place.kind == "region" for h in self.gazetteer.candidates(f"{m.surface} region")
+        )
+
+    def _unit_word(self, text: str, m: Mention) -> re.Match[str] | None:
+        """An admin unit's word after the name ("Aqmola oblysynda", "the Ili Kazakh autonomous
+        prefecture") or before it ("the province of Naryn"), if any."""
+        return self.cues.unit_after.match(text, m.end) or self.cues.unit_before.search(
+            text, max(0, m.start - 30), m.start
         )
 
     def _unit(self, m: Mention, words: str, within: str | None = None) -> ResolvedPlace | Rejected:
@@ -1522,9 +1538,9 @@ class Resolver:
         if not m or m.group(1) in self.us_states() or _COUNTRY_LIST.match(text, m.end()):
             return None
         hits = self.gazetteer.candidates(m.group(1))
-        for hit in hits:
-            if hit.place.kind == "country" and hit.place.country and hit.primary:
-                return hit.place.country, m.group().strip()
+        country = _primary_country(hits)
+        if country is not None:
+            return country, m.group().strip()
         # "Tarbagatay, XUAR" (held-out set 143): a first-level unit no town shares a name
         # with sets its country too (not Tughyl in Kazakhstan's Tarbagatay district)
         units = {h.place.country for h in hits if h.place.kind == "region"}
@@ -1545,9 +1561,9 @@ class Resolver:
             return None
         hits = self.gazetteer.candidates(after.group(2))
         words = after.group().strip()
-        for hit in hits:
-            if hit.place.kind == "country" and hit.place.country and hit.primary:
-                return hit.place.country, words
+        country = _primary_country(hits)
+        if country is not None:
+            return country, words
         countries = {h.place.country for h in hits if h.place.country}
         if len(countries) != 1 or not any(h.place.kind == "region" for h in hits):
             return None

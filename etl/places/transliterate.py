@@ -149,7 +149,7 @@ def turkic_case_forms(name: str, language: str, rules: Rules | None = None) -> l
                 g = ("к" if front else "қ") if voiceless else ("г" if front else "ғ")
             else:
                 g = "к" if voiceless else "г"
-            if (ending == "NAн") != nasal and ending in ("NAн", "DAн") and language == "kazakh":
+            if language == "kazakh" and ending == ("DAн" if nasal else "NAн"):
                 continue  # Kazakh "-нан" after м, н, ң; "-дан"/"-тан" elsewhere
             ending = (
                 ending.replace("NA", "н" + low)
@@ -172,7 +172,7 @@ def kazakh_latin(name: str, rules: Rules | None = None) -> list[str]:
     out = []
     for table in _kazakh_tables(rules):
         spelled = lower.translate(table)
-        if all(c.isascii() or not ("\u0400" <= c <= "\u04ff") for c in spelled):
+        if not has_cyrillic(spelled):
             out.append(spelled)
     return list(dict.fromkeys(out))
 

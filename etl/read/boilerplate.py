@@ -201,6 +201,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     verbs = _alternation([re.escape(v) for v in data["bio_verbs"]])
     roles = _alternation([re.escape(r) for r in data["bio_roles"]])
     sep_lang = r"[\s|/•·,]"
+    # the word for agency before a site's name ("ИА Регнум", "АН Podrobno.uz")
+    site_words = _alternation([re.escape(w) for w in data["site_agency_words"]])
     return Markers(
         list_header=re.compile(rf"(?:{_alternation(data['list_headers'])})\s*:?", flags),
         contact_header=re.compile(rf"(?:{_alternation(data['contact_headers'])})\s*:?", flags),
@@ -278,9 +280,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
             # ... or the date and time after the place, and an agency word and its name:
             # "Кемерово, 11 февраля, 2020, 14:48 - ИА Регнум." (held-out set 138)
             rf"(?:,\s*\d{{1,2}}\s+(?i:{months})(?:,?\s*\d{{4}})?(?:,?\s*\d{{1,2}}:\d\d)?"
-            rf"\s*-\s*(?:{_alternation([re.escape(w) for w in data['site_agency_words']])})"
+            rf"\s*-\s*(?:{site_words})"
             rf"\s+[A-ZА-ЯЁ][\w-]*\.?$|\s*(?:-|,)\s*"
-            rf"(?:(?:{_alternation([re.escape(w) for w in data['site_agency_words']])})\s+)?"
+            rf"(?:(?:{site_words})\s+)?"
             rf"[\"«\u201c]?[\w-]+\.(?i:{_alternation(data['site_domains'])})\b[\"»\u201d]?\.?"
             rf"(?:\s*,\s*[^.\n]{{1,60}}$)?)"
         ),
