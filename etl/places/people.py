@@ -755,7 +755,8 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         words = "|".join(re.escape(w) for w in sorted(cues.metonym_before))
         metonyms = _Hinted(
             re.compile(rf"(?i:{words})\s"),
-            re.compile(rf"\b(?i:{words})\s+({_CAP}(?: {_CAP})?)"),
+            # "официальный Ашхабад" (held-out set 194): the name in Cyrillic letters too
+            re.compile(rf"\b(?i:{words})\s+({_CAP_ANY}(?: {_CAP_ANY})?)"),
             _first_words(cues.metonym_before),
         )
     subjects = cyrillic_capitals = None
@@ -854,6 +855,8 @@ def _lower_set(data: dict, key: str) -> frozenset[str]:
 
 
 _CAP = r"[A-Z](?:(?:\.[A-Z])+\.|[\w'-]*)"
+#: a capitalised word in Latin or Cyrillic letters
+_CAP_ANY = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*"
 _NAME_RUN = re.compile(rf"(?:{_CAP}|of|and|&)(?: +(?:{_CAP}|of|and|&))*")
 
 
