@@ -234,7 +234,7 @@ def load_markers(path: Path = LEXICON) -> Markers:
         ),
         byline=re.compile(
             rf"(?:{_alternation([re.escape(p) for p in data['byline_prefixes']])}):?\s+"
-            r"[A-Z][^.!?\n]{1,70}",
+            r"[A-ZА-ЯЁ][^.!?\n]{1,70}",
             flags,
         ),
         prefix=re.compile(rf"\s*(?:(?:{_alternation(data['dateline_prefixes'])})\s*)+", flags),
