@@ -77,6 +77,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: the capital letters of Russian and of the Kazakh and Kyrgyz alphabets, for a character
 #: class: a name of the region written in Cyrillic starts with one ("Қарағанды", "Өскемен")
 CYRILLIC_CAPITALS = "А-ЯЁӘҒҚҢӨҰҮҺІ"
+#: a capitalised word in Latin or Cyrillic letters, for a pattern
+CAPITALISED = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*"
 
 
 def has_cyrillic(text: str) -> bool:

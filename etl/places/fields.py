@@ -17,12 +17,12 @@ from pathlib import Path
 
 from etl import settings, yamldata
 from etl.places.people import FUNCTION_WORDS
-from etl.text import CYRILLIC_CAPITALS
+from etl.text import CAPITALISED
 
 FIELDS_YAML = settings.LEXICON / "fields.yaml"
 
 #: (in Cyrillic too, before a Kazakh noun: "Амангелді газ кен орнында", held-out set 113)
-_NAME = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*(?: [A-Z{CYRILLIC_CAPITALS}][\w'-]*){{0,2}}"
+_NAME = rf"{CAPITALISED}(?: {CAPITALISED}){{0,2}}"
 #: "X, Y and Z" with an optional gloss in brackets after a name ("Altyn Asyr (Golden Age)")
 _GLOSS = r"(?:\s*\([^()\n]{1,40}\))?"
 #: a list needs its "and" (or "or": "either the Duoba or Upper Kumarg fields", held-out set

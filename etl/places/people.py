@@ -18,6 +18,7 @@ from typing import NamedTuple
 from etl import settings, yamldata
 from etl.places.transliterate import cyrillic_stems, romanise_letters
 from etl.text import (
+    CAPITALISED,
     CYRILLIC_CAPITALS,
     caseless_ascii,
     finditer_at,
@@ -756,7 +757,7 @@ def _org_patterns(cues: OrganisationCues) -> _OrgPatterns:
         metonyms = _Hinted(
             re.compile(rf"(?i:{words})\s"),
             # "официальный Ашхабад" (held-out set 194): the name in Cyrillic letters too
-            re.compile(rf"\b(?i:{words})\s+({_CAP_ANY}(?: {_CAP_ANY})?)"),
+            re.compile(rf"\b(?i:{words})\s+({CAPITALISED}(?: {CAPITALISED})?)"),
             _first_words(cues.metonym_before),
         )
     subjects = cyrillic_capitals = None
@@ -858,8 +859,6 @@ def _lower_set(data: dict, key: str) -> frozenset[str]:
 
 
 _CAP = r"[A-Z](?:(?:\.[A-Z])+\.|[\w'-]*)"
-#: a capitalised word in Latin or Cyrillic letters
-_CAP_ANY = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*"
 _NAME_RUN = re.compile(rf"(?:{_CAP}|of|and|&)(?: +(?:{_CAP}|of|and|&))*")
 
 

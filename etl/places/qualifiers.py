@@ -21,7 +21,7 @@ from etl.places.gazetteer import in_region_of_interest
 from etl.places.people import FUNCTION_WORDS, load_person_cues
 from etl.places.transliterate import adjective_names, romanised
 from etl.schema import CORE_COUNTRIES, Place
-from etl.text import CYRILLIC_CAPITALS, ascii_fold, fold_name
+from etl.text import CAPITALISED, ascii_fold, fold_name
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _key(name: str) -> str:
 
 
 #: a capitalised name of up to three words, in Latin or Cyrillic letters
-_CAPNAME = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*(?:[ -][A-Z{CYRILLIC_CAPITALS}][\w'-]*){{0,2}}"
+_CAPNAME = rf"{CAPITALISED}(?:[ -]{CAPITALISED}){{0,2}}"
 #: a list of names, with "and" in English, Russian, Kyrgyz, Kazakh or Uzbek ("Ысык-Көл,
 #: Баткен, Талас жана Чүй облустарынын", held-out set 185)
 _NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:,?\s+(?:and|и|жана|және|va|ва)\s+{_CAPNAME})?"
@@ -187,16 +187,16 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
             rf"(?P<names>{_NAMES})\s+(?:(?:and|or|&)\s+(?:other|several|many|some|all)\s+)?"
             rf"(?i:{plurals})\b"  # "the Issyk-Kul and Batken Oblasts" (held-out set 41)
         ),
-        # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
-        # Andijan, Namangan and Fergana": a list after the plural is of units too
         # "Самарқанднинг Нарпай ... туманларида" (held-out set 185): a name in the Uzbek
         # genitive before a district's name and the word for district is the region's
         re.compile(
-            rf"(?P<names>[A-Z{CYRILLIC_CAPITALS}][\w'-]*(?:нинг|ning))"
-            rf"(?=\s+[A-Z{CYRILLIC_CAPITALS}][\w'-]*"
-            rf"(?:(?:\s*,\s*|\s+(?:ва|va)\s+|\s+)[A-Z{CYRILLIC_CAPITALS}][\w'-]*){{0,4}}"
+            rf"(?P<names>{CAPITALISED}(?:нинг|ning))"
+            rf"(?=\s+{CAPITALISED}"
+            rf"(?:(?:\s*,\s*|\s+(?:ва|va)\s+|\s+){CAPITALISED}){{0,4}}"
             rf"\s+(?:туман|tuman)\w*)"
         ),
+        # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
+        # Andijan, Namangan and Fergana": a list after the plural is of units too
         re.compile(
             # ... or a colon right after a word ("three oblasts of the Republic of Kazakhstan:
             # Aktobe, Kyzylorda and Ulytau", held-out set 172)
@@ -686,8 +686,6 @@ _IN_COUNTRY = re.compile(r"\b(?:[Ii]n|[Ww]ithin|[Ii]nside)\s+([A-Z][a-z]+(?:\s[A
 def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:
     """The names of a list "X, Y and Z" as spans of the text."""
     out = []
-    for m in re.finditer(
-        rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*(?:[ -][A-Z{CYRILLIC_CAPITALS}][\w'-]*)*", names
-    ):
+    for m in re.finditer(rf"{CAPITALISED}(?:[ -]{CAPITALISED})*", names):
         out.append((offset + m.start(), offset + m.end()))
     return out

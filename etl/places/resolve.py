@@ -80,9 +80,15 @@ class Weights:
 
 
 @cache
-def load_weights(path: Path = settings.RESOLUTION_YAML) -> Weights:
+def _resolution_data(path: Path = settings.RESOLUTION_YAML) -> dict:
+    """``geodata/resolution.yaml``, parsed once for the weights and the lists below."""
     with path.open(encoding="utf-8") as f:
-        data = yamldata.load(f) or {}
+        return yamldata.load(f) or {}
+
+
+@cache
+def load_weights(path: Path = settings.RESOLUTION_YAML) -> Weights:
+    data = _resolution_data(path)
     return Weights(**data["weights"], **data["thresholds"])
 
 
@@ -92,17 +98,14 @@ _W = load_weights()
 @cache
 def _settlement_types(path: Path = settings.RESOLUTION_YAML) -> frozenset[str]:
     """Supplement kinds that are settlements: their rows do not outweigh a namesake alone."""
-    with path.open(encoding="utf-8") as f:
-        data = yamldata.load(f) or {}
-    return frozenset(data.get("settlement_feature_types") or ())
+    return frozenset(_resolution_data(path).get("settlement_feature_types") or ())
 
 
 @cache
 def _refused_namesakes(path: Path = settings.RESOLUTION_YAML) -> dict[str, str]:
     """Index places that the region's news never means by their name, each with why."""
-    with path.open(encoding="utf-8") as f:
-        data = yamldata.load(f) or {}
-    return {str(r["key"]): str(r["why"]) for r in data.get("refused_namesakes") or ()}
+    rows = _resolution_data(path).get("refused_namesakes") or ()
+    return {str(r["key"]): str(r["why"]) for r in rows}
 
 
 #: kept as module names for the modules that import them
