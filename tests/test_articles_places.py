@@ -66,6 +66,10 @@ def test_places_drawn_with_their_kind(built, case):
         assert any(f["properties"]["type"] == want["type"] for f in near), (
             f"{want['name']} drawn as {[f['properties']['type'] for f in near]}"
         )
+        if want.get("only"):  # nothing else drawn there ("the X district": not the town too)
+            assert all(f["properties"]["type"] == want["type"] for f in near), (
+                f"{want['name']} drawn as {[f['properties']['type'] for f in near]}"
+            )
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda c: c["file"])

@@ -70,6 +70,6 @@ def test_two_apostrophes_around_a_name_are_a_double_quote():
     apostrophe inside a name or after a plural is left alone; the length stays."""
     raw = "head of \u2018\u2018Jianhua Ceramics\u2019\u2019, Xi\u2019an and the firms' plans"
     clean = normalise(raw)
-    assert clean == "head of \"\"Jianhua Ceramics\"\", Xi'an and the firms' plans"
+    assert clean == 'head of ""Jianhua Ceramics"", Xi\'an and the firms\' plans'
     assert len(clean) == len(raw)
     assert normalise("the zone ''Kokand''.") == 'the zone ""Kokand"".'

