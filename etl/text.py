@@ -196,11 +196,13 @@ def phrase_alternation(phrases) -> str:
 
 
 def lower_same_length(text: str) -> str:
-    """Lower-case ``text`` without changing its length (``İ`` lower-cases to two chars)."""
+    """Lower-case ``text`` without changing its length: ``İ`` (which lower-cases to two
+    characters, an i and a combining dot) becomes a plain i, so that Turkish "İşbirliği"
+    matches "işbirliği" and the offsets hold."""
     low = text.lower()
     if len(low) == len(text):
         return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return "".join(c.lower()[0] for c in text)
 
 
 # --- sentences ------------------------------------------------------------------------------------

@@ -73,3 +73,14 @@ def test_two_apostrophes_around_a_name_are_a_double_quote():
     assert clean == 'head of ""Jianhua Ceramics"", Xi\'an and the firms\' plans'
     assert len(clean) == len(raw)
     assert normalise("the zone ''Kokand''.") == 'the zone ""Kokand"".'
+
+
+def test_turkish_dotted_capital_i_lower_cases_to_a_plain_i_in_place():
+    """ "Şanghay İşbirliği Örgütü" (held-out set 223) matches its lower-case name, and every
+    character keeps its offset (Python lower-cases İ to two characters)."""
+    from etl.text import lower_same_length
+
+    text = "Şanghay İşbirliği Örgütü'nün İstanbul"
+    low = lower_same_length(text)
+    assert len(low) == len(text)
+    assert low == "şanghay işbirliği örgütü'nün istanbul"

@@ -23,6 +23,7 @@ from etl.text import (
     caseless_ascii,
     finditer_at,
     has_cyrillic,
+    lower_same_length,
     phrase_alternation,
 )
 
@@ -221,7 +222,7 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         spans += [m.span() for m in _particle_names(cues.name_particles).finditer(text)]
     tokens = _unglued([(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)], cues)
     runs = _capitalised_runs(text, tokens)
-    lowered = text.lower()
+    lowered = lower_same_length(text)
     for run in runs:
         while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]
@@ -904,7 +905,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     - ships' names ("the ferry Berkarar", "the Berkarar and Bagtyyar ferries").
     """
     spans: list[tuple[int, int]] = []
-    lowered = text.lower()
+    lowered = lower_same_length(text)
     for name in cues.names:
         spans += _standalone(lowered, name.lower(), _NOT_BEFORE_ORG, _NOT_AFTER_ORG)
     for m in _NAME_RUN.finditer(text):

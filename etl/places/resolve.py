@@ -1310,7 +1310,7 @@ class Resolver:
         Baikonur district of Astana")."""
         after = self.cues.district_after.match(text, m.end)
         if after is None:
-            return bool(self.cues.district_before.search(text, max(0, m.start - 12), m.start))
+            return bool(self.cues.district_before.search(text, max(0, m.start - 32), m.start))
         of_city = _OF_NAME.match(text, after.end())
         return of_city is None or fold_name(of_city.group(1)) not in _city_units()
 

@@ -163,17 +163,18 @@ def _patterns(units: Units) -> _Patterns:
     words = _alternation(units.number_words)
     amount = (
         rf"(?P<num>{NUM}|(?:{words})(?=\s+(?:{scale})\b))"
-        rf"(?:(?P<att>{attached})(?![\w])|\s*(?P<scale>{scale})\b)?"
+        # (not "\b" after the scale word or the currency: "mln." and "долл." end in a period)
+        rf"(?:(?P<att>{attached})(?![\w])|\s*(?P<scale>{scale})(?![\w]))?"
     )
     # an alphabetic prefix ("usd", "tenge") must stand alone; a symbol may touch a letter
     # before it only when it is part of the word ("US$")
     prefix = re.compile(
         rf"(?<![A-Za-z$€£¥₸₽])(?P<cur>{_alternation(units.prefixes)})\s{{0,2}}{amount}"
-        rf"(?:\s*(?P<cur2>{_alternation(units.suffixes)})\b)?",
+        rf"(?:\s*(?P<cur2>{_alternation(units.suffixes)})(?![\w]))?",
         re.IGNORECASE,
     )
     suffix = re.compile(
-        rf"{_NO_DIGIT_BEFORE}{amount}\s*(?:of\s+)?(?P<cur>{_alternation(units.suffixes)})\b",
+        rf"{_NO_DIGIT_BEFORE}{amount}\s*(?:of\s+)?(?P<cur>{_alternation(units.suffixes)})(?![\w])",
         re.IGNORECASE,
     )
     # "US 95 billion": case-sensitive letters, then a number and a scale word it cannot lack
@@ -184,7 +185,7 @@ def _patterns(units: Units) -> _Patterns:
         )
         scaled = re.compile(
             rf"(?<![\w$€£¥₸₽.])(?-i:(?P<cur>{letters}))\s{{1,2}}(?P<num>{NUM})"
-            rf"(?:(?P<att>{attached})(?![\w])|\s*(?P<scale>{scale})\b)",
+            rf"(?:(?P<att>{attached})(?![\w])|\s*(?P<scale>{scale})(?![\w]))",
             re.IGNORECASE,
         )
     kinds = {}
