@@ -335,7 +335,7 @@ def _facility_after() -> re.Pattern[str]:
 
 #: the word after a name ("the Kurama Range"), read from a 30-character slice
 #: the word after a name, in any alphabet ("Ертіс өзенінің", held-out set 127)
-_WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
+_WORD_AFTER = re.compile(r"(?:\s+|-)([^\W\d_]+)")  # ("das Fergana-Tal": after a hyphen too)
 #: a plural landform word, "as", and the names of a list before this one: "such large rivers
 #: as Ak-Suu, Kozu-Baglan, (Ak-Sai)"
 _LANDFORMS_SUCH_AS = re.compile(
@@ -672,11 +672,21 @@ def _english_around(text: str, start: int, end: int) -> bool:
     return sum(_english_word(w.lower()) for w in words) >= _ENGLISH_SHARE * len(words)
 
 
+#: languages whose common words English shares in spelling ("die", "la", "des", "de"): a word
+#: more common in one of them than in English is not counted as English (held-out set 238:
+#: French "le carrefour des ..." and German "ist dabei, wenn die ..." read as English prose let
+#: lower-cased "carrefour" and "dabei" be towns)
+_OTHER_LANGUAGES = ("de", "fr", "it", "es", "pt", "tr", "pl")
+
+
 @cache
 def _english_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") >= 3.0
+    english = zipf_frequency(word, "en")
+    if english < 3.0:
+        return False
+    return all(zipf_frequency(word, lang) <= english + 0.5 for lang in _OTHER_LANGUAGES)
 
 
 #: a list going on after a name: a comma, "and", "or"
