@@ -163,9 +163,9 @@ def load_person_cues(
         unit_before=_unit_before_pattern(
             data.get("unit_before") or [], data.get("unit_before_german") or []
         ),
-        district_after=_word_after_pattern(data.get("district_after") or []),
-        district_before=_word_before_pattern(data.get("district_before") or []),
-        district_plurals=_listed_before_pattern(data.get("district_plurals") or []),
+        district_after=_words_pattern(data.get("district_after") or [], _WORD_AFTER),
+        district_before=_words_pattern(data.get("district_before") or [], _WORD_BEFORE),
+        district_plurals=_words_pattern(data.get("district_plurals") or [], _LISTED_BEFORE),
         word_phrases=re.compile(
             "|".join(f"(?:{p})" for p in data.get("word_phrases") or []) or r"(?!)"
         ),
@@ -188,28 +188,24 @@ def _unit_before_pattern(words: list[str], german: list[str] = ()) -> re.Pattern
     return re.compile(rf"{english}|\b(?:der|die|des|im|dem)\s+{adjective}(?:{nouns})\s+$")
 
 
-def _word_after_pattern(words: list[str]) -> re.Pattern[str]:
-    """One of the words right after a name, in any case ("Boka District")."""
+def _words_pattern(words: list[str], template: str) -> re.Pattern[str]:
+    """``template`` with ``WORDS`` as the words' alternation (longest first, any case), or a
+    pattern that never matches when there are no words."""
     if not words:
         return re.compile(r"(?!)")
-    return re.compile(rf"\s+(?i:{_longest_first(words)})\b")
+    return re.compile(template.replace("WORDS", f"(?i:{_longest_first(words)})"))
 
 
-def _listed_before_pattern(words: list[str]) -> re.Pattern[str]:
-    """More names of a list ("[Жумгал] жана Кочкор", ", Talas and Naryn"), then one of the
-    words, right after a name."""
-    if not words:
-        return re.compile(r"(?!)")
-    name = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*"
-    joint = r"(?:\s*,\s*|\s+(?:and|va|ва|жана|және|jáne|и)\s+)"
-    return re.compile(rf"(?:{joint}{name}){{0,5}}\s+(?i:{_longest_first(words)})(?![\w])")
-
-
-def _word_before_pattern(words: list[str]) -> re.Pattern[str]:
-    """One of the words right before a name ("района Мақаншы"), at the end of the text."""
-    if not words:
-        return re.compile(r"(?!)")
-    return re.compile(rf"(?<!\w)(?i:{_longest_first(words)})\s+$")
+#: one of the words right after a name ("Boka District")
+_WORD_AFTER = r"\s+WORDS\b"
+#: more names of a list ("[Жумгал] жана Кочкор", ", Talas and Naryn"), then one of the words,
+#: right after a name
+_LISTED_BEFORE = (
+    rf"(?:(?:\s*,\s*|\s+(?:and|va|ва|жана|және|jáne|и)\s+)[A-Z{CYRILLIC_CAPITALS}][\w'-]*){{0,5}}"
+    r"\s+WORDS(?![\w])"
+)
+#: one of the words right before a name ("района Мақаншы"), at the end of the text
+_WORD_BEFORE = r"(?<!\w)WORDS\s+$"
 
 
 def _unit_after_pattern(phrases: list[str], lower: list[str] = ()) -> re.Pattern[str]:
