@@ -163,9 +163,9 @@ def load_person_cues(
         unit_before=_unit_before_pattern(
             data.get("unit_before") or [], data.get("unit_before_german") or []
         ),
-        district_after=_words_pattern(data.get("district_after") or [], _WORD_AFTER),
-        district_before=_words_pattern(data.get("district_before") or [], _WORD_BEFORE),
-        district_plurals=_words_pattern(data.get("district_plurals") or [], _LISTED_BEFORE),
+        district_after=_words_pattern(data.get("district_after") or [], _AFTER_NAME),
+        district_before=_words_pattern(data.get("district_before") or [], _BEFORE_NAME),
+        district_plurals=_words_pattern(data.get("district_plurals") or [], _AFTER_LIST),
         word_phrases=re.compile(
             "|".join(f"(?:{p})" for p in data.get("word_phrases") or []) or r"(?!)"
         ),
@@ -198,16 +198,16 @@ def _words_pattern(words: list[str], template: str) -> re.Pattern[str]:
     return re.compile(template.replace("WORDS", f"(?i:{_longest_first(words)})"))
 
 
-#: one of the words right after a name ("Boka District")
-_WORD_AFTER = r"\s+WORDS\b"
-#: more names of a list ("[Жумгал] жана Кочкор", ", Talas and Naryn"), then one of the words,
-#: right after a name
-_LISTED_BEFORE = (
-    rf"(?:(?:\s*,\s*|\s+(?:and|va|ва|жана|және|jáne|и)\s+)[A-Z{CYRILLIC_CAPITALS}][\w'-]*){{0,5}}"
+#: templates for ``_words_pattern``: one of the words right after a name ("Boka District")
+_AFTER_NAME = r"\s+WORDS\b"
+#: ... more names of a list ("[Жумгал] жана Кочкор", ", Talas and Naryn"), then one of the
+#: words, right after a name
+_AFTER_LIST = (
+    rf"(?:(?:\s*,\s*|\s+(?:and|va|ва|жана|және|jáne|и)\s+){CAPITALISED}){{0,5}}"
     r"\s+WORDS(?![\w])"
 )
-#: one of the words right before a name ("района Мақаншы"), at the end of the text
-_WORD_BEFORE = r"(?<!\w)WORDS\s+$"
+#: ... one of the words right before a name ("района Мақаншы"), at the end of the text
+_BEFORE_NAME = r"(?<!\w)WORDS\s+$"
 
 
 def _unit_after_pattern(phrases: list[str], lower: list[str] = ()) -> re.Pattern[str]:

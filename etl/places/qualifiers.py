@@ -200,19 +200,11 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         ),
         # "Самарқанднинг Нарпай ... туманларида" (held-out set 185): a name in the Uzbek
         # genitive before a district's name and the word for district is the region's
-        re.compile(
-            rf"(?P<names>{CAPITALISED}(?:нинг|ning))"
-            rf"(?=\s+{CAPITALISED}"
-            rf"(?:(?:\s*,\s*|\s+(?:ва|va)\s+|\s+){CAPITALISED}){{0,4}}"
-            rf"\s+(?:туман|tuman)\w*)"
-        ),
+        _genitive_before_districts("нинг|ning", "ва|va", "туман|tuman"),
         # ... and in the Kyrgyz genitive before the word for district: "Нарындын Жумгал жана
         # Кочкор райондорунда" (held-out set 232: Naryn region, not the town)
-        re.compile(
-            rf"(?P<names>{CAPITALISED}(?:дын|дин|дун|дүн|нын|нин|нун|нүн|тын|тин|тун|түн))"
-            rf"(?=\s+{CAPITALISED}"
-            rf"(?:(?:\s*,\s*|\s+(?:жана|и)\s+|\s+){CAPITALISED}){{0,4}}"
-            rf"\s+район\w*)"
+        _genitive_before_districts(
+            "дын|дин|дун|дүн|нын|нин|нун|нүн|тын|тин|тун|түн", "жана|и", "район"
         ),
         # "the provinces of Hebei, Henan and Shanghai", "the three oblasts of the east -
         # Andijan, Namangan and Fergana": a list after the plural is of units too
@@ -533,6 +525,17 @@ def _coordinated_pattern(admin_words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<names>{_CAPNAME}(?:\s*,\s*{_CAPNAME})*),?\s+(?:and|&)\s+{_CAPNAME}"
         rf"\s+(?i:{admin})\b"
+    )
+
+
+def _genitive_before_districts(endings: str, ands: str, district: str) -> re.Pattern[str]:
+    """A name with one of the genitive ``endings`` (the region's), then the names of one or
+    more districts joined by ``ands`` and the ``district`` word with its endings."""
+    return re.compile(
+        rf"(?P<names>{CAPITALISED}(?:{endings}))"
+        rf"(?=\s+{CAPITALISED}"
+        rf"(?:(?:\s*,\s*|\s+(?:{ands})\s+|\s+){CAPITALISED}){{0,4}}"
+        rf"\s+(?:{district})\w*)"
     )
 
 

@@ -390,11 +390,19 @@ class Rejected:
     candidates: str
 
 
-#: the words for a county, which China has and Central Asia has not
-_COUNTY_WORD = re.compile(r"\b(?i:county|уезд\w*)\b")
-
-#: ... right before a name ("county Hutubi")
+#: the words for a county, which China has and Central Asia has not, right after a name
+#: ("Manas county") and right before it ("county Hutubi")
+_COUNTY_AFTER = re.compile(r"\s+(?i:county|уезд\w*)\b")
 _COUNTY_BEFORE = re.compile(r"\b(?i:county|уезд\w*)\s+$")
+
+
+def _county_word(text: str, m: Mention) -> bool:
+    """Whether a word for a county stands right after or right before the name."""
+    return bool(
+        _COUNTY_AFTER.match(text, m.end)
+        or _COUNTY_BEFORE.search(text, max(0, m.start - 10), m.start)
+    )
+
 
 #: a city's possessive right before a name: "Dushanbe's (Ismoili Somoni district)"
 _POSSESSIVE_BEFORE = re.compile(r"([A-Z][\w-]*)['\u2019]s\s+$")
@@ -1173,9 +1181,7 @@ class Resolver:
                         rejected.append(Rejected(m, R_OUTSIDE, f"{of[1]}: {_listing(hits)}"))
                         continue
                     hits = inside
-                elif _COUNTY_WORD.match(text, m.end + 1) or _COUNTY_BEFORE.search(
-                    text, max(0, m.start - 10), m.start
-                ):
+                elif _county_word(text, m):
                     # "Manas county", "county Hutubi" (held-out set 230): a county of China
                     # when China has the name, not Jalal-Abad, once called Manas
                     hits = [h for h in hits if h.place.country == "CHN"] or hits
@@ -1364,7 +1370,7 @@ class Resolver:
             return rp
         if not self._district_word(text, m) or self._shares_region(m):
             return rp
-        if place.country != "CHN" and _COUNTY_WORD.search(text, max(0, m.start - 12), m.end + 12):
+        if place.country != "CHN" and _county_word(text, m):
             return rp  # "Manas county" is Xinjiang's, not Jalal-Abad (once called Manas)
         owner = _POSSESSIVE_BEFORE.search(text, max(0, m.start - 30), m.start)
         if owner is not None and any(
