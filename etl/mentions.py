@@ -52,9 +52,13 @@ _GLUED = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?P<rest>[A-Z][a-z]+)(?![A-Za-z])")
 _GLUED_TAILS = ("", "to", "and", "or", "in", "of", "on", "at", "for", "from", "with", "by")
 #: a capitalised Cyrillic word: only text with one is searched for Russian unit adjectives
 _CYRILLIC_UPPER = re.compile(r"[А-ЯЁ][а-яё]")
+#: what a romanised Cyrillic name may be: a town, or a pass, border crossing or station of the
+#: supplement ("Душанбе-Кулма", the Kulma pass, held-out set 244)
+_ROMANISED_KINDS = frozenset({"city", "pass", "border_crossing", "station"})
 #: a capitalised Cyrillic name, hyphenated perhaps ("Дароот-Коргон", "Кара-Мык")
 _CYRILLIC_NAME = re.compile(
-    r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+)*(?![\w-])"
+    r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][а-яёәғқңөұүһіӣӯҷҳ]+"
+    r"(?:-[А-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][а-яёәғқңөұүһіӣӯҷҳ]+)*(?![\w-])"
 )
 #: "Хромтауского района", "Кызылординской области", "в Восточно-Казахстанской области": an
 #: adjective of a name (its stem, its -ск-/-цк- suffix, its case ending) and the unit's noun
@@ -316,7 +320,8 @@ class Matcher:
             ours = [
                 h
                 for h in hits
-                if h.place.kind == "city" and in_region_of_interest(h.place.country, h.place.admin1)
+                if h.place.kind in _ROMANISED_KINDS
+                and in_region_of_interest(h.place.country, h.place.admin1)
             ]
             # the town's own name ("Ayni"), or a spelling only towns of the region bear
             if ours and (len(ours) == len(hits) or any(h.primary for h in ours)):
