@@ -9,6 +9,7 @@ documents into features.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,7 +31,7 @@ from etl.geo import km_to_many
 from etl.ids import route_feature_id
 from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
-from etl.places import borders, plausibility
+from etl.places import borders, people, plausibility
 from etl.places.resolve import ResolvedPlace
 from etl.registry import REGISTRY_KEY
 from etl.schema import (
@@ -90,6 +91,7 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     registry_mentions = [
         m for m in registry_mentions if m.kind != ENTRY or not unit_after.match(text, m.end)
     ]
+    registry_mentions = _outside_firm_names(text, registry_mentions, registry, resolver)
     project_spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
     resolved, rejected = resolver.resolve(text, place_mentions, project_spans)
     # "the Uzbek-Kyrgyz border (Dustlik post)": a post lies on its border, a namesake does not
@@ -450,6 +452,35 @@ def _registry_lines_along(registry, layer: str, places) -> list[tuple[str, bool]
         if at_end:
             scored.setdefault(at_end, []).append((entry.id, at_end == 2))
     return scored[max(scored)] if scored else []
+
+
+#: a capitalised word of a firm's name right before a facility's ("Jiangsu Lianyungang Port
+#: Co."), not the "of" of a title ("Chairman of Lianyungang Port Holdings Group")
+_CAPITALISED_WORD_AT_END = re.compile(r"[A-Z][\w'-]*\s+$")
+
+
+def _outside_firm_names(text, registry_mentions, registry, resolver) -> list:
+    """ "Cosco Shipping and Jiangsu Lianyungang Port Co." (held-out set 248): a facility's name
+    inside a firm's, with words of the firm's name before and after it, is the firm (a
+    shareholder), not the facility. A firm named from the facility on ("Khorgos Gateway
+    LLP", the dry port's operator) still names the facility."""
+    facilities = [
+        m
+        for m in registry_mentions
+        if m.kind == ENTRY and registry.entries[m.key].layer == FACILITIES
+    ]
+    if not facilities:
+        return registry_mentions
+    firms = people.organisation_spans(text, resolver.org_cues)
+    inside = {
+        id(m)
+        for m in facilities
+        if any(
+            s < m.start and m.end < e and _CAPITALISED_WORD_AT_END.search(text, s, m.start)
+            for s, e in firms
+        )
+    }
+    return [m for m in registry_mentions if id(m) not in inside]
 
 
 def _port_ends(registry_mentions, registry) -> list[ResolvedPlace]:
