@@ -26,6 +26,7 @@ from pathlib import Path
 from etl import settings, yamldata
 from etl.geo import km
 from etl.places.gazetteer import Gazetteer, NameHit
+from etl.places.supplement import SUPPLEMENT_KEY
 from etl.schema import R_OUTSIDE, R_WEAK, Place
 from etl.text import phrase_alternation
 
@@ -103,15 +104,27 @@ def screen(
     return Screened(kept)
 
 
+#: supplement kinds whose names recur across the region's villages (not its towns, fields,
+#: passes or crossings, whose names are their own)
+_SMALL_SUPPLEMENT_KINDS = frozenset({"village", "junction", "station"})
+
+
 def _homonym_abroad(hit: NameHit, rules: Rules) -> bool:
-    """A small town reached only by an alternate spelling (abroad unless its country is named)."""
+    """A small town reached only by an alternate spelling (abroad unless its country is named).
+
+    A row of our supplement counts when it is a village, station or junction that GeoNames
+    does not list: its alternate spellings are the region's own, and the same spelling names
+    villages in the neighbouring countries ("the 110 kV Jetigen - Ala-Buga line"
+    of a Kyrgyz grid company is Kyrgyzstan's Jetigen, not the Kazakh junction Zhetygen,
+    held-out set 249)."""
     place = hit.place
-    return (
-        not hit.primary
-        and place.kind == "city"
-        and not place.feature_type  # a supplement row is chosen for this atlas
-        and place.population < rules.alternate_min_population
-    )
+    if hit.primary or place.kind != "city":
+        return False
+    if place.feature_type:  # a supplement row, chosen for this atlas
+        return place.feature_type in _SMALL_SUPPLEMENT_KINDS and place.key.startswith(
+            SUPPLEMENT_KEY
+        )
+    return place.population < rules.alternate_min_population
 
 
 def _district_city(
