@@ -40,7 +40,7 @@ _NAME_AFTER = r"\"?(?P<names>[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2})\"
 #: a cheap look for any field noun before the list pattern runs
 _HINT = re.compile(
     r"field|deposit|mine|contract\s+area|licen[cs]e\s+area|contract\s+territory"
-    r"|месторожд|территор|кен орн",
+    r"|месторожд|территор|кен орн|sahas|ýatag",
     re.IGNORECASE,
 )
 
@@ -68,7 +68,8 @@ def load_words(path: Path = FIELDS_YAML) -> FieldWords:
         alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in nouns)
         return re.compile(template.replace("NOUNS", f"(?i:{alternatives})"))
 
-    before = rf"(?P<names>{_LIST})\s+NOUNS\b"
+    # the name may be quoted ('"Galkınış" sahasının', held-out set 253)
+    before = rf"(?P<names>{_LIST})[\"\u201d\u00bb]?\s+NOUNS\b"
     return FieldWords(
         nouns_pattern("field_nouns", before),
         frozenset(str(k) for k in data.get("field_kinds") or []),
