@@ -62,12 +62,12 @@ class Lexicon:
     """The words of route phrasing, read from ``geodata/lexicon/routes.yaml``."""
 
     nouns: dict[str, tuple[str, str]]
-    #: Russian route nouns, read only before a chain (``_russian_chains``)
+    #: Russian route nouns, read only before a chain (``_noun_before_chains``)
     russian_nouns: dict[str, tuple[str, str]]
     #: Kazakh, Kyrgyz, Uzbek and Turkmen nouns after a chain ("Baqty – Aıagóz temirjoly")
     turkic_nouns: dict[str, tuple[str, str]]
     #: German, Polish, French, Spanish, Italian and Portuguese nouns before a chain
-    #: ("die Eisenbahnstrecke A – B"), read as ``russian_nouns`` are (``_foreign_chains``)
+    #: ("die Eisenbahnstrecke A – B"), read as ``russian_nouns`` are (``_noun_before_chains``)
     european_nouns: dict[str, tuple[str, str]]
     described_nouns: dict[str, tuple[str, str]]
     #: Russian nouns of described routes ("поезд ... от станции A до станции B"): looked for
@@ -171,7 +171,8 @@ def _alternation(words) -> str:
 _INITIAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0490-\u04ff]"
 #: a letter of a place's name after the first: a word character, an apostrophe, or the
 #: Uzbek o‘ and g‘ ("O‘sh", "Qoshg‘ar", held-out set 218)
-_LETTERS = r"[\w'\u2018\u02bb]+"
+_LETTER = r"[\w'\u2018\u02bb]"
+_LETTERS = rf"{_LETTER}+"
 #: a capitalised word of a chain's place, Latin or Cyrillic ("дорогу Бишкек - Торугарт"),
 #: with a particle between hyphens ('"Termez - Mazar-e-Sharif - Kabul" railway line',
 #: held-out set 73)
@@ -185,7 +186,7 @@ def _chain_pattern() -> re.Pattern[str]:
     words = _alternation([*lex.nouns, *lex.section_words, *lex.line_words])
     # a Turkic noun may carry a case ending ("dəmir yolunun", "avtomobil yo‘liga")
     turkic = _alternation(lex.turkic_nouns)
-    ending = rf"{_LETTERS[:-1]}{{0,{lex.turkic_endings}}}"
+    ending = rf"{_LETTER}{{0,{lex.turkic_endings}}}"
     # "A-B", "A - B" (spaced dashes, en dashes already folded to "-"); the chain may be
     # quoted as a name ('the "Barskoon-Uch-Turfan-Aksu" road'), and words may stand between
     # it and its noun ("the A-B double-track railway", '"A-B" 500kV power line')
@@ -317,7 +318,7 @@ def find_chains(text: str) -> list[Chain]:
         if layer and m.group(2) and m.group(0).endswith("s") and not noun.endswith("s"):
             out += _listed_before(text, start, layer, kind, lex)
     out += _noun_first_chains(text, out)
-    out += _russian_chains(text, out)
+    out += _noun_before_chains(text, out)
     out += _linked_chains(text, out)
     return sorted(out, key=lambda c: c.start)
 
@@ -380,7 +381,7 @@ def _noun_starts_pattern(group: str) -> re.Pattern[str]:
     return re.compile(_alternation(getattr(lexicon(), group)).lower())
 
 
-def _russian_chains(text: str, taken: list[Chain]) -> list[Chain]:
+def _noun_before_chains(text: str, taken: list[Chain]) -> list[Chain]:
     """Chains after a Russian (or Tajik) route noun, only in text with Cyrillic letters, and
     after a route noun of a western European language."""
     lex = lexicon()
