@@ -91,9 +91,10 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     registry_mentions = [
         m for m in registry_mentions if m.kind != ENTRY or not unit_after.match(text, m.end)
     ]
-    registry_mentions = _outside_firm_names(text, registry_mentions, registry, resolver)
+    firms = people.organisation_spans(text, resolver.org_cues)
+    registry_mentions = _outside_firm_names(text, registry_mentions, registry, firms)
     project_spans = [(m.start, m.end) for m in registry_mentions if m.kind in (ENTRY, SYSTEM)]
-    resolved, rejected = resolver.resolve(text, place_mentions, project_spans)
+    resolved, rejected = resolver.resolve(text, place_mentions, project_spans, firms)
     # "the Uzbek-Kyrgyz border (Dustlik post)": a post lies on its border, a namesake does not
     resolved, off = borders.off_the_border(
         text, resolved, sentences, knowledge.countries, resolver.gazetteer
@@ -459,7 +460,7 @@ def _registry_lines_along(registry, layer: str, places) -> list[tuple[str, bool]
 _CAPITALISED_WORD_AT_END = re.compile(r"[A-Z][\w'-]*\s+$")
 
 
-def _outside_firm_names(text, registry_mentions, registry, resolver) -> list:
+def _outside_firm_names(text, registry_mentions, registry, firms) -> list:
     """ "Cosco Shipping and Jiangsu Lianyungang Port Co." (held-out set 248): a facility's name
     inside a firm's, with words of the firm's name before and after it, is the firm (a
     shareholder), not the facility. A firm named from the facility on ("Khorgos Gateway
@@ -471,7 +472,6 @@ def _outside_firm_names(text, registry_mentions, registry, resolver) -> list:
     ]
     if not facilities:
         return registry_mentions
-    firms = people.organisation_spans(text, resolver.org_cues)
     inside = {
         id(m)
         for m in facilities

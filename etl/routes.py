@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import ahocorasick
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
@@ -374,11 +375,20 @@ def _noun_before_pattern(group: str) -> re.Pattern[str] | None:
 
 
 @functools.cache
-def _noun_starts_pattern(group: str) -> re.Pattern[str]:
-    """The nouns of ``group`` in lower case, matched as written: run over the lower-cased text
-    it finds where ``_noun_before_pattern`` may match three times faster than that pattern's
-    case-blind alternation tried at every character."""
-    return re.compile(_alternation(getattr(lexicon(), group)).lower())
+def _noun_automaton(group: str) -> ahocorasick.Automaton:
+    """The first words of the nouns of ``group``, lower-cased, in one automaton: a pass over
+    the lower-cased text finds every place ``_noun_before_pattern`` may match, where that
+    pattern's case-blind alternation tried at every character costs ten times more."""
+    auto = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for noun in getattr(lexicon(), group):
+        auto.add_word(noun.split()[0].lower())
+    auto.make_automaton()
+    return auto
+
+
+def _noun_starts(group: str, lowered: str) -> list[int]:
+    """Where a first word of a noun of ``group`` begins in the lower-cased text, in order."""
+    return sorted({end - n + 1 for end, n in _noun_automaton(group).iter(lowered)})
 
 
 def _noun_before_chains(text: str, taken: list[Chain]) -> list[Chain]:
@@ -393,7 +403,7 @@ def _noun_before_chains(text: str, taken: list[Chain]) -> list[Chain]:
             continue
         nouns = getattr(lex, group)
         lowered = lowered if lowered is not None else lower_same_length(text)
-        starts = [m.start() for m in _noun_starts_pattern(group).finditer(lowered)]
+        starts = _noun_starts(group, lowered)
         for m in finditer_at(pattern, text, starts):
             a, b = m.start(2), m.end(2)
             if any(t.start < b and a < t.end for t in [*taken, *out]):

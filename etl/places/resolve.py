@@ -828,9 +828,14 @@ class Resolver:
         self._us_states: dict[str, str] | None = None
 
     def resolve(
-        self, text: str, mentions: list[Mention], projects: list[tuple[int, int]] = ()
+        self,
+        text: str,
+        mentions: list[Mention],
+        projects: list[tuple[int, int]] = (),
+        org_spans: list[tuple[int, int]] | None = None,
     ) -> tuple[list[ResolvedPlace], list[Rejected]]:
-        """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere.
+        """Resolve ``mentions``; ``projects`` are spans of registry names, checked elsewhere;
+        ``org_spans``, when the caller has them, ``people.organisation_spans`` of the text.
 
         Mentions inside a person's name or an organisation's, publication's or currency's
         name are not places. A qualifier ("the villages of X and Y in Naryn province")
@@ -848,7 +853,8 @@ class Resolver:
                 h.place.kind != "city" and h.primary for h in self.gazetteer.candidates(text[s:e])
             )
         ]
-        org_spans = people.organisation_spans(text, self.org_cues)
+        if org_spans is None:
+            org_spans = people.organisation_spans(text, self.org_cues)
         # "South Korea's automotive group Daewoo": the country counts as the story's
         # context (which country's towns to prefer) but is not drawn from this mention
         in_nationality = _SpanSet(people.nationality_spans(text, self.org_cues))
