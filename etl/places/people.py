@@ -163,7 +163,9 @@ def load_person_cues(
             data.get("unit_before_german") or [],
         ),
         unit_before=_unit_before_pattern(
-            data.get("unit_before") or [], data.get("unit_before_german") or []
+            data.get("unit_before") or [],
+            data.get("unit_before_german") or [],
+            data.get("unit_before_romance") or [],
         ),
         district_after=_words_pattern(data.get("district_after") or [], _AFTER_NAME),
         district_before=_words_pattern(data.get("district_before") or [], _BEFORE_NAME),
@@ -174,13 +176,18 @@ def load_person_cues(
     )
 
 
-def _unit_before_pattern(words: list[str], german: list[str] = ()) -> re.Pattern[str]:
+def _unit_before_pattern(
+    words: list[str], german: list[str] = (), romance: list[str] = ()
+) -> re.Pattern[str]:
     """ "<unit word> of <name>": "the central province of Naryn"; a German unit's noun after
-    its article, right before the name ("in der Region Qyzylorda")."""
+    its article, right before the name ("in der Region Qyzylorda"); a French, Italian,
+    Spanish or Portuguese one with its "de" ("nella regione di Navoi")."""
     if not words:
         return re.compile(r"(?!)")
     alternation = _longest_first(words)
     english = rf"\b(?i:{alternation})\s+of\s+$"
+    if romance:
+        english += rf"|(?<!\w)(?i:{_longest_first(romance)})\s+$"
     if not german:
         return re.compile(english)
     nouns = "|".join(re.escape(w) for w in german)
