@@ -182,21 +182,40 @@ _NAME = rf"{_WORD}(?:\s{_WORD})?"
 
 
 @functools.cache
-def _chain_pattern() -> re.Pattern[str]:
+def _noun_after() -> str:
+    """What follows a chain of names up to its route noun, as a regex: the noun is group
+    ``noun``, a Turkic noun (which may carry a case ending, "dəmir yolunun", "avtomobil
+    yo‘liga") group ``turkic``."""
     lex = lexicon()
     words = _alternation([*lex.nouns, *lex.section_words, *lex.line_words])
-    # a Turkic noun may carry a case ending ("dəmir yolunun", "avtomobil yo‘liga")
     turkic = _alternation(lex.turkic_nouns)
     ending = rf"{_LETTER}{{0,{lex.turkic_endings}}}"
-    # "A-B", "A - B" (spaced dashes, en dashes already folded to "-"); the chain may be
-    # quoted as a name ('the "Barskoon-Uch-Turfan-Aksu" road'), and words may stand between
-    # it and its noun ("the A-B double-track railway", '"A-B" 500kV power line')
+    # the chain may be quoted as a name ('the "Barskoon-Uch-Turfan-Aksu" road'), and words
+    # may stand between it and its noun ("the A-B double-track railway", '"A-B" 500kV power
+    # line')
     mods = _alternation(lex.chain_modifiers) if lex.chain_modifiers else r"(?!)"
     between = rf"(?:\s+(?i:{mods}|\d{{2,4}}\s?-?(?:kv|kilovolt)))*"
-    return re.compile(
-        rf"\b({_NAME}(?:\s?-\s?{_NAME})+)[\"”»]?{between}\s+"
-        rf"(?:((?i:{words}))s?|((?i:{turkic})){ending})\b"
+    return (
+        rf"[\"”»]?{between}\s+"
+        rf"(?:(?P<noun>(?i:{words}))s?|(?P<turkic>(?i:{turkic})){ending})\b"
     )
+
+
+@functools.cache
+def _chain_pattern() -> re.Pattern[str]:
+    # "A-B", "A - B" (spaced dashes, en dashes already folded to "-"), then its noun
+    return re.compile(rf"\b({_NAME}(?:\s?-\s?{_NAME})+){_noun_after()}")
+
+
+@functools.cache
+def _noun_after_pattern() -> re.Pattern[str]:
+    return re.compile(_noun_after())
+
+
+def route_noun_after(text: str, end: int) -> bool:
+    """Whether a route noun follows a name ending at ``end`` ("Lianyungang-Korgas| railway
+    line", "Xi'an-Khorgos| container route"): the name is then a chain of a route's places."""
+    return _noun_after_pattern().match(text, end) is not None
 
 
 _DASHED = rf"{_NAME}(?:\s?-\s?{_NAME})+"
@@ -210,7 +229,8 @@ def _noun_first_pattern() -> re.Pattern[str]:
     words = _alternation(lexicon().nouns)
     more = rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+){_DASHED}"
     # "railways such as A-B, C-D and E-F" (held-out set 26): a list after the noun
-    lead = r"(?:from\s+|\(\s*|such\s+as\s+|including\s+)?"
+    # 'the new multimodal route "Langfang - Kashgar - Osh"' (held-out set 265): in quotes
+    lead = r"(?:from\s+|\(\s*|such\s+as\s+|including\s+|[\"“«„]\s*)?"
     # "two new railways, Zhezkazgan-Beineu and Arkalyk-Shubarkol" (held-out set 77): after a
     # plural noun, a comma or a colon may stand before the list (checked in the caller)
     return re.compile(rf"\b((?i:{words}))(s?)(\s*[,:])?\s+{lead}({_DASHED}(?:{more})*)(?![\w-])")
@@ -304,7 +324,7 @@ def find_chains(text: str) -> list[Chain]:
     lex = lexicon()
     out = []
     for m in _chain_pattern().finditer(text):
-        noun = " ".join((m.group(2) or m.group(3)).lower().split())
+        noun = " ".join((m.group("noun") or m.group("turkic")).lower().split())
         if noun in lex.section_words:
             layer, kind = "", SECTION
         elif noun in lex.line_words:
@@ -316,7 +336,7 @@ def find_chains(text: str) -> list[Chain]:
             continue
         start, parts = led
         out.append(Chain(start, m.end(), text[start : m.end()], parts, layer, kind))
-        if layer and m.group(2) and m.group(0).endswith("s") and not noun.endswith("s"):
+        if layer and m.group("noun") and m.group(0).endswith("s") and not noun.endswith("s"):
             out += _listed_before(text, start, layer, kind, lex)
     out += _noun_first_chains(text, out)
     out += _noun_before_chains(text, out)
@@ -927,6 +947,10 @@ def _from_to(sentence: str, s: int, here, cues: _Cues, coastal, places=()):
     return chain, frm.mention.start, last
 
 
+#: an aside in brackets after a name, or nothing: "Darbaza (Turkmenistan)"
+_ASIDE = re.compile(r"(?:\s*\([^()]{1,40}\))?")
+
+
 def _between(
     sentence: str, s: int, here, cues: _Cues, known, refused, context=None
 ) -> list[Described]:
@@ -947,9 +971,14 @@ def _between(
         after = [p for p in here if p.mention.start - s >= m.start(2)]
         ends = None
         if len(after) >= 2 and after[0].mention.start - s == m.start(2):
-            a, b = after[0], after[1]
-            gap = sentence[a.mention.end - s : b.mention.start - s]
-            if re.match(rf"^\s*and\s+{_kind_words()}$", gap, re.IGNORECASE):
+            a = after[0]
+            # "between Darbaza (Turkmenistan) and Maktaaral (South Kazakhstan)" (held-out
+            # set 269): a place in brackets after an end says where that end is
+            aside = _ASIDE.match(sentence, a.mention.end - s)
+            rest = [p for p in after[1:] if p.mention.start - s >= aside.end()]
+            b = rest[0] if rest else None
+            gap = sentence[aside.end() : b.mention.start - s] if b is not None else ""
+            if b is not None and re.match(rf"^\s*and\s+{_kind_words()}$", gap, re.IGNORECASE):
                 ends = (a, b)
         kind_of = lex.described_nouns.get(noun) or (context if section else None)
         if ends is not None and kind_of is not None:
