@@ -138,6 +138,12 @@ _LOCATIVES = frozenset(
     ]
 )
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
+#: "Fayzabad in Tajikistan", "Fayzabad region of Tajikistan": a country after "in" (or a
+#: unit's word and "of") right after the name
+_IN_COUNTRY = re.compile(
+    r"\s+(?:(?:region|district|area|province)\s+(?:in|of)|in)\s+(?:the\s+)?"
+    r"([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)"
+)
 #: "Jalalabad (Kyrgyzstan)": a country in brackets right after the name fixes it
 _BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)")
 #: a cheap look for qualifier words before the sentence-by-sentence search
@@ -1749,6 +1755,18 @@ class Resolver:
                 return {hit.place.country}
         return None
 
+    def _in_country(self, text: str, end: int, hits: list[NameHit]) -> str | None:
+        """The country "in" names right after a place ("Fayzabad in Tajikistan"), as ISO3,
+        when some of the name's towns lie in it and others do not."""
+        m = _IN_COUNTRY.match(text, end)
+        if m is None:
+            return None
+        country = _primary_country(self.gazetteer.candidates(m.group(1)))
+        if country is None:
+            return None
+        inside = sum(1 for h in hits if h.place.country == country)
+        return country if 0 < inside < len(hits) else None
+
     def _country_after(self, text: str, end: int) -> tuple[str, str] | None:
         """The country a comma sets after a place ("to Yarkent, Kazakhstan, for"), as (ISO3,
         the words that set it): only a country's own name, not one a US state shares
@@ -1817,6 +1835,11 @@ class Resolver:
                 words = _BRACKET_QUALIFIER.match(text, m.end).group().strip()
                 return Rejected(m, R_OUTSIDE, f"{words}: {_listing(hits)}")
             hits = inside or hits
+        elif (within := self._in_country(text, m.end, hits)) is not None:
+            # "Fayzabad in Tajikistan" (held-out set 272): the town of that country, not the
+            # namesake abroad; a name with no town there is left to the rules below
+            qualifier = {within}
+            hits = [h for h in hits if h.place.country == within]
         elif text[m.end : m.end + 1] == "," and all(h.place.kind == "city" for h in hits):
             # "to Yarkent, Kazakhstan" (held-out set 96), "located in Kyzyl, Oerda, southwest
             # Kazakhstan" (set 93): a town of that country, or none
