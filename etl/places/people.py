@@ -166,6 +166,7 @@ def load_person_cues(
             data.get("unit_before") or [],
             data.get("unit_before_german") or [],
             data.get("unit_before_romance") or [],
+            data.get("unit_before_russian") or [],
         ),
         district_after=_words_pattern(data.get("district_after") or [], _AFTER_NAME),
         district_before=_words_pattern(data.get("district_before") or [], _BEFORE_NAME),
@@ -177,16 +178,19 @@ def load_person_cues(
 
 
 def _unit_before_pattern(
-    words: list[str], german: list[str] = (), romance: list[str] = ()
+    words: list[str], german: list[str] = (), romance: list[str] = (), russian: list[str] = ()
 ) -> re.Pattern[str]:
     """ "<unit word> of <name>": "the central province of Naryn"; a German unit's noun after
     its article, right before the name ("in der Region Qyzylorda"); a French, Italian,
-    Spanish or Portuguese one with its "de" ("nella regione di Navoi")."""
+    Spanish or Portuguese one with its "de" ("nella regione di Navoi"); a Russian one, in
+    lower case, right before the name ("провинции Балх")."""
     if not words:
         return re.compile(r"(?!)")
     forms = [rf"\b(?i:{_longest_first(words)})\s+of\s+$"]
     if romance:
         forms.append(rf"(?<!\w)(?i:{_longest_first(romance)})\s+$")
+    if russian:
+        forms.append(rf"(?<![\w-])(?:{_longest_first(russian)})\s+$")
     if not german:
         return re.compile("|".join(forms))
     nouns = "|".join(re.escape(w) for w in german)
@@ -950,6 +954,13 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         spans += _standalone(lowered, name.lower(), _NOT_BEFORE_ORG, _NOT_AFTER_ORG)
     for m in _NAME_RUN.finditer(text):
         words = m.group().split()
+        # a possessive after the first word ends the name: "China Railway Urumqi Group's
+        # Alataw Pass Station" (held-out set 280) is the company's station
+        owner = next(
+            (i for i, w in enumerate(words[1:-1], 1) if w.endswith(("'s", "\u2019s"))), None
+        )
+        if owner is not None:
+            words = words[: owner + 1]
         while words and words[-1] in {"of", "and", "&"}:
             words.pop()
         if not words:
@@ -1843,9 +1854,10 @@ def _has_suffix(words: list[str], cues: OrganisationCues) -> bool:
 
 
 def _suffix_word(word: str) -> str:
-    """A word as a suffix is looked up: lower case, without a closing full stop or comma and
-    without a glued "-listed" or "-based"."""
-    low = word.lower().rstrip(".,")
+    """A word as a suffix is looked up: lower case, without a closing full stop or comma, a
+    possessive ("China Railway Urumqi Group's station", held-out set 280) and a glued
+    "-listed" or "-based"."""
+    low = word.lower().rstrip(".,").removesuffix("'s").removesuffix("\u2019s")
     for glued in ("-listed", "-based"):
         if low.endswith(glued):
             return low[: -len(glued)]

