@@ -203,14 +203,15 @@ def rerun_times(build: Path, runs: int) -> tuple[list[float], list[float]]:
 
 
 def start_dashboard(build: Path) -> tuple[subprocess.Popen, str]:
-    """The dashboard on ``build`` on a free port of 127.0.0.1, once it answers; its process
-    and URL (stopped again if it does not answer within a minute)."""
+    """The dashboard on ``build`` on a free port of 127.0.0.1, as ``atlas serve`` starts it
+    (``dashboard/asgi.py``), once it answers; its process and URL (stopped again if it does
+    not answer within a minute)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, ATLAS_BUILD_DIR=str(build))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
+        [sys.executable, "-m", "streamlit", "run", "dashboard/asgi.py", "--server.port",
          str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -1,9 +1,11 @@
 """The server ``atlas serve`` starts: the dashboard behind a guard on the ``Host`` header.
 
 ``streamlit run dashboard/asgi.py`` finds ``app`` below and serves it with uvicorn. The
-pages are still ``dashboard/app.py``; the only difference from running that file is
+pages are still ``dashboard/app.py``; the differences from running that file are
 ``HostGuard`` in front of every route (page, static files, media, uploads, WebSocket),
-which Streamlit's own ``server.allowedHosts`` (WebSocket only) does not cover.
+which Streamlit's own ``server.allowedHosts`` (WebSocket only) does not cover, and
+``ImmutableLayers``, which lets the browser keep the map's layer files (named by their
+content's hash) instead of asking for them again on every load.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
+from dashboard.caching import ImmutableLayers  # noqa: E402
 from dashboard.hosts import HostGuard  # noqa: E402
 
-app = st.App("app.py", middleware=[Middleware(HostGuard)])
+app = st.App("app.py", middleware=[Middleware(HostGuard), Middleware(ImmutableLayers)])

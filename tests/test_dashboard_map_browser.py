@@ -443,3 +443,32 @@ def test_the_open_legend_covers_no_control(app, page):
     assert mp["x"] <= legend["x"] and legend["x"] + legend["w"] <= mp["x"] + mp["w"]
     assert mp["y"] <= legend["y"] and legend["y"] + legend["h"] <= mp["y"] + mp["h"]
     page.screenshot(path=str(ARTIFACTS / "map-legend-open.png"))
+
+
+#: the map's layer files, served as static files named by their content's hash
+LAYER_FILES = "/app/static/cache/"
+
+
+def test_a_second_visit_takes_the_layer_files_from_the_browser_cache(app):
+    """A person who opens the map again (a new tab, a bookmark) gets the layers from the
+    browser's cache: no request for them reaches the server, which is busy running the page.
+    """
+    url, layers = app
+    with app_page(url) as page:
+        page.goto(url)
+        _map_frame(page, layers)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        answers: list[tuple[str, bool]] = []  # each layer file's URL, and whether from cache
+
+        def answered(e: dict) -> None:
+            r = e["response"]
+            if LAYER_FILES in r["url"]:
+                answers.append((r["url"], bool(r.get("fromDiskCache") or r.get("fromMemoryCache"))))
+
+        cdp.on("Network.responseReceived", answered)
+        page.goto(url)
+        _map_frame(page, layers)
+        assert answers, "the second visit asked for no layer file"
+        asked = [u for u, cached in answers if not cached]
+        assert not asked, f"layer files asked of the server again: {asked}"
