@@ -274,6 +274,11 @@ class Matcher:
             i = bisect.bisect_right(starts, end) - 1
             return i >= 0 and taken[i][1] > start
 
+        def covers(start: int, end: int) -> bool:
+            """Whether a gazetteer name found spans all of [start, end) or more."""
+            i = bisect.bisect_right(starts, start) - 1
+            return i >= 0 and taken[i][1] >= end
+
         # in Tajik, Kazakh or Kyrgyz text a name's last letters are no Russian case ending
         # ("Маркази", Tajik for "the centre of", is not Markaz in Uzbekistan; held-out set 76)
         endings = len(_NATIONAL_CYRILLIC.findall(text)) < NATIONAL_CYRILLIC_MIN
@@ -293,14 +298,26 @@ class Matcher:
             if "-" not in m.group():
                 continue
             # "Айни-Рудаки", "Бейнеу-Бозой-Шымкент": a chain of names, each looked up on its
-            # own where no gazetteer name covers it
+            # own where no gazetteer name covers it; two parts together first, as one
+            # hyphenated name ("Балыкчы-Кочкор-Кара-Кече": Kara-Keche, held-out set 282)
             at = m.start()
-            for part in m.group().split("-"):
-                if not covered(at, at + len(part)):
-                    spelling = self._romanised_town(part, endings)
+            parts = m.group().split("-")
+            i = 0
+            while i < len(parts):
+                for n in (2, 1):
+                    name = "-".join(parts[i : i + n])
+                    if len(parts[i : i + n]) < n:
+                        continue
+                    if covered(at, at + len(name)) and (n == 1 or covers(at, at + len(name))):
+                        continue
+                    spelling = self._romanised_town(name, endings)
                     if spelling is not None:
-                        out.append((at, at + len(part), PLACE, spelling))
-                at += len(part) + 1
+                        out.append((at, at + len(name), PLACE, spelling))
+                        break
+                else:
+                    n = 1
+                at += len("-".join(parts[i : i + n])) + 1
+                i += n
         return out
 
     def _romanised_town(self, word: str, endings: bool = True) -> str | None:
