@@ -304,19 +304,16 @@ class Matcher:
             parts = m.group().split("-")
             i = 0
             while i < len(parts):
-                for n in (2, 1):
+                # (the last size tried is one part: after the loop, name is what was passed)
+                for n in (2, 1) if i + 1 < len(parts) else (1,):
                     name = "-".join(parts[i : i + n])
-                    if len(parts[i : i + n]) < n:
-                        continue
                     if covered(at, at + len(name)) and (n == 1 or covers(at, at + len(name))):
                         continue
                     spelling = self._romanised_town(name, endings)
                     if spelling is not None:
                         out.append((at, at + len(name), PLACE, spelling))
                         break
-                else:
-                    n = 1
-                at += len("-".join(parts[i : i + n])) + 1
+                at += len(name) + 1
                 i += n
         return out
 

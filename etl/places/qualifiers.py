@@ -21,7 +21,7 @@ from etl.places.gazetteer import in_region_of_interest
 from etl.places.people import FUNCTION_WORDS, load_person_cues
 from etl.places.transliterate import adjective_names, romanised
 from etl.schema import CORE_COUNTRIES, Place
-from etl.text import CAPITALISED, ascii_fold, fold_name
+from etl.text import CAPITALISED, ascii_fold, fold_name, phrase_alternation
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,8 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
     after = "|".join(re.escape(w) for w in words.settlement_after)
     plurals = "|".join(re.escape(w) for w in words.admin_plurals)
     units_before = "|".join(re.escape(w) for w in words.admin_plurals_before)
+    singulars = phrase_alternation(words.admin_singulars_after_list) or "(?!)"
+    european = phrase_alternation(words.admin_plurals_before_european) or "(?!)"
     _PATTERNS[id(words)] = out = (
         re.compile(rf"\b(?:{settle})\s+of\s+(?P<names>{_NAMES})"),
         re.compile(rf"(?P<unit>(?:[A-Z][\w'-]*\s+)?[A-Z][\w'-]*)\s+(?i:{admin})\b"),
@@ -230,14 +232,14 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         # a list closed by a unit's word in the singular, in Kyrgyz, Kazakh and Uzbek ("Павлодар,
         # Караганда жана Түркстан облусунда", held-out set 287): the word stands for them all
         re.compile(
-            rf"(?P<names>{_JOINED_NAMES})\s+(?:{_alternation(words.admin_singulars_after_list)})"
+            rf"(?P<names>{_JOINED_NAMES})\s+(?:{singulars})"
             r"(?![\w-])"
         ),
         # the plural before a list in Italian, German, Spanish, French and Portuguese: "delle
         # regioni Kyzylorda e Atyrau", "die Regionen Andijan, Namangan und Fergana" (held-out
         # sets 276 and 277)
         re.compile(
-            rf"\b(?:{_alternation(words.admin_plurals_before_european)})\s+(?:(?:di|de|du|des|do|da|dos|das|von)\s+)?"
+            rf"\b(?:{european})\s+(?:(?:di|de|du|des|do|da|dos|das|von)\s+)?"
             rf"(?P<names>{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:,?\s+(?:e|und|y|et|i)\s+{_CAPNAME})?)"
         ),
     )
@@ -768,11 +770,6 @@ def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area
 
 #: "in Kyrgyzstan", "In South Korea", "Within Tajikistan": a country the sentence is set in
 _IN_COUNTRY = re.compile(r"\b(?:[Ii]n|[Ww]ithin|[Ii]nside)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
-
-
-def _alternation(words) -> str:
-    """A regex alternation of the words, longest first (empty: matches nothing)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
 def _name_spans(names: str, offset: int) -> list[tuple[int, int]]:

@@ -140,7 +140,7 @@ _LOCATIVES = frozenset(
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)")
 #: "Fayzabad in Tajikistan", "Fayzabad region of Tajikistan": a country after "in" (or a
 #: unit's word and "of") right after the name
-_IN_COUNTRY = re.compile(
+_COUNTRY_AFTER_IN = re.compile(
     r"\s+(?:(?:region|district|area|province)\s+(?:in|of)|in)\s+(?:the\s+)?"
     r"([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)"
 )
@@ -1777,7 +1777,7 @@ class Resolver:
     def _in_country(self, text: str, end: int, hits: list[NameHit]) -> str | None:
         """The country "in" names right after a place ("Fayzabad in Tajikistan"), as ISO3,
         when some of the name's towns lie in it and others do not."""
-        m = _IN_COUNTRY.match(text, end)
+        m = _COUNTRY_AFTER_IN.match(text, end)
         if m is None:
             return None
         country = _primary_country(self.gazetteer.candidates(m.group(1)))
