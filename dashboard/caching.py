@@ -10,13 +10,8 @@ changes, so the browser takes it from its cache without asking.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from dashboard.data import STATIC_URL
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
+from dashboard.hosts import ASGIApp, Message, Receive, Scope, Send
 
 #: a year, the longest time HTTP caches honour; the name changes when the content does
 IMMUTABLE = b"public, max-age=31536000, immutable"
@@ -25,16 +20,11 @@ IMMUTABLE = b"public, max-age=31536000, immutable"
 class ImmutableLayers:
     """ASGI middleware: a successful answer for a layer file is cacheable for good."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], prefix: str = STATIC_URL) -> None:
+    def __init__(self, app: ASGIApp, prefix: str = STATIC_URL) -> None:
         self.app = app
         self.prefix = prefix.rstrip("/") + "/"
 
-    async def __call__(
-        self,
-        scope: Scope,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefix):
             await self.app(scope, receive, send)
             return
