@@ -166,11 +166,14 @@ _NAMES = (
     rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*"
     rf"(?:,?\s+(?:and|и|жана|және|jáne|jane|va|ва|hám)\s+{_CAPNAME})?"
 )
-#: the same list with its conjunction (two names or more)
+#: a list of names with its conjunction (two names or more), which a unit's word after it
+#: may govern as a whole
 _JOINED_NAMES = (
     rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*"
     rf",?\s+(?:and|и|жана|және|jáne|jane|va|ва|hám)\s+{_CAPNAME}"
 )
+#: the Kyrgyz and Kazakh locative and dative endings a name of a list may carry on its own
+_OWN_CASE = ("те", "та", "то", "тө", "де", "да", "до", "дө", "ге", "га", "ке", "ка", "ға", "қа")
 
 
 _PATTERNS: dict[int, tuple[re.Pattern[str], ...]] = {}
@@ -187,7 +190,6 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
     after = "|".join(re.escape(w) for w in words.settlement_after)
     plurals = "|".join(re.escape(w) for w in words.admin_plurals)
     units_before = "|".join(re.escape(w) for w in words.admin_plurals_before)
-    singulars = phrase_alternation(words.admin_singulars_after_list) or "(?!)"
     european = phrase_alternation(words.admin_plurals_before_european) or "(?!)"
     _PATTERNS[id(words)] = out = (
         re.compile(rf"\b(?:{settle})\s+of\s+(?P<names>{_NAMES})"),
@@ -228,12 +230,6 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
             # and Ferghana", held-out set 277)
             rf"\b(?:{units_before})(?:\s+(?:of\s+(?=[A-Z])|[^.;:()\n]{{0,50}}?(?:\s[-\u2013\u2014:]|:)\s*)|:\s*)"
             rf"(?P<names>{_NAMES})"
-        ),
-        # a list closed by a unit's word in the singular, in Kyrgyz, Kazakh and Uzbek ("Павлодар,
-        # Караганда жана Түркстан облусунда", held-out set 287): the word stands for them all
-        re.compile(
-            rf"(?P<names>{_JOINED_NAMES})\s+(?:{singulars})"
-            r"(?![\w-])"
         ),
         # the plural before a list in Italian, German, Spanish, French and Portuguese: "delle
         # regioni Kyzylorda e Atyrau", "die Regionen Andijan, Namangan und Fergana" (held-out
@@ -373,7 +369,41 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 area = _area_of_the_region(sentence, m, admin, words) or Area(m.group())
                 for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                     out.append(Qualified(ns, ne, area, explicit=False, unit=True))
+        for m in _singular_list(words).finditer(sentence):
+            # "Павлодар, Караганда жана Түркстан облусунда" (held-out set 287): the unit's
+            # word stands for them all; not when a name carries a case of its own ("Бишкекте,
+            # Ошто жана Ысык-Көл облусунда": in Bishkek, in Osh and in the region, set 282)
+            spans = _name_spans(m.group("names"), s + m.start("names"))
+            if any(_declined(text[ns:ne].split()[-1], gazetteer) for ns, ne in spans[:-1]):
+                continue
+            for ns, ne in spans:
+                out.append(Qualified(ns, ne, Area(m.group()), explicit=False, unit=True))
     return out
+
+
+def _declined(name: str, gazetteer) -> bool:
+    """Whether ``name`` is a known name with a Kyrgyz or Kazakh case ending of its own
+    ("Бишкекте", "Ошто"), not a name that ends so ("Караганда")."""
+    return any(
+        name.endswith(ending)
+        and any(
+            gazetteer.candidates(spelling)
+            for spelling in (name[: -len(ending)], *romanised(name[: -len(ending)]))
+        )
+        for ending in _OWN_CASE
+    )
+
+
+def _singular_list(words: QualifierWords) -> re.Pattern[str]:
+    """A list closed by a unit's word in the singular, in Kyrgyz, Kazakh, Uzbek or Karakalpak
+    ("X, Y жана Z облусунда")."""
+    return _singular_list_pattern(words.admin_singulars_after_list)
+
+
+@cache
+def _singular_list_pattern(singular_words: tuple[str, ...]) -> re.Pattern[str]:
+    singulars = phrase_alternation(singular_words) or "(?!)"
+    return re.compile(rf"(?P<names>{_JOINED_NAMES})\s+(?:{singulars})(?![\w-])")
 
 
 #: ", Zhambyl, Kazakhstan": a unit and a country after a town, as an address is written
