@@ -162,16 +162,12 @@ _CAPNAME = rf"{CAPITALISED}(?:[ -]{CAPITALISED}){{0,2}}"
 #: a list of names, with "and" in English, Russian, Kyrgyz, Kazakh or Uzbek ("Ысык-Көл,
 #: Баткен, Талас жана Чүй облустарынын", held-out set 185; Kazakh in Latin letters,
 #: "Túrkistan jáne Qyzylorda oblystarynyń", held-out set 216)
-_NAMES = (
-    rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*"
-    rf"(?:,?\s+(?:and|и|жана|және|jáne|jane|va|ва|hám)\s+{_CAPNAME})?"
-)
+_AND = r"(?:and|и|жана|және|jáne|jane|va|ва|hám)"
+_LAST_NAME = rf",?\s+{_AND}\s+{_CAPNAME}"
+_NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:{_LAST_NAME})?"
 #: a list of names with its conjunction (two names or more), which a unit's word after it
 #: may govern as a whole
-_JOINED_NAMES = (
-    rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*"
-    rf",?\s+(?:and|и|жана|және|jáne|jane|va|ва|hám)\s+{_CAPNAME}"
-)
+_JOINED_NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*{_LAST_NAME}"
 #: the Kyrgyz and Kazakh locative and dative endings a name of a list may carry on its own
 _OWN_CASE = ("те", "та", "то", "тө", "де", "да", "до", "дө", "ге", "га", "ке", "ка", "ға", "қа")
 
