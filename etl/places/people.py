@@ -1015,10 +1015,9 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         if acronym is not None:
             spans.append((acronym, end))  # "Tajik-Canadian JV Aprelevka": the JV's name
             continue
-        if any(
-            tail.startswith(s) and not tail[len(s) : len(s) + 1].isalnum()
-            for s in cues.lowercase_suffixes
-        ) or ((tail.split(None, 1) or [""])[0].rstrip(".,;:)]") in cues.currencies):
+        if _lowercase_suffix(cues.lowercase_suffixes).match(tail) or (
+            (tail.split(None, 1) or [""])[0].rstrip(".,;:)]") in cues.currencies
+        ):
             spans.append((m.start(), end))
         elif (
             n_words >= 2
@@ -1052,6 +1051,15 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     if cues.chain_regions and "-" in text:
         spans += [(m.start(1), m.end(1)) for m in _chain_region(cues.chain_regions).finditer(text)]
     return spans
+
+
+@cache
+def _lowercase_suffix(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """One of the lower-case suffixes at the start of a text, as a whole word ("news agency"
+    before "," but not "newsagent"); ``[^\\W_]`` is what ``str.isalnum`` accepts."""
+    if not suffixes:
+        return re.compile(r"(?!)")  # none: matches nothing
+    return re.compile("(?:" + "|".join(map(re.escape, suffixes)) + r")(?![^\W_])")
 
 
 @cache
