@@ -103,7 +103,11 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     resolved, far = plausibility.far_pairs(text, resolved)
     # "the Danghara-Guliston-Kulob road": not Gulistan in Uzbekistan, 300 km off the way
     resolved, detours = plausibility.chain_detours(text, resolved)
-    rejected = [*rejected, *off, *far, *detours]
+    # "от Бесколь до Достыка уложено 155 км": not a Beskol 1,400 km from Dostyk
+    resolved, too_far = plausibility.length_contradictions(
+        text, resolved, sentences, resolver.gazetteer
+    )
+    rejected = [*rejected, *off, *far, *detours, *too_far]
     # a town inside a registry contractor's or owner's name is the company's, not a place
     organisations = registry.organisation_spans(text)
     if organisations:

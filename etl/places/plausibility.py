@@ -273,6 +273,101 @@ def _placed_before(text: str, start: int, by_end: dict):
     return None
 
 
+#: a stretch whose ends lie farther apart than LENGTH_RATIO times its stated length plus
+#: LENGTH_SLACK_KM contradicts the text: one of its ends is a namesake (a laid track may be a
+#: part of the stretch, and a road winds, hence the wide margin)
+LENGTH_RATIO = 3.0
+LENGTH_SLACK_KM = 100.0
+#: the words between a stretch's two ends: "from A to B", "от А до Б", "between A and B",
+#: "между станциями «А» и «Б»", "A - B"
+_STRETCH_JOINT = re.compile(
+    r"[\s\"\u00ab\u00bb\u201c\u201d]*(?:to|до|and|и|[-\u2013\u2014])[\s\"\u00ab\u00bb\u201c\u201d]*"
+)
+_STRETCH_OPENING = re.compile(
+    r"(?<![\w-])(?i:from|between|от|между)(?:\s+[^\W\d]+){0,2}[\s\"\u00ab\u201c]*$"
+)
+#: a length in kilometres ("155 км", "1,200 km", "300-kilometre")
+_LENGTH = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0,]\d{3})+|\d+)(?:[.,]\d+)?\s*-?\s*"
+    r"(?i:km|kilomet|км|километр|шақырым|чакырым)"
+)
+#: a length that is no stretch's: a distance from somewhere ("20 km from", "в 20 км от",
+#: "40 km north of"), a saving ("by 700 km", "на 700 км")
+_NOT_A_STRETCH_BEFORE = re.compile(r"(?<![\w-])(?i:by|на|в|within|about)\s*$")
+_NOT_A_STRETCH_AFTER = re.compile(
+    r"\w*\.?\s+(?i:from|away|off|of|outside|north|south|east|west|от|к|севернее|южнее|"
+    r"западнее|восточнее|северо|юго)\b"
+)
+_SAVING = re.compile(r"(?i:shorten|reduc|cut|sav|сократ|сокращ|короче|быстрее|faster)")
+
+
+def length_contradictions(text: str, resolved, sentences, gazetteer) -> tuple[list, list]:
+    """``resolved`` without a stretch's end that its stated length rules out.
+
+    "от Бесколь до Достыка уложено 155 км" (held-out set 288): the gazetteer's only Beskol is
+    Bishkul, 1,400 km from Dostyk, so the Beskol station of the Dostyk line is another
+    place. The end the gazetteer matched by an alternate name only is set aside (with every
+    other mention placed there); when both or neither are, both are. ``sentences`` is the
+    document's ``SentenceIndex``.
+    """
+    if not _LENGTH.search(text):
+        return resolved, []
+    towns = sorted((r for r in resolved if r.place.kind == "city"), key=lambda r: r.mention.start)
+    off: set[str] = set()
+    for a, b in itertools.pairwise(towns):
+        joint = _STRETCH_JOINT.fullmatch(text, a.mention.end, b.mention.start)
+        if joint is None or a.place.key == b.place.key:
+            continue
+        s, e = sentences.around(a.mention.start, b.mention.end)
+        dashed = bool(re.search(r"[-\u2013\u2014]", joint.group()))
+        if not dashed and not _STRETCH_OPENING.search(
+            text, max(s, a.mention.start - 40), a.mention.start
+        ):
+            continue
+        # the length follows the stretch ("от A до B уложено 155 км", "from A to B (127 km)");
+        # one before it may be a part's ("a 12 km bypass on the way from A to B")
+        longest = _longest_stretch(text, s, e)
+        if (
+            longest is None
+            or _stretch_length(text, b.mention.end, min(e, b.mention.end + _LENGTH_AFTER)) is None
+            or km(a.place, b.place) <= LENGTH_RATIO * longest + LENGTH_SLACK_KM
+        ):
+            continue
+        alternate = [r for r in (a, b) if not _primary(r, gazetteer)]
+        off |= {r.place.key for r in (alternate if len(alternate) == 1 else (a, b))}
+    why = "an end of a stretch much farther from the other end than the text's length says"
+    return _set_aside(resolved, lambda r: r.place.key in off, why)
+
+
+#: how far (characters) after a stretch's second end its length may stand
+_LENGTH_AFTER = 60
+
+
+def _longest_stretch(text: str, s: int, e: int) -> float | None:
+    """The longest length in km the sentence ``text[s:e]`` gives a stretch, if any."""
+    if _SAVING.search(text, s, e):
+        return None  # "cuts the way from A to B by 700 km"
+    return _stretch_length(text, s, e)
+
+
+def _stretch_length(text: str, s: int, e: int) -> float | None:
+    """The longest length in km in ``text[s:e]`` that is no distance from a place."""
+    lengths = [
+        float(re.sub(r"[ \u00a0,]", "", m.group(1)))
+        for m in _LENGTH.finditer(text, s, e)
+        if not _NOT_A_STRETCH_BEFORE.search(text, max(s, m.start() - 12), m.start())
+        and not _NOT_A_STRETCH_AFTER.match(text, m.end())
+    ]
+    return max(lengths, default=None)
+
+
+def _primary(r, gazetteer) -> bool:
+    """Whether the mention's place carries the name as its own (not an alternate)."""
+    return any(
+        h.primary and h.place.key == r.place.key for h in gazetteer.candidates(r.mention.key)
+    )
+
+
 def _set_aside(resolved, is_off, why: str) -> tuple[list, list]:
     """``resolved`` split into the kept and, as weak matches with ``why``, those ``is_off``."""
     from etl.places.resolve import Rejected

