@@ -594,6 +594,8 @@ class OrganisationCues:
     #: verbs whose object, a capital right after them, is its government ("Astana has
     #: offered Moscow a transit route", "urged Beijing to")
     metonym_object_verbs: frozenset[str] = frozenset()
+    #: nouns of talks before "with <capital>": its government ("talks with Beijing")
+    metonym_talks: frozenset[str] = frozenset()
     #: nouns of a relation before "between <capital> and <capital>": the two governments
     #: ("a strategic alliance between Beijing and Astana", "ties between Moscow and Baku")
     metonym_relations: frozenset[str] = frozenset()
@@ -705,6 +707,7 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_trade_verbs=_lower_set(data, "metonym_trade_verbs"),
         metonym_goods=_lower_set(data, "metonym_goods"),
         metonym_object_verbs=_lower_set(data, "metonym_object_verbs"),
+        metonym_talks=_lower_set(data, "metonym_talks"),
         metonym_relations=_lower_set(data, "metonym_relations"),
         russian_relations=_lower_set(data, "russian_relations"),
         metonym_pair_nouns=_lower_set(data, "metonym_pair_nouns"),
@@ -1592,10 +1595,11 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
 
 def _relation_with(before: list[str], cues: OrganisationCues) -> bool:
     """ "talks with Beijing", "Verhandlungen mit Peking" (held-out set 294): a capital after
-    "with" and a noun of relation (up to two words before it) is its government."""
+    "with" and a noun of talks (up to two words before it) is its government; "an agreement
+    with Bishkek" may be the city's (a sister-city deal)."""
     if len(before) < 2 or before[-1].lower() not in ("with", "mit", "avec", "con", "com"):
         return False
-    return any(w.strip('",.;:').lower() in cues.metonym_relations for w in before[-4:-1])
+    return any(w.strip('",.;:').lower() in cues.metonym_talks for w in before[-4:-1])
 
 
 def _outcome_for(before: list[str], cues: OrganisationCues) -> bool:
