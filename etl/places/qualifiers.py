@@ -105,6 +105,8 @@ class QualifierWords:
     units_before_name: tuple[str, ...] = ()
     #: ... and a district's, between the unit and the name ("Qazaly aýdanynyń")
     districts_before_name: tuple[str, ...] = ()
+    #: a district's word between its name and a village's ("G'ijduvon tumani "Zafarobod"")
+    districts_before_village: tuple[str, ...] = ()
 
 
 @cache
@@ -148,6 +150,7 @@ def load_words(
         border_post_km=float(data.get("border_post_km", 30)),
         units_before_name=tuple(data.get("units_before_name") or []),
         districts_before_name=tuple(data.get("districts_before_name") or []),
+        districts_before_village=tuple(data.get("districts_before_village") or []),
     )
 
 
@@ -363,6 +366,15 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                 continue
             area = _unit_area(m.group(), unit, words)
             out.append(Qualified(s + m.start("name"), s + m.end("name"), area, explicit=False))
+        for m in _district_before_village(words).finditer(sentence):
+            # "G'ijduvon tumani "Zafarobod" aholi yashash maskanida" (held-out set 295): a
+            # village of that district, near its seat (not the Zafarobod of Jizzakh region)
+            start = s + m.start("name")
+            if any(q.start <= start < q.end for q in out):
+                continue
+            area = _district_area(m.group(), m.group("district"), words, gazetteer)
+            if area is not None:
+                out.append(Qualified(start, s + m.end("name"), area, explicit=False))
         for unit_list in unit_lists:
             for m in unit_list.finditer(sentence):
                 area = _area_of_the_region(sentence, m, admin, words) or Area(m.group())
@@ -614,6 +626,20 @@ def _unit_before_name_pattern(
     )
 
 
+def _district_before_village(words: QualifierWords) -> re.Pattern[str]:
+    """ "G'ijduvon tumani "Zafarobod"": a district's name and word, then a (quoted) name."""
+    return _district_before_village_pattern(words.districts_before_village)
+
+
+@cache
+def _district_before_village_pattern(district_words: tuple[str, ...]) -> re.Pattern[str]:
+    district = "|".join(re.escape(w) for w in district_words) or r"(?!)"
+    return re.compile(
+        rf"(?P<district>{CAPITALISED})\s+(?i:{district})\s+[\"\u00ab\u201c\u201e]?"
+        rf"(?P<name>{CAPITALISED}(?:-{CAPITALISED})?)"
+    )
+
+
 def _known_unit(written: str, words: QualifierWords) -> tuple[str, str] | None:
     """The admin table's unit of a name of one or two words, or of its last word ("Stansa
     Qyzylorda": a sentence's first word before the unit's name), in Latin or Cyrillic
@@ -759,13 +785,15 @@ def _district_area(written: str, name: str, words: QualifierWords, gazetteer) ->
     within ``district_radius_km`` of that seat (not the Chorbogh 130 km away in Sughd), and
     in the seat's country ("Andijan village, Kara-Suu district", held-out set 289: a Kyrgyz
     village, not the Uzbek city 45 km from Kara-Suu across the border). None when the name
-    is no single town of the region."""
-    seats = {
-        h.place.key: h.place
+    is no single town of the region. A seat is found by its own name, or else by the one
+    town of the region an alternate spelling names ("G'ijduvon" for Gijduvan)."""
+    towns = [
+        h
         for h in gazetteer.candidates(name)
-        if h.primary
-        and h.place.kind == "city"
-        and in_region_of_interest(h.place.country, h.place.admin1)
+        if h.place.kind == "city" and in_region_of_interest(h.place.country, h.place.admin1)
+    ]
+    seats = {h.place.key: h.place for h in towns if h.primary} or {
+        h.place.key: h.place for h in towns
     }
     if len(seats) != 1:
         return None
