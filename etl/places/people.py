@@ -1759,7 +1759,9 @@ def _street_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
 def _streets(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """A street named after a town or a country ("на улице Тегеран", "по проспекту
     Рудаки"; held-out set 44): the name after a street word is the street's, not a place of
-    the story. (English puts the street word after the name: ``suffixes``.)"""
+    the story. Kyrgyz, Kazakh, Uzbek and Turkmen put the word after the name ("Чүй
+    проспектиси"), and its plural after a list ("Киев, Токтогул жана Ахунбаев көчөлөрүнүн",
+    held-out set 290); English does too, capitalised (``suffixes``: "Chuy Street")."""
     pattern = _street_pattern(cues.street_before)
     out = [] if pattern is None else [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
     lowered = text.lower()
@@ -1881,7 +1883,7 @@ _QUOTED_ITEM = re.compile(r'"[^"\n]{1,40}"')
 _QUOTED_LIST = re.compile(rf"{_QUOTED_ITEM.pattern}(?:\s*,\s*{_QUOTED_ITEM.pattern}){{3,}}")
 
 
-#: a quoted name of two to six words
+#: a quoted name (``_quoted_suffixed`` counts its words)
 _QUOTED_NAME = re.compile(
     r"[\"\u00ab\u201c\u201e]([^\"\u00bb\u201d\u201c\n]{3,80})[\"\u00bb\u201d\u201c]"
 )
