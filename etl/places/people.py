@@ -1878,9 +1878,15 @@ _UZBEK_COMPANY_AFTER = re.compile(
 
 
 #: a quoted name (quotation marks are straight after normalisation)
-_QUOTED_ITEM = re.compile(r'"[^"\n]{1,40}"')
-#: four quoted names or more in a row, separated by commas
-_QUOTED_LIST = re.compile(rf"{_QUOTED_ITEM.pattern}(?:\s*,\s*{_QUOTED_ITEM.pattern}){{3,}}")
+#: ... in straight quotes or in guillemets, one of them perhaps typed the wrong way round
+#: ('«Оберон-Форт»»Шанхай»', held-out set 309)
+_QUOTED_ITEM = re.compile(
+    r'"[^"\n]{1,40}"|[\u00ab\u00bb\u201c\u201e][^"\u00ab\u00bb\u201c\u201d\n]{1,40}[\u00bb\u201d\u201c]'
+)
+#: four quoted names or more in a row, separated by commas (one may be left out)
+_QUOTED_LIST = re.compile(
+    rf"(?:{_QUOTED_ITEM.pattern})(?:\s*,?\s*(?:{_QUOTED_ITEM.pattern})){{3,}}"
+)
 
 
 #: a quoted name (``_quoted_suffixed`` counts its words)
@@ -1907,7 +1913,7 @@ def _quoted_lists(text: str) -> list[tuple[int, int]]:
     """'"Дордой" состоит из 15 районов: "Автозапчасти", "Ак-Суу", "Алканов", "Восток",
     "Шанхай"' (held-out set 107): a run of four quoted names or more names sections, brands
     or firms; a town in such a run is one of those names, not a place of the story."""
-    if text.count('",') < 3:
+    if text.count('",') + text.count("\u00bb,") + text.count("\u201d,") < 3:
         return []
     return [
         (q.start() + 1, q.end() - 1)
