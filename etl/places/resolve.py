@@ -159,7 +159,10 @@ _QUALIFIER_HINT = re.compile(
     # "oblystarynyń", held-out set 216)
     r"|облус|облыс|област|туман|tuman|айыл|ауыл|oblys|район"
     # ... and Karakalpak ("wálayatlarında", held-out set 287) and Uzbek in Cyrillic ("вилоятида")
-    r"|wálayat|walayat|вилоят",
+    r"|wálayat|walayat|вилоят"
+    # a German nationality adjective before a town ("im usbekischen Samarkand", held-out set
+    # 316: qualifiers.yaml's demonym_countries)
+    r"|usbekisch|kasachisch|kirgisisch|tadschikisch|turkmenisch|afghanisch|georgisch",
     re.IGNORECASE,
 )
 #: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
@@ -201,6 +204,13 @@ _QUALIFIER_WORDS = (
     "tuman",
     "айыл",
     "ауыл",
+    "usbekisch",
+    "kasachisch",
+    "kirgisisch",
+    "tadschikisch",
+    "turkmenisch",
+    "afghanisch",
+    "georgisch",
 )
 
 
