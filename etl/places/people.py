@@ -1101,7 +1101,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
     spans += _seats(text, cues)
     spans += _metonyms(text, cues)
     spans += vessel_spans(text, cues)
-    spans += _streets(text, cues)
+    spans += _streets(text, lowered, cues)
     spans += _quoted_after_legal_form(text, cues)
     spans += _quoted_lists(text)
     spans += _quoted_suffixed(text, cues)
@@ -1789,7 +1789,7 @@ def _street_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w.])(?i:{alternatives})(?![\w])\s*{_QUOTE}?({name}(?:\s+{name})?)")
 
 
-def _streets(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+def _streets(text: str, lowered: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     """A street named after a town or a country ("на улице Тегеран", "по проспекту
     Рудаки"; held-out set 44): the name after a street word is the street's, not a place of
     the story. Kyrgyz, Kazakh, Uzbek and Turkmen put the word after the name ("Чүй
@@ -1797,7 +1797,7 @@ def _streets(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
     held-out set 290); English does too, capitalised (``suffixes``: "Chuy Street")."""
     pattern = _street_pattern(cues.street_before)
     out = [] if pattern is None else [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
-    lowered = text.lower()
+    # (``lowered``: the text lower-cased, as ``organisation_spans`` has it)
     if any(w in lowered for w in cues.street_after):
         out += [m.span(1) for m in _street_after_pattern(cues.street_after).finditer(text)]
     if any(w in lowered for w in cues.street_after_plural):
@@ -1853,14 +1853,15 @@ def _unquoted_after_legal_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | N
 def _legal_after_quoted_pattern(forms: frozenset[str]) -> re.Pattern[str] | None:
     if not forms:
         return None
+    form = rf"\s*(?:{_longest_first(tuple(sorted(forms)))})(?![\w-])"
     return re.compile(
         r"[\"\u201c\u00ab\u201e]([^\"\u201d\u00bb\u201c\n]{1,80})[\"\u201d\u00bb\u201c]"
-        rf"\s*(?:{_longest_first(tuple(sorted(forms)))})(?![\w-])"
+        rf"{form}"
         # ... or its opening quote lost: 'туманида CEEC Samarqand цемент" МЧЖ' (held-out set
         # 295), up to three words before the closing one
         r"|(?<![\"\u201c\u00ab\u201e\w])((?:[^\s\"\u201c\u00ab\u201e]+\s+){0,2}"
         r"[^\s\"\u201c\u00ab\u201e\u201d\u00bb]+)[\"\u201d\u00bb]"
-        rf"\s*(?:{_longest_first(tuple(sorted(forms)))})(?![\w-])"
+        rf"{form}"
     )
 
 

@@ -278,6 +278,8 @@ def _placed_before(text: str, start: int, by_end: dict):
 #: part of the stretch, and a road winds, hence the wide margin)
 LENGTH_RATIO = 3.0
 LENGTH_SLACK_KM = 100.0
+#: how far (characters) after a stretch's second end its length may stand
+_LENGTH_AFTER = 60
 #: the words between a stretch's two ends: "from A to B", "от А до Б", "between A and B",
 #: "между станциями «А» и «Б»"; not a dash: a dashed name ('"Almaty - Astana - Petropavlovsk"
 #: (31 km)', held-out set 269) is often followed by a section's length
@@ -339,10 +341,6 @@ def length_contradictions(text: str, resolved, sentences, gazetteer) -> tuple[li
         off |= {r.place.key for r in suspects if r.place.population < FAR_PAIR_SMALL}
     why = "an end of a stretch much farther from the other end than the text's length says"
     return _set_aside(resolved, lambda r: r.place.key in off, why)
-
-
-#: how far (characters) after a stretch's second end its length may stand
-_LENGTH_AFTER = 60
 
 
 def _longest_stretch(text: str, s: int, e: int) -> float | None:
