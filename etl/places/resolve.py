@@ -102,10 +102,28 @@ def _settlement_types(path: Path = settings.RESOLUTION_YAML) -> frozenset[str]:
 
 
 @cache
-def _refused_namesakes(path: Path = settings.RESOLUTION_YAML) -> dict[str, str]:
-    """Index places that the region's news never means by their name, each with why."""
+def _refused_namesakes(
+    path: Path = settings.RESOLUTION_YAML,
+) -> dict[str, tuple[frozenset[str] | None, str]]:
+    """Index places that the region's news never means by their name (or by the names
+    listed), each with the names (None: any) and why."""
     rows = _resolution_data(path).get("refused_namesakes") or ()
-    return {str(r["key"]): str(r["why"]) for r in rows}
+    return {
+        str(r["key"]): (
+            frozenset(fold_name(n) for n in r["names"]) if r.get("names") else None,
+            str(r["why"]),
+        )
+        for r in rows
+    }
+
+
+def _refused(hit: NameHit, key: str) -> str | None:
+    """Why ``hit`` (found by the folded name ``key``) is a namesake the news never means."""
+    refusal = _refused_namesakes().get(hit.place.key)
+    if refusal is None:
+        return None
+    names, why = refusal
+    return why if names is None or key in names else None
 
 
 #: kept as module names for the modules that import them
@@ -372,6 +390,13 @@ _LANDFORMS_SUCH_AS = re.compile(
     r"\b(rivers|lakes|glaciers|reservoirs|mountains|peaks|ranges|valleys)\s+(?:such\s+)?as\s+"
     r"(?:[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?(?:\s*,\s*|,?\s+(?:and|or)\s+))*"
     r"(?:[A-Z][\w']*-)?$"  # ("... and Chon-|Kemin": the name's first part)
+)
+#: a name in apposition to a landform: "rises in the Aktas, an offshoot of the Tianshan"
+#: (held-out set 318: the range, not the Karaganda village), "the Naryn, a major tributary",
+#: never "Naryn, a mountain town"
+_LANDFORM_APPOSITIVE = re.compile(
+    r",\s+an?\s+(?:[a-z-]+\s+)?(tributary|offshoot|spur|river|lake|range|ridge|glacier|stream"
+    r"|canal)\b(?!\s+(?:town|city|village|settlement|district|region|resort|port)\b)"
 )
 #: a number sign and its number at the end of the text before a name ("тоннеля №1")
 _NUMBER_SIGN_AT_END = re.compile(r"\s*(?:№|no\.)\s*\d+$")
@@ -1016,13 +1041,15 @@ class Resolver:
                 named_by_mention.append((m.start, m.end))
                 continue
             hits = _own_name_first(self.gazetteer.candidates(m.key), m.key)
-            refused = _refused_namesakes()
-            if any(h.place.key in refused for h in hits):
+            refusals = [why for h in hits if (why := _refused(h, m.key))]
+            if refusals:
                 # "the Moyynty-Kyzylzhar line": a station no source places, not the village
-                # of its name 400 km away (held-out sets 164 and 169)
-                why = next(refused[h.place.key] for h in hits if h.place.key in refused)
-                hits = [h for h in hits if h.place.key not in refused]
-                if not hits:
+                # of its name 400 km away (held-out sets 164 and 169); "the Ili": the river,
+                # not Kapchagay, once called Ili (held-out set 318)
+                why = refusals[0]
+                hits = [h for h in hits if not _refused(h, m.key)]
+                if not any(in_region_of_interest(h.place.country, h.place.admin1) for h in hits):
+                    # only namesakes far away are left (an Ili in Indonesia): not those either
                     rejected.append(Rejected(m, R_UNKNOWN, why))
                     continue
             if firm_names and self._firm_name_again(text, m, hits, firm_names):
@@ -1356,6 +1383,9 @@ class Resolver:
         after = _WORD_AFTER.match(text[m.end : m.end + 30])
         if after and after.group(1).lower() in self.cues.landform_after:
             return f"a landform, not a town: {m.surface} {after.group(1)}"
+        apposed = _LANDFORM_APPOSITIVE.match(text, m.end, m.end + 40)
+        if apposed is not None:
+            return f"a landform, not a town: {m.surface}, {apposed.group(1)}"
         such = _LANDFORMS_SUCH_AS.search(text, max(0, m.start - 160), m.start)
         if such is not None:
             # "such large rivers as Ak-Suu, Kozu-Baglan, ..., Ak-Sai" (held-out set 231):
