@@ -61,12 +61,17 @@ def _rank(place: Place) -> tuple[int, str]:
     return (-place.population, place.key)
 
 
-def place_ids(places: Iterable[Place], gazetteer: Gazetteer | None = None) -> dict[str, str]:
+def place_ids(
+    places: Iterable[Place],
+    gazetteer: Gazetteer | None = None,
+    reserved: frozenset[str] = frozenset(),
+) -> dict[str, str]:
     """Place key -> feature id for every place of a build.
 
     A place keeps the plain base id when no place of the same base id outranks it: in the
     gazetteer (so an article that adds a smaller namesake renames nothing) and among the
-    places given (for names the gazetteer lists under another spelling).
+    places given (for names the gazetteer lists under another spelling). An id in
+    ``reserved`` (a registry place's) is never a gazetteer place's: that one carries its key.
     """
     unique = {p.key: p for p in places}
     claims: dict[str, list[Place]] = {}
@@ -80,7 +85,9 @@ def place_ids(places: Iterable[Place], gazetteer: Gazetteer | None = None) -> di
                 other = hit.place
                 if place_base_id(other) == base and _rank(other) < _rank(best):
                     best = other
-        if best.key == place.key:
+        if base in reserved:
+            ids[key] = f"{base}-{slug(key)}"
+        elif best.key == place.key:
             claims.setdefault(base, []).append(place)
         else:
             ids[key] = f"{base}-{slug(key)}"

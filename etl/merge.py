@@ -26,12 +26,14 @@ from dataclasses import dataclass, replace
 from json.encoder import encode_basestring
 from pathlib import Path
 
+import numpy as np
 from shapely.geometry import LineString, Point
 
 from etl import ids
 from etl.extract import figures
 from etl.extract.figures.conflicts import Figure, group_notes
 from etl.findings import DocInfo, DocumentFindings
+from etl.geo import km_to_many
 from etl.places.supplement import output_type
 from etl.registry import REGISTRY_KEY, Entry, Registry
 from etl.schema import EVENTS, PARTNERSHIPS, PLACES, Feature, Place, Source
@@ -98,6 +100,12 @@ class _State:
 _STATED = ("status", "capacity", "capacity_unit", "stated_length_km", "cost_usd")
 
 
+#: gazetteer kinds that are no settlement: the registry's place of the same id on the same
+#: spot is the same place (``Merge._registry_twin``)
+_NOT_SETTLEMENTS = frozenset({"pass", "border_crossing", "station"})
+_SAME_SPOT_KM = 5.0
+
+
 class Merge:
     """A fold of ``DocumentFindings`` into features; ``add`` them in any order.
 
@@ -158,6 +166,8 @@ class Merge:
         for pf in found.places:
             if pf.place.key.startswith(REGISTRY_KEY):  # a crossing: the registry's feature
                 key = self._entry_key(pf.place.key.removeprefix(REGISTRY_KEY))
+            elif (twin := self._registry_twin(pf.place)) is not None:
+                key = self._entry_key(twin)
             else:
                 key = self._place_key(pf.place)
             notes.append((key, pf.source, pf.surface, pf.confidence))
@@ -254,6 +264,21 @@ class Merge:
         if acc.base is None or base < acc.base:
             acc.base = base
 
+    def _registry_twin(self, place: Place) -> str | None:
+        """The registry's pass, crossing or station on ``place``'s spot under the id the place
+        would get: "Kulma Pass", the supplement's pass, in one story and "Қулма - Қарасу",
+        the registry's crossing, in another (held-out set 326) are one feature, the
+        registry's, not two features sharing one id (the second lost the first's sources)."""
+        if self.registry is None or place.feature_type not in _NOT_SETTLEMENTS:
+            return None
+        entry = self.registry.entries.get(ids.place_base_id(place))
+        if entry is None or entry.layer != PLACES or entry.geometry.geom_type != "Point":
+            return None
+        spot = np.array([entry.geometry.y]), np.array([entry.geometry.x])
+        if float(km_to_many(place.lat, place.lon, *spot)[0]) > _SAME_SPOT_KM:
+            return None
+        return entry.id
+
     def _place_key(self, place: Place) -> str:
         self._places.setdefault(place.key, place)
         return f"@place\0{place.key}"
@@ -297,7 +322,12 @@ class Merge:
         self._db.execute("COMMIT")
         self._sort_sources()
         self._db.execute("CREATE INDEX unresolved_order ON unresolved (doc, start, mention, seq)")
-        self._place_ids = ids.place_ids(self._places.values(), gazetteer)
+        registry_places = frozenset(
+            e
+            for e, entry in (self.registry.entries if self.registry else {}).items()
+            if entry.layer == PLACES
+        )
+        self._place_ids = ids.place_ids(self._places.values(), gazetteer, registry_places)
         self._keys = list(self._acc)  # a key's place in it is its acc.n
         self._index_features()
         # a figure no cue word explains is counted (the manifest), not kept as a fact

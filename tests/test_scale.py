@@ -6,6 +6,7 @@ or afresh; none of it may change a byte of the output or a feature id.
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -305,3 +306,28 @@ def test_progress_in_a_log_is_one_line_per_tenth(knowledge, tmp_path, capsys, mo
     assert [line.split("%")[0].strip() for line in lines] == [str(10 * k) for k in range(1, 11)]
     assert all("docs/s" in line and "s left" in line for line in lines)
     assert lines[-1].split("%")[1].split()[0] == "12/12"
+
+
+def test_a_pass_and_the_registrys_crossing_on_it_are_one_feature(knowledge, tmp_path):
+    """The supplement's Kulma Pass in one story and the registry's Kulma-Karasu crossing in
+    another (held-out set 326) would both be ``places/kulma-pass``: one feature, the
+    registry's, with the sources of both stories; before, one overwrote the other and a
+    story's mention was lost."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Роҳи Душанбе - Хоруғ - Қулма таъмир мешавад, хабар дод Тоҷикистон.\n", encoding="utf-8"
+    )
+    (corpus / "b.txt").write_text(
+        'Тоҷикистону Чин навсозии гузаргоҳи сарҳадии "Қулма - Қарасу"-ро баррасӣ карданд.\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build(corpus, out, knowledge=knowledge, options=RunOptions(cache=False, workers=1))
+    kulma = [
+        f
+        for f in json.loads((out / "places.geojson").read_text(encoding="utf-8"))["features"]
+        if f["properties"]["id"].startswith("places/kulma-pass")
+    ]
+    assert len(kulma) == 1
+    assert {s["doc"] for s in kulma[0]["properties"]["sources"]} == {"a.txt", "b.txt"}
