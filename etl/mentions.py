@@ -66,6 +66,10 @@ _RUSSIAN_UNIT = re.compile(
     r"(?<![\w-])(?P<adjective>(?P<stem>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)(?P<suffix>ск|цк)"
     r"(?:ий|ая|ое|ого|ой|ому|ую|ом|им))\s+(?P<unit>област[ьиюя]\w*|район\w*)"
 )
+#: a Russian adjective of a name in -ск/-цк, in any gender and case ("Актюбинской")
+_RUSSIAN_SK_ADJECTIVE = re.compile(
+    r"(?:ск|цк)(?:ий|ая|ое|ого|ой|ому|ую|ом|им|ие|их|ых|ими|ыми|ые)$"
+)
 #: "в области Абай", "области Жетісу": the word for region before the region's own name, as
 #: the regions Kazakhstan made in 2022 are called (held-out set 77)
 _RUSSIAN_UNIT_BEFORE = re.compile(
@@ -322,6 +326,10 @@ class Matcher:
         Central Asia or Xinjiang ("Айни": Ayni) or a spelling only such towns bear
         ("Бейнеу": Beineu), if any; resolution then weighs its namesakes as for any name.
         ``endings``: also the word without a Russian case ending ("Хороге": Khorog)."""
+        if _RUSSIAN_SK_ADJECTIVE.search(word):
+            # "в Актюбинской - Алимбет, Жайсан" (held-out set 335): an adjective of a town in
+            # -ск names its region or a thing, never the town (the old Актюбинск: Aktobe)
+            return None
         if endings:
             # "мэром Каракуля": the Cyrillic name itself, declined ("Каракуль")
             for stem in cyrillic_stems(word):

@@ -85,6 +85,9 @@ class QualifierWords:
     units: dict[str, tuple[str, str]]
     #: the plural before a list in other languages, right before it ("delle regioni X e Y")
     admin_plurals_before_european: tuple[str, ...] = ()
+    #: plurals of a unit's word that name regions only when a name of the list before them is
+    #: a region's ("Buxoro, Namangan va Surxondaryo viloyatlarida")
+    region_plurals_if_named: tuple[str, ...] = ()
     #: a unit's word in the singular that closes a list of names ("X жана Y облусунда")
     admin_singulars_after_list: tuple[str, ...] = ()
     #: (ISO3, admin1 code) -> codes of the units split off from it (``former_parts``)
@@ -143,6 +146,7 @@ def load_words(
         admin_plurals=tuple(data.get("admin_plurals") or []),
         admin_plurals_before=tuple(data.get("admin_plurals_before") or []),
         admin_plurals_before_european=tuple(data.get("admin_plurals_before_european") or []),
+        region_plurals_if_named=tuple(data.get("region_plurals_if_named") or []),
         admin_singulars_after_list=tuple(data.get("admin_singulars_after_list") or []),
         units=units,
         unit_parts=unit_parts,
@@ -361,6 +365,15 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             # region" keeps its city: Bishkek names no unit)
             for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
                 if _key(text[ns:ne]) in words.units:
+                    out.append(Qualified(ns, ne, Area(m.group()), explicit=False, unit=True))
+        for m in _region_list_plural(words).finditer(sentence):
+            # "Buxoro, Namangan va Surxondaryo viloyatlarida" (held-out set 330): the Uzbek
+            # plural names regions when a name of the list is one; reporters also write it
+            # for Karakalpakstan's district towns ("Qo'ng'irot, Beruniy va Qorauzyoq
+            # viloyatlarida", set 136), which are none
+            spans = _name_spans(m.group("names"), s + m.start("names"))
+            if any(_key(text[ns:ne]) in words.units for ns, ne in spans):
+                for ns, ne in spans:
                     out.append(Qualified(ns, ne, Area(m.group()), explicit=False, unit=True))
         for m in _unit_before_name(words).finditer(sentence):
             # "Qyzylorda oblysyndaǵy Qazaly aýdanynyń Aqsýat kentine" (held-out set 216): a
@@ -609,6 +622,17 @@ def _coordinated_pattern(admin_words: tuple[str, ...]) -> re.Pattern[str]:
         rf"(?P<names>{_CAPNAME}(?:\s*,\s*{_CAPNAME})*),?\s+(?:and|&)\s+{_CAPNAME}"
         rf"\s+(?i:{admin})\b"
     )
+
+
+def _region_list_plural(words: QualifierWords) -> re.Pattern[str]:
+    """A list of names joined by "and", then a plural ``words.region_plurals_if_named``."""
+    return _region_list_plural_pattern(words.region_plurals_if_named)
+
+
+@cache
+def _region_list_plural_pattern(plurals: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(w) for w in plurals) or r"(?!)"
+    return re.compile(rf"(?P<names>{_JOINED_NAMES})\s+(?:{alternation})\b")
 
 
 def _genitive_before_districts(endings: str, ands: str, district: str) -> re.Pattern[str]:
