@@ -67,6 +67,8 @@ _RUSSIAN_UNIT = re.compile(
     r"(?:ий|ая|ое|ого|ой|ому|ую|ом|им))\s+(?P<unit>област[ьиюя]\w*|район\w*)"
 )
 #: a Russian adjective of a name in -ск/-цк, in any gender and case ("Актюбинской")
+#: a lower-case Cyrillic word next: a noun (or another adjective) after an adjective
+_NOUN_NEXT = re.compile(r"\s+[а-яё]")
 _RUSSIAN_SK_ADJECTIVE = re.compile(
     r"(?:ск|цк)(?:ий|ая|ое|ого|ой|ому|ую|ом|им|ие|их|ых|ими|ыми|ые)$"
 )
@@ -294,6 +296,12 @@ class Matcher:
                 continue
             # a hyphenated name whole, even where the index holds a part of it: "Талди-Курган"
             # (Uzbek for Taldykorgan) is one town, not Taldi in Xinjiang (held-out set 263)
+            if _RUSSIAN_SK_ADJECTIVE.search(m.group()) and not _NOUN_NEXT.match(text, m.end()):
+                # "в Актюбинской - Алимбет, Жайсан" (held-out set 335): an adjective of a
+                # town in -ск with no noun after it stands for its region ("области"), not
+                # the town (the old Актюбинск: Aktobe); "Актауский морской порт" keeps its
+                # port's town
+                continue
             if "-" in m.group() or not covered(m.start(), m.end()):
                 whole = self._romanised_town(m.group(), endings)
                 if whole is not None:
@@ -326,10 +334,6 @@ class Matcher:
         Central Asia or Xinjiang ("Айни": Ayni) or a spelling only such towns bear
         ("Бейнеу": Beineu), if any; resolution then weighs its namesakes as for any name.
         ``endings``: also the word without a Russian case ending ("Хороге": Khorog)."""
-        if _RUSSIAN_SK_ADJECTIVE.search(word):
-            # "в Актюбинской - Алимбет, Жайсан" (held-out set 335): an adjective of a town in
-            # -ск names its region or a thing, never the town (the old Актюбинск: Aktobe)
-            return None
         if endings:
             # "мэром Каракуля": the Cyrillic name itself, declined ("Каракуль")
             for stem in cyrillic_stems(word):

@@ -599,6 +599,12 @@ _DASH_ADJECTIVE = re.compile(
     r"-[А-ЯЁ][а-яё]+(?:ск|цк)(?:ий|ая|ое|ого|ой|ому|ую|ом|им|ие|их|ими|ым)(?![\w-])"
 )
 #: what a dash may join a name to when the whole is no place (the patterns above)
+#: a word for town or city right before or after a name: a refused namesake is meant after
+#: all ("в китайском городе Алтай", "Қытайдың Алтай қаласында", held-out sets 306 and 332)
+_CALLED_A_TOWN_BEFORE = re.compile(
+    r"(?i:\b(?:city|town)\s+of\s+|(?<![\w-])(?:город|города|городе|городу|городом|г\.)\s*)$"
+)
+_CALLED_A_TOWN_AFTER = re.compile(r"\s+(?i:city\b|town\b|қала|шаар|shahri|shahar|qala|şäher)")
 #: a Persian joiner right before a name: "Sarhad-i-Langar", "Qala-e-Naw"
 _EZAFE_BEFORE = re.compile(r"\w-(?:i|e|y|ye|ul|ud|al)-$")
 _JOINED_NOT_A_PLACE = (_DASH_ADJECTIVE, _GOVERNMENT_ADJECTIVE, _NEWS_WORD_JOINED, _JOINED_ACRONYM)
@@ -1051,7 +1057,12 @@ class Resolver:
                 named_by_mention.append((m.start, m.end))
                 continue
             hits = _own_name_first(self.gazetteer.candidates(m.key), m.key)
-            refusals = [why for h in hits if (why := _refused(h, m.key))]
+            refusals = (
+                []
+                if _CALLED_A_TOWN_BEFORE.search(text, max(0, m.start - 24), m.start)
+                or _CALLED_A_TOWN_AFTER.match(text, m.end)
+                else [why for h in hits if (why := _refused(h, m.key))]
+            )
             if refusals:
                 # "the Moyynty-Kyzylzhar line": a station no source places, not the village
                 # of its name 400 km away (held-out sets 164 and 169); "the Ili": the river,
