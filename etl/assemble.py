@@ -33,7 +33,7 @@ from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
 from etl.places import borders, people, plausibility
 from etl.places.resolve import ResolvedPlace
-from etl.registry import REGISTRY_KEY
+from etl.registry import NOT_SETTLEMENTS, REGISTRY_KEY, SAME_SPOT_KM
 from etl.schema import (
     CORRIDORS,
     FACILITIES,
@@ -514,18 +514,11 @@ def _port_ends(registry_mentions, registry) -> list[ResolvedPlace]:
     return out
 
 
-#: a registry place and a gazetteer place this close are the same place
-_SAME_SPOT_KM = 5.0
-#: gazetteer kinds that are no settlement: a pass, a crossing or a station the registry
-#: lists too is the registry's
-_NOT_SETTLEMENTS = frozenset({"pass", "border_crossing", "station"})
-
-
 def _registry_place_here(r: ResolvedPlace, registry_mentions, registry) -> bool:
     """Whether a registry place entry named by words overlapping ``r``'s lies on ``r``'s
     spot ("Torugart Pass": the registry's crossing and the supplement's pass). A town stays
     a town of its own ("Hairatan", the port town, beside the Hairatan crossing)."""
-    if r.place.feature_type not in _NOT_SETTLEMENTS:
+    if r.place.feature_type not in NOT_SETTLEMENTS:
         return False
     for m in registry_mentions:
         if m.kind != ENTRY or m.end <= r.mention.start or r.mention.end <= m.start:
@@ -535,7 +528,7 @@ def _registry_place_here(r: ResolvedPlace, registry_mentions, registry) -> bool:
             continue
         spot = np.array([entry.geometry.y]), np.array([entry.geometry.x])
         here = float(km_to_many(r.place.lat, r.place.lon, *spot)[0])
-        if here <= _SAME_SPOT_KM:
+        if here <= SAME_SPOT_KM:
             return True
     return False
 

@@ -66,9 +66,9 @@ _RUSSIAN_UNIT = re.compile(
     r"(?<![\w-])(?P<adjective>(?P<stem>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)(?P<suffix>ск|цк)"
     r"(?:ий|ая|ое|ого|ой|ому|ую|ом|им))\s+(?P<unit>област[ьиюя]\w*|район\w*)"
 )
-#: a Russian adjective of a name in -ск/-цк, in any gender and case ("Актюбинской")
 #: a lower-case Cyrillic word next: a noun (or another adjective) after an adjective
 _NOUN_NEXT = re.compile(r"\s+[а-яё]")
+#: a Russian adjective of a name in -ск/-цк, in any gender and case ("Актюбинской")
 _RUSSIAN_SK_ADJECTIVE = re.compile(
     r"(?:ск|цк)(?:ий|ая|ое|ого|ой|ому|ую|ом|им|ие|их|ых|ими|ыми|ые)$"
 )

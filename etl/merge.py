@@ -35,7 +35,7 @@ from etl.extract.figures.conflicts import Figure, group_notes
 from etl.findings import DocInfo, DocumentFindings
 from etl.geo import km_to_many
 from etl.places.supplement import output_type
-from etl.registry import REGISTRY_KEY, Entry, Registry
+from etl.registry import NOT_SETTLEMENTS, REGISTRY_KEY, SAME_SPOT_KM, Entry, Registry
 from etl.schema import EVENTS, PARTNERSHIPS, PLACES, Feature, Place, Source
 
 _PRECISION_OF_KIND = {
@@ -98,12 +98,6 @@ class _State:
 
 #: the properties of a feature that figures and statuses fill (``_State``)
 _STATED = ("status", "capacity", "capacity_unit", "stated_length_km", "cost_usd")
-
-
-#: gazetteer kinds that are no settlement: the registry's place of the same id on the same
-#: spot is the same place (``Merge._registry_twin``)
-_NOT_SETTLEMENTS = frozenset({"pass", "border_crossing", "station"})
-_SAME_SPOT_KM = 5.0
 
 
 class Merge:
@@ -269,13 +263,13 @@ class Merge:
         would get: "Kulma Pass", the supplement's pass, in one story and "Қулма - Қарасу",
         the registry's crossing, in another (held-out set 326) are one feature, the
         registry's, not two features sharing one id (the second lost the first's sources)."""
-        if self.registry is None or place.feature_type not in _NOT_SETTLEMENTS:
+        if self.registry is None or place.feature_type not in NOT_SETTLEMENTS:
             return None
         entry = self.registry.entries.get(ids.place_base_id(place))
         if entry is None or entry.layer != PLACES or entry.geometry.geom_type != "Point":
             return None
         spot = np.array([entry.geometry.y]), np.array([entry.geometry.x])
-        if float(km_to_many(place.lat, place.lon, *spot)[0]) > _SAME_SPOT_KM:
+        if float(km_to_many(place.lat, place.lon, *spot)[0]) > SAME_SPOT_KM:
             return None
         return entry.id
 

@@ -453,6 +453,11 @@ def _system(raw: dict, path: Path) -> System:
 
 #: gazetteer keys of registry places start with this; the rest is the entry's id
 REGISTRY_KEY = "registry:"
+#: a registry place and a gazetteer place this close are the same place
+SAME_SPOT_KM = 5.0
+#: gazetteer kinds that are no settlement: a pass, a crossing or a station the registry
+#: lists too is the registry's (one feature, drawn once)
+NOT_SETTLEMENTS = frozenset({"pass", "border_crossing", "station"})
 
 
 def crossing_places(registry: Registry) -> list[tuple[Place, list[str]]]:
