@@ -286,10 +286,13 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             )
             if start >= end:
                 continue
+            unit = words.units.get(_key(m.group("unit")))
             # ... or the unit with its word ("in Aktaw, Xinjiang Uygur autonomous region",
-            # held-out set 340: the admin table knows the whole name, not "Xinjiang Uygur")
-            unit = words.units.get(_key(m.group("unit"))) or words.units.get(
-                _key(sentence[m.start("unit") : m.end()])
+            # held-out set 340: the admin table knows the whole name, not "Xinjiang Uygur"),
+            # taken for its country only: GeoNames files some towns of Xinjiang under another
+            # province (Takeshiken, under Heilongjiang's code)
+            whole = (
+                words.units.get(_key(sentence[m.start("unit") : m.end()])) if unit is None else None
             )
             # "In Ushtobe, Bukhar-Zhyrau district, Karaganda region" (held-out set 152): a
             # district the admin table lacks, then its region, which it holds
@@ -300,6 +303,8 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             )
             if unit is not None:
                 area = _unit_area(m.group(), unit, words)
+            elif whole is not None:
+                area = Area(m.group(), countries=frozenset({whole[0]}))
             elif further is not None and further.admin1 is not None:
                 area = further
             elif explicit:  # a district the admin table does not hold
