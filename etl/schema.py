@@ -102,6 +102,8 @@ CAPACITY_UNITS = ("bcm/y", "Mt/y", "MW", "TEU/y")
 #: China and the five Central Asian states: the atlas's region of interest
 CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 CORE_COUNTRIES = ("CHN", *CENTRAL_ASIA)
+#: countries along the Caspian route and China's other western neighbours
+ROUTE_COUNTRIES = frozenset(["AFG", "PAK", "MNG", "RUS", "AZE", "GEO", "ARM", "TUR", "IRN"])
 CHINA_CENTRAL_ASIA = "CHN-CENTRAL_ASIA"
 
 # --- feature properties, in the order they are written ------------------------------------------

