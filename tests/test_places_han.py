@@ -52,3 +52,23 @@ def test_words_after_or_around_a_name_that_make_it_something_else():
     assert _found("副署长沙瓦哈波出席", names) == []
     # ... but a town where a company is set up is the town
     assert _found("他们在乌鲁木齐成立了公司", names) == ["乌鲁木齐"]
+
+
+def test_a_county_or_prefecture_name_is_no_towns_name():
+    # GeoNames lists "霍城縣" (Huocheng county) as a name of the town
+    assert han.names_of_city(["霍城縣", "霍城"], 100_000) == ["霍城"]
+
+
+def test_the_words_around_a_name_in_real_pages():
+    names = ["阿拉木图", "苏州", "拉薩", "卡利", "北京", "上海", "连云港", "齋桑", "霍城"]
+    assert _found("中国驻阿拉木图总领馆代总领事表示", names) == ["阿拉木图"]
+    # a piece of a longer transliterated name: Zhetysu region, Karasaik district, a person
+    assert _found("从阿拉木图州拆分出杰特苏州", names) == []
+    assert _found("位於卡拉薩伊克區的工廠", names) == []
+    assert _found("记者卡利然·奥斯帕诺夫报道", names) == []
+    assert _found("位于新疆伊犁哈萨克自治州霍城县西北", names) == []
+    assert _found("北京當局尚未評論此事", names) == []
+    assert _found("地址:上海市杨浦区国康路100号", names) == []
+    # ... but after a country pair's one-character names and after a country
+    assert _found("中哈连云港物流合作基地", names) == ["连云港"]
+    assert _found("吉木乃口岸-哈薩克斯坦齋桑管道", [*names, "哈薩克斯坦"]) == ["哈薩克斯坦", "齋桑"]

@@ -14,7 +14,8 @@ Which Chinese names the gazetteer holds is decided when its index is built
 characters (GeoNames often has one of them only; OpenCC converts). A name that jieba's dictionary
 files as a common word ("联合", joint: Lianhe; "荒地", wasteland: Huangdi) is left out, unless
 it is a city of two million or more ("大连", Dalian, which the dictionary tags an adverb) or
-three characters long or more.
+three characters long or more; so is a name with a county's or a prefecture's word ("霍城縣",
+which GeoNames lists for the town of Huocheng).
 
 A name is not a place of the story where the words after it make it something else:
 "北京时间" (Beijing time), "上海合作组织" (the Shanghai Cooperation Organisation), a
@@ -54,8 +55,10 @@ WORLD_MIN_POPULATION = 1_000_000
 #: words right after a name that make it something else: Beijing time, the Shanghai
 #: Cooperation Organisation (and its short form), a dateline's "6月17日电"
 _NOT_A_PLACE_AFTER = re.compile(
-    r"时间|合作组织|\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*电|\s*\d{1,2}\s*日\s*电"
+    r"时间|時間|合作组|合作組|讯|訊|\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電]|\s*\d{1,2}\s*日\s*[电電]"
 )
+#: a reading or a gloss in brackets that some pages put after characters ("布哈拉【lā】州")
+_GLOSS = re.compile(r"[【\[(（][^】\])）\n]{0,12}[】\])）]")
 
 
 def is_han_name(name: str) -> bool:
@@ -72,6 +75,12 @@ def kept_population(country: str, in_region: bool, population: int) -> bool:
     return population >= WORLD_MIN_POPULATION
 
 
+#: a name with a county's, a prefecture's or a banner's word is the unit's: GeoNames lists
+#: "霍城縣" (Huocheng county) and "伊犁哈薩克自治州" (the Ili prefecture) as names of towns
+#: (held-out set 359)
+_UNIT_ENDINGS = ("县", "縣", "自治州", "地区", "地區", "盟", "旗", "省")
+
+
 def names_of_city(alternates: Iterable[str], population: int) -> list[str]:
     """The Chinese names of a town (whose population ``kept_population`` admits) that the
     gazetteer keeps: not a common word of jieba's dictionary, unless long or a large city."""
@@ -81,7 +90,7 @@ def names_of_city(alternates: Iterable[str], population: int) -> list[str]:
     # both, converted by OpenCC
     written = [n for n in alternates if is_han_name(n)]
     for name in dict.fromkeys(v for n in written for v in (n, *_other_scripts(n))):
-        if not is_han_name(name):
+        if not is_han_name(name) or name.endswith(_UNIT_ENDINGS):
             continue
         # (the dictionary is in simplified characters: "聯合" is its "联合")
         tag = tags.get(name) or tags.get(_other_scripts(name)[0])
@@ -115,7 +124,8 @@ def _dictionary_tags() -> dict[str, str]:
 @cache
 def country_names() -> dict[str, list[str]]:
     """Each country's names in simplified and traditional Chinese, by ISO3 code, from the
-    Unicode CLDR (through Babel): "哈萨克斯坦", "哈薩克"."""
+    Unicode CLDR (through Babel), each also converted to the other script: "哈萨克斯坦",
+    "哈薩克斯坦", "哈薩克"."""
     import json
     from pathlib import Path
 
@@ -129,8 +139,11 @@ def country_names() -> dict[str, list[str]]:
     for locale in (Locale.parse("zh"), Locale.parse("zh_Hant")):
         for iso2, name in locale.territories.items():
             iso3 = iso3_of.get(str(iso2))
-            if iso3 and is_han_name(name) and name not in out.get(iso3, []):
-                out.setdefault(iso3, []).append(name)
+            # ... each in both scripts: CLDR's traditional name is often a short one ("哈薩克"),
+            # and pages write the long one ("哈薩克斯坦", held-out set 354)
+            for written in (name, *_other_scripts(name)):
+                if iso3 and is_han_name(written) and written not in out.get(iso3, []):
+                    out.setdefault(iso3, []).append(written)
     return out
 
 
@@ -143,6 +156,10 @@ class HanWords:
     function_characters: frozenset[str]
     #: a unit's or a landform's word right after the name
     unit_after: tuple[str, ...]
+    #: single characters that may stand right before a name
+    neighbours: frozenset[str]
+    #: words of an address or copyright line before a name
+    address_words: tuple[str, ...]
 
 
 @cache
@@ -158,12 +175,16 @@ def load_words(path: Path = settings.NOT_PLACES) -> HanWords:
         tuple(sorted(words("han_firm_words"), key=len, reverse=True)),
         frozenset(words("han_function_characters")),
         tuple(sorted(words("han_unit_after") + words("han_landform_after"), key=len, reverse=True)),
+        frozenset(words("han_neighbours")),
+        tuple(words("han_address_words")),
     )
 
 
 #: how many characters may stand between a town's name and a firm's word in one name
 #: ("乌鲁木齐局集团": the bureau's group)
 _FIRM_GAP = 6
+#: how far after a name a person's name's middle dot says the name is a person's first name
+_DOT_REACH = 3
 #: the middle dot of a transliterated person's name ("索菲亚·乌买尔江"), as written
 _NAME_DOTS = "\u00b7\u30fb\u2022\u2027"
 
@@ -192,19 +213,31 @@ class HanMatcher:
         word of ``text``, unless the words after it make it something else."""
         for run in HAN_RUN.finditer(text):
             pos = run.start()
+            before = ""
             for word in self._tokenizer.cut(run.group(), HMM=False):
                 start, pos = pos, pos + len(word)
-                if word in self.names and self._a_place(text, start, pos):
+                if (
+                    word in self.names
+                    and (len(before) != 1 or before in self.words.neighbours)
+                    and self._a_place(text, start, pos)
+                ):
                     yield start, pos, word
+                before = word
 
     def _a_place(self, text: str, start: int, end: int) -> bool:
         """Whether the name at ``start:end`` is a place of the story (see the module)."""
+        line = text[text.rfind("\n", 0, start) + 1 : start]
+        if any(w in line for w in self.words.address_words):
+            return False  # a site's address or copyright line
+        gloss = _GLOSS.match(text, end)
+        if gloss is not None:
+            end = gloss.end()  # "布哈拉【lā】州": the region
         if _NOT_A_PLACE_AFTER.match(text, end):
             return False
-        if (text[end : end + 1] or "-") in _NAME_DOTS or (text[start - 1 : start] or "-") in (
-            _NAME_DOTS
+        if (text[start - 1 : start] or "-") in _NAME_DOTS or any(
+            c in _NAME_DOTS for c in text[end : end + _DOT_REACH]
         ):
-            return False  # a person's transliterated name
+            return False  # in a person's transliterated name ("卡利然·奥斯帕诺夫")
         if text[start : start + 1] in "长長" and text[start - 1 : start] in _HEAD_OF:
             return False  # "副署长沙瓦哈波": a deputy head's name, not Changsha (set 348)
         if text.startswith(self.words.unit_after, end):

