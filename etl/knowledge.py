@@ -189,4 +189,22 @@ def knowledge_version(registry_dir: Path, index: Path, registry_view: str) -> st
         # each machine of a cluster may build its own index and still agree
         h.update(f"index/{index.name}\0{index.stat().st_size}\0".encode())
     h.update(b"code\0" + code_version().encode())
+    # the libraries whose data decide what Chinese text names (a new dictionary or
+    # conversion table may cut or spell a name otherwise)
+    for library in _READING_LIBRARIES:
+        h.update(f"{library}\0{_installed(library)}\0".encode())
     return h.hexdigest()
+
+
+#: libraries that carry their own data for extraction: jieba's dictionary, OpenCC's tables,
+#: Babel's CLDR names
+_READING_LIBRARIES = ("jieba", "opencc", "babel")
+
+
+def _installed(library: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(library)
+    except PackageNotFoundError:
+        return "-"
