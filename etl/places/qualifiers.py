@@ -183,7 +183,7 @@ _CAPNAME = rf"{CAPITALISED}(?:[ -]{CAPITALISED}){{0,2}}"
 #: "Túrkistan jáne Qyzylorda oblystarynyń", held-out set 216)
 #: ... Kazakh also joins two nouns with "men"/"мен" ("Mańǵystaý men Túrkistan oblystarynda",
 #: held-out set 350), Kyrgyz with "менен"
-_AND = r"(?:and|и|жана|және|jáne|jane|va|ва|hám|men|мен|menen|менен|og|och)"
+_AND = r"(?:and|и|жана|және|jáne|jane|va|ва|hám|men|мен|menen|менен|og|och|we)"
 _LAST_NAME = rf",?\s+{_AND}\s+{_CAPNAME}"
 _NAMES = rf"{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:{_LAST_NAME})?"
 #: a list of names with its conjunction (two names or more), which a unit's word after it

@@ -185,7 +185,7 @@ _QUALIFIER_HINT = re.compile(
     # a unit's government in German ("die Regionalregierung von Karaganda", held-out set
     # 343), a village's word before its name ("des Dorfes Tanga", "в селе Тамга", set 345)
     r"|regionalregierung|regionalverwaltung|gebietsverwaltung|gebietsregierung|regioner"
-    r"|provinzregierung|\bdorf|siedlung|\bсел[оаеё]|посёл|посел|кишлак|\bаул",
+    r"|welaýat|provinzregierung|\bdorf|siedlung|\bсел[оаеё]|посёл|посел|кишлак|\bаул",
     re.IGNORECASE,
 )
 #: a word every match of ``_QUALIFIER_HINT`` holds ("township" holds "town", "regional"
@@ -211,6 +211,7 @@ _QUALIFIER_WORDS = (
     "area",
     "oblys",
     "wálayat",
+    "welaýat",
     "walayat",
     "вилоят",
     "régions",

