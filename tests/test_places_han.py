@@ -72,3 +72,12 @@ def test_the_words_around_a_name_in_real_pages():
     # ... but after a country pair's one-character names and after a country
     assert _found("中哈连云港物流合作基地", names) == ["连云港"]
     assert _found("吉木乃口岸-哈薩克斯坦齋桑管道", [*names, "哈薩克斯坦"]) == ["哈薩克斯坦", "齋桑"]
+
+
+def test_footers_mountains_and_a_cut_dhaka():
+    names = ["北京", "费尔干纳", "达卡", "達卡"]
+    assert _found("服务热线:010-64708566 法律顾问:北京君致律师所", names) == []
+    assert _found("隧道穿过费尔干纳山", names) == []
+    # "到達" (to arrive) before Kalaikhumb's name, not Dhaka: the name is left out of the
+    # gazetteer's Chinese names (not_places.yaml han_words)
+    assert _found("行車7個多小時才能到達卡拉依洪姆", names) == []

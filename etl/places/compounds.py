@@ -26,7 +26,8 @@ _COMPOUND = re.compile(r"(?<![\w'-])[^\W\d_][\w']*(?:-[^\W\d_][\w']*)+(?![\w-])"
 
 
 #: the word after a compound, and the one after it ("Kosh-Dobo| substation", "| border crossing")
-_WORDS_AFTER = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
+#: (in Cyrillic letters too: "Сопу-Коргон айылынын", held-out set 364)
+_WORDS_AFTER = re.compile(r"\s+([A-Za-z\u0400-\u04ff]+)(?:\s+([A-Za-z\u0400-\u04ff]+))?")
 
 
 @dataclass(frozen=True)
