@@ -368,11 +368,7 @@ def strip_boilerplate(
         if i >= not_ticker_until and len(body) <= TICKER_LABEL_MAX:
             after, is_ticker = _vertical_ticker(text, lines, i)
             if is_ticker:
-                for s, e in lines[i:after]:
-                    row = text[s:e].strip()
-                    if row:
-                        first = s + text[s:e].index(row[0])
-                        spans.append((first, first + len(row), "ticker"))
+                _blank_rows(text, lines[i:after], "ticker", spans)
                 i = after
                 continue
             not_ticker_until = after
@@ -385,11 +381,7 @@ def strip_boilerplate(
         if _menu_item(body):
             after = _menu_end(text, lines, i)
             if _items(text, lines, i, after) >= MENU_MIN_ITEMS:
-                for s, e in lines[i:after]:
-                    row = text[s:e].strip()
-                    if row:
-                        first = s + text[s:e].index(row[0])
-                        spans.append((first, first + len(row), "menu"))
+                _blank_rows(text, lines[i:after], "menu", spans)
                 i = after
                 continue
         if m.list_header.fullmatch(body):
@@ -564,6 +556,17 @@ def _menu_item(body: str) -> bool:
 #: so many such items in a row are a menu (a list of provinces, cities or sections:
 #: trthaber's 81 provinces above a story, held-out set 363), not the story's list
 MENU_MIN_ITEMS = 8
+
+
+def _blank_rows(
+    text: str, rows: list[tuple[int, int]], kind: str, spans: list[tuple[int, int, str]]
+) -> None:
+    """Mark each non-blank line of ``rows`` (its text, not its indentation) as ``kind``."""
+    for s, e in rows:
+        row = text[s:e].strip()
+        if row:
+            first = s + text[s:e].index(row[0])
+            spans.append((first, first + len(row), kind))
 
 
 def _menu_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
