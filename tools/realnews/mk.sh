@@ -8,7 +8,8 @@ REALNEWS=${REALNEWS:-/work/scratch}
 NN=$1; TOPIC=$2; S=$REALNEWS/realnews-holdout$NN
 mkdir -p "$S/articles"
 # every URL a set has used so far (this list, and the sets on this machine)
-{ cat "$HERE/used_urls.txt"; cat "$REALNEWS"/realnews-holdout*/urls.txt 2>/dev/null | cut -f2; } \
+shopt -s nullglob  # a machine with no set yet has no urls.txt to read
+{ cat "$HERE/used_urls.txt"; for f in "$REALNEWS"/realnews-holdout*/urls.txt; do cut -f2 "$f"; done; } \
   | sort -u > "$REALNEWS/used_urls.txt"
 sed -e "s|SETDIR|$S|g" -e "s|^TOPIC$|$TOPIC|" "$HERE/blind_prompt.md" > "$REALNEWS/prompt$NN.md"
 cat >> "$REALNEWS/prompt$NN.md" <<EOT
