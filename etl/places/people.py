@@ -645,6 +645,13 @@ class OrganisationCues:
     #: ... in Russian, before "<capital> с <capital>" or "<capital> и <capital>", the
     #: capitals declined ("связи Ташкента с Кабулом", "отношения Астаны и Пекина")
     russian_relations: frozenset[str] = frozenset()
+    #: Turkic languages put "between" after the pair and the relation after that ("Moskva ilə
+    #: Pekin arasında münasibətlər"): the capitals as spelt there, the words for "and", the
+    #: forms of "between", and the stems of relation nouns (a noun takes endings)
+    turkic_capitals: frozenset[str] = frozenset()
+    turkic_and: frozenset[str] = frozenset()
+    turkic_between: frozenset[str] = frozenset()
+    turkic_relation_stems: tuple[str, ...] = ()
     #: a copula, adverbs and a state of mind: "Moscow is extremely interested"
     metonym_copulas: frozenset[str] = frozenset()
     metonym_states: frozenset[str] = frozenset()
@@ -767,6 +774,12 @@ def load_organisation_cues(path: Path = settings.ORGANISATIONS_YAML) -> Organisa
         metonym_talks=_lower_set(data, "metonym_talks"),
         metonym_relations=_lower_set(data, "metonym_relations"),
         russian_relations=_lower_set(data, "russian_relations"),
+        turkic_capitals=frozenset(str(s) for s in data.get("turkic_capitals") or []),
+        turkic_and=_lower_set(data, "turkic_and"),
+        turkic_between=_lower_set(data, "turkic_between"),
+        turkic_relation_stems=tuple(
+            str(w).lower() for w in data.get("turkic_relation_stems") or []
+        ),
         metonym_pair_nouns=_lower_set(data, "metonym_pair_nouns"),
         metonym_copulas=_lower_set(data, "metonym_copulas"),
         metonym_states=_lower_set(data, "metonym_states"),
@@ -1597,6 +1610,7 @@ def _metonyms(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
         found
         + _capital_subjects(text, cues)
         + _russian_relations(text, cues)
+        + _turkic_relations(text, cues)
         + _pairs_of_capitals(text, cues)
         + _person_verb_subjects(text, cues)
     )
@@ -1670,6 +1684,35 @@ def _russian_relations(text: str, cues: OrganisationCues) -> list[tuple[int, int
         return []
     capitals = frozenset(cues.metonym_capitals)
     return _both_capitals(_russian_relation_pattern(cues.russian_relations, capitals), text)
+
+
+@cache
+def _turkic_relation_pattern(
+    capitals: frozenset[str], conjunctions: frozenset[str], between: frozenset[str]
+) -> re.Pattern[str] | None:
+    if not (capitals and conjunctions and between):
+        return None
+    caps = _longest_first(capitals)
+    return re.compile(
+        rf"(?<![\w-])({caps})\s+(?i:{_longest_first(conjunctions)})\s+({caps})\s+"
+        rf"(?i:{_longest_first(between)})(?![\w-])"
+    )
+
+
+def _turkic_relations(text: str, cues: OrganisationCues) -> list[tuple[int, int]]:
+    """ "Moskva ilə Pekin arasında münasibətlər" (held-out set 347), "Ankara ile Pekin
+    arasındaki ilişkiler": two capitals before "between" and, within three words after it, a
+    noun of relation are the two governments; "Bakı ilə Tbilisi arasında dəmir yolu" (a
+    railway between them) names places."""
+    pattern = _turkic_relation_pattern(cues.turkic_capitals, cues.turkic_and, cues.turkic_between)
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        after = (w.strip('",.;:()').lower() for w in text[m.end() : m.end() + 80].split()[:3])
+        if any(w.startswith(cues.turkic_relation_stems) for w in after):
+            out += [m.span(1), m.span(2)]
+    return out
 
 
 def _both_capitals(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
