@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -194,6 +195,37 @@ def load() -> Countries:
             }
         )
     return Countries(records)
+
+
+def cldr_names(path: Path = settings.COUNTRY_NAMES_YAML) -> dict[str, list[str]]:
+    """Each listed country's names in the listed languages, by ISO3 code, from the Unicode
+    CLDR through Babel (``geodata/lexicon/country_names.yaml``): "Özbegistan", "Хитой"."""
+    import yaml
+    from babel import Locale
+
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    wanted = set(data.get("countries") or [])
+    iso2_to_iso3 = {r["ISO_A2"]: r["ISO_A3"] for r in _iso_codes() if r["ISO_A3"] in wanted}
+    out: dict[str, list[str]] = {}
+    for code in data.get("locales") or []:
+        for iso2, name in Locale.parse(code).territories.items():
+            iso3 = iso2_to_iso3.get(str(iso2))
+            if iso3 and name not in out.get(iso3, []):
+                out.setdefault(iso3, []).append(name)
+    return out
+
+
+def _iso_codes() -> list[dict[str, str]]:
+    """The ISO2 and ISO3 codes of every country in ``geodata/countries.geojson``."""
+    import json
+
+    with settings.COUNTRIES_GEOJSON.open(encoding="utf-8") as f:
+        data = json.load(f)
+    return [
+        {"ISO_A2": f["properties"].get("ISO_A2"), "ISO_A3": f["properties"].get("ISO_A3")}
+        for f in data["features"]
+    ]
 
 
 def country_places() -> list[tuple[Place, list[str]]]:

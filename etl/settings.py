@@ -13,6 +13,7 @@ REGIONS_CSV = GEODATA / "regions.csv"
 PLACE_NAMES_CSV = GEODATA / "place_names.csv"
 COUNTRIES_GEOJSON = GEODATA / "countries.geojson"
 COUNTRY_ALIASES_CSV = GEODATA / "country_aliases.csv"
+COUNTRY_NAMES_YAML = GEODATA / "lexicon" / "country_names.yaml"
 #: word lists and cues (people, organisations, qualifiers, spelling rules)
 LEXICON = GEODATA / "lexicon"
 PERSON_CUES = LEXICON / "person_cues.yaml"

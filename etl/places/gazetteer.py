@@ -22,6 +22,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -233,6 +234,14 @@ def _not_a_town_abroad(hit: NameHit) -> bool:
     return hit.place.kind != "city" or in_region_of_interest(hit.place.country, hit.place.admin1)
 
 
+@lru_cache(maxsize=1)
+def _hyphenated_name_endings() -> frozenset[str]:
+    """``transliteration.yaml``'s case endings a hyphenated name may carry glued to it."""
+    with settings.TRANSLITERATION_YAML.open(encoding="utf-8") as f:
+        data = yamldata.load(f) or {}
+    return frozenset(str(e).lower() for e in data.get("hyphenated_name_endings") or [])
+
+
 def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
     """Every (start, end, name) of the automatons' names standing as words in ``lowered``.
 
@@ -240,14 +249,37 @@ def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
     ("rade" in "trade"), a thousand hits in a short article, most glued to letters.
     """
     last = len(lowered) - 1
+    found = []
+    glued: dict[int, list[int]] = {}  # start -> ends of hyphenated names glued to letters
     for automaton, names in parts:
         for end, i in automaton.iter(lowered):
-            if end < last and lowered[end + 1].isalnum():
-                continue
             name = names[i]
             start = end - len(name) + 1
-            if start == 0 or not lowered[start - 1].isalnum():
-                yield start, end + 1, name
+            if start and lowered[start - 1].isalnum():
+                continue
+            if end < last and lowered[end + 1].isalnum():
+                if "-" in name:
+                    glued.setdefault(start, []).append(end + 1)
+                continue
+            found.append((start, end + 1, name))
+    if not glued:
+        yield from found
+        return
+    # "Nur-Soltandaky" (Turkmen "in Nur-Sultan", held-out set 371): a hyphenated name with a
+    # case ending glued to it is that name, and its first part alone ("Nur", a town in Iran)
+    # is no name of the text; other letters glued to it make a word that is no name
+    endings = _hyphenated_name_endings()
+    for start, stops in glued.items():
+        for stop in sorted(stops, reverse=True):  # "nur-soltanda" + "ky", "nur-soltan" + "daky"
+            ending = re.match(r"\w+", lowered[stop : stop + 8])
+            if ending is not None and ending.group() in endings:
+                found.append((start, stop, lowered[start:stop]))
+                break
+    yield from (
+        hit
+        for hit in found
+        if not (hit[0] in glued and hit[1] < max(glued[hit[0]]) and lowered[hit[1]] == "-")
+    )
 
 
 #: a word with a Latin letter that carries a mark, and how far around it a name may reach
@@ -341,8 +373,10 @@ def load(cache_dir: Path | None = None) -> Gazetteer:
     from etl import countries  # countries need geopandas; cities alone do not
 
     chinese = han.country_names()
+    cldr = countries.cldr_names()
     for place, names in countries.country_places():
-        gaz.add(place, [*names, *chinese.get(place.country, [])])
+        found = [*names, *chinese.get(place.country, []), *cldr.get(place.country, [])]
+        gaz.add(place, list(dict.fromkeys(found)))
     for place, names in load_regions(settings.REGIONS_CSV):
         gaz.add(place, names)
     from etl.places import supplement
