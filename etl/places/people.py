@@ -1178,6 +1178,7 @@ def organisation_spans(text: str, cues: OrganisationCues) -> list[tuple[int, int
         spans += [m.span(1) for m in _RUSSIAN_CREDIT.finditer(text)]
     if has_cyrillic(text) and "сы" in text:
         spans += [(m.start(1), m.end(1)) for m in _TURKIC_COMPANY_AFTER.finditer(text)]
+        spans += [m.span(1) for m in _TURKIC_QUOTED_COMPANY.finditer(text)]
     if any(
         w in text
         for w in ("kompaniya", "korporatsiya", "korxona", "kompanııa", "kompaniia", "korporatsııa")
@@ -2046,6 +2047,13 @@ _TURKIC_COMPANY_AFTER = re.compile(
     # ... and a township's in Kyrgyz ('Бишкекте "Алтай" шаарчасы', held-out set 239: a new
     # township of Bishkek, not Altay in Xinjiang)
     r"[\"\u00bb\u201d]?\s+(?:компанияс|корпорацияс|шаарчас)\w*"
+)
+#: ... a quoted name of up to six words, then up to three lower-case words of trade: '"Самар"
+#: мақта өндіру компаниясының' (the Samar cotton company's, held-out set 374: not Samara),
+#: 'Қытайдың "Джунтай Дангара Син Силу Текстил" компаниясы' (not Danghara)
+_TURKIC_QUOTED_COMPANY = re.compile(
+    rf"[\"\u00ab\u201c]([{CYRILLIC_CAPITALS}][\w-]*(?:\s[{CYRILLIC_CAPITALS}][\w-]*){{0,5}})"
+    r"[\"\u00bb\u201d](?:\s+[а-яёәіңғүұқөһ-]+){0,3}?\s+(?:компания|корпорация)\w*"
 )
 
 
