@@ -31,7 +31,7 @@ from etl.geo import km_to_many
 from etl.ids import route_feature_id
 from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
-from etl.places import borders, people, plausibility
+from etl.places import borders, han, people, plausibility
 from etl.places.resolve import ResolvedPlace
 from etl.registry import NOT_SETTLEMENTS, REGISTRY_KEY, SAME_SPOT_KM
 from etl.schema import (
@@ -206,7 +206,18 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
                 found.entries.append((entry_id, source(start, end), text[start:end]))
 
     place_at = _place_at(resolved, rejected)
-    for chain in routes.find_chains(text):
+    chains = routes.find_chains(text)
+    if han.HAN_RUN.search(text) is not None:
+        # names in Chinese characters: chains are cut at the names the segmenter found
+        spans = sorted(
+            {
+                (r.mention.start, r.mention.end)
+                for r in (*resolved, *rejected)
+                if han.is_han_name(r.mention.surface)
+            }
+        )
+        chains = sorted(chains + routes.han_chains(text, spans), key=lambda c: c.start)
+    for chain in chains:
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue
         named = next(
@@ -298,7 +309,9 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     ]
     things += [
         figures.Mentioned(
-            route_feature_id(r.chain.layer, r.chain.parts, r.section_of),
+            route_feature_id(
+                r.chain.layer, r.chain.parts, r.section_of, tuple(p.name for p in r.places)
+            ),
             r.chain.start,
             r.chain.end,
         )

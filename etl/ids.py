@@ -26,13 +26,22 @@ def slug(text: str) -> str:
     return _NOT_SLUG.sub("-", text.lower()).strip("-")
 
 
-def route_feature_id(layer: str, parts: tuple[str, ...], section_of: str | None = None) -> str:
+def route_feature_id(
+    layer: str,
+    parts: tuple[str, ...],
+    section_of: str | None = None,
+    place_names: tuple[str, ...] = (),
+) -> str:
     """An inferred route: its layer and the places it names, in the order named.
 
     A section of a registry project ("the Dostyk–Aktogay section") hangs under the
-    project's id.
+    project's id. A chain written in Chinese characters, which have no letters to spell
+    ("克拉玛依-塔城铁路"), takes the names of the places it was drawn through.
     """
-    words = "-".join(_latin(p) for p in parts)
+    latin = [_latin(p) for p in parts]
+    if place_names and not all(slug(w) for w in latin):
+        latin = [ascii_fold(n) for n in place_names]
+    words = "-".join(latin)
     if section_of:
         return f"{section_of}--{slug(words)}-section"
     return f"{layer}/{slug(words)}-inferred"

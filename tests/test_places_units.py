@@ -23,8 +23,11 @@ def test_every_supplement_row_has_a_source_and_sane_coordinates():
     for row in rows:
         assert row.source
         # the five states and Xinjiang, and the far ends of their corridors: the port of Alat
-        # (AZE), the Amu Darya and Panj crossings (AFG), the Karakoram Highway (PAK)
-        assert row.country in {"KAZ", "KGZ", "TJK", "UZB", "TKM", "CHN", "AZE", "AFG", "PAK"}
+        # (AZE), the Amu Darya and Panj crossings (AFG), the Karakoram Highway (PAK), the
+        # Khaf–Herat railway's Iranian end (IRN)
+        assert row.country in {
+            *("KAZ", "KGZ", "TJK", "UZB", "TKM", "CHN", "AZE", "AFG", "PAK", "IRN")
+        }
         assert 30 < row.lat < 56 and 46 < row.lon < 97, row.name  # inside the region
         assert row.admin_unit, row.name
 
