@@ -74,9 +74,10 @@ _LOOKALIKE_IN_LATIN = re.compile(
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
-#: the capital letters of Russian and of the Kazakh and Kyrgyz alphabets, for a character
-#: class: a name of the region written in Cyrillic starts with one ("Қарағанды", "Өскемен")
-CYRILLIC_CAPITALS = "А-ЯЁӘҒҚҢӨҰҮҺІ"
+#: the capital letters of Russian and of the Kazakh, Kyrgyz, Uzbek and Tajik alphabets, for a
+#: character class: a name of the region written in Cyrillic starts with one ("Қарағанды",
+#: "Өскемен", "Ҳисор", "Ҷиргатол")
+CYRILLIC_CAPITALS = "А-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӮӢ"
 #: a capitalised word in Latin or Cyrillic letters, for a pattern
 CAPITALISED = rf"[A-Z{CYRILLIC_CAPITALS}][\w'-]*"
 

