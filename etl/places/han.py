@@ -208,6 +208,10 @@ class HanMatcher:
             # each name a word of the dictionary, so that the segmenter cuts it out whole
             # ("阿克套", Aktau, is no word of its own)
             self._tokenizer.add_word(name)
+        for word in sorted(self.words.words - self.names):
+            # ... and each listed word too, so that a phrase holding a name is cut out whole
+            # ("新疆大庆", a Daqing in Xinjiang, a slogan: not Daqing)
+            self._tokenizer.add_word(word)
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Every (start, end, name) of a known Chinese name that the segmenter cuts out as a
