@@ -114,6 +114,8 @@ class Lexicon:
     han_nouns: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: what joins two names of such a chain: dashes, 至 ("to"), 到, 经 ("via")
     han_links: tuple[str, ...] = ()
+    #: what may stand right after a name of such a chain: "巴克特口岸至阿亚古兹铁路" (port)
+    han_name_suffixes: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -161,6 +163,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         turkic_endings=int(raw.get("turkic_endings", 0)),
         han_nouns=pairs("han_nouns"),
         han_links=tuple(raw.get("han_links") or ()),
+        han_name_suffixes=tuple(raw.get("han_name_suffixes") or ()),
     )
 
 
@@ -370,7 +373,8 @@ def han_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
         run = [names[i]]
         while i + 1 < len(names):
             gap = text[run[-1][1] : names[i + 1][0]].strip()
-            if gap not in links:
+            suffix = next((x for x in lex.han_name_suffixes if gap.startswith(x)), "")
+            if gap.removeprefix(suffix).strip() not in links:
                 break
             run.append(names[i + 1])
             i += 1

@@ -23,6 +23,7 @@ QUALIFIERS_YAML = LEXICON / "qualifiers.yaml"
 TRANSLITERATION_YAML = LEXICON / "transliteration.yaml"
 #: the region's stations, villages, fields, passes and ports, each with its source
 SUPPLEMENT_CSV = GEODATA / "places_supplement.csv"
+HAN_NAMES_CSV = GEODATA / "han_names.csv"
 #: GeoNames first-level admin units of the region (for "in Naryn province")
 ADMIN1_CSV = GEODATA / "admin1.csv"
 #: China's provinces and their GeoNames admin1 codes (firms named "<province> <town>")

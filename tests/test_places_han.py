@@ -4,6 +4,8 @@ tests/data/articles_places/266_places_named_in_chinese.txt."""
 
 from __future__ import annotations
 
+import pytest
+
 from etl.places import han
 
 
@@ -81,3 +83,33 @@ def test_footers_mountains_and_a_cut_dhaka():
     # "到達" (to arrive) before Kalaikhumb's name, not Dhaka: the name is left out of the
     # gazetteer's Chinese names (not_places.yaml han_words)
     assert _found("行車7個多小時才能到達卡拉依洪姆", names) == []
+
+
+def test_sourced_chinese_names_need_a_source_and_chinese_letters(tmp_path):
+    path = tmp_path / "han_names.csv"
+    path.write_text(
+        "place,name,zh_name,source,note\ngn:1526041,Atasu,阿塔苏,https://example.org/a,\n",
+        encoding="utf-8",
+    )
+    # each name also in the other script, so that a page in traditional characters reads it
+    assert han.sourced_names(path) == [("gn:1526041", ["阿塔苏", "阿塔蘇"])]
+    path.write_text("place,name,zh_name,source,note\ngn:1526041,Atasu,阿塔苏,,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no source"):
+        han.sourced_names(path)
+    path.write_text(
+        "place,name,zh_name,source,note\ngn:1526041,Atasu,Atasu,https://example.org/a,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="not a name in Chinese characters"):
+        han.sourced_names(path)
+
+
+def test_every_shipped_chinese_name_names_a_town_the_gazetteer_knows():
+    from etl import knowledge, settings
+
+    gazetteer = knowledge.load().gazetteer
+    rows = han.sourced_names(settings.HAN_NAMES_CSV)
+    assert len(rows) >= 60
+    for key, names in rows:
+        place = gazetteer.get(key)  # a KeyError here is a row naming no known place
+        assert any(h.place.key == key for n in names for h in gazetteer.candidates(n)), place

@@ -383,6 +383,14 @@ def load(cache_dir: Path | None = None) -> Gazetteer:
 
     for place, names in supplement.to_places(supplement.load(), gaz):
         gaz.add(place, names)
+    for key, names in han.sourced_names(settings.HAN_NAMES_CSV):
+        # the Chinese names Chinese pages use for the region's towns where GeoNames has none
+        # ("阿塔苏", Atasu): each row names its town by gazetteer key and gives its source
+        try:
+            place = gaz.get(key)
+        except KeyError:
+            continue
+        gaz.add(place, [place.name, *names])
     return gaz
 
 

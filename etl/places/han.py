@@ -147,6 +147,31 @@ def country_names() -> dict[str, list[str]]:
     return out
 
 
+def sourced_names(path: Path) -> list[tuple[str, list[str]]]:
+    """``geodata/han_names.csv``: (gazetteer key, Chinese names) per town, each name also in
+    the other script ("阿特劳", "阿特勞"). A row names its town by gazetteer key (``gn:<GeoNames
+    id>``, ``sup:<supplement row>``) and has a ``source``; one without is refused."""
+    import csv
+
+    if not path.exists():
+        return []
+    by_key: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), start=2):
+            name = (row.get("zh_name") or "").strip()
+            if not (row.get("source") or "").strip():
+                msg = f"{path.name}, line {n}: {name or '?'} has no source"
+                raise ValueError(msg)
+            if not is_han_name(name):
+                msg = f"{path.name}, line {n}: {name!r} is not a name in Chinese characters"
+                raise ValueError(msg)
+            names = by_key.setdefault(row["place"].strip(), [])
+            for written in (name, *_other_scripts(name)):
+                if is_han_name(written) and written not in names:
+                    names.append(written)
+    return sorted(by_key.items())
+
+
 @dataclass(frozen=True)
 class HanWords:
     """``not_places.yaml``'s word lists for names in Chinese characters."""
