@@ -1777,7 +1777,8 @@ def _capital_subjects(text: str, cues: OrganisationCues) -> list[tuple[int, int]
         return []
     caps = subjects.hint
     hints = list(caps.finditer(text))
-    if patterns.cyrillic_capitals is not None and has_cyrillic(text):
+    # (the capitals not in plain Latin letters: Cyrillic, and "Pékin", "Moscú")
+    if patterns.cyrillic_capitals is not None and not text.isascii():
         hints += patterns.cyrillic_capitals.finditer(text)
         hints.sort(key=lambda h: h.start())
     out = []
