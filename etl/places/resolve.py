@@ -70,6 +70,7 @@ class Weights:
     unanchored_alternate_min_population: int
     route_country_min_population: int
     route_country_alternate_min_population: int
+    route_word_max_population: int
     core_alternate_min_population: int
     isolated_max_population: int
     isolated_min_anchors: int
@@ -877,6 +878,17 @@ def _one_sense(
         else:
             rejected.append(Rejected(rp.mention, R_OUTSIDE, refusal.candidates))
     return kept
+
+
+def _route_word(place: Place, written: str) -> bool:
+    """A village of a route country named by a common word of its language ("Kültür", "Yeni"
+    in a Turkish story): the word, not the village (``route_country_languages``)."""
+    language = (_resolution_data().get("route_country_languages") or {}).get(place.country)
+    if not language or not written or place.population >= _W.route_word_max_population:
+        return False
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(written.lower(), language) >= _W.generic_word_zipf
 
 
 def _named_so_here(
@@ -2296,6 +2308,8 @@ class Resolver:
                 or self._near_anchor(place, anchors)
             )
         if place.country in ROUTE_COUNTRIES:
+            if _route_word(place, written):
+                return False  # Turkish "Yeni" (new) is no village of Turkey (held-out set 400)
             least = (
                 _W.route_country_min_population
                 if hit.primary
