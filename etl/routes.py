@@ -355,6 +355,10 @@ def find_chains(text: str) -> list[Chain]:
     return sorted(out, key=lambda c: c.start)
 
 
+#: what may stand between a Chinese chain and its noun ("间的": "between ... 's"), longest first
+_HAN_POSSESSIVES = ("間的", "间的", "的")
+
+
 def han_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
     """Chains of names in Chinese characters, which the word patterns above cannot cut
     (Chinese writes no spaces): "巴克图至阿亚古兹铁路" (Bakhty to Ayagoz railway),
@@ -365,7 +369,7 @@ def han_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
     lex = lexicon()
     if not names or not lex.han_nouns:
         return []
-    links = sorted(lex.han_links, key=len, reverse=True)
+    links = frozenset(lex.han_links)
     nouns = sorted(lex.han_nouns, key=len, reverse=True)
     out = []
     i = 0
@@ -381,8 +385,8 @@ def han_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
         i += 1
         end = run[-1][1]
         # "乌鲁木齐至伊宁的公路": the possessive 的 may stand before the noun
-        at = end + 1 if text.startswith(("的", "間的", "间的"), end) else end
-        at = at + 1 if text.startswith(("間的", "间的"), end) else at
+        possessive = next((p for p in _HAN_POSSESSIVES if text.startswith(p, end)), "")
+        at = end + len(possessive)
         noun = next((n for n in nouns if text.startswith(n, at)), None)
         if len(run) < 2 or noun is None:
             continue

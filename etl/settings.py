@@ -13,7 +13,6 @@ REGIONS_CSV = GEODATA / "regions.csv"
 PLACE_NAMES_CSV = GEODATA / "place_names.csv"
 COUNTRIES_GEOJSON = GEODATA / "countries.geojson"
 COUNTRY_ALIASES_CSV = GEODATA / "country_aliases.csv"
-COUNTRY_NAMES_YAML = GEODATA / "lexicon" / "country_names.yaml"
 #: word lists and cues (people, organisations, qualifiers, spelling rules)
 LEXICON = GEODATA / "lexicon"
 PERSON_CUES = LEXICON / "person_cues.yaml"
@@ -21,6 +20,8 @@ NOT_PLACES = LEXICON / "not_places.yaml"
 ORGANISATIONS_YAML = LEXICON / "organisations.yaml"
 QUALIFIERS_YAML = LEXICON / "qualifiers.yaml"
 TRANSLITERATION_YAML = LEXICON / "transliteration.yaml"
+#: country names the gazetteer takes from the Unicode CLDR, by language
+COUNTRY_NAMES_YAML = LEXICON / "country_names.yaml"
 #: the region's stations, villages, fields, passes and ports, each with its source
 SUPPLEMENT_CSV = GEODATA / "places_supplement.csv"
 HAN_NAMES_CSV = GEODATA / "han_names.csv"

@@ -85,23 +85,21 @@ def test_footers_mountains_and_a_cut_dhaka():
     assert _found("行車7個多小時才能到達卡拉依洪姆", names) == []
 
 
-def test_sourced_chinese_names_need_a_source_and_chinese_letters(tmp_path):
+def _sourced(tmp_path, row: str):
+    """``han.sourced_names`` of a file of one row under the file's header."""
     path = tmp_path / "han_names.csv"
-    path.write_text(
-        "place,name,zh_name,source,note\ngn:1526041,Atasu,阿塔苏,https://example.org/a,\n",
-        encoding="utf-8",
-    )
+    path.write_text(f"place,name,zh_name,source,note\n{row}\n", encoding="utf-8")
+    return han.sourced_names(path)
+
+
+def test_sourced_chinese_names_need_a_source_and_chinese_letters(tmp_path):
     # each name also in the other script, so that a page in traditional characters reads it
-    assert han.sourced_names(path) == [("gn:1526041", ["阿塔苏", "阿塔蘇"])]
-    path.write_text("place,name,zh_name,source,note\ngn:1526041,Atasu,阿塔苏,,\n", encoding="utf-8")
+    rows = _sourced(tmp_path, "gn:1526041,Atasu,阿塔苏,https://example.org/a,")
+    assert rows == [("gn:1526041", ["阿塔苏", "阿塔蘇"])]
     with pytest.raises(ValueError, match="no source"):
-        han.sourced_names(path)
-    path.write_text(
-        "place,name,zh_name,source,note\ngn:1526041,Atasu,Atasu,https://example.org/a,\n",
-        encoding="utf-8",
-    )
+        _sourced(tmp_path, "gn:1526041,Atasu,阿塔苏,,")
     with pytest.raises(ValueError, match="not a name in Chinese characters"):
-        han.sourced_names(path)
+        _sourced(tmp_path, "gn:1526041,Atasu,Atasu,https://example.org/a,")
 
 
 def test_every_shipped_chinese_name_names_a_town_the_gazetteer_knows():

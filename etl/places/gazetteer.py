@@ -22,13 +22,13 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
 
 from etl import settings, yamldata
 from etl.places import han
+from etl.places.transliterate import load_rules
 from etl.schema import CENTRAL_ASIA, Place
 from etl.text import ascii_fold, fold_name, normalise
 
@@ -234,14 +234,6 @@ def _not_a_town_abroad(hit: NameHit) -> bool:
     return hit.place.kind != "city" or in_region_of_interest(hit.place.country, hit.place.admin1)
 
 
-@lru_cache(maxsize=1)
-def _hyphenated_name_endings() -> frozenset[str]:
-    """``transliteration.yaml``'s case endings a hyphenated name may carry glued to it."""
-    with settings.TRANSLITERATION_YAML.open(encoding="utf-8") as f:
-        data = yamldata.load(f) or {}
-    return frozenset(str(e).lower() for e in data.get("hyphenated_name_endings") or [])
-
-
 def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
     """Every (start, end, name) of the automatons' names standing as words in ``lowered``.
 
@@ -268,7 +260,7 @@ def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
     # "Nur-Soltandaky" (Turkmen "in Nur-Sultan", held-out set 371): a hyphenated name with a
     # case ending glued to it is that name, and its first part alone ("Nur", a town in Iran)
     # is no name of the text; other letters glued to it make a word that is no name
-    endings = _hyphenated_name_endings()
+    endings = load_rules().hyphenated_name_endings
     for start, stops in glued.items():
         for stop in sorted(stops, reverse=True):  # "nur-soltanda" + "ky", "nur-soltan" + "daky"
             ending = re.match(r"\w+", lowered[stop : stop + 8])
@@ -526,7 +518,7 @@ def _add_spellings(
     A spelling is kept only when it is no place's name already and only one town yields it,
     so a rule never makes a new homonym that could beat a better match.
     """
-    from etl.places.transliterate import kazakh_latin, load_rules, russian_case_forms, variants
+    from etl.places.transliterate import kazakh_latin, russian_case_forms, variants
 
     rules = load_rules()
     made: dict[str, set[int]] = {}

