@@ -23,14 +23,14 @@ from etl.text import phrase_alternation
 @cache
 def _post_after() -> re.Pattern[str]:
     words = phrase_alternation(qualifiers.load_words().post_words)
-    return re.compile(rf"\)?\s+(?:{words})\b", re.IGNORECASE)
+    return re.compile(rf"[)\"'\u00bb\u201d]?\s+(?:{words})(?!\w)", re.IGNORECASE)
 
 
 @cache
 def _post_before() -> re.Pattern[str]:
     """ "(the post Dustlik)", "checkpoint Dustlik" (held-out set 84): the word before the name."""
     words = phrase_alternation(qualifiers.load_words().post_words)
-    return re.compile(rf"\b(?:{words})\s+(?:of\s+)?[\"']?$", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{words})\s+(?:of\s+)?[\"'\u00ab\u201c]?$", re.IGNORECASE)
 
 
 def _named_as_post(text: str, start: int, end: int) -> bool:

