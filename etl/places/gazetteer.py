@@ -27,7 +27,7 @@ from pathlib import Path
 import ahocorasick
 
 from etl import settings, yamldata
-from etl.places import han
+from etl.places import arabic, han
 from etl.places.transliterate import load_rules
 from etl.schema import CENTRAL_ASIA, Place
 from etl.text import ascii_fold, fold_name, normalise
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 #: bump when the index layout or the name filters change (the spelling rules of
 #: transliteration.yaml are in the index's name: ``index_path``)
-INDEX_VERSION = 19
+INDEX_VERSION = 20
 #: alternate names shorter than this are codes or fragments ("URC", "Xi")
 MIN_ALTERNATE_LEN = 4
 #: ...except in the five Central Asian states, where short names are real ("Pap", "Osh")
@@ -435,6 +435,7 @@ def _write_index(path: Path) -> None:
         iso3_of = {c["iso"]: c["iso3"] for c in json.load(f).values()}
     gids = sorted(cities, key=int)
     affixes = _settlement_affixes()
+    arabic_rules = arabic.load_rules()
     names: dict[str, dict[int, bool]] = {}
     iso3 = []
     for row, gid in enumerate(gids):
@@ -461,6 +462,13 @@ def _write_index(path: Path) -> None:
                     continue
                 per_name = names.setdefault(variant, {})
                 per_name[row] = per_name.get(row, False) or primary
+        ours = in_region_of_interest(country, str(city.get("admin1code")))
+        near = country in REGION_COUNTRIES
+        if arabic.kept_population(ours, near, pop, arabic_rules):
+            # "تهران", "مزار شریف", "قەشقەر" (held-out set 407): alternate names only
+            written = city.get("alternatenames") or []
+            for name in arabic.names_of_city(written, pop, ours or near, arabic_rules):
+                names.setdefault(fold_name(name), {}).setdefault(row, False)
     _add_spellings(names, gids, cities, iso3)
     han_names = _han_names(gids, cities, iso3)
     name_list = sorted(names)

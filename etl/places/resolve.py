@@ -25,7 +25,7 @@ import numpy as np
 from etl import projects, settings, yamldata
 from etl.geo import _EARTH_KM, km, km_to_many
 from etl.mentions import PLACE, Mention
-from etl.places import compounds, fields, han, people, plausibility, qualifiers, references
+from etl.places import arabic, compounds, fields, han, people, plausibility, qualifiers, references
 from etl.places.gazetteer import Gazetteer, NameHit, in_region_of_interest
 from etl.places.people import PersonCues, load_person_cues, person_spans  # noqa: F401 (public)
 from etl.read.boilerplate import month_names
@@ -1464,6 +1464,8 @@ class Resolver:
         surface = m.surface
         if han.is_han_name(surface):
             return True  # Chinese has no capitals; the segmenter cut the name out as a word
+        if arabic.is_arabic_name(surface):
+            return True  # nor has the Arabic script; the index keeps names, not words
         folded = fold_name(surface)
         if _ARTICLE_AND_NOUN.search(surface):
             return False  # "The wharf at Hairaton" (held-out set 278): not The Wharf in DC
