@@ -259,8 +259,13 @@ _CUT_END = "the text stops in the middle of this word"
 def _cut_at_the_end(text: str, m: Mention) -> bool:
     """The mention is the text's last word and no punctuation closes it: an excerpt cut in
     the middle of a word ("... uchun Nam", held-out set 404), of which the name may be only
-    the beginning."""
-    return not text[m.end :].strip() and text[m.end - 1 : m.end].isalpha()
+    the beginning. Not Chinese, whose words are not spelled out letter by letter: "则将成都、
+    重慶" ends with Chongqing (held-out set 375)."""
+    return (
+        not text[m.end :].strip()
+        and text[m.end - 1 : m.end].isalpha()
+        and not han.is_han_name(m.surface)
+    )
 
 
 def _anchored_elsewhere(place: Place, anchors: list[Place]) -> bool:
