@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from etl.places.gazetteer import Gazetteer, in_region_of_interest
-from etl.places.transliterate import adjective_names, cyrillic_stems, romanised
+from etl.places.transliterate import adjective_names, cyrillic_stems, romanised, uzbek_latin
 from etl.registry import Registry
 from etl.text import caseless_ascii, fold_name, is_word_boundary, lower_same_length
 
@@ -52,6 +52,9 @@ _GLUED = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?P<rest>[A-Z][a-z]+)(?![A-Za-z])")
 _GLUED_TAILS = ("", "to", "and", "or", "in", "of", "on", "at", "for", "from", "with", "by")
 #: a capitalised Cyrillic word: only text with one is searched for Russian unit adjectives
 _CYRILLIC_UPPER = re.compile(r"[А-ЯЁ][а-яё]")
+#: letters only Uzbek writes among the region's Cyrillic alphabets (Tajik has ӯ, қ, ғ, ҳ too,
+#: but not ў)
+_UZBEK_LETTERS = re.compile("[ўЎ]")
 #: a capitalised word of Uzbek Latin with an o' or g' inside ("Uchqo'rg'on", "Yangiqo‘rg‘on")
 _UZBEK_LATIN_WORD = re.compile(
     "(?<![\\w'\u2018\u2019\u02bb\u02bc])[A-Z][\\w'\u2018\u2019\u02bb\u02bc-]*?"
@@ -62,8 +65,8 @@ _UZBEK_LATIN_WORD = re.compile(
 _ROMANISED_KINDS = frozenset({"city", "pass", "border_crossing", "station"})
 #: a capitalised Cyrillic name, hyphenated perhaps ("Дароот-Коргон", "Кара-Мык")
 _CYRILLIC_NAME = re.compile(
-    r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][а-яёәғқңөұүһіӣӯҷҳ]+"
-    r"(?:-[А-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲ][а-яёәғқңөұүһіӣӯҷҳ]+)*(?![\w-])"
+    r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲЎ][а-яёәғқңөұүһіӣӯҷҳў]+"
+    r"(?:-[А-ЯЁӘҒҚҢӨҰҮҺІӢӮҶҲЎ][а-яёәғқңөұүһіӣӯҷҳў]+)*(?![\w-])"
 )
 #: "Хромтауского района", "Кызылординской области", "в Восточно-Казахстанской области": an
 #: adjective of a name (its stem, its -ск-/-цк- suffix, its case ending) and the unit's noun
@@ -91,7 +94,7 @@ _KAZAKH_UNIT_AFTER = re.compile(
 )
 #: letters of the Tajik, Kazakh and Kyrgyz alphabets that Russian lacks; a text with at least
 #: ``NATIONAL_CYRILLIC_MIN`` of them is not in Russian (a Russian text may quote a name or two)
-_NATIONAL_CYRILLIC = re.compile(r"[ӣӯҷҳқғңөүұіәһҚҒҢӨҮҰІӘҺҲҶ]")
+_NATIONAL_CYRILLIC = re.compile(r"[ӣӯҷҳқғңөүұіәһўҚҒҢӨҮҰІӘҺҲҶЎ]")
 NATIONAL_CYRILLIC_MIN = 10
 _SPACES = re.compile(r"\s*")
 _COMMODITY = r"(?:crude\s+oil|natural\s+gas|oil|gas)"
@@ -368,6 +371,10 @@ class Matcher:
                 ):
                     return stem
         spellings = romanised(word)
+        if _UZBEK_LETTERS.search(word):
+            # "Гулистон", "Учқўрғон" (held-out set 404): Uzbek Cyrillic, spelled as Uzbek Latin
+            # is (Guliston, Uchqo'rg'on), first
+            spellings = [uzbek_latin(word), *spellings]
         for spelling in spellings if endings else spellings[:1]:
             hits = self.gazetteer.candidates(spelling)
             ours = [
