@@ -31,7 +31,7 @@ from etl.geo import km_to_many
 from etl.ids import route_feature_id
 from etl.knowledge import Knowledge
 from etl.mentions import CONTEXT, ENTRY, SYSTEM
-from etl.places import borders, han, people, plausibility
+from etl.places import arabic, borders, han, people, plausibility
 from etl.places.resolve import ResolvedPlace
 from etl.registry import NOT_SETTLEMENTS, REGISTRY_KEY, SAME_SPOT_KM
 from etl.schema import (
@@ -217,6 +217,16 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
             }
         )
         chains = sorted(chains + routes.han_chains(text, spans), key=lambda c: c.start)
+    if arabic.ARABIC_LETTER.search(text) is not None:
+        # names in the Arabic script: the route noun comes first ("خط آهن حیرتان - مزار شریف")
+        spans = sorted(
+            {
+                (r.mention.start, r.mention.end)
+                for r in (*resolved, *rejected)
+                if arabic.is_arabic_name(r.mention.surface)
+            }
+        )
+        chains = sorted(chains + routes.arabic_chains(text, spans), key=lambda c: c.start)
     for chain in chains:
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue

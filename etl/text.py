@@ -262,7 +262,7 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 # a full stop, question or exclamation mark (with closing quotes/brackets) and then space
-_END = re.compile(r"[.!?][\"')\]]*(?=\s)")
+_END = re.compile(r"[.!?\u061f][\"')\]]*(?=\s)")
 _BREAK = re.compile(r"\n")
 
 
@@ -270,9 +270,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences: (start, end) spans with surrounding blanks trimmed.
 
     Lines are always boundaries (news scrapes put headings, captions and list items on
-    lines of their own); within a line a sentence ends at ``.``/``!``/``?`` followed by
-    white space and a capital, a digit or a quote, unless the word before is a known
-    abbreviation or a single initial.
+    lines of their own); within a line a sentence ends at ``.``/``!``/``?`` (or the Arabic
+    script's ``؟``) followed by white space and a capital, a letter of a script that has no
+    capitals (Persian), a digit or a quote, unless the word before is a known abbreviation
+    or a single initial.
     """
     spans: list[tuple[int, int]] = []
     line_start = 0
@@ -290,7 +291,9 @@ def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -
         if nxt is None:
             break
         follower = text[nxt]
-        if not (follower.isupper() or follower.isdigit() or follower in "\"'(["):
+        # (a letter of a script without capitals, as Persian's, starts a sentence too)
+        caseless = follower.isalpha() and not follower.islower() and not follower.isupper()
+        if not (follower.isupper() or caseless or follower.isdigit() or follower in "\"'(["):
             continue
         if text[m.start()] == "." and _is_abbreviation(text, cut, m.start()):
             continue

@@ -24,6 +24,18 @@ def test_sentences_split_on_full_stops_and_lines_not_abbreviations():
     ]
 
 
+def test_sentences_split_in_a_script_without_capitals():
+    # Persian (held-out set 407): a full stop or "؟" before a letter that has no case ends a
+    # sentence, so a source's quote is its own sentence, not the paragraph
+    text = "خط آهن حیرتان - مزار شریف تعمیر می‌شود. مسیر ریلی خواف به هرات کامل است؟ بله."
+    quotes = [text[s:e] for s, e in sentence_spans(text)]
+    assert quotes == [
+        "خط آهن حیرتان - مزار شریف تعمیر می‌شود.",
+        "مسیر ریلی خواف به هرات کامل است؟",
+        "بله.",
+    ]
+
+
 def test_sentence_around_an_offset_holds_it():
     text = "First one. Second one names Osh here. Third."
     idx = SentenceIndex(text)

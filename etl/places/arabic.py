@@ -45,6 +45,8 @@ _ARABIC_NAME = re.compile(
     r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee-\u06ff\u0750-\u077f]"
     r"[\u0620-\u065f\u066e-\u06d3\u06d5\u06ee-\u06ff\u0750-\u077f \u200c]*"
 )
+#: a letter of the Arabic script
+ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee-\u06ff\u0750-\u077f]")
 #: Arabic letters and their Persian forms, both ways (same length: offsets stay)
 _TO_PERSIAN = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
 _TO_ARABIC = str.maketrans({"\u06cc": "\u064a", "\u06a9": "\u0643"})
