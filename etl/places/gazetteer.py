@@ -159,7 +159,7 @@ class Gazetteer:
                 found = [h for h in self._sorted_candidates(bare) if _kept_without_marks(h)]
             if not found and (spelled := fold_letters(folded, load_rules())) != folded:
                 # "Çanşa" (Turkmen ç, ş) is Changsha's "chansha" (held-out set 405)
-                found = [h for h in self._sorted_candidates(spelled) if _kept_without_marks(h)]
+                found = [h for h in self._sorted_candidates(spelled) if _great_or_area(h)]
             if not found and (plain := _UZBEK_APOSTROPHE.sub("", folded)) != folded:
                 # "Uchqo'rg'on" is the index's Uchqŭrghon, spelled "uchqorgon" (held-out set
                 # 404): Uzbek Latin's o' and g' without the apostrophe, towns of the region only
@@ -238,7 +238,7 @@ class Gazetteer:
             # English spells it (ç ch, ş sh, ž zh), the word alone: Changsha, Yinchuan
             spelled = fold_letters(word.group(), rules)
             if spelled != word.group().translate(_MARKS_OFF) and any(
-                _kept_without_marks(h) for h in self._sorted_candidates(spelled)
+                _great_or_area(h) for h in self._sorted_candidates(spelled)
             ):
                 yield (word.start(), word.end(), spelled)
 
@@ -257,6 +257,14 @@ def _kept_without_marks(hit: NameHit) -> bool:
     ("Tähran", Turkmen: Tehran, held-out set 405); not a town abroad (Turkmen "IŞE", into
     operation: not Ise)."""
     return _not_a_town_abroad(hit) or hit.place.population >= GREAT_CITY_POPULATION
+
+
+def _great_or_area(hit: NameHit) -> bool:
+    """What a word whose marked letters are spelled the English way may mean: a great city,
+    a country or a region. Not a town of the region: the index already holds the region's
+    towns in their national spellings, and Turkmen "Şu ýylyň" (this year) is no Shu
+    (held-out set 405)."""
+    return hit.place.kind != "city" or hit.place.population >= GREAT_CITY_POPULATION
 
 
 def _not_a_town_abroad(hit: NameHit) -> bool:
