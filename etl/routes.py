@@ -120,6 +120,8 @@ class Lexicon:
     arabic_nouns: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: what joins two names of such a chain ("-", "تا", "به")
     arabic_links: tuple[str, ...] = ()
+    #: route nouns in the Arabic script after the chain they name (Urdu)
+    arabic_nouns_after: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @functools.cache
@@ -170,6 +172,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
         han_name_suffixes=tuple(raw.get("han_name_suffixes") or ()),
         arabic_nouns=pairs("arabic_nouns"),
         arabic_links=tuple(raw.get("arabic_links") or ()),
+        arabic_nouns_after=pairs("arabic_nouns_after"),
     )
 
 
@@ -411,7 +414,7 @@ def arabic_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
     document's names in that script, in order: two or more of them joined only by a link
     word or a dash, right after a route noun (and perhaps "از", from), are a chain."""
     lex = lexicon()
-    if not names or not lex.arabic_nouns:
+    if not names or not (lex.arabic_nouns or lex.arabic_nouns_after):
         return []
     links = frozenset(lex.arabic_links)
     out = []
@@ -428,14 +431,33 @@ def arabic_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
         if len(run) < 2:
             continue
         lead = max(0, run[0][0] - 40)
-        found = _arabic_noun_before().search(text, lead, run[0][0])
-        if found is None:
-            continue
-        layer, kind = lex.arabic_nouns[" ".join(found.group("noun").replace("\u200c", " ").split())]
-        start = found.start("noun")
         parts = tuple(text[a:b] for a, b in run)
-        out.append(Chain(start, run[-1][1], text[start : run[-1][1]], parts, layer, kind))
+        found = _arabic_noun_before().search(text, lead, run[0][0])
+        if found is not None:
+            noun = " ".join(found.group("noun").replace("\u200c", " ").split())
+            layer, kind = lex.arabic_nouns[noun]
+            start = found.start("noun")
+            out.append(Chain(start, run[-1][1], text[start : run[-1][1]], parts, layer, kind))
+            continue
+        # Urdu puts the noun after the chain: '"مزار شریف۔ کابل۔پشاور" ریلوے لائن'
+        after = _arabic_noun_after().match(text, run[-1][1])
+        if after is not None:
+            noun = " ".join(after.group("noun").replace("\u200c", " ").split())
+            layer, kind = lex.arabic_nouns_after[noun]
+            out.append(
+                Chain(run[0][0], after.end(), text[run[0][0] : after.end()], parts, layer, kind)
+            )
     return out
+
+
+@functools.cache
+def _arabic_noun_after() -> re.Pattern[str]:
+    """A route noun of ``arabic_nouns_after`` right after a chain, perhaps after a closing
+    quotation mark or "تک" (up to)."""
+    gap = "[\\s\u200c]+"
+    nouns = sorted(lexicon().arabic_nouns_after, key=len, reverse=True) or ["(?!)"]
+    alternation = "|".join(gap.join(re.escape(w) for w in n.split()) for n in nouns)
+    return re.compile(rf"[\"\u201d\u00bb']?{gap}(?:تک{gap})?(?P<noun>{alternation})(?!\w)")
 
 
 @functools.cache
