@@ -207,26 +207,21 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
 
     place_at = _place_at(resolved, rejected)
     chains = routes.find_chains(text)
-    if han.HAN_RUN.search(text) is not None:
-        # names in Chinese characters: chains are cut at the names the segmenter found
-        spans = sorted(
-            {
-                (r.mention.start, r.mention.end)
-                for r in (*resolved, *rejected)
-                if han.is_han_name(r.mention.surface)
-            }
-        )
-        chains = sorted(chains + routes.han_chains(text, spans), key=lambda c: c.start)
-    if arabic.ARABIC_LETTER.search(text) is not None:
-        # names in the Arabic script: the route noun comes first ("خط آهن حیرتان - مزار شریف")
-        spans = sorted(
-            {
-                (r.mention.start, r.mention.end)
-                for r in (*resolved, *rejected)
-                if arabic.is_arabic_name(r.mention.surface)
-            }
-        )
-        chains = sorted(chains + routes.arabic_chains(text, spans), key=lambda c: c.start)
+    # names in Chinese characters: chains are cut at the names the segmenter found; names in
+    # the Arabic script: the route noun comes first ("خط آهن حیرتان - مزار شریف") or last (Urdu)
+    for present, is_name, reader in (
+        (han.HAN_RUN, han.is_han_name, routes.han_chains),
+        (arabic.ARABIC_LETTER, arabic.is_arabic_name, routes.arabic_chains),
+    ):
+        if present.search(text) is not None:
+            spans = sorted(
+                {
+                    (r.mention.start, r.mention.end)
+                    for r in (*resolved, *rejected)
+                    if is_name(r.mention.surface)
+                }
+            )
+            chains = sorted(chains + reader(text, spans), key=lambda c: c.start)
     for chain in chains:
         if any(s < chain.end and chain.start < e for s, e in covered):
             continue

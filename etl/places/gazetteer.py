@@ -316,10 +316,9 @@ def _words_found(parts, lowered: str) -> Iterator[tuple[int, int, str]]:
 #: a word with a Latin letter that carries a mark, and how far around it a name may reach
 _MARKED_WORD = re.compile(r"\w*[\u00e0-\u024f]\w*")
 _MARKED_REACH = 40
-#: lower-case Latin letters with marks, each to the one ASCII letter it folds to
 #: the apostrophe of Uzbek Latin's o' and g' (in any of its shapes) inside a word
 _UZBEK_APOSTROPHE = re.compile("(?<=[og])['\u2018\u2019\u02bb\u02bc`](?=\\w)")
-
+#: lower-case Latin letters with marks, each to the one ASCII letter it folds to
 _MARKS_OFF = {
     ord(c): f
     for c, f in ((chr(n), ascii_fold(chr(n))) for n in range(0xE0, 0x250))
@@ -504,7 +503,7 @@ def _write_index(path: Path) -> None:
             written = city.get("alternatenames") or []
             for name in arabic.names_of_city(written, pop, ours or near, arabic_rules):
                 names.setdefault(fold_name(name), {}).setdefault(row, False)
-    _add_spellings(names, gids, cities, iso3)
+    _add_spellings(names, gids, cities, iso3, affixes)
     han_names = _han_names(gids, cities, iso3)
     name_list = sorted(names)
     cand_start = array("I", [0])
@@ -561,7 +560,11 @@ def in_region_of_interest(country: str, admin1: str) -> bool:
 
 
 def _add_spellings(
-    names: dict[str, dict[int, bool]], gids: list[str], cities: dict, iso3: list[str]
+    names: dict[str, dict[int, bool]],
+    gids: list[str],
+    cities: dict,
+    iso3: list[str],
+    affixes: tuple[frozenset[str], frozenset[str]],
 ) -> None:
     """Add reporters' spellings of the region's town names (Zhetysu: Jetisu, Zhetisu...).
 
@@ -571,7 +574,6 @@ def _add_spellings(
     from etl.places.transliterate import kazakh_latin, russian_case_forms, variants
 
     rules = load_rules()
-    affixes = _settlement_affixes()
     made: dict[str, set[int]] = {}
     for row, gid in enumerate(gids):
         country = iso3[row].strip()
