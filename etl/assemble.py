@@ -103,11 +103,13 @@ def extract(doc: Document, knowledge: Knowledge) -> DocumentFindings:
     resolved, far = plausibility.far_pairs(text, resolved)
     # "the Danghara-Guliston-Kulob road": not Gulistan in Uzbekistan, 300 km off the way
     resolved, detours = plausibility.chain_detours(text, resolved)
+    # "Angren, Kul, Orzu, Chodak ... stansiyalarida": not the Orzu 400 km off the line
+    resolved, stations = plausibility.station_lists(text, resolved)
     # "от Бесколь до Достыка уложено 155 км": not a Beskol 1,400 km from Dostyk
     resolved, too_far = plausibility.length_contradictions(
         text, resolved, sentences, resolver.gazetteer
     )
-    rejected = [*rejected, *off, *far, *detours, *too_far]
+    rejected = [*rejected, *off, *far, *detours, *stations, *too_far]
     # a town inside a registry contractor's or owner's name is the company's, not a place
     organisations = registry.organisation_spans(text)
     if organisations:

@@ -206,6 +206,45 @@ def chain_detours(text: str, resolved) -> tuple[list, list]:
     return _set_aside(resolved, lambda r: r.place.key in off, why)
 
 
+#: a list of names closed by a word for stations: "poezd Ahangaron, Angren, Kul, Orzu, Chodak,
+#: ... Pop stansiyalarida to'xtab" (the train stops at the stations of ...), "на станциях"
+_STATION_LIST = re.compile(
+    r"(?P<names>[A-ZА-ЯЁЎҚҒҲ][\w'‘’ʻ-]*"
+    r"(?:(?:\s*,\s*|\s+(?:va|ва|и|and|hamda)\s+)[A-ZА-ЯЁЎҚҒҲ][\w'‘’ʻ-]*){2,15})"
+    r"\s+(?i:stansiyalarida|stansiyalari|stansiyalarda|станцияларида|станциялари|stations)\b"
+)
+#: a station of such a list this far (km) from every other, while the others lie within
+#: STATION_LOCAL_KM of each other, is a namesake far off the line
+STATION_FAR_KM = 250.0
+STATION_LOCAL_KM = 200.0
+
+
+def station_lists(text: str, resolved) -> tuple[list, list]:
+    """``resolved`` without a station of a list of stations that lies far from all the
+    others: "Ahangaron, Angren, Kul, Orzu, Chodak, Temiryo'labod, Kon, Koshminor, Pop
+    stansiyalarida" (held-out set 404) are stops of the Angren-Pap line, and the only Orzu the
+    index knows is a village in Khatlon, 400 km south."""
+    if "stansiya" not in text and "станция" not in text and "stations" not in text:
+        return resolved, []
+    off: set[int] = set()
+    towns = [r for r in resolved if r.place.kind == "city"]
+    for m in _STATION_LIST.finditer(text):
+        inside = [r for r in towns if m.start("names") <= r.mention.start < m.end("names")]
+        if len(inside) < 3:
+            continue
+        for r in inside:
+            others = [o for o in inside if o.place.key != r.place.key]
+            spread = max(
+                (km(a.place, b.place) for a, b in itertools.combinations(others, 2)), default=0.0
+            )
+            if spread < STATION_LOCAL_KM and all(
+                km(r.place, o.place) > STATION_FAR_KM for o in others
+            ):
+                off.add(id(r))
+    why = "a station of a list whose other stations lie far from it"
+    return _set_aside(resolved, lambda r: id(r) in off, why)
+
+
 #: an end of a chain this far (km) from the next stop, while the next three stops lie within
 #: END_LOCAL_KM of each other in one country, is a namesake far off the route
 END_FAR_KM = 250.0
