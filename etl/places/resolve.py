@@ -268,6 +268,11 @@ def _cut_at_the_end(text: str, m: Mention) -> bool:
     )
 
 
+def _more_words(rest: str) -> bool:
+    """Whether what a name has beyond a phrase's match holds another word."""
+    return any(c.isspace() or c == "-" for c in rest)
+
+
 def _anchored_elsewhere(place: Place, anchors: list[Place]) -> bool:
     """The story names no country, but the towns it places without doubt all lie in core
     countries other than this place's: "Арал – Казарман" in a Kyrgyz road story naming no
@@ -1213,7 +1218,10 @@ class Resolver:
                 continue  # the airport's own name after its city's (held-out set 123)
             if _CAMEL_CASE.fullmatch(m.surface) and all(h.place.name != m.surface for h in hits):
                 continue  # "FeS" (held-out set 136): a formula or a code, not Fès
-            if self.cues.word_phrases.match(text, m.start):
+            phrase = self.cues.word_phrases.match(text, m.start)
+            if phrase is not None and not _more_words(text[phrase.end() : m.end]):
+                # (a phrase that covers only the first word of a longer name leaves it alone:
+                # "Bandar" of "Bandar Abbas"; a case ending after it does not: "Туркестана")
                 other_things.add(m.key)
                 continue  # "Shu yil" ("this year", held-out set 117): a word, no place
             if _cut_at_the_end(text, m):
