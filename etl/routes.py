@@ -23,7 +23,7 @@ import functools
 import itertools
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -380,18 +380,14 @@ def han_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
         return []
     links = frozenset(lex.han_links)
     nouns = sorted(lex.han_nouns, key=len, reverse=True)
+
+    def joined(end: int, start: int) -> bool:
+        gap = text[end:start].strip()
+        suffix = next((x for x in lex.han_name_suffixes if gap.startswith(x)), "")
+        return gap.removeprefix(suffix).strip() in links
+
     out = []
-    i = 0
-    while i < len(names):
-        run = [names[i]]
-        while i + 1 < len(names):
-            gap = text[run[-1][1] : names[i + 1][0]].strip()
-            suffix = next((x for x in lex.han_name_suffixes if gap.startswith(x)), "")
-            if gap.removeprefix(suffix).strip() not in links:
-                break
-            run.append(names[i + 1])
-            i += 1
-        i += 1
+    for run in _joined_runs(names, joined):
         end = run[-1][1]
         # "乌鲁木齐至伊宁的公路": the possessive 的 may stand before the noun
         possessive = next((p for p in _HAN_POSSESSIVES if text.startswith(p, end)), "")
@@ -418,56 +414,74 @@ def arabic_chains(text: str, names: list[tuple[int, int]]) -> list[Chain]:
         return []
     links = frozenset(lex.arabic_links)
     out = []
-    i = 0
-    while i < len(names):
-        run = [names[i]]
-        while i + 1 < len(names):
-            gap = " ".join(text[run[-1][1] : names[i + 1][0]].replace("\u200c", " ").split())
-            if gap not in links:
-                break
-            run.append(names[i + 1])
-            i += 1
-        i += 1
+    for run in _joined_runs(names, lambda end, start: _arabic_words(text[end:start]) in links):
         if len(run) < 2:
             continue
         lead = max(0, run[0][0] - 40)
         parts = tuple(text[a:b] for a, b in run)
         found = _arabic_noun_before().search(text, lead, run[0][0])
         if found is not None:
-            noun = " ".join(found.group("noun").replace("\u200c", " ").split())
-            layer, kind = lex.arabic_nouns[noun]
+            layer, kind = lex.arabic_nouns[_arabic_words(found.group("noun"))]
             start = found.start("noun")
             out.append(Chain(start, run[-1][1], text[start : run[-1][1]], parts, layer, kind))
             continue
         # Urdu puts the noun after the chain: '"مزار شریف۔ کابل۔پشاور" ریلوے لائن'
         after = _arabic_noun_after().match(text, run[-1][1])
         if after is not None:
-            noun = " ".join(after.group("noun").replace("\u200c", " ").split())
-            layer, kind = lex.arabic_nouns_after[noun]
+            layer, kind = lex.arabic_nouns_after[_arabic_words(after.group("noun"))]
             out.append(
                 Chain(run[0][0], after.end(), text[run[0][0] : after.end()], parts, layer, kind)
             )
     return out
 
 
+def _joined_runs(
+    names: list[tuple[int, int]], joined: Callable[[int, int], bool]
+) -> Iterator[list[tuple[int, int]]]:
+    """The longest runs of consecutive name spans whose every gap ``joined(end, start)``
+    accepts, one name alone included."""
+    i = 0
+    while i < len(names):
+        run = [names[i]]
+        while i + 1 < len(names) and joined(run[-1][1], names[i + 1][0]):
+            run.append(names[i + 1])
+            i += 1
+        i += 1
+        yield run
+
+
+#: what stands between the words of a phrase in the Arabic script: spaces or the zero-width
+#: non-joiner Persian writes inside words ("راه‌آهن")
+_ARABIC_GAP = "[\\s\u200c]+"
+
+
+def _arabic_words(written: str) -> str:
+    """A phrase in the Arabic script with its words apart by one space (as the lexicon
+    lists it), the zero-width non-joiner read as a space."""
+    return " ".join(written.replace("\u200c", " ").split())
+
+
+def _arabic_nouns(nouns) -> str:
+    """An alternation of route nouns in the Arabic script, longest first, any gap between
+    their words."""
+    ordered = sorted(nouns, key=len, reverse=True) or ["(?!)"]
+    return "|".join(_ARABIC_GAP.join(re.escape(w) for w in n.split()) for n in ordered)
+
+
 @functools.cache
 def _arabic_noun_after() -> re.Pattern[str]:
     """A route noun of ``arabic_nouns_after`` right after a chain, perhaps after a closing
     quotation mark or "تک" (up to)."""
-    gap = "[\\s\u200c]+"
-    nouns = sorted(lexicon().arabic_nouns_after, key=len, reverse=True) or ["(?!)"]
-    alternation = "|".join(gap.join(re.escape(w) for w in n.split()) for n in nouns)
-    return re.compile(rf"[\"\u201d\u00bb']?{gap}(?:تک{gap})?(?P<noun>{alternation})(?!\w)")
+    gap, nouns = _ARABIC_GAP, _arabic_nouns(lexicon().arabic_nouns_after)
+    return re.compile(rf"[\"\u201d\u00bb']?{gap}(?:تک{gap})?(?P<noun>{nouns})(?!\w)")
 
 
 @functools.cache
 def _arabic_noun_before() -> re.Pattern[str]:
     """A route noun of ``arabic_nouns`` right before a chain, perhaps with "از" (from)
-    between; its words apart by spaces or the zero-width non-joiner."""
-    gap = "[\\s\u200c]+"
-    nouns = sorted(lexicon().arabic_nouns, key=len, reverse=True)
-    alternation = "|".join(gap.join(re.escape(w) for w in n.split()) for n in nouns)
-    return re.compile(rf"(?<!\w)(?P<noun>{alternation}){gap}(?:از{gap})?$")
+    between."""
+    gap, nouns = _ARABIC_GAP, _arabic_nouns(lexicon().arabic_nouns)
+    return re.compile(rf"(?<!\w)(?P<noun>{nouns}){gap}(?:از{gap})?$")
 
 
 @functools.cache

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from etl import settings, yamldata
+from etl import settings
 from etl.places import arabic, han
 from etl.places.transliterate import fold_letters, load_rules
 from etl.schema import CENTRAL_ASIA, Place
@@ -668,13 +668,8 @@ def _add_hyphenless(
 
 def _settlement_affixes() -> tuple[frozenset[str], frozenset[str]]:
     """Suffix and prefix words of a town's GeoNames name that reporters drop ("Shahri")."""
-
-    with settings.TRANSLITERATION_YAML.open(encoding="utf-8") as f:
-        data = yamldata.load(f) or {}
-    return (
-        frozenset(str(w).lower() for w in data.get("settlement_suffixes") or ()),
-        frozenset(str(w).lower() for w in data.get("settlement_prefixes") or ()),
-    )
+    rules = load_rules()
+    return rules.settlement_suffixes, rules.settlement_prefixes
 
 
 def _bare_names(names: list[str], affixes: tuple[frozenset[str], frozenset[str]]) -> list[str]:

@@ -77,9 +77,16 @@ def _longest_first(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-#: a capitalised word, Latin or Cyrillic ("министр МВД Кашкар Джунушалиев", held-out set 48)
-#: a capitalised word, in Latin or Cyrillic letters (Kazakh "Өмірзақ", Tajik "Ҷамшед")
+#: a word that may be capitalised, in Latin or Cyrillic letters ("министр МВД Кашкар
+#: Джунушалиев", held-out set 48; Kazakh "Өмірзақ", Tajik "Ҷамшед"); the class holds the
+#: lower-case Latin letters with marks too, so ``_capital_words`` checks each first letter
 _WORD = re.compile(rf"(?=[A-Z\u00c0-\u024f\u0400-\u042f{CYRILLIC_CAPITALS}])(?=\w)[^\W\d_][\w'-]*")
+
+
+def _capital_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every capitalised word of ``text`` (a Latin capital with a mark
+    starts a name too: Turkish "İskender Pala", "Fatih Şener", held-out set 400)."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text) if m.group()[0].isupper()]
 
 
 @dataclass(frozen=True)
@@ -274,11 +281,7 @@ def person_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
         # "Bakht-ur-Rahman Sharafat" (held-out set 68): a given name joined by "-ur-", "-ul-"
         # or "-ud-" is an Arabic-style personal name, with the surname after it
         spans += [m.span() for m in _particle_names(cues.name_particles).finditer(text)]
-    # (a Latin capital with a mark starts a name too: Turkish "İskender Pala", "Fatih Şener",
-    # held-out set 400; the class also holds lower-case letters with marks, so each word's
-    # first letter is checked)
-    words = [m for m in _WORD.finditer(text) if m.group()[0].isupper()]
-    tokens = _unglued([(m.start(), m.end(), m.group()) for m in words], cues)
+    tokens = _unglued(_capital_words(text), cues)
     runs = _capitalised_runs(text, tokens)
     lowered = lower_same_length(text)
     for run in runs:
@@ -570,14 +573,13 @@ def _followed_by_speech(text: str, end: int, cues: PersonCues) -> bool:
 
 # --- roles after a name ---------------------------------------------------------------------
 
-_ROLE_AFTER = re.compile(
-    r"\s*,\s+(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w-]*'s\s+)?"
-    r"((?:(?:deputy|vice|first|former|acting|chief|then)\s+)*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3})"
-)
-
-
 #: words before a role that leave it a role ("the former Minister of Transport")
 _ROLE_QUALIFIERS = frozenset({"deputy", "vice", "first", "former", "acting", "chief", "then"})
+_ROLE_AFTER = re.compile(
+    r"\s*,\s+(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w-]*'s\s+)?"
+    rf"((?:(?:{'|'.join(sorted(_ROLE_QUALIFIERS))})\s+)*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){{0,3}})"
+)
+
 
 #: ", who" right after a name: a relative pronoun only people take
 _WHO_AFTER = re.compile(r",\s+who\s")
@@ -590,10 +592,7 @@ def role_after_spans(text: str, cues: PersonCues) -> list[tuple[int, int]]:
     when no title precedes them and the surname is also a town.
     """
     spans = []
-    tokens = [
-        (m.start(), m.end(), m.group()) for m in _WORD.finditer(text) if m.group()[0].isupper()
-    ]
-    for run in _capitalised_runs(text, tokens):
+    for run in _capitalised_runs(text, _capital_words(text)):
         while run and run[0][2] in FUNCTION_WORDS:
             run = run[1:]
         if len(run) < 2 or len(run) > 4:

@@ -441,19 +441,17 @@ def find(text: str, sentences: list[tuple[int, int]], gazetteer) -> list[Qualifi
             # "G'ijduvon tumani "Zafarobod" aholi yashash maskanida" (held-out set 295): a
             # village of that district, near its seat (not the Zafarobod of Jizzakh region)
             start = s + m.start("name")
-            if _village_word_after(sentence, m.end("name"), words) and (
-                _district_area(m.group(), m.group("district"), words, gazetteer) is None
-            ):
-                # "Nooken tumani Do'stlik qishlog'ida" (held-out set 404): a village of a
-                # district the atlas cannot place; a namesake elsewhere is not it, whatever
-                # the village's word says
-                out = [q for q in out if not q.start <= start < q.end]
-                out.append(Qualified(start, s + m.end("name"), Area(m.group(), _NOWHERE), False))
-                continue
-            if any(q.start <= start < q.end for q in out):
-                continue
             area = _district_area(m.group(), m.group("district"), words, gazetteer)
-            if area is not None:
+            if area is None:
+                if _village_word_after(sentence, m.end("name"), words):
+                    # "Nooken tumani Do'stlik qishlog'ida" (held-out set 404): a village of a
+                    # district the atlas cannot place; a namesake elsewhere is not it,
+                    # whatever the village's word says
+                    out = [q for q in out if not q.start <= start < q.end]
+                    nowhere = Area(m.group(), _NOWHERE)
+                    out.append(Qualified(start, s + m.end("name"), nowhere, explicit=False))
+                continue
+            if not any(q.start <= start < q.end for q in out):
                 out.append(Qualified(start, s + m.end("name"), area, explicit=False))
         for m in _demonym_before(words).finditer(sentence):
             # "the Uzbek city of Samarkand", "im usbekischen Samarkand" (held-out set 316):

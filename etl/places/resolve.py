@@ -1514,7 +1514,7 @@ class Resolver:
         if zipf < COMMON_ZIPF or kinds & {"country", "region", "water_body", "continent"}:
             return True
         best = hits[0].place
-        if best.population >= 1_000_000 and (hits[0].primary or " " in surface):
+        if best.population >= GREAT_CITY_POPULATION and (hits[0].primary or " " in surface):
             # a great city by its own name or a name of several words ("New Delhi", one of
             # Delhi's); not by an old or foreign one-word name that is a common English word
             # ('"Dining and accommodation ..."', held-out set 431: not Jining)

@@ -45,6 +45,9 @@ class Rules:
     uzbek_latin: tuple[tuple[str, str], ...] = ()
     #: a national letter also read another way (GeoNames' Uzbek ŭ, Uzbek Latin's o')
     letter_alternatives: tuple[tuple[str, str], ...] = ()
+    #: words of a town's GeoNames name that reporters drop ("Olot Shahri", "Gorod Kitab")
+    settlement_suffixes: frozenset[str] = frozenset()
+    settlement_prefixes: frozenset[str] = frozenset()
 
 
 @cache
@@ -82,6 +85,12 @@ def load_rules(path: Path = settings.TRANSLITERATION_YAML) -> Rules:
         uzbek_latin=tuple((str(k), str(v)) for k, v in (data.get("uzbek_latin") or {}).items()),
         letter_alternatives=tuple(
             (str(k), str(v)) for k, v in (data.get("letter_alternatives") or {}).items()
+        ),
+        settlement_suffixes=frozenset(
+            str(w).lower() for w in data.get("settlement_suffixes") or ()
+        ),
+        settlement_prefixes=frozenset(
+            str(w).lower() for w in data.get("settlement_prefixes") or ()
         ),
     )
 
